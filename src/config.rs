@@ -1,0 +1,199 @@
+//! Settings from the environment (and a `.env` file, loaded by `main` before
+//! this runs): which database, where epic keeps its files, first-run admin
+//! credentials. Nothing here touches the network or the disk beyond reading
+//! variables, so building a `Config` is free on the start-up path.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A value that must never be printed: `Debug` and `Display` redact it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone)]
+pub enum DatabaseTarget {
+    /// Any PostgreSQL server, from `DATABASE_URL`.
+    Url(Secret),
+    /// The cluster epic manages itself under the data directory.
+    Local,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdminSeed {
+    pub name: String,
+    pub email: String,
+    pub password: Secret,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: DatabaseTarget,
+    /// Epic's own files: history, the local cluster, the session.
+    pub data_dir: PathBuf,
+    /// Where to look first for `initdb`, `pg_ctl`, `pg_dump` (`EPIC_PG_BIN`).
+    pub pg_bin: Option<PathBuf>,
+    /// The unprivileged user that runs the local server when epic runs as root.
+    pub pg_user: String,
+    /// First-run admin account for scripts (`EPIC_ADMIN_EMAIL`, `EPIC_ADMIN_PASSWORD`).
+    pub admin: Option<AdminSeed>,
+    pub bcrypt_cost: u32,
+    /// Rows shown by a table in the interactive shell before it stops.
+    pub page_size: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} must be {expected}, not `{given}`")]
+    Invalid {
+        name: &'static str,
+        expected: &'static str,
+        given: String,
+    },
+    #[error("EPIC_ADMIN_EMAIL and EPIC_ADMIN_PASSWORD must be set together")]
+    HalfAdmin,
+    #[error("cannot find a data directory for epic: set EPIC_DATA_DIR")]
+    NoDataDir,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads settings through `lookup`, so tests need not mutate the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let database = match lookup("DATABASE_URL") {
+            Some(url) => DatabaseTarget::Url(Secret::new(url)),
+            None => DatabaseTarget::Local,
+        };
+        let data_dir = match lookup("EPIC_DATA_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => dirs::data_dir().ok_or(ConfigError::NoDataDir)?.join("epic"),
+        };
+        let admin = match (lookup("EPIC_ADMIN_EMAIL"), lookup("EPIC_ADMIN_PASSWORD")) {
+            (Some(email), Some(password)) => Some(AdminSeed {
+                name: lookup("EPIC_ADMIN_NAME").unwrap_or_else(|| "Administrator".to_owned()),
+                email,
+                password: Secret::new(password),
+            }),
+            (None, None) => None,
+            _ => return Err(ConfigError::HalfAdmin),
+        };
+        let bcrypt_cost = parse_in_range(
+            &lookup,
+            "EPIC_BCRYPT_COST",
+            12,
+            4..=31,
+            "a number from 4 to 31",
+        )?;
+        let page_size = parse_in_range(
+            &lookup,
+            "EPIC_PAGE_SIZE",
+            100,
+            1..=1_000_000,
+            "a number of rows from 1 to 1000000",
+        )?;
+        Ok(Config {
+            database,
+            data_dir,
+            pg_bin: lookup("EPIC_PG_BIN").map(PathBuf::from),
+            pg_user: lookup("EPIC_PG_USER").unwrap_or_else(|| "postgres".to_owned()),
+            admin,
+            bcrypt_cost,
+            page_size,
+        })
+    }
+
+    pub fn history_file(&self) -> PathBuf {
+        self.data_dir.join("history")
+    }
+}
+
+fn parse_in_range<T>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+    expected: &'static str,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd,
+{
+    match lookup(name) {
+        None => Ok(default),
+        Some(given) => match given.trim().parse::<T>() {
+            Ok(value) if range.contains(&value) => Ok(value),
+            _ => Err(ConfigError::Invalid {
+                name,
+                expected,
+                given,
+            }),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn without_database_url_epic_manages_its_own_cluster() {
+        let config = config(&[("EPIC_DATA_DIR", "/tmp/x")]).expect("valid");
+        assert!(matches!(config.database, DatabaseTarget::Local));
+        assert_eq!(config.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(config.bcrypt_cost, 12);
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let config = config(&[
+            ("DATABASE_URL", "postgres://u:hunter2@h/db"),
+            ("EPIC_ADMIN_EMAIL", "a@epic.events"),
+            ("EPIC_ADMIN_PASSWORD", "Sup3r-Secret-Pass"),
+        ])
+        .expect("valid");
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("Sup3r-Secret-Pass"), "{shown}");
+    }
+
+    #[test]
+    fn bad_numbers_name_the_variable_and_the_accepted_range() {
+        let err = config(&[("EPIC_BCRYPT_COST", "99")]).expect_err("out of range");
+        assert_eq!(
+            err.to_string(),
+            "EPIC_BCRYPT_COST must be a number from 4 to 31, not `99`"
+        );
+    }
+
+    #[test]
+    fn admin_email_without_password_is_refused() {
+        let err = config(&[("EPIC_ADMIN_EMAIL", "a@b.c")]).expect_err("half set");
+        assert!(matches!(err, ConfigError::HalfAdmin));
+    }
+}

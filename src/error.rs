@@ -1,0 +1,121 @@
+//! The crate's error: every stage's typed error gathered in one enum, each
+//! knowing which documented exit code it maps to.
+//!
+//! Messages are written once, in `#[error(...)]`, lowercase, with user text in
+//! backticks. What a user sees is decided here and in `main`; no stage prints
+//! its own errors. Internal details (SQL, driver text) are kept in the source
+//! chain and shown only with `--verbose`.
+
+use std::process::ExitCode;
+
+/// The documented exit codes (README, "Exit codes"). Distinct per kind of
+/// failure so that scripts can tell a typo from an outage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    Success = 0,
+    /// A bug or an unexpected failure (a file that cannot be read, ...).
+    Internal = 1,
+    /// The command line or a command could not be parsed.
+    Usage = 2,
+    /// A value was refused (bad email, negative amount, ...).
+    Validation = 3,
+    /// No valid session.
+    NotLoggedIn = 4,
+    /// The permission checker or the database refused the command.
+    PermissionDenied = 5,
+    /// A record named by the command does not exist.
+    NotFound = 6,
+    /// PostgreSQL cannot be reached or started.
+    DatabaseUnavailable = 7,
+    /// The database schema does not match this binary (changed or newer migrations).
+    Schema = 8,
+    /// The command conflicts with existing data (duplicate email, non-empty restore target, ...).
+    Conflict = 9,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit.code())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Syntax(#[from] crate::syntax::SyntaxError),
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+    #[error(transparent)]
+    Setup(#[from] crate::setup::SetupError),
+    #[error(transparent)]
+    Password(#[from] crate::auth::PasswordError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Demo(#[from] crate::demo::DemoError),
+    #[error("cannot write output: {source}")]
+    Output {
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read input: {source}")]
+    Input {
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::Syntax(_) => Exit::Usage,
+            Error::Db(e) => e.exit(),
+            Error::Setup(e) => e.exit(),
+            Error::Password(_) => Exit::Validation,
+            Error::Config(_) => Exit::Usage,
+            Error::Demo(crate::demo::DemoError::NotEmpty) => Exit::Conflict,
+            Error::Demo(_) => Exit::Internal,
+            Error::Output { .. } | Error::Input { .. } => Exit::Internal,
+        }
+    }
+
+    /// True when stdout went away (`epic ... | head`): not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output { source } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The one place where an error becomes the text a user reads: `error: `,
+/// the message (with its `help:` lines), and, with `--verbose` only, the
+/// chain of causes (driver and tool text). `line` prefixes errors of a batch
+/// that carry no position of their own.
+pub fn describe(error: &Error, verbose: bool, line: Option<usize>) -> String {
+    let mut text = String::from("error: ");
+    match (error, line) {
+        (Error::Syntax(_), _) | (_, None) => {}
+        (_, Some(line)) => text.push_str(&format!("line {line}: ")),
+    }
+    text.push_str(&error.to_string());
+    if verbose {
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            text.push_str(&format!("\ncaused by: {cause}"));
+            source = cause.source();
+        }
+        if let Error::Db(db) = error
+            && let Some(detail) = db.detail()
+        {
+            text.push_str(&format!("\ndetail: {detail}"));
+        }
+    }
+    text
+}

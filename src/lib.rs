@@ -1,0 +1,26 @@
+//! Epic Events CRM: a secure shell with a small query language over PostgreSQL.
+//!
+//! Every command flows one way, and each module owns one step:
+//!
+//! ```text
+//! line --input--> text --syntax--> Command --shell--> run --db--> rows --render--> output
+//! ```
+//!
+//! `main` turns flags into a [`config::Config`], the [`shell`] reads lines from
+//! [`input`], parses them with [`syntax`] and runs them, [`db`] owns every
+//! connection to PostgreSQL (including the local cluster epic manages itself),
+//! and [`render`] is the only place that formats output. Errors are typed in
+//! each stage and gathered in [`error::Error`], which knows the exit code and
+//! the message a user sees; only `main` turns them into a process exit code.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod input;
+pub mod render;
+pub mod setup;
+pub mod shell;
+pub mod syntax;
+pub mod validate;
