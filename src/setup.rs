@@ -1,0 +1,168 @@
+//! First run: on a database with no employee, create the first admin
+//! account, from `EPIC_ADMIN_EMAIL` / `EPIC_ADMIN_PASSWORD` (scripts) or by
+//! asking on the terminal (name, email, password typed twice without echo).
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use crate::auth::{self, PasswordError};
+use crate::config::{AdminSeed, Config, Secret};
+use crate::db::DbError;
+use crate::error::Exit;
+use crate::validate::{self, ValueError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(
+        "this database has no employee yet, and the first admin account cannot be asked for without a terminal\n\
+         help: set EPIC_ADMIN_EMAIL and EPIC_ADMIN_PASSWORD (and optionally EPIC_ADMIN_NAME), or run epic in a terminal"
+    )]
+    NoAdmin,
+    #[error("first admin account: {source}")]
+    Value {
+        #[from]
+        source: ValueError,
+    },
+    #[error("first admin account: {source}")]
+    Password {
+        #[from]
+        source: PasswordError,
+    },
+    #[error("cannot read the first admin account from the terminal: {source}")]
+    Terminal {
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl SetupError {
+    pub fn exit(&self) -> Exit {
+        match self {
+            SetupError::NoAdmin => Exit::NotLoggedIn,
+            SetupError::Value { .. } | SetupError::Password { .. } => Exit::Validation,
+            SetupError::Terminal { .. } => Exit::Internal,
+            SetupError::Db(e) => e.exit(),
+        }
+    }
+}
+
+/// The account to create, checked against the rules.
+pub struct NewAdmin {
+    pub name: String,
+    pub email: String,
+    password: Secret,
+}
+
+impl NewAdmin {
+    pub fn from_seed(seed: &AdminSeed) -> Result<NewAdmin, SetupError> {
+        let name = validate::full_name(&seed.name)?;
+        let email = validate::email(&seed.email)?;
+        auth::check_policy(seed.password.expose(), &email, &name)?;
+        Ok(NewAdmin {
+            name,
+            email,
+            password: seed.password.clone(),
+        })
+    }
+
+    /// Asks on the terminal until the answers are valid (Ctrl-C or Ctrl-D gives up).
+    pub fn ask(err: &mut dyn Write) -> Result<NewAdmin, SetupError> {
+        let terminal = |source| SetupError::Terminal { source };
+        writeln!(
+            err,
+            "This database has no employee yet. Create the first admin account.\n\
+             Passwords need at least {} characters and must not contain your name or email.",
+            auth::MIN_CHARS
+        )
+        .map_err(terminal)?;
+        let name = ask_until(err, "Full name: ", validate::full_name)?;
+        let email = ask_until(err, "Email: ", validate::email)?;
+        loop {
+            let first = rpassword::prompt_password("Password: ").map_err(terminal)?;
+            if let Err(problem) = auth::check_policy(&first, &email, &name) {
+                writeln!(err, "{problem}").map_err(terminal)?;
+                continue;
+            }
+            let second = rpassword::prompt_password("Password again: ").map_err(terminal)?;
+            if first != second {
+                writeln!(err, "{}", PasswordError::Mismatch).map_err(terminal)?;
+                continue;
+            }
+            return Ok(NewAdmin {
+                name,
+                email,
+                password: Secret::new(first),
+            });
+        }
+    }
+}
+
+fn ask_until(
+    err: &mut dyn Write,
+    prompt: &str,
+    check: impl Fn(&str) -> Result<String, ValueError>,
+) -> Result<String, SetupError> {
+    let terminal = |source| SetupError::Terminal { source };
+    let stdin = std::io::stdin();
+    loop {
+        write!(err, "{prompt}").map_err(terminal)?;
+        err.flush().map_err(terminal)?;
+        let mut answer = String::new();
+        if stdin.lock().read_line(&mut answer).map_err(terminal)? == 0 {
+            return Err(SetupError::NoAdmin);
+        }
+        match check(answer.trim_end_matches(['\n', '\r'])) {
+            Ok(value) => return Ok(value),
+            Err(problem) => writeln!(err, "{problem}").map_err(terminal)?,
+        }
+    }
+}
+
+/// Finds the first admin's details: the environment first, then the terminal.
+pub fn first_admin(config: &Config, err: &mut dyn Write) -> Result<NewAdmin, SetupError> {
+    match &config.admin {
+        Some(seed) => NewAdmin::from_seed(seed),
+        None if std::io::stdin().is_terminal() => NewAdmin::ask(err),
+        None => Err(SetupError::NoAdmin),
+    }
+}
+
+/// Inserts the admin unless some employee appeared meanwhile (another epic
+/// ran its first run at the same moment). Returns whether it was created.
+pub async fn create_first_admin(
+    client: &mut tokio_postgres::Client,
+    admin: &NewAdmin,
+    bcrypt_cost: u32,
+) -> Result<bool, SetupError> {
+    let hash = auth::hash_password(admin.password.expose(), bcrypt_cost)?;
+    let transaction = client.transaction().await.map_err(DbError::from)?;
+    transaction
+        .execute("LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE", &[])
+        .await
+        .map_err(DbError::from)?;
+    let created = transaction
+        .query_opt(
+            "INSERT INTO employees (full_name, email, department, password_hash) \
+             SELECT $1, $2, 'admin', $3 WHERE NOT EXISTS (SELECT 1 FROM employees) \
+             RETURNING id",
+            &[&admin.name, &admin.email, &hash],
+        )
+        .await
+        .map_err(DbError::from)?;
+    if let Some(row) = &created {
+        let id: i64 = row.get(0);
+        transaction
+            .execute(
+                "INSERT INTO audit_log (action, entity, entity_id, after, detail) \
+                 VALUES ('create', 'employee', $1, \
+                         jsonb_build_object('name', $2::text, 'email', $3::text, 'department', 'admin'), \
+                         jsonb_build_object('via', 'first run'))",
+                &[&id, &admin.name, &admin.email],
+            )
+            .await
+            .map_err(DbError::from)?;
+    }
+    transaction.commit().await.map_err(DbError::from)?;
+    Ok(created.is_some())
+}
