@@ -1,0 +1,354 @@
+//! `epic`: flags and environment in, one exit code out. Everything else
+//! happens in the library; this file only decides which part runs and is
+//! the one place that turns an error into a message and an exit code.
+
+use std::io::{BufReader, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use epic::config::{Config, DatabaseTarget};
+use epic::db::local::{ClusterState, LocalCluster};
+use epic::db::{Database, DbError, backup, migrate};
+use epic::error::{self, Error, Exit};
+use epic::render::{Column, Format, RowWriter, Style, Value};
+use epic::shell::{Shell, use_color};
+use epic::{demo, input, render, setup};
+
+/// Epic Events CRM shell. Without a command it opens the interactive shell
+/// (or runs commands from standard input when it is not a terminal).
+#[derive(Debug, Parser)]
+#[command(name = "epic", version, about, long_about = None)]
+struct Cli {
+    /// Run this command and exit (repeatable; they run in order)
+    #[arg(short = 'c', long = "command", value_name = "CMD")]
+    commands: Vec<String>,
+    /// Run the commands in FILE and exit
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "commands"
+    )]
+    file: Option<PathBuf>,
+    /// In a batch, go on after a failing command (the exit code still reports it)
+    #[arg(long)]
+    keep_going: bool,
+    /// How results are printed: table, vertical, csv or json [default: table]
+    #[arg(long, global = true, value_name = "FORMAT", value_parser = parse_format)]
+    format: Option<Format>,
+    /// Show the causes of errors (driver and tool messages)
+    #[arg(short, long)]
+    verbose: bool,
+    #[command(subcommand)]
+    action: Option<Action>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Action {
+    /// Manage the database: the local one epic runs itself, or DATABASE_URL's
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+    /// Fill an empty CRM with demo data and print the demo logins
+    Demo {
+        /// Seed for the generated records (the same seed gives the same data)
+        #[arg(long, default_value_t = 2023)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DbAction {
+    /// Where the data is, and whether the local server is running
+    Status,
+    /// Start the local server (any command starts it when needed)
+    Start,
+    /// Stop the local server
+    Stop,
+    /// Write a backup (pg_dump custom format) to FILE
+    Backup { file: PathBuf },
+    /// Restore a backup taken with `epic db backup`
+    Restore {
+        file: PathBuf,
+        /// Replace the objects of a non-empty database with the backup's
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn parse_format(given: &str) -> Result<Format, String> {
+    given.parse::<Format>().map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let verbose = cli.verbose;
+    match run(cli) {
+        Ok(exit) => exit.into(),
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}",
+                error::describe(&error, verbose, None)
+            );
+            error.exit().into()
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Exit, Error> {
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        let _ = writeln!(std::io::stderr(), "warning: .env ignored: {e}");
+    }
+    let config = Config::from_env()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Input { source })?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut err = std::io::stderr();
+    match cli.action {
+        Some(Action::Db { action }) => {
+            let format = cli.format.unwrap_or(Format::Vertical);
+            runtime.block_on(db_command(&config, action, format, &mut out))
+        }
+        Some(Action::Demo { seed }) => {
+            let database = runtime.block_on(open(&config, &mut err))?;
+            runtime.block_on(load_demo(&config, &database, seed, &mut out))
+        }
+        None => {
+            let database = runtime.block_on(open(&config, &mut err))?;
+            let interactive =
+                cli.commands.is_empty() && cli.file.is_none() && std::io::stdin().is_terminal();
+            let mut shell = Shell {
+                config,
+                database,
+                format: cli.format.unwrap_or(Format::Table),
+                interactive,
+                verbose: cli.verbose,
+            };
+            let status = if !cli.commands.is_empty() {
+                let entries = input::from_arguments(&cli.commands).into_iter().map(Ok);
+                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going)
+            } else if let Some(file) = &cli.file {
+                let reader = std::fs::File::open(file).map_err(|source| Error::Input { source })?;
+                let entries = input::Batch::new(BufReader::new(reader));
+                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going)
+            } else if interactive {
+                shell.run_interactive(&runtime, &mut out, &mut err)
+            } else {
+                let entries = input::Batch::new(std::io::stdin().lock());
+                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going)
+            };
+            Ok(status)
+        }
+    }
+}
+
+/// Connects, brings the schema up to date, and on a brand-new database
+/// creates the first admin account.
+async fn open(config: &Config, err: &mut dyn Write) -> Result<Database, Error> {
+    let database = Database::connect(config).await?;
+    let mut client = database.client().await?;
+    let state = migrate::ensure_current(&mut client, migrate::MIGRATIONS).await?;
+    if !state.has_employees {
+        let admin = setup::first_admin(config, err)?;
+        if setup::create_first_admin(&mut client, &admin, config.bcrypt_cost).await? {
+            let _ = writeln!(
+                err,
+                "Created the admin account {} ({}).",
+                admin.email, admin.name
+            );
+        }
+    }
+    drop(client);
+    Ok(database)
+}
+
+async fn db_command(
+    config: &Config,
+    action: DbAction,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<Exit, Error> {
+    match action {
+        DbAction::Status => db_status(config, format, out).await,
+        DbAction::Start => {
+            let cluster = local_only(config, "start")?;
+            cluster.ensure_running()?;
+            let _ = writeln!(std::io::stderr(), "The local database is running.");
+            Ok(Exit::Success)
+        }
+        DbAction::Stop => {
+            let cluster = local_only(config, "stop")?;
+            let message = if cluster.stop()? {
+                "The local database is stopped."
+            } else {
+                "The local database was not running."
+            };
+            let _ = writeln!(std::io::stderr(), "{message}");
+            Ok(Exit::Success)
+        }
+        DbAction::Backup { file } => {
+            let database = Database::connect(config).await?;
+            backup::backup(config, &database, &file)?;
+            let _ = writeln!(
+                std::io::stderr(),
+                "Backup of {} written to {}.",
+                database.location,
+                file.display()
+            );
+            Ok(Exit::Success)
+        }
+        DbAction::Restore { file, force } => {
+            let database = Database::connect(config).await?;
+            backup::restore(config, &database, &file, force).await?;
+            let _ = writeln!(
+                std::io::stderr(),
+                "Restored {} into {}.",
+                file.display(),
+                database.location
+            );
+            Ok(Exit::Success)
+        }
+    }
+}
+
+fn local_only(config: &Config, verb: &'static str) -> Result<LocalCluster, Error> {
+    match config.database {
+        DatabaseTarget::Local => Ok(LocalCluster::locate(config)?),
+        DatabaseTarget::Url(_) => Err(Error::Config(epic::config::ConfigError::Invalid {
+            name: "DATABASE_URL",
+            expected: match verb {
+                "start" => "unset for `epic db start`, which manages only the local database",
+                _ => "unset for `epic db stop`, which manages only the local database",
+            },
+            given: "a server of its own".to_owned(),
+        })),
+    }
+}
+
+async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Result<Exit, Error> {
+    let mut fields: Vec<(&str, Value)> = Vec::new();
+    let text = |s: String| Value::Text(s);
+    let reachable = match &config.database {
+        DatabaseTarget::Url(_) => {
+            fields.push(("database", text("DATABASE_URL".to_owned())));
+            true
+        }
+        DatabaseTarget::Local => {
+            let cluster = LocalCluster::locate(config)?;
+            let state = cluster.state()?;
+            fields.push(("database", text("local".to_owned())));
+            fields.push((
+                "state",
+                text(match state {
+                    ClusterState::Absent => {
+                        "not created yet (the first command creates it)".to_owned()
+                    }
+                    ClusterState::Stopped => "stopped (the next command starts it)".to_owned(),
+                    ClusterState::Running { .. } => "running".to_owned(),
+                }),
+            ));
+            if let ClusterState::Running { pid } = state {
+                fields.push(("pid", Value::Int(i64::from(pid))));
+            }
+            fields.push((
+                "data directory",
+                text(cluster.pgdata().display().to_string()),
+            ));
+            fields.push(("socket", text(cluster.socket_dir.display().to_string())));
+            fields.push(("server log", text(cluster.log_file().display().to_string())));
+            fields.push(("server user", text(cluster.user.name.clone())));
+            fields.push(("binaries", text(cluster.binaries.dir.display().to_string())));
+            matches!(state, ClusterState::Running { .. })
+        }
+    };
+    let mut exit = Exit::Success;
+    if reachable {
+        match Database::connect(config).await {
+            Ok(database) => {
+                fields.push(("connection", text(database.location.to_string())));
+                let client = database.client().await?;
+                let versions = migrate::applied_versions(&**client).await?;
+                let known = migrate::MIGRATIONS.len();
+                fields.push((
+                    "schema",
+                    text(match versions.last() {
+                        None => "empty (the first command creates it)".to_owned(),
+                        Some(v) if *v as usize == known => format!("version {v}, current"),
+                        Some(v) => format!("version {v}; this epic knows {known}"),
+                    }),
+                ));
+            }
+            Err(e @ DbError::Unavailable { .. }) => {
+                fields.push(("connection", text(e.to_string())));
+                exit = Exit::DatabaseUnavailable;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let columns = fields.iter().map(|(name, _)| Column::left(*name)).collect();
+    let style = Style {
+        color: use_color(),
+        width: render::terminal_width(),
+        page: None,
+    };
+    let mut writer = RowWriter::new(out, format, style, columns);
+    let output = |source| Error::Output { source };
+    writer
+        .row(fields.into_iter().map(|(_, value)| value).collect())
+        .map_err(output)?;
+    writer.finish().map_err(output)?;
+    Ok(exit)
+}
+
+async fn load_demo(
+    config: &Config,
+    database: &Database,
+    seed: u64,
+    out: &mut dyn Write,
+) -> Result<Exit, Error> {
+    let mut client = database.client().await?;
+    let report = demo::load(&mut client, config.bcrypt_cost, seed).await?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "Loaded {} employees, {} clients, {} contracts and {} events. Demo logins:",
+        report.employees,
+        report.clients,
+        report.contracts,
+        report.events
+    );
+    let columns = vec![
+        Column::left("name"),
+        Column::left("email"),
+        Column::left("department"),
+        Column::left("password"),
+    ];
+    let style = Style {
+        color: use_color(),
+        width: render::terminal_width(),
+        page: None,
+    };
+    let output = |source| Error::Output { source };
+    let mut writer = RowWriter::new(out, Format::Table, style, columns);
+    for login in report.logins {
+        writer
+            .row(vec![
+                Value::Text(login.name),
+                Value::Text(login.email),
+                Value::Text(login.department.to_owned()),
+                Value::Text(login.password.to_owned()),
+            ])
+            .map_err(output)?;
+    }
+    writer.finish().map_err(output)?;
+    Ok(Exit::Success)
+}

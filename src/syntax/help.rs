@@ -1,0 +1,124 @@
+//! The command reference: one entry per command, with its syntax, what it
+//! does and examples. `help` prints it, and a test checks that `grammar.md`
+//! shows the same syntax and that every example parses, so the three never
+//! drift apart.
+
+pub struct CommandHelp {
+    pub name: &'static str,
+    pub syntax: &'static str,
+    pub summary: &'static str,
+    pub examples: &'static [&'static str],
+}
+
+pub const COMMANDS: &[CommandHelp] = &[
+    CommandHelp {
+        name: "help",
+        syntax: "help [COMMAND]",
+        summary: "list the commands, or show one command's syntax and examples",
+        examples: &["help", "help set"],
+    },
+    CommandHelp {
+        name: "set",
+        syntax: "set format table|vertical|csv|json",
+        summary: "choose how results are printed for the rest of the session",
+        examples: &["set format csv", "set format table"],
+    },
+    CommandHelp {
+        name: "quit",
+        syntax: "quit | exit",
+        summary: "leave the shell (Ctrl-D does the same)",
+        examples: &["quit", "exit"],
+    },
+];
+
+pub fn command_names() -> Vec<&'static str> {
+    COMMANDS.iter().map(|c| c.name).collect()
+}
+
+pub fn find(name: &str) -> Option<&'static CommandHelp> {
+    let name = name.to_lowercase();
+    COMMANDS
+        .iter()
+        .find(|c| c.name == name || (c.name == "quit" && name == "exit"))
+}
+
+/// The text `help` prints.
+pub fn overview() -> String {
+    let width = COMMANDS.iter().map(|c| c.syntax.len()).max().unwrap_or(0);
+    let mut text = String::from("Commands:\n");
+    for command in COMMANDS {
+        text.push_str(&format!(
+            "  {:width$}  {}\n",
+            command.syntax, command.summary
+        ));
+    }
+    text.push_str(
+        "\nA line ending in `\\`, or with an open quote or parenthesis, continues on the next.\n\
+         Type `help COMMAND` for examples.\n",
+    );
+    text
+}
+
+/// The text `help COMMAND` prints.
+pub fn detail(command: &CommandHelp) -> String {
+    let mut text = format!("{}\n  {}\n\nExamples:\n", command.syntax, command.summary);
+    for example in command.examples {
+        text.push_str(&format!("  {example}\n"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GRAMMAR: &str = include_str!("../../grammar.md");
+
+    /// Every line of every ```epic block in grammar.md.
+    fn documented_examples() -> Vec<&'static str> {
+        let mut examples = Vec::new();
+        let mut inside = false;
+        for line in GRAMMAR.lines() {
+            match line.trim() {
+                "```epic" => inside = true,
+                "```" => inside = false,
+                example if inside && !example.is_empty() => examples.push(example),
+                _ => {}
+            }
+        }
+        examples
+    }
+
+    #[test]
+    fn every_example_in_grammar_md_parses() {
+        let examples = documented_examples();
+        assert!(examples.len() >= 6, "grammar.md lost its examples");
+        for example in examples {
+            if let Err(error) = crate::syntax::parse(example) {
+                panic!("grammar.md example `{example}` does not parse:\n{error}");
+            }
+        }
+    }
+
+    #[test]
+    fn help_and_grammar_md_show_the_same_syntax_and_examples() {
+        let documented = documented_examples();
+        for command in COMMANDS {
+            assert!(
+                GRAMMAR.contains(command.syntax),
+                "grammar.md lacks `{}`",
+                command.syntax
+            );
+            for example in command.examples {
+                assert!(
+                    documented.contains(example),
+                    "grammar.md lacks the example `{example}`"
+                );
+                assert!(
+                    crate::syntax::parse(example).is_ok(),
+                    "`{example}` does not parse"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The language stage: text in, a typed [`Command`] out. The grammar is
+//! documented in `grammar.md`; [`help`] holds the syntax and examples that
+//! both `help` and that document show.
+//!
+//! Architecture invariant: this module does no I/O, knows nothing of roles or
+//! SQL, and never panics; every failure is a [`SyntaxError`] carrying the
+//! span of the offending text.
+
+mod ast;
+mod error;
+pub mod help;
+mod parser;
+mod suggest;
+
+pub use ast::Command;
+pub use error::{SyntaxError, SyntaxErrorKind};
+pub use parser::parse;
+pub use suggest::did_you_mean;
