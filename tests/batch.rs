@@ -1,0 +1,210 @@
+//! Batch mode: piped input, `-c` and `-f`, stopping at the first error, and
+//! the documented exit codes.
+
+mod common;
+
+use common::TestDb;
+
+const HELP_FIRST_LINE: &str = "Commands:";
+
+#[test]
+fn a_failing_line_stops_the_batch_and_is_named() {
+    let db = TestDb::migrated();
+    let ran = db.epic().stdin("help\nnonsense words\nhelp\n").run();
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert_eq!(
+        ran.stdout.matches(HELP_FIRST_LINE).count(),
+        1,
+        "line 3 must not run: {ran:?}"
+    );
+    assert!(
+        ran.stderr
+            .starts_with("error: line 2, column 1: unknown command `nonsense`"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn keep_going_runs_the_rest_and_still_fails() {
+    let db = TestDb::migrated();
+    let ran = db
+        .epic()
+        .arg("--keep-going")
+        .stdin("help\nnonsense words\nhelp\n")
+        .run();
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert_eq!(ran.stdout.matches(HELP_FIRST_LINE).count(), 2, "{ran:?}");
+    assert!(ran.stderr.contains("line 2"), "{}", ran.stderr);
+}
+
+#[test]
+fn commands_given_with_c_run_in_order_and_are_numbered() {
+    let db = TestDb::migrated();
+    let ran = db
+        .epic()
+        .args(["-c", "help set", "-c", "set format xml"])
+        .run();
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert!(
+        ran.stdout.contains("set format table|vertical|csv|json"),
+        "{ran:?}"
+    );
+    assert!(
+        ran.stderr
+            .starts_with("error: line 2, column 12: unknown format `xml`"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn a_file_given_with_f_runs_like_piped_input() {
+    let db = TestDb::migrated();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("monday.epic");
+    std::fs::write(&file, "# Monday\n\nhelp \\\n  quit\n").expect("write the batch file");
+    let ran = db.epic().arg("-f").arg(&file).run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert!(ran.stdout.contains("quit | exit"), "{ran:?}");
+}
+
+#[test]
+fn a_missing_batch_file_is_an_error_not_a_panic() {
+    let db = TestDb::migrated();
+    let ran = db.epic().args(["-f", "/nonexistent/monday.epic"]).run();
+    assert_eq!(ran.code, 1, "{ran:?}");
+    assert!(
+        ran.stderr.starts_with("error: cannot read input"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("panicked"), "{}", ran.stderr);
+}
+
+#[test]
+fn quit_ends_the_batch_successfully() {
+    let db = TestDb::migrated();
+    let ran = db.epic().stdin("quit\nnonsense\n").run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+}
+
+#[test]
+fn exit_code_usage_for_bad_flags() {
+    let ran = common::Epic::new()
+        .args(["--format", "xml", "-c", "help"])
+        .run();
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert!(
+        ran.stderr.contains("unknown format `xml`"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn exit_code_database_unavailable_when_the_server_is_unreachable() {
+    // Port 1 on loopback: nothing listens there.
+    let ran = common::Epic::new()
+        .env(
+            "DATABASE_URL",
+            "postgres://epic@127.0.0.1:1/epic?connect_timeout=2",
+        )
+        .args(["-c", "help"])
+        .run();
+    assert_eq!(ran.code, 7, "{ran:?}");
+    assert_eq!(
+        ran.stderr,
+        "error: cannot connect to the database (epic@127.0.0.1:1/epic)\nhelp: run with --verbose to see why\n"
+    );
+}
+
+#[test]
+fn verbose_shows_the_cause_and_never_the_password() {
+    let ran = common::Epic::new()
+        .env(
+            "DATABASE_URL",
+            "postgres://epic:hunter2-secret@127.0.0.1:1/epic?connect_timeout=2",
+        )
+        .args(["--verbose", "-c", "help"])
+        .run();
+    assert_eq!(ran.code, 7, "{ran:?}");
+    assert!(ran.stderr.contains("caused by:"), "{}", ran.stderr);
+    assert!(!ran.stderr.contains("hunter2"), "{}", ran.stderr);
+}
+
+#[test]
+fn exit_code_usage_for_a_malformed_database_url() {
+    let ran = common::Epic::new()
+        .env("DATABASE_URL", "postgres://u:p@host:notaport/db")
+        .args(["-c", "help"])
+        .run();
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert!(
+        ran.stderr.starts_with("error: DATABASE_URL is not a valid"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("u:p"), "{}", ran.stderr);
+}
+
+#[test]
+fn first_run_without_admin_credentials_or_terminal_says_what_to_set() {
+    let db = TestDb::new();
+    let ran = db
+        .epic()
+        .env_remove("EPIC_ADMIN_EMAIL")
+        .env_remove("EPIC_ADMIN_PASSWORD")
+        .args(["-c", "help"])
+        .run();
+    assert_eq!(ran.code, 4, "{ran:?}");
+    assert!(
+        ran.stderr
+            .contains("EPIC_ADMIN_EMAIL and EPIC_ADMIN_PASSWORD"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(db.query_one_i64("SELECT count(*) FROM employees"), 0);
+}
+
+#[test]
+fn first_run_refuses_a_weak_admin_password_and_stores_nothing() {
+    let db = TestDb::new();
+    let ran = db
+        .epic()
+        .env("EPIC_ADMIN_PASSWORD", "short")
+        .args(["-c", "help"])
+        .run();
+    assert_eq!(ran.code, 3, "{ran:?}");
+    assert_eq!(
+        ran.stderr,
+        "error: first admin account: the password is too short: it needs at least 12 characters\n"
+    );
+    assert_eq!(db.query_one_i64("SELECT count(*) FROM employees"), 0);
+}
+
+#[test]
+fn first_run_creates_one_admin_with_a_bcrypt_hash_and_an_audit_row() {
+    let db = TestDb::new();
+    let ran = db.epic().args(["-c", "help"]).run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert_eq!(
+        ran.stderr,
+        "Created the admin account admin@epic.events (Ada Admin).\n"
+    );
+    assert_eq!(
+        db.query_one_i64(
+            "SELECT count(*) FROM employees WHERE department = 'admin' AND password_hash LIKE '$2%' \
+             AND password_hash NOT LIKE '%Correct-Horse%'"
+        ),
+        1
+    );
+    assert_eq!(
+        db.query_one_i64("SELECT count(*) FROM audit_log WHERE entity = 'employee'"),
+        1
+    );
+    // The second run finds the admin and asks nothing.
+    let again = db.epic().args(["-c", "help"]).run();
+    assert_eq!((again.code, again.stderr.as_str()), (0, ""));
+    assert_eq!(db.query_one_i64("SELECT count(*) FROM employees"), 1);
+}

@@ -1,0 +1,135 @@
+//! Transcript tests: a batch a user could pipe into epic, and beside it
+//! exactly what epic prints and its exit code, in one readable file.
+//!
+//! ```text
+//! # What this transcript shows (comment lines come first)
+//! --- args
+//! --keep-going
+//! --- stdin
+//! help
+//! --- exit
+//! 0
+//! --- stdout
+//! ...
+//! --- stderr
+//! ...
+//! ```
+//!
+//! Each runs against a fresh database that already has its admin. Run with
+//! `EPIC_BLESS=1` to rewrite the expected sections from what epic printed,
+//! then review the diff.
+
+use std::path::Path;
+
+use super::TestDb;
+
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Transcript {
+    comments: String,
+    args: Vec<String>,
+    stdin: String,
+    exit: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn parse(text: &str) -> Transcript {
+    let mut transcript = Transcript::default();
+    let mut section: Option<String> = None;
+    let mut body = String::new();
+    let flush = |section: &Option<String>, body: &mut String, t: &mut Transcript| {
+        match section.as_deref() {
+            None => t.comments = std::mem::take(body),
+            Some("args") => {
+                t.args = body
+                    .lines()
+                    .map(str::to_owned)
+                    .filter(|a| !a.is_empty())
+                    .collect()
+            }
+            Some("stdin") => t.stdin = std::mem::take(body),
+            Some("exit") => t.exit = body.trim().parse().expect("exit is a number"),
+            Some("stdout") => t.stdout = std::mem::take(body),
+            Some("stderr") => t.stderr = std::mem::take(body),
+            Some(other) => panic!("unknown transcript section `{other}`"),
+        }
+        body.clear();
+    };
+    for line in text.split_inclusive('\n') {
+        if let Some(name) = line.strip_prefix("--- ") {
+            flush(&section, &mut body, &mut transcript);
+            section = Some(name.trim().to_owned());
+        } else {
+            body.push_str(line);
+        }
+    }
+    flush(&section, &mut body, &mut transcript);
+    transcript
+}
+
+fn render(t: &Transcript) -> String {
+    let mut text = t.comments.clone();
+    if !t.args.is_empty() {
+        text.push_str("--- args\n");
+        for arg in &t.args {
+            text.push_str(arg);
+            text.push('\n');
+        }
+    }
+    text.push_str("--- stdin\n");
+    text.push_str(&t.stdin);
+    text.push_str(&format!("--- exit\n{}\n", t.exit));
+    text.push_str("--- stdout\n");
+    text.push_str(&t.stdout);
+    text.push_str("--- stderr\n");
+    text.push_str(&t.stderr);
+    text
+}
+
+/// Runs every `*.t` file in `dir` and compares whole outputs.
+pub fn run_all(dir: &Path) {
+    let bless = std::env::var_os("EPIC_BLESS").is_some();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("the transcript directory exists")
+        .map(|entry| entry.expect("readable").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "t"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no transcripts in {}", dir.display());
+    let mut failures = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable transcript");
+        let expected = parse(&text);
+        let db = TestDb::migrated();
+        let ran = db
+            .epic()
+            .args(&expected.args)
+            .stdin(expected.stdin.clone())
+            .run();
+        let actual = Transcript {
+            exit: ran.code,
+            stdout: ran.stdout,
+            stderr: ran.stderr,
+            ..expected.clone()
+        };
+        if actual != expected {
+            if bless {
+                std::fs::write(file, render(&actual)).expect("write the blessed transcript");
+            } else {
+                failures.push(format!(
+                    "{}:\n--- expected\n{}\n--- actual\n{}",
+                    file.display(),
+                    render(&expected),
+                    render(&actual)
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} transcripts differ (EPIC_BLESS=1 rewrites them):\n\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n\n")
+    );
+}

@@ -1,0 +1,22 @@
+# A line ending in `\` continues on the next; an error in a continued
+# command names the line it is on.
+--- stdin
+help \
+  set
+set \
+  format \
+  yaml
+--- exit
+2
+--- stdout
+set format table|vertical|csv|json
+  choose how results are printed for the rest of the session
+
+Examples:
+  set format csv
+  set format table
+--- stderr
+error: line 5, column 3: unknown format `yaml`
+    yaml
+    ^^^^
+help: formats are: table, vertical, csv, json
