@@ -184,7 +184,7 @@ pub fn use_color() -> bool {
 fn prepare_history_file(path: &Path) {
     use std::os::unix::fs::OpenOptionsExt;
     if let Some(parent) = path.parent() {
-        let _ = std::fs::create_dir_all(parent);
+        let _ = crate::db::local::create_data_dir(parent);
     }
     let _ = std::fs::OpenOptions::new()
         .create(true)

@@ -208,3 +208,25 @@ fn first_run_creates_one_admin_with_a_bcrypt_hash_and_an_audit_row() {
     assert_eq!((again.code, again.stderr.as_str()), (0, ""));
     assert_eq!(db.query_one_i64("SELECT count(*) FROM employees"), 1);
 }
+
+#[test]
+fn database_url_is_read_from_a_dotenv_file_in_the_current_directory() {
+    let db = TestDb::migrated();
+    let dir = tempfile::tempdir_in(common::scratch_root()).expect("a directory");
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("DATABASE_URL='{}'\n", db.url()),
+    )
+    .expect("write .env");
+    // Without the .env file this run would start a local cluster in EPIC_DATA_DIR.
+    let ran = common::Epic::in_data_dir(dir.path())
+        .args(["--format", "json", "db", "status"])
+        .run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let status: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON");
+    assert_eq!(status[0]["database"], "DATABASE_URL");
+    assert!(
+        !dir.path().join("pg").exists(),
+        "no local cluster was created"
+    );
+}

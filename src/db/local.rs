@@ -397,7 +397,7 @@ impl LocalCluster {
     }
 
     fn lock(&self) -> Result<nix::fcntl::Flock<fs::File>, DbError> {
-        fs::create_dir_all(&self.data_dir)
+        create_data_dir(&self.data_dir)
             .map_err(|source| DbError::io("create the data directory", source))?;
         let file = fs::OpenOptions::new()
             .create(true)
@@ -421,6 +421,16 @@ fn socket_dir_for(cluster_dir: &Path) -> PathBuf {
     }
 }
 
+/// Epic's data directory holds the history and the session: created
+/// private (mode 0700) when it does not exist yet.
+pub fn create_data_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
 fn create_private_dir(dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)?;
     fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
@@ -430,7 +440,7 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
 /// when we created it without a search bit for others, we add it (0711 lets
 /// the server user through without letting anyone list it).
 fn ancestors_reachable(dir: &Path, user: &ServerUser) -> bool {
-    if fs::create_dir_all(dir).is_err() {
+    if create_data_dir(dir).is_err() {
         return false;
     }
     if let Ok(meta) = fs::metadata(dir)
