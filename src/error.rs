@@ -60,6 +60,10 @@ pub enum Error {
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Demo(#[from] crate::demo::DemoError),
+    #[error(transparent)]
+    Plan(#[from] crate::plan::PlanError),
+    #[error("no {entity} with id {id}")]
+    NotFound { entity: &'static str, id: i64 },
     #[error("cannot write output: {source}")]
     Output {
         #[source]
@@ -80,6 +84,8 @@ impl Error {
             Error::Setup(e) => e.exit(),
             Error::Password(_) => Exit::Validation,
             Error::Config(_) => Exit::Usage,
+            Error::Plan(e) => e.exit(),
+            Error::NotFound { .. } => Exit::NotFound,
             Error::Demo(crate::demo::DemoError::NotEmpty) => Exit::Conflict,
             Error::Demo(_) => Exit::Internal,
             Error::Output { .. } | Error::Input { .. } => Exit::Internal,

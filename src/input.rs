@@ -39,10 +39,26 @@ fn openings(text: &str) -> Openings {
     state
 }
 
-/// Whether the command in `text` continues on the next line.
+/// Whether the command in `text` continues on the next line: something is
+/// still open, or it ends in `\`, `and`, `or` or `,` (a condition or list
+/// that cannot end there).
 pub fn needs_continuation(text: &str) -> bool {
     let open = openings(text);
-    open.in_quote || open.parens > 0 || open.trailing_backslash
+    if open.in_quote || open.parens > 0 || open.trailing_backslash {
+        return true;
+    }
+    let trimmed = text.trim_end();
+    if trimmed.ends_with(',') {
+        return true;
+    }
+    let last_word = trimmed
+        .rsplit(|c: char| c.is_whitespace() || c == ')')
+        .next()
+        .unwrap_or("");
+    let before = &trimmed[..trimmed.len() - last_word.len()];
+    // A lone `and` or `or` is a word of the command, not a continuation.
+    !before.trim().is_empty()
+        && (last_word.eq_ignore_ascii_case("and") || last_word.eq_ignore_ascii_case("or"))
 }
 
 /// The command text with each continuation backslash removed (the line break
@@ -198,6 +214,27 @@ mod tests {
             batch("x \"two\nlines\" y\nz (a,\nb)\n"),
             vec![(1, "x \"two\nlines\" y".into()), (3, "z (a,\nb)".into())]
         );
+    }
+
+    #[test]
+    fn a_line_ending_in_and_or_or_a_comma_continues() {
+        assert_eq!(
+            batch("show events where support is none and\n  attendees > 10\nhelp\n"),
+            vec![
+                (
+                    1,
+                    "show events where support is none and\n  attendees > 10".into()
+                ),
+                (3, "help".into())
+            ]
+        );
+        assert!(needs_continuation("show events where a = 1 OR"));
+        assert!(needs_continuation("show events order by start,"));
+        assert!(!needs_continuation(
+            r#"show events where name = "this and""#
+        ));
+        assert!(!needs_continuation("show events where brand ~ \"x\""));
+        assert!(!needs_continuation("and"));
     }
 
     #[test]

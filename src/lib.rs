@@ -19,6 +19,8 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod input;
+pub mod model;
+pub mod plan;
 pub mod render;
 pub mod setup;
 pub mod shell;

@@ -15,8 +15,10 @@ use crate::config::Config;
 use crate::db::Database;
 use crate::error::{self, Error, Exit};
 use crate::input::{self, EditorHelper, Entry};
-use crate::render::Format;
-use crate::syntax::{self, Command, help};
+use crate::model::Entity;
+use crate::plan::{self, ColumnKind, PlanContext};
+use crate::render::{self, Column, Format, RowWriter, Style};
+use crate::syntax::{self, Command, Query, help};
 
 /// Whether the shell goes on after a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,8 +37,14 @@ pub struct Shell {
 }
 
 impl Shell {
-    /// Parses and runs one command, writing its output to `out`.
-    pub async fn execute(&mut self, entry: &Entry, out: &mut dyn Write) -> Result<Flow, Error> {
+    /// Parses and runs one command, writing its output to `out` and notes
+    /// (empty results, paging) to `err`.
+    pub async fn execute(
+        &mut self,
+        entry: &Entry,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<Flow, Error> {
         let command = syntax::parse(&entry.text).map_err(|e| {
             if self.interactive {
                 e
@@ -56,9 +64,137 @@ impl Shell {
             }
             Command::Quit => return Ok(Flow::Quit),
             Command::SetFormat { format } => self.format = format,
+            Command::Show(query) => self.show(&query, out, err).await?,
+            Command::ShowOne { entity, id } => self.show_one(entity, id, out).await?,
+            Command::Count { entity, filter } => {
+                let plan = plan::plan_count(entity, filter.as_ref(), &self.plan_context())?;
+                let count = self.database.count(&plan).await?;
+                writeln!(out, "{count}").map_err(output)?;
+            }
+            Command::Explain(inner) => self.explain(&inner, out)?,
         }
         out.flush().map_err(output)?;
         Ok(Flow::Continue)
+    }
+
+    fn plan_context(&self) -> PlanContext {
+        PlanContext {
+            me: None,
+            now: chrono::Local::now(),
+        }
+    }
+
+    fn style(&self, page: Option<usize>) -> Style {
+        Style {
+            color: self.interactive && use_color(),
+            width: if self.interactive {
+                render::terminal_width()
+            } else {
+                None
+            },
+            page,
+        }
+    }
+
+    /// A listing. In the shell a table stops after a page and says how many
+    /// rows there are in all; batches, CSV and JSON are never cut.
+    async fn show(
+        &mut self,
+        query: &Query,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let paged = self.interactive && matches!(self.format, Format::Table | Format::Vertical);
+        let page = paged.then_some(self.config.page_size);
+        let context = self.plan_context();
+        let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1))?;
+        let columns = plan
+            .columns
+            .iter()
+            .map(|c| match c.kind {
+                ColumnKind::Id | ColumnKind::Integer | ColumnKind::Money => Column::right(c.name),
+                _ => Column::left(c.name),
+            })
+            .collect();
+        let mut writer = RowWriter::new(out, self.format, self.style(page), columns);
+        self.database
+            .stream(&plan, |row| {
+                writer.row(row).map_err(|source| Error::Output { source })
+            })
+            .await?;
+        let summary = writer.finish().map_err(|source| Error::Output { source })?;
+        let noun = query.entity.plural();
+        if summary.rows == 0 {
+            let message = match (&query.filter, query.offset) {
+                (_, Some(offset)) if offset > 0 => format!("no {noun} after the first {offset}"),
+                (Some(_), _) => format!("no {noun} match"),
+                (None, _) => format!("no {noun} yet"),
+            };
+            writeln!(err, "({message})").map_err(|source| Error::Output { source })?;
+        } else if summary.shown < summary.rows {
+            let total = plan::plan_count(query.entity, query.filter.as_ref(), &context)?;
+            let total = self.database.count(&total).await?;
+            let offset = query.offset.unwrap_or(0);
+            writeln!(
+                err,
+                "(showing {} to {} of {total} {noun}; add `limit N offset {}` for the next ones, \
+                 or `set format csv` to get them all)",
+                offset + 1,
+                offset + summary.shown,
+                offset + summary.shown
+            )
+            .map_err(|source| Error::Output { source })?;
+        }
+        Ok(())
+    }
+
+    /// One record, vertically (or as one CSV/JSON row), with related names.
+    async fn show_one(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        out: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let plan = plan::plan_show_one(entity, id);
+        let Some(row) = self.database.fetch_one(&plan).await? else {
+            return Err(Error::NotFound {
+                entity: entity.singular(),
+                id,
+            });
+        };
+        let columns = plan.columns.iter().map(|c| Column::left(c.name)).collect();
+        let format = match self.format {
+            Format::Table => Format::Vertical,
+            other => other,
+        };
+        let mut writer = RowWriter::new(out, format, self.style(None), columns);
+        writer.row(row).map_err(|source| Error::Output { source })?;
+        writer.finish().map_err(|source| Error::Output { source })?;
+        Ok(())
+    }
+
+    /// The typed command as epic understood it, and the SQL it would run.
+    fn explain(&self, command: &Command, out: &mut dyn Write) -> Result<(), Error> {
+        let context = self.plan_context();
+        let plan = match command {
+            Command::Show(query) => plan::plan_show(query, &context, None)?,
+            Command::ShowOne { entity, id } => plan::plan_show_one(*entity, *id),
+            Command::Count { entity, filter } => {
+                plan::plan_count(*entity, filter.as_ref(), &context)?
+            }
+            _ => unreachable!("the parser only explains show and count"),
+        };
+        let mut text = format!("command: {command}\nsql:     {}\nparams:", plan.sql);
+        if plan.params.is_empty() {
+            text.push_str(" none\n");
+        } else {
+            text.push('\n');
+            for (index, param) in plan.params.iter().enumerate() {
+                text.push_str(&format!("  ${} = {param}\n", index + 1));
+            }
+        }
+        out.write_all(text.as_bytes())
+            .map_err(|source| Error::Output { source })
     }
 
     /// Runs a batch: stops at the first failure unless `keep_going`, and
@@ -81,7 +217,7 @@ impl Shell {
                     return error.exit();
                 }
             };
-            match runtime.block_on(self.execute(&entry, out)) {
+            match runtime.block_on(self.execute(&entry, out, err)) {
                 Ok(Flow::Continue) => {}
                 Ok(Flow::Quit) => break,
                 Err(error) if error.is_broken_pipe() => return status,
@@ -148,7 +284,7 @@ impl Shell {
                         first_line: 1,
                         text: input::join_continuations(&line).into_owned(),
                     };
-                    match runtime.block_on(self.execute(&entry, out)) {
+                    match runtime.block_on(self.execute(&entry, out, err)) {
                         Ok(Flow::Continue) => {}
                         Ok(Flow::Quit) => break,
                         Err(error) => {

@@ -7,6 +7,7 @@
 pub mod backup;
 pub mod local;
 pub mod migrate;
+mod rows;
 
 use std::path::PathBuf;
 
@@ -166,6 +167,8 @@ pub struct Database {
     pool: Pool,
     pub location: Location,
     pg_config: tokio_postgres::Config,
+    /// The connection a shell session keeps (see `rows`).
+    held: Option<deadpool_postgres::Object>,
 }
 
 impl Database {
@@ -241,6 +244,7 @@ impl Database {
             pool,
             location,
             pg_config,
+            held: None,
         })
     }
 

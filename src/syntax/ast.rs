@@ -1,9 +1,15 @@
-//! Typed commands: what the parser produces and the shell runs. `Display`
-//! prints the canonical form, and parsing that form gives the same command
-//! back (tested), so `explain` and the history can show commands exactly.
+//! Typed commands: what the parser produces and the shell runs. Values are
+//! already checked against their field's type. `Display` prints the
+//! canonical form, and parsing it gives the same command back (a property
+//! test checks this), so `explain` and error messages can show a command
+//! exactly as epic understood it.
 
 use std::fmt;
 
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
+use crate::model::{CompareOp, Entity, Field};
 use crate::render::Format;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +20,83 @@ pub enum Command {
     Quit,
     /// `set format table|vertical|csv|json`.
     SetFormat { format: Format },
+    /// `show <entities> [where ...] [order by ...] [limit N] [offset N]`.
+    Show(Query),
+    /// `show <entity> <id>`: one record, vertically, with related names.
+    ShowOne { entity: Entity, id: i64 },
+    /// `count <entities> [where ...]`.
+    Count {
+        entity: Entity,
+        filter: Option<Filter>,
+    },
+    /// `explain <show or count>`: the typed command and its SQL, not run.
+    Explain(Box<Command>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub entity: Entity,
+    pub filter: Option<Filter>,
+    pub order: Vec<Order>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    pub field: Field,
+    pub descending: bool,
+}
+
+/// A condition. Every form is two-valued: a record either matches or not,
+/// even where a field is none (see grammar.md, "none").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    Compare {
+        field: Field,
+        op: CompareOp,
+        value: Value,
+    },
+    In {
+        field: Field,
+        values: Vec<Value>,
+    },
+    IsNone {
+        field: Field,
+        negated: bool,
+    },
+    IsMe {
+        field: Field,
+        negated: bool,
+    },
+    Not(Box<Filter>),
+    And(Box<Filter>, Box<Filter>),
+    Or(Box<Filter>, Box<Filter>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Text(String),
+    /// A record number, a whole number, or an employee's id.
+    Integer(i64),
+    Money(Decimal),
+    Bool(bool),
+    Enum(&'static str),
+    Time(TimeValue),
+}
+
+/// A point in time as the user wrote it; resolved against the clock and the
+/// local time zone only when the command is planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeValue {
+    /// A whole day (midnight to midnight, local time).
+    Date(NaiveDate),
+    /// A local date and time.
+    DateTime(NaiveDateTime),
+    /// `today`, `tomorrow`, `today+7d`: a day relative to today.
+    RelativeDay(i32),
+    /// `now`.
+    Now,
 }
 
 impl fmt::Display for Command {
@@ -23,6 +106,153 @@ impl fmt::Display for Command {
             Command::Help { topic: Some(topic) } => write!(f, "help {topic}"),
             Command::Quit => f.write_str("quit"),
             Command::SetFormat { format } => write!(f, "set format {format}"),
+            Command::Show(query) => write!(f, "{query}"),
+            Command::ShowOne { entity, id } => write!(f, "show {} {id}", entity.singular()),
+            Command::Count { entity, filter } => {
+                write!(f, "count {}", entity.plural())?;
+                if let Some(filter) = filter {
+                    write!(f, " where {filter}")?;
+                }
+                Ok(())
+            }
+            Command::Explain(inner) => write!(f, "explain {inner}"),
+        }
+    }
+}
+
+impl fmt::Display for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "show {}", self.entity.plural())?;
+        if let Some(filter) = &self.filter {
+            write!(f, " where {filter}")?;
+        }
+        if !self.order.is_empty() {
+            f.write_str(" order by ")?;
+            for (index, order) in self.order.iter().enumerate() {
+                if index > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{}", order.field)?;
+                if order.descending {
+                    f.write_str(" desc")?;
+                }
+            }
+        }
+        if let Some(limit) = self.limit {
+            write!(f, " limit {limit}")?;
+        }
+        if let Some(offset) = self.offset {
+            write!(f, " offset {offset}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Binding strength, for printing only the parentheses that matter.
+fn precedence(filter: &Filter) -> u8 {
+    match filter {
+        Filter::Or(..) => 1,
+        Filter::And(..) => 2,
+        _ => 3,
+    }
+}
+
+fn write_operand(f: &mut fmt::Formatter<'_>, filter: &Filter, parenthesize: bool) -> fmt::Result {
+    if parenthesize {
+        write!(f, "({filter})")
+    } else {
+        write!(f, "{filter}")
+    }
+}
+
+impl fmt::Display for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Filter::Compare { field, op, value } => write!(f, "{field} {op} {value}"),
+            Filter::In { field, values } => {
+                write!(f, "{field} in (")?;
+                for (index, value) in values.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{value}")?;
+                }
+                f.write_str(")")
+            }
+            Filter::IsNone { field, negated } => {
+                write!(f, "{field} is {}none", if *negated { "not " } else { "" })
+            }
+            Filter::IsMe { field, negated } => {
+                write!(f, "{field} is {}me", if *negated { "not " } else { "" })
+            }
+            Filter::Not(inner) => {
+                f.write_str("not ")?;
+                write_operand(f, inner, precedence(inner) < 3)
+            }
+            // Operators group to the left, so a right operand of the same
+            // strength needs parentheses to come back as the same tree.
+            Filter::And(left, right) => {
+                write_operand(f, left, precedence(left) < 2)?;
+                f.write_str(" and ")?;
+                write_operand(f, right, precedence(right) <= 2)
+            }
+            Filter::Or(left, right) => {
+                write_operand(f, left, false)?;
+                f.write_str(" or ")?;
+                write_operand(f, right, precedence(right) <= 1)
+            }
+        }
+    }
+}
+
+/// A string literal with the escapes the lexer understands.
+pub fn quote(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            '\r' => quoted.push_str("\\r"),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Text(text) => f.write_str(&quote(text)),
+            Value::Integer(n) => write!(f, "{n}"),
+            Value::Money(amount) => write!(f, "{amount}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Enum(word) => f.write_str(word),
+            Value::Time(time) => write!(f, "{time}"),
+        }
+    }
+}
+
+impl fmt::Display for TimeValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeValue::Date(date) => write!(f, "{}", date.format("%Y-%m-%d")),
+            TimeValue::DateTime(at) => {
+                if at.format("%S").to_string() == "00" {
+                    write!(f, "{}", at.format("%Y-%m-%dT%H:%M"))
+                } else {
+                    write!(f, "{}", at.format("%Y-%m-%dT%H:%M:%S"))
+                }
+            }
+            TimeValue::RelativeDay(0) => f.write_str("today"),
+            TimeValue::RelativeDay(1) => f.write_str("tomorrow"),
+            TimeValue::RelativeDay(-1) => f.write_str("yesterday"),
+            TimeValue::RelativeDay(days) if *days > 0 => write!(f, "today+{days}d"),
+            TimeValue::RelativeDay(days) => write!(f, "today-{}d", days.unsigned_abs()),
+            TimeValue::Now => f.write_str("now"),
         }
     }
 }

@@ -4,48 +4,37 @@
 //! `Display` draws the line with a caret under the span, measured in display
 //! columns so that "Aliénor" or a CJK name does not shift it. In batch mode
 //! the shell adds the line number of the command, and the message starts with
-//! `line N, column M`.
+//! `line N, column M`. Messages are lowercase, put user text in backticks,
+//! say what was expected, and carry a `help:` line when there is a likely fix.
 
 use std::fmt;
 use std::ops::Range;
 
 use unicode_width::UnicodeWidthStr;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What went wrong, coarsely, for callers that need to tell errors apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyntaxErrorKind {
-    UnknownCommand {
-        word: String,
-        suggestion: Option<&'static str>,
-    },
-    UnknownHelpTopic {
-        word: String,
-        suggestion: Option<&'static str>,
-    },
-    UnknownFormat {
-        word: String,
-        suggestion: Option<&'static str>,
-    },
-    UnknownSetting {
-        word: String,
-        suggestion: Option<&'static str>,
-    },
+    /// A word that is not a known command, entity, field, keyword or value.
+    Unknown,
     /// Something else was required here.
-    Expected {
-        expected: String,
-        found: Option<String>,
-    },
-    /// The command is complete and more text follows.
-    Trailing {
-        found: String,
-    },
-    TooLong {
-        limit: usize,
-    },
+    Expected,
+    /// A value that does not fit its field's type.
+    BadValue,
+    /// An operator that does not apply to the field's type.
+    BadOperator,
+    /// A string without its closing quote, or a character epic does not use.
+    Lexical,
+    /// Bounded work for hostile input.
+    TooDeep,
+    TooLong,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     pub kind: SyntaxErrorKind,
+    pub message: String,
+    pub help: Option<String>,
     /// Byte range in `text`.
     pub span: Range<usize>,
     /// The whole command as typed (may span several lines).
@@ -55,13 +44,25 @@ pub struct SyntaxError {
 }
 
 impl SyntaxError {
-    pub fn new(kind: SyntaxErrorKind, span: Range<usize>, text: &str) -> SyntaxError {
+    pub fn new(
+        kind: SyntaxErrorKind,
+        message: impl Into<String>,
+        span: Range<usize>,
+        text: &str,
+    ) -> SyntaxError {
         SyntaxError {
             kind,
+            message: message.into(),
+            help: None,
             span,
             text: text.to_owned(),
             first_line: None,
         }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> SyntaxError {
+        self.help = Some(help.into());
+        self
     }
 
     /// Marks the error as coming from a batch file whose command starts at `line`.
@@ -72,73 +73,25 @@ impl SyntaxError {
 
     /// 1-based line (within a batch file when known) and display column of the span's start.
     pub fn position(&self) -> (usize, usize) {
-        let start = self.span.start.min(self.text.len());
+        let start = floor_char_boundary(&self.text, self.span.start);
         let before = &self.text[..start];
         let line_in_text = before.matches('\n').count();
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = self.text[line_start..start].width() + 1;
         (self.first_line.unwrap_or(1) + line_in_text, column)
     }
-
-    fn message(&self) -> String {
-        match &self.kind {
-            SyntaxErrorKind::UnknownCommand { word, .. } => format!("unknown command `{word}`"),
-            SyntaxErrorKind::UnknownHelpTopic { word, .. } => format!("no help for `{word}`"),
-            SyntaxErrorKind::UnknownFormat { word, .. } => format!("unknown format `{word}`"),
-            SyntaxErrorKind::UnknownSetting { word, .. } => format!("unknown setting `{word}`"),
-            SyntaxErrorKind::Expected {
-                expected,
-                found: Some(found),
-            } => {
-                format!("expected {expected}, found `{found}`")
-            }
-            SyntaxErrorKind::Expected {
-                expected,
-                found: None,
-            } => {
-                format!("expected {expected} at the end of the command")
-            }
-            SyntaxErrorKind::Trailing { found } => {
-                format!("unexpected `{found}` after the end of the command")
-            }
-            SyntaxErrorKind::TooLong { limit } => {
-                format!("the command is too long: at most {limit} bytes")
-            }
-        }
-    }
-
-    fn help(&self) -> Option<String> {
-        let suggestion = |suggestion: &Option<&'static str>, otherwise: String| match suggestion {
-            Some(word) => format!("did you mean `{word}`?"),
-            None => otherwise,
-        };
-        match &self.kind {
-            SyntaxErrorKind::UnknownCommand { suggestion: s, .. } => Some(suggestion(
-                s,
-                format!(
-                    "commands are: {}; type `help` for more",
-                    super::help::command_names().join(", ")
-                ),
-            )),
-            SyntaxErrorKind::UnknownHelpTopic { suggestion: s, .. } => Some(suggestion(
-                s,
-                format!(
-                    "help is available for: {}",
-                    super::help::command_names().join(", ")
-                ),
-            )),
-            SyntaxErrorKind::UnknownFormat { suggestion: s, .. } => Some(suggestion(
-                s,
-                format!("formats are: {}", crate::render::FORMAT_NAMES.join(", ")),
-            )),
-            SyntaxErrorKind::UnknownSetting { suggestion: s, .. } => Some(suggestion(
-                s,
-                "the only setting is `format`: set format table|vertical|csv|json".to_owned(),
-            )),
-            _ => None,
-        }
-    }
 }
+
+fn floor_char_boundary(text: &str, index: usize) -> usize {
+    let mut index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Longest source line shown under an error; longer lines are cut around the caret.
+const MAX_SHOWN: usize = 120;
 
 impl fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -146,17 +99,32 @@ impl fmt::Display for SyntaxError {
         if self.first_line.is_some() {
             write!(f, "line {line}, column {column}: ")?;
         }
-        f.write_str(&self.message())?;
-        if !matches!(self.kind, SyntaxErrorKind::TooLong { .. }) {
-            let start = self.span.start.min(self.text.len());
-            let end = self.span.end.clamp(start, self.text.len());
+        f.write_str(&self.message)?;
+        if !self.text.is_empty() {
+            let start = floor_char_boundary(&self.text, self.span.start);
+            let end = floor_char_boundary(&self.text, self.span.end.max(start));
             let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
             let line_end = self.text[start..]
                 .find('\n')
                 .map_or(self.text.len(), |i| start + i);
-            let source_line = &self.text[line_start..line_end];
-            let pad = self.text[line_start..start].width();
-            let marked = self.text[start..end.min(line_end)].width().max(1);
+            let mut shown_start = line_start;
+            // Keep the caret in view on very long lines.
+            while self.text[shown_start..start].width() > MAX_SHOWN / 2 {
+                shown_start =
+                    floor_char_boundary(&self.text, shown_start + (start - shown_start) / 2);
+                while !self.text.is_char_boundary(shown_start) {
+                    shown_start += 1;
+                }
+            }
+            let mut shown_end = line_end;
+            while self.text[shown_start..shown_end].width() > MAX_SHOWN
+                && shown_end > end.max(start + 1)
+            {
+                shown_end = floor_char_boundary(&self.text, shown_end - 1);
+            }
+            let source_line = self.text[shown_start..shown_end].replace('\t', " ");
+            let pad = self.text[shown_start..start].width();
+            let marked = self.text[start..end.min(shown_end)].width().max(1);
             write!(
                 f,
                 "\n  {source_line}\n  {}{}",
@@ -164,7 +132,7 @@ impl fmt::Display for SyntaxError {
                 "^".repeat(marked)
             )?;
         }
-        if let Some(help) = self.help() {
+        if let Some(help) = &self.help {
             write!(f, "\nhelp: {help}")?;
         }
         Ok(())

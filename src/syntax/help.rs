@@ -12,10 +12,46 @@ pub struct CommandHelp {
 
 pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
+        name: "show",
+        syntax: "show ENTITY [where CONDITION] [order by FIELD [asc|desc], ...] [limit N] [offset N]\n  show ENTITY ID",
+        summary: "list clients, contracts, events or employees, or show one record in full",
+        examples: &[
+            "show clients",
+            "show events where support is none",
+            "show events where support is me",
+            "show contracts where signed = false",
+            "show contracts where remaining > 0",
+            "show contracts where signed = true and remaining > 0 order by remaining desc limit 20",
+            "show clients where company ~ \"startup\" order by last_contact desc limit 10",
+            "show events where client ~ \"Ouick\" or (location ~ \"Mufflins\" and attendees >= 100)",
+            "show events where start >= 2023-06-01 and start < 2023-07-01",
+            "show events where support = \"Kate Hastroff\"",
+            "show events where start >= today and start < today+30d order by start",
+            "show events where start = 4 Jun 2023",
+            "show employees where department in (sales, support) and active = true",
+            "show event 109",
+        ],
+    },
+    CommandHelp {
+        name: "count",
+        syntax: "count ENTITY [where CONDITION]",
+        summary: "count the records that match, without listing them",
+        examples: &[
+            "count contracts where signed = false",
+            "count events where support is none",
+        ],
+    },
+    CommandHelp {
+        name: "explain",
+        syntax: "explain show ... | explain count ...",
+        summary: "show how epic understood a command and the SQL it would run, without running it",
+        examples: &["explain show events where support is none"],
+    },
+    CommandHelp {
         name: "help",
         syntax: "help [COMMAND]",
         summary: "list the commands, or show one command's syntax and examples",
-        examples: &["help", "help set"],
+        examples: &["help", "help show"],
     },
     CommandHelp {
         name: "set",
@@ -54,14 +90,14 @@ pub fn overview() -> String {
     }
     text.push_str(
         "\nA line ending in `\\`, or with an open quote or parenthesis, continues on the next.\n\
-         Type `help COMMAND` for examples.\n",
+         Type `help COMMAND` for its syntax and examples; grammar.md has the whole language.\n",
     );
     text
 }
 
 /// The text `help COMMAND` prints.
 pub fn detail(command: &CommandHelp) -> String {
-    let mut text = format!("{}\n  {}\n\nExamples:\n", command.syntax, command.summary);
+    let mut text = format!("{}\n\n  {}\n\nExamples:\n", command.summary, command.syntax);
     for example in command.examples {
         text.push_str(&format!("  {example}\n"));
     }
@@ -104,11 +140,13 @@ mod tests {
     fn help_and_grammar_md_show_the_same_syntax_and_examples() {
         let documented = documented_examples();
         for command in COMMANDS {
-            assert!(
-                GRAMMAR.contains(command.syntax),
-                "grammar.md lacks `{}`",
-                command.syntax
-            );
+            for line in command.syntax.lines() {
+                let line = line.trim();
+                assert!(
+                    GRAMMAR.contains(&format!("`{line}`")),
+                    "grammar.md lacks the syntax `{line}`"
+                );
+            }
             for example in command.examples {
                 assert!(
                     documented.contains(example),

@@ -6,13 +6,14 @@
 //! SQL, and never panics; every failure is a [`SyntaxError`] carrying the
 //! span of the offending text.
 
-mod ast;
+pub mod ast;
 mod error;
 pub mod help;
+pub mod lexer;
 mod parser;
 mod suggest;
 
-pub use ast::Command;
+pub use ast::{Command, Filter, Order, Query, TimeValue, Value};
 pub use error::{SyntaxError, SyntaxErrorKind};
-pub use parser::parse;
+pub use parser::{MAX_COMMAND_BYTES, MAX_DEPTH, parse};
 pub use suggest::did_you_mean;

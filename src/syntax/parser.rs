@@ -1,270 +1,1188 @@
-//! The parser: one function per grammar rule of `grammar.md`, built with nom.
+//! The parser: one function per grammar rule of `grammar.md`, over the
+//! tokens of [`super::lexer`]. Each function's doc quotes its rule.
 //!
 //! ```text
-//! command     = help | quit | set_format ;
-//! help        = "help" [ word ] ;
-//! quit        = "quit" | "exit" ;
-//! set_format  = "set" "format" ( "table" | "vertical" | "csv" | "json" ) ;
+//! command   = help | quit | set_format | show | count | explain ;
+//! show      = "show" entity ( id | [ where ] [ order ] [ limit ] [ offset ] ) ;
+//! count     = "count" entity [ where ] ;
+//! explain   = "explain" ( show | count ) ;
+//! where     = "where" or ;
+//! or        = and { "or" and } ;
+//! and       = unary { "and" unary } ;
+//! unary     = "not" unary | "(" or ")" | condition ;
+//! condition = field ( op value | "is" [ "not" ] ( "none" | "me" )
+//!                   | [ "not" ] "in" "(" value { "," value } ")" ) ;
+//! order     = "order" "by" field [ "asc" | "desc" ] { "," field [ "asc" | "desc" ] } ;
 //! ```
 //!
-//! Keywords are case-insensitive. Once a command's first word is recognised
-//! the parser is committed to it, so an error names the bad token, not the
-//! start of the line.
+//! Keywords are case-insensitive. Once a rule has seen its keyword it is
+//! committed: an error names the token that broke it, never the start of the
+//! line. Values are parsed by their field's type, so `attendees > many` fails
+//! here, with a caret under `many`.
 
-use nom::bytes::complete::take_while1;
-use nom::character::complete::multispace0;
-use nom::{IResult, Parser};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use rust_decimal::Decimal;
 
-use super::ast::Command;
+use super::ast::{Command, Filter, Order, Query, TimeValue, Value};
 use super::error::{SyntaxError, SyntaxErrorKind};
 use super::help;
+use super::lexer::{Token, TokenKind, tokenize};
 use super::suggest::did_you_mean;
+use crate::model::{CompareOp, Entity, Field, FieldType};
 use crate::render::{FORMAT_NAMES, Format};
 
 /// Longer commands are refused before any parsing: bounded work for hostile input.
 pub const MAX_COMMAND_BYTES: usize = 64 * 1024;
+/// Parentheses and `not`s nest at most this deep, so no input can exhaust the stack.
+pub const MAX_DEPTH: usize = 64;
+/// `limit` and `offset` stay within what PostgreSQL's bigint holds.
+const MAX_COUNT: u64 = i64::MAX as u64;
+
+/// Words that end a condition list or start a clause; never field names.
+const CLAUSE_WORDS: &[&str] = &["and", "or", "order", "limit", "offset"];
 
 /// Parses one complete command (possibly spanning several lines).
 pub fn parse(text: &str) -> Result<Command, SyntaxError> {
     if text.len() > MAX_COMMAND_BYTES {
         return Err(SyntaxError::new(
-            SyntaxErrorKind::TooLong {
-                limit: MAX_COMMAND_BYTES,
-            },
+            SyntaxErrorKind::TooLong,
+            format!("the command is too long: at most {MAX_COMMAND_BYTES} bytes"),
             0..0,
             "",
         ));
     }
-    Cursor { text, rest: text }.command()
+    let tokens = tokenize(text)?;
+    let mut parser = Parser {
+        text,
+        tokens,
+        position: 0,
+        depth: 0,
+    };
+    let command = parser.command()?;
+    parser.end()?;
+    Ok(command)
 }
 
-/// The text being parsed and what is left of it, so spans can be computed.
-struct Cursor<'a> {
+/// Which clauses of a `show` came already.
+#[derive(Clone, Copy)]
+struct Clauses {
+    filter: bool,
+    order: bool,
+    limit: bool,
+    offset: bool,
+}
+
+struct Parser<'a> {
     text: &'a str,
-    rest: &'a str,
+    tokens: Vec<Token>,
+    position: usize,
+    depth: usize,
 }
 
-fn word(input: &str) -> IResult<&str, &str> {
-    let (input, _) = multispace0(input)?;
-    take_while1(|c: char| c.is_alphanumeric() || c == '_' || c == '-').parse(input)
-}
-
-impl<'a> Cursor<'a> {
-    fn offset(&self, rest: &str) -> usize {
-        self.text.len() - rest.len()
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.position)
     }
 
-    /// The next word and its span, consuming it.
-    fn next_word(&mut self) -> Option<(&'a str, std::ops::Range<usize>)> {
-        match word(self.rest) {
-            Ok((rest, found)) => {
-                let end = self.offset(rest);
-                self.rest = rest;
-                Some((found, end - found.len()..end))
+    fn peek_at(&self, ahead: usize) -> Option<&Token> {
+        self.tokens.get(self.position + ahead)
+    }
+
+    fn next(&mut self) -> Option<Token> {
+        let token = self.tokens.get(self.position).cloned();
+        if token.is_some() {
+            self.position += 1;
+        }
+        token
+    }
+
+    fn peek_word(&self, word: &str) -> bool {
+        self.peek().is_some_and(|t| t.is_word(word))
+    }
+
+    fn peek_symbol(&self, symbol: &str) -> bool {
+        self.peek().is_some_and(|t| t.is_symbol(symbol))
+    }
+
+    fn eat_word(&mut self, word: &str) -> bool {
+        let found = self.peek_word(word);
+        if found {
+            self.position += 1;
+        }
+        found
+    }
+
+    fn eat_symbol(&mut self, symbol: &str) -> bool {
+        let found = self.peek_symbol(symbol);
+        if found {
+            self.position += 1;
+        }
+        found
+    }
+
+    /// Where the next token is, or the end of the text.
+    fn here(&self) -> std::ops::Range<usize> {
+        match self.peek() {
+            Some(token) => token.span.clone(),
+            None => {
+                let end = self.text.trim_end().len();
+                end..end
             }
-            Err(_) => None,
         }
     }
 
-    /// The span and text of whatever comes next, for "found `x`" messages.
-    fn next_token(&self) -> (Option<String>, std::ops::Range<usize>) {
-        let trimmed = self.rest.trim_start();
-        let start = self.offset(trimmed);
-        if trimmed.is_empty() {
-            return (None, start..start);
+    fn error(
+        &self,
+        kind: SyntaxErrorKind,
+        message: impl Into<String>,
+        span: std::ops::Range<usize>,
+    ) -> SyntaxError {
+        SyntaxError::new(kind, message, span, self.text)
+    }
+
+    /// "expected X, found `y`" at the next token, with a suggestion when
+    /// the token is a near miss of one of `keywords`.
+    fn expected(&self, expected: &str, keywords: &[&'static str]) -> SyntaxError {
+        match self.peek() {
+            None => self.error(
+                SyntaxErrorKind::Expected,
+                format!("expected {expected} at the end of the command"),
+                self.here(),
+            ),
+            Some(token) => {
+                let mut error = self.error(
+                    SyntaxErrorKind::Expected,
+                    format!("expected {expected}, found `{}`", token.raw),
+                    token.span.clone(),
+                );
+                if token.kind == TokenKind::Word
+                    && let Some(word) = did_you_mean(&token.raw, keywords.iter().copied())
+                {
+                    error = error.with_help(format!("did you mean `{word}`?"));
+                }
+                error
+            }
         }
-        let len = word(trimmed)
-            .map(|(_, w)| w.len())
-            .unwrap_or_else(|_| trimmed.chars().next().map_or(1, char::len_utf8));
-        (Some(trimmed[..len].to_owned()), start..start + len)
     }
 
-    fn error(&self, kind: SyntaxErrorKind, span: std::ops::Range<usize>) -> SyntaxError {
-        SyntaxError::new(kind, span, self.text)
-    }
-
-    fn expected(&self, expected: &str) -> SyntaxError {
-        let (found, span) = self.next_token();
-        self.error(
-            SyntaxErrorKind::Expected {
-                expected: expected.to_owned(),
-                found,
-            },
-            span,
-        )
-    }
-
-    /// `command = help | quit | set_format ;`
-    fn command(mut self) -> Result<Command, SyntaxError> {
-        let Some((first, span)) = self.next_word() else {
-            return Err(self.expected("a command"));
-        };
-        let command = match first.to_lowercase().as_str() {
-            "help" => self.help()?,
-            "quit" | "exit" => Command::Quit,
-            "set" => self.set_format()?,
-            _ => {
-                return Err(self.error(
-                    SyntaxErrorKind::UnknownCommand {
-                        word: first.to_owned(),
-                        suggestion: did_you_mean(
-                            first,
-                            help::command_names().into_iter().chain(["exit"]),
-                        ),
-                    },
+    fn end(&self) -> Result<(), SyntaxError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(token) => {
+                let span = token.span.start..self.text.trim_end().len().max(token.span.end);
+                let mut error = self.error(
+                    SyntaxErrorKind::Expected,
+                    format!("unexpected `{}` after the end of the command", token.raw),
                     span,
-                ));
+                );
+                if token.kind == TokenKind::Word
+                    && let Some(word) = did_you_mean(
+                        &token.raw,
+                        ["and", "or", "order", "limit", "offset", "where"],
+                    )
+                {
+                    error = error.with_help(format!("did you mean `{word}`?"));
+                }
+                Err(error)
             }
-        };
-        self.end()?;
-        Ok(command)
+        }
     }
 
-    /// `help = "help" [ word ] ;`
+    /// `command = help | quit | set_format | show | count | explain ;`
+    fn command(&mut self) -> Result<Command, SyntaxError> {
+        let Some(first) = self.next() else {
+            return Err(self.expected("a command", &[]));
+        };
+        if first.kind != TokenKind::Word {
+            return Err(self
+                .error(
+                    SyntaxErrorKind::Expected,
+                    format!("expected a command, found `{}`", first.raw),
+                    first.span,
+                )
+                .with_help(commands_help()));
+        }
+        match first.raw.to_lowercase().as_str() {
+            "help" => self.help(),
+            "quit" | "exit" => Ok(Command::Quit),
+            "set" => self.set_format(),
+            "show" => self.show(),
+            "count" => self.count(),
+            "explain" => self.explain(&first),
+            _ => {
+                let mut error = self.error(
+                    SyntaxErrorKind::Unknown,
+                    format!("unknown command `{}`", first.raw),
+                    first.span.clone(),
+                );
+                error = match did_you_mean(
+                    &first.raw,
+                    help::command_names().into_iter().chain(["exit"]),
+                ) {
+                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    None => error.with_help(commands_help()),
+                };
+                Err(error)
+            }
+        }
+    }
+
+    /// `help = "help" [ command_name ] ;`
     fn help(&mut self) -> Result<Command, SyntaxError> {
-        let Some((topic, span)) = self.next_word() else {
+        let Some(topic) = self.next() else {
             return Ok(Command::Help { topic: None });
         };
-        match help::find(topic) {
-            Some(found) => Ok(Command::Help {
+        match help::find(&topic.raw) {
+            Some(found) if topic.kind == TokenKind::Word => Ok(Command::Help {
                 topic: Some(found.name),
             }),
-            None => Err(self.error(
-                SyntaxErrorKind::UnknownHelpTopic {
-                    word: topic.to_owned(),
-                    suggestion: did_you_mean(topic, help::command_names()),
-                },
-                span,
-            )),
+            _ => {
+                let error = self.error(
+                    SyntaxErrorKind::Unknown,
+                    format!("no help for `{}`", topic.raw),
+                    topic.span.clone(),
+                );
+                Err(match did_you_mean(&topic.raw, help::command_names()) {
+                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    None => error.with_help(format!(
+                        "help is available for: {}",
+                        help::command_names().join(", ")
+                    )),
+                })
+            }
         }
     }
 
     /// `set_format = "set" "format" ( "table" | "vertical" | "csv" | "json" ) ;`
     fn set_format(&mut self) -> Result<Command, SyntaxError> {
-        match self.next_word() {
-            Some((setting, _)) if setting.eq_ignore_ascii_case("format") => {}
-            Some((setting, span)) => {
-                return Err(self.error(
-                    SyntaxErrorKind::UnknownSetting {
-                        word: setting.to_owned(),
-                        suggestion: did_you_mean(setting, ["format"]),
-                    },
-                    span,
-                ));
+        match self.next() {
+            Some(setting) if setting.is_word("format") => {}
+            Some(setting) => {
+                let error = self.error(
+                    SyntaxErrorKind::Unknown,
+                    format!("unknown setting `{}`", setting.raw),
+                    setting.span.clone(),
+                );
+                return Err(match did_you_mean(&setting.raw, ["format"]) {
+                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    None => error.with_help(
+                        "the only setting is `format`: set format table|vertical|csv|json",
+                    ),
+                });
             }
-            None => return Err(self.expected("a setting: format")),
+            None => return Err(self.expected("a setting: format", &[])),
         }
-        let Some((name, span)) = self.next_word() else {
-            return Err(self.expected("a format: table, vertical, csv or json"));
+        let Some(name) = self.next() else {
+            return Err(self.expected("a format: table, vertical, csv or json", &[]));
         };
-        match name.parse::<Format>() {
+        match name.value.parse::<Format>() {
             Ok(format) => Ok(Command::SetFormat { format }),
-            Err(_) => Err(self.error(
-                SyntaxErrorKind::UnknownFormat {
-                    word: name.to_owned(),
-                    suggestion: did_you_mean(name, FORMAT_NAMES.iter().copied()),
-                },
-                span,
-            )),
+            Err(_) => {
+                let error = self.error(
+                    SyntaxErrorKind::Unknown,
+                    format!("unknown format `{}`", name.raw),
+                    name.span.clone(),
+                );
+                Err(
+                    match did_you_mean(&name.raw, FORMAT_NAMES.iter().copied()) {
+                        Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                        None => {
+                            error.with_help(format!("formats are: {}", FORMAT_NAMES.join(", ")))
+                        }
+                    },
+                )
+            }
         }
     }
 
-    fn end(&self) -> Result<(), SyntaxError> {
-        match self.next_token() {
-            (None, _) => Ok(()),
-            (Some(found), span) => {
-                let span = span.start..self.text.trim_end().len().max(span.end);
-                Err(self.error(SyntaxErrorKind::Trailing { found }, span))
+    /// `explain = "explain" ( show | count ) ;`
+    fn explain(&mut self, keyword: &Token) -> Result<Command, SyntaxError> {
+        let inner = match self.peek() {
+            Some(t) if t.is_word("show") => {
+                self.position += 1;
+                self.show()?
             }
+            Some(t) if t.is_word("count") => {
+                self.position += 1;
+                self.count()?
+            }
+            _ => {
+                return Err(self
+                    .expected("`show` or `count` after `explain`", &["show", "count"])
+                    .with_help(format!(
+                        "for example: explain show events where support is none (after `{}`)",
+                        keyword.raw
+                    )));
+            }
+        };
+        Ok(Command::Explain(Box::new(inner)))
+    }
+
+    fn entity(&mut self) -> Result<Entity, SyntaxError> {
+        let Some(token) = self.peek().cloned() else {
+            return Err(self.expected("what to show: clients, contracts, events or employees", &[]));
+        };
+        match Entity::from_name(&token.raw) {
+            Some(entity) if token.kind == TokenKind::Word => {
+                self.position += 1;
+                Ok(entity)
+            }
+            _ => {
+                let error = self.error(
+                    SyntaxErrorKind::Unknown,
+                    format!("unknown entity `{}`", token.raw),
+                    token.span.clone(),
+                );
+                Err(match did_you_mean(&token.raw, Entity::names()) {
+                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    None => error.with_help("entities are: clients, contracts, events, employees"),
+                })
+            }
+        }
+    }
+
+    /// `show = "show" entity ( id | [ where ] [ order ] [ limit ] [ offset ] ) ;`
+    fn show(&mut self) -> Result<Command, SyntaxError> {
+        let entity = self.entity()?;
+        if let Some(token) = self.peek().cloned()
+            && token.kind == TokenKind::Number
+        {
+            self.position += 1;
+            let id = self.record_id(&token)?;
+            return Ok(Command::ShowOne { entity, id });
+        }
+        let filter = self.where_clause(entity)?;
+        let order = self.order_clause(entity)?;
+        let limit = self.count_clause("limit")?;
+        let offset = self.count_clause("offset")?;
+        if self.peek().is_some() {
+            let seen = Clauses {
+                filter: filter.is_some(),
+                order: !order.is_empty(),
+                limit: limit.is_some(),
+                offset: offset.is_some(),
+            };
+            return Err(self.clause_error(entity, seen));
+        }
+        Ok(Command::Show(Query {
+            entity,
+            filter,
+            order,
+            limit,
+            offset,
+        }))
+    }
+
+    /// The error for an unexpected token after a show's clauses: says which
+    /// clauses could still come.
+    fn clause_error(&self, entity: Entity, seen: Clauses) -> SyntaxError {
+        let mut allowed: Vec<&'static str> = Vec::new();
+        let nothing_after_where = !seen.order && !seen.limit && !seen.offset;
+        if !seen.filter && nothing_after_where {
+            allowed.push("where");
+        }
+        if seen.filter && nothing_after_where {
+            allowed.extend(["and", "or"]);
+        }
+        if !seen.order && !seen.limit && !seen.offset {
+            allowed.push("order by");
+        }
+        if !seen.limit && !seen.offset {
+            allowed.push("limit");
+        }
+        if !seen.offset {
+            allowed.push("offset");
+        }
+        let has_where = seen.filter;
+        let list = allowed
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let keywords: Vec<&'static str> = allowed
+            .iter()
+            .map(|w| w.split(' ').next().unwrap_or(w))
+            .collect();
+        let mut error = if allowed.is_empty() {
+            self.expected("the end of the command", &[])
+        } else {
+            self.expected(&list, &keywords)
+        };
+        if error.help.is_none()
+            && !has_where
+            && let Some(token) = self.peek()
+            && entity.field(&token.raw).is_some()
+        {
+            error = error.with_help(format!(
+                "conditions start with `where`: show {entity} where {} ...",
+                token.raw
+            ));
+        }
+        error
+    }
+
+    fn record_id(&self, token: &Token) -> Result<i64, SyntaxError> {
+        token
+            .raw
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .ok_or_else(|| {
+                self.error(
+                    SyntaxErrorKind::BadValue,
+                    format!("`{}` is not a record number", token.raw),
+                    token.span.clone(),
+                )
+                .with_help("record numbers are whole numbers from 1 up")
+            })
+    }
+
+    /// `count = "count" entity [ where ] ;`
+    fn count(&mut self) -> Result<Command, SyntaxError> {
+        let entity = self.entity()?;
+        let filter = self.where_clause(entity)?;
+        if self.peek().is_some() {
+            let allowed = if filter.is_some() {
+                "`and`, `or`"
+            } else {
+                "`where`"
+            };
+            return Err(self.expected(allowed, &["where", "and", "or"]));
+        }
+        Ok(Command::Count { entity, filter })
+    }
+
+    /// `where = "where" or ;`
+    fn where_clause(&mut self, entity: Entity) -> Result<Option<Filter>, SyntaxError> {
+        if !self.eat_word("where") {
+            return Ok(None);
+        }
+        self.or(entity).map(Some)
+    }
+
+    /// `or = and { "or" and } ;`
+    fn or(&mut self, entity: Entity) -> Result<Filter, SyntaxError> {
+        let mut left = self.and(entity)?;
+        while self.eat_word("or") {
+            let right = self.and(entity)?;
+            left = Filter::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    /// `and = unary { "and" unary } ;`
+    fn and(&mut self, entity: Entity) -> Result<Filter, SyntaxError> {
+        let mut left = self.unary(entity)?;
+        while self.eat_word("and") {
+            let right = self.unary(entity)?;
+            left = Filter::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn descend(&mut self) -> Result<(), SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(
+                SyntaxErrorKind::TooDeep,
+                format!("conditions are nested too deeply: at most {MAX_DEPTH} levels of parentheses and `not`"),
+                self.here(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `unary = "not" unary | "(" or ")" | condition ;`
+    fn unary(&mut self, entity: Entity) -> Result<Filter, SyntaxError> {
+        if self.peek_word("not") && !self.peek_at(1).is_some_and(|t| t.is_word("in")) {
+            self.position += 1;
+            self.descend()?;
+            let inner = self.unary(entity)?;
+            self.depth -= 1;
+            return Ok(Filter::Not(Box::new(inner)));
+        }
+        if self.peek_symbol("(") {
+            let open = self.next().expect("peeked");
+            self.descend()?;
+            let inner = self.or(entity)?;
+            self.depth -= 1;
+            if !self.eat_symbol(")") {
+                let (line, column) =
+                    SyntaxError::new(SyntaxErrorKind::Expected, "", open.span.clone(), self.text)
+                        .position();
+                let mut error = self
+                    .expected("`)`, `and` or `or`", &["and", "or"])
+                    .with_help(format!(
+                        "the `(` at line {line}, column {column} of this command is still open"
+                    ));
+                if self.peek().is_none() {
+                    error = self
+                        .error(
+                            SyntaxErrorKind::Expected,
+                            "this parenthesis is never closed",
+                            open.span.clone(),
+                        )
+                        .with_help("add `)` after the condition");
+                }
+                return Err(error);
+            }
+            return Ok(inner);
+        }
+        self.condition(entity)
+    }
+
+    fn field(&mut self, entity: Entity, what: &str) -> Result<Field, SyntaxError> {
+        let Some(token) = self.peek().cloned() else {
+            return Err(self.expected(what, &[]));
+        };
+        let field = (token.kind == TokenKind::Word)
+            .then(|| entity.field(&token.raw))
+            .flatten();
+        match field {
+            Some(field) => {
+                self.position += 1;
+                Ok(field)
+            }
+            None => {
+                let names: Vec<&'static str> = entity.fields().iter().map(|f| f.name()).collect();
+                let (kind, message) = if token.kind == TokenKind::Word
+                    && !CLAUSE_WORDS.contains(&token.raw.to_lowercase().as_str())
+                {
+                    (
+                        SyntaxErrorKind::Unknown,
+                        format!("{} have no field `{}`", entity.plural(), token.raw),
+                    )
+                } else {
+                    (
+                        SyntaxErrorKind::Expected,
+                        format!("expected {what}, found `{}`", token.raw),
+                    )
+                };
+                let error = self.error(kind, message, token.span.clone());
+                Err(match did_you_mean(&token.raw, names.iter().copied()) {
+                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    None => error.with_help(format!(
+                        "fields of {} are: {}",
+                        entity.plural(),
+                        names.join(", ")
+                    )),
+                })
+            }
+        }
+    }
+
+    /// `condition = field ( op value | "is" [ "not" ] ( "none" | "me" ) | [ "not" ] "in" "(" value { "," value } ")" ) ;`
+    fn condition(&mut self, entity: Entity) -> Result<Filter, SyntaxError> {
+        let field = self.field(entity, "a field")?;
+        let ty = field.ty();
+        if self.eat_word("is") {
+            let negated = self.eat_word("not");
+            let Some(token) = self.next() else {
+                return Err(self.expected("`none` or `me`", &[]));
+            };
+            if token.is_word("none") {
+                if !field.nullable() {
+                    return Err(self
+                        .error(
+                            SyntaxErrorKind::BadOperator,
+                            format!("`{field}` always has a value, so it is never none"),
+                            token.span.clone(),
+                        )
+                        .with_help(nullable_help(entity)));
+                }
+                return Ok(Filter::IsNone { field, negated });
+            }
+            if token.is_word("me") {
+                if ty != FieldType::Employee {
+                    return Err(self
+                        .error(
+                            SyntaxErrorKind::BadOperator,
+                            format!(
+                                "`is me` applies to employee fields, and `{field}` is {}",
+                                ty.describe()
+                            ),
+                            token.span.clone(),
+                        )
+                        .with_help(employee_fields_help(entity)));
+                }
+                return Ok(Filter::IsMe { field, negated });
+            }
+            self.position -= 1;
+            let mut keywords = vec!["none", "me"];
+            if !negated {
+                keywords.push("not");
+            }
+            let error = self.expected("`none` or `me` after `is`", &keywords);
+            return Err(if error.help.is_some() {
+                error
+            } else {
+                error.with_help(format!("to compare with a value, write `{field} = ...`"))
+            });
+        }
+        let negated_in = self.peek_word("not") && self.peek_at(1).is_some_and(|t| t.is_word("in"));
+        if negated_in || self.peek_word("in") {
+            if negated_in {
+                self.position += 1;
+            }
+            let keyword = self.next().expect("peeked `in`");
+            if !ty.accepts_in() {
+                return Err(self.error(
+                    SyntaxErrorKind::BadOperator,
+                    format!("`in` does not apply to `{field}` ({})", ty.describe()),
+                    keyword.span,
+                ));
+            }
+            if !self.eat_symbol("(") {
+                return Err(self
+                    .expected("`(` after `in`", &[])
+                    .with_help(format!("write `{field} in (a, b, c)`")));
+            }
+            let mut values = vec![self.value(field)?];
+            while self.eat_symbol(",") {
+                values.push(self.value(field)?);
+            }
+            if !self.eat_symbol(")") {
+                return Err(self.expected("`,` or `)` in the list", &[]));
+            }
+            let filter = Filter::In { field, values };
+            return Ok(if negated_in {
+                Filter::Not(Box::new(filter))
+            } else {
+                filter
+            });
+        }
+        let op = self.operator(field)?;
+        let value = self.value(field)?;
+        Ok(Filter::Compare { field, op, value })
+    }
+
+    fn operator(&mut self, field: Field) -> Result<CompareOp, SyntaxError> {
+        let ty = field.ty();
+        let allowed = ty.operators();
+        let mut allowed_text: Vec<String> = allowed.iter().map(|op| format!("`{op}`")).collect();
+        if field.nullable() {
+            allowed_text.push("`is none`".into());
+        }
+        if ty == FieldType::Employee {
+            allowed_text.push("`is me`".into());
+        }
+        let Some(token) = self.peek().cloned() else {
+            return Err(self.expected(
+                &format!("an operator after `{field}`: {}", allowed_text.join(", ")),
+                &[],
+            ));
+        };
+        let op = CompareOp::ALL
+            .into_iter()
+            .find(|op| token.kind == TokenKind::Symbol && op.symbol() == token.raw);
+        match op {
+            Some(op) if allowed.contains(&op) => {
+                self.position += 1;
+                Ok(op)
+            }
+            Some(op) => Err(self
+                .error(
+                    SyntaxErrorKind::BadOperator,
+                    format!("`{op}` does not apply to `{field}` ({})", ty.describe()),
+                    token.span.clone(),
+                )
+                .with_help(format!("use one of: {}", allowed_text.join(", ")))),
+            None => {
+                let mut error = self.error(
+                    SyntaxErrorKind::Expected,
+                    format!(
+                        "expected an operator after `{field}`: {}; found `{}`",
+                        allowed_text.join(", "),
+                        token.raw
+                    ),
+                    token.span.clone(),
+                );
+                if token.kind == TokenKind::Word {
+                    if token.is_word("none") || token.is_word("me") {
+                        error = error
+                            .with_help(format!("write `{field} is {}`", token.raw.to_lowercase()));
+                    } else if let Some(word) = did_you_mean(&token.raw, ["is", "in", "not"]) {
+                        error = error.with_help(format!("did you mean `{word}`?"));
+                    } else {
+                        error = error.with_help(format!("write `{field} = \"{}\"`", token.value));
+                    }
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// A value for `field`, checked against its type.
+    fn value(&mut self, field: Field) -> Result<Value, SyntaxError> {
+        let ty = field.ty();
+        let Some(token) = self.peek().cloned() else {
+            return Err(self.expected(&format!("{} for `{field}`", ty.describe()), &[]));
+        };
+        let bad = |parser: &Parser, message: String, help: Option<String>| {
+            let error = parser.error(SyntaxErrorKind::BadValue, message, token.span.clone());
+            match help {
+                Some(help) => error.with_help(help),
+                None => error,
+            }
+        };
+        if token.is_word("none") || token.is_word("me") {
+            let help = if token.is_word("none") && field.nullable() {
+                Some(format!("write `{field} is none`"))
+            } else if token.is_word("me") && ty == FieldType::Employee {
+                Some(format!("write `{field} is me`"))
+            } else {
+                None
+            };
+            return Err(bad(
+                self,
+                format!("`{field}` takes {}, not `{}`", ty.describe(), token.raw),
+                help,
+            ));
+        }
+        match ty {
+            FieldType::Id | FieldType::Integer => {
+                self.position += 1;
+                let parsed = (token.kind == TokenKind::Number)
+                    .then(|| token.raw.parse::<i64>().ok())
+                    .flatten();
+                match parsed {
+                    Some(n) => Ok(Value::Integer(n)),
+                    None => Err(bad(
+                        self,
+                        format!("`{field}` takes {}, not `{}`", ty.describe(), token.raw),
+                        Some(format!("for example: {field} >= 100")),
+                    )),
+                }
+            }
+            FieldType::Money => {
+                self.position += 1;
+                let parsed = (token.kind == TokenKind::Number)
+                    .then(|| token.raw.parse::<Decimal>().ok())
+                    .flatten();
+                match parsed {
+                    Some(amount) if amount.scale() <= 2 => Ok(Value::Money(amount)),
+                    Some(_) => Err(bad(
+                        self,
+                        format!("`{}` has more than two decimals", token.raw),
+                        Some("amounts are exact to the cent: 12000.00".into()),
+                    )),
+                    None => Err(bad(
+                        self,
+                        format!("`{field}` takes an amount of money, not `{}`", token.raw),
+                        Some(format!("for example: {field} > 1000.00")),
+                    )),
+                }
+            }
+            FieldType::Boolean => {
+                self.position += 1;
+                match token.raw.to_lowercase().as_str() {
+                    "true" | "yes" if token.kind == TokenKind::Word => Ok(Value::Bool(true)),
+                    "false" | "no" if token.kind == TokenKind::Word => Ok(Value::Bool(false)),
+                    _ => Err(bad(
+                        self,
+                        format!("`{field}` is true or false, not `{}`", token.raw),
+                        did_you_mean(&token.raw, ["true", "false"])
+                            .map(|w| format!("did you mean `{w}`?")),
+                    )),
+                }
+            }
+            FieldType::Enum(choices) => {
+                self.position += 1;
+                let found = matches!(token.kind, TokenKind::Word | TokenKind::Str)
+                    .then(|| {
+                        choices
+                            .iter()
+                            .find(|c| c.eq_ignore_ascii_case(&token.value))
+                    })
+                    .flatten();
+                match found {
+                    Some(choice) => Ok(Value::Enum(choice)),
+                    None => Err(bad(
+                        self,
+                        format!("unknown {} `{}`", field.name(), token.value),
+                        Some(match did_you_mean(&token.value, choices.iter().copied()) {
+                            Some(word) => format!("did you mean `{word}`?"),
+                            None => format!("{}s are: {}", field.name(), choices.join(", ")),
+                        }),
+                    )),
+                }
+            }
+            FieldType::Employee => {
+                self.position += 1;
+                match token.kind {
+                    TokenKind::Str => Ok(Value::Text(token.value.clone())),
+                    TokenKind::Number => {
+                        token.raw.parse::<i64>().map(Value::Integer).map_err(|_| {
+                            bad(
+                                self,
+                                format!("`{}` is not an employee number", token.raw),
+                                None,
+                            )
+                        })
+                    }
+                    _ => Err(bad(
+                        self,
+                        format!(
+                            "`{field}` takes an employee's name in quotes or their number, not `{}`",
+                            token.raw
+                        ),
+                        Some(format!("write `{field} = \"{}\"`", token.value)),
+                    )),
+                }
+            }
+            FieldType::Text | FieldType::Email | FieldType::Phone => {
+                self.position += 1;
+                match token.kind {
+                    TokenKind::Str => Ok(Value::Text(token.value.clone())),
+                    _ => Err(bad(
+                        self,
+                        format!("`{field}` takes text in double quotes, not `{}`", token.raw),
+                        Some(format!("write `{field} ~ \"{}\"`", token.value)),
+                    )),
+                }
+            }
+            FieldType::Timestamp => self.time_value(field).map(Value::Time),
+        }
+    }
+
+    /// A date or moment: ISO forms, `today`, `tomorrow`, `yesterday`,
+    /// `today+7d`, `now`, the spreadsheet's `4 Jun 2023 @ 1PM`, or any of
+    /// these in quotes.
+    fn time_value(&mut self, field: Field) -> Result<TimeValue, SyntaxError> {
+        let token = self
+            .peek()
+            .cloned()
+            .expect("the caller checked for a token");
+        let example = "2023-06-01, 2023-06-01T13:00, today, today+7d, or 4 Jun 2023 @ 1PM";
+        if token.kind == TokenKind::Str {
+            self.position += 1;
+            // The same forms, quoted: parse the inside on its own.
+            let inner = parse_time_text(&token.value).ok_or_else(|| {
+                self.error(
+                    SyntaxErrorKind::BadValue,
+                    format!("`{}` is not a date", token.value),
+                    token.span.clone(),
+                )
+                .with_help(format!("write dates like {example}"))
+            })?;
+            return Ok(inner);
+        }
+        let start = self.position;
+        match parse_time_tokens(&self.tokens[start..]) {
+            Ok((value, used)) => {
+                self.position += used;
+                Ok(value)
+            }
+            Err(TimeError::NotADate) => Err(self
+                .error(
+                    SyntaxErrorKind::BadValue,
+                    format!("`{field}` takes a date, not `{}`", token.raw),
+                    token.span.clone(),
+                )
+                .with_help(format!("write dates like {example}"))),
+            Err(TimeError::Invalid { from, to, reason }) => {
+                let span = self.tokens[start + from].span.start..self.tokens[start + to].span.end;
+                Err(self
+                    .error(
+                        SyntaxErrorKind::BadValue,
+                        format!(
+                            "`{}` is not a valid date: {reason}",
+                            &self.text[span.clone()]
+                        ),
+                        span,
+                    )
+                    .with_help(format!("write dates like {example}")))
+            }
+        }
+    }
+
+    /// `order = "order" "by" field [ "asc" | "desc" ] { "," field [ "asc" | "desc" ] } ;`
+    fn order_clause(&mut self, entity: Entity) -> Result<Vec<Order>, SyntaxError> {
+        if !self.eat_word("order") {
+            return Ok(Vec::new());
+        }
+        if !self.eat_word("by") {
+            return Err(self.expected("`by` after `order`", &["by"]));
+        }
+        let mut order = Vec::new();
+        loop {
+            let field = self.field(entity, "a field to order by")?;
+            let descending = if self.eat_word("desc") {
+                true
+            } else {
+                self.eat_word("asc");
+                false
+            };
+            order.push(Order { field, descending });
+            if !self.eat_symbol(",") {
+                return Ok(order);
+            }
+        }
+    }
+
+    /// `limit = "limit" count ;` and `offset = "offset" count ;`
+    fn count_clause(&mut self, keyword: &str) -> Result<Option<u64>, SyntaxError> {
+        if !self.eat_word(keyword) {
+            return Ok(None);
+        }
+        let Some(token) = self.next() else {
+            return Err(self.expected(&format!("a number of rows after `{keyword}`"), &[]));
+        };
+        let parsed = (token.kind == TokenKind::Number)
+            .then(|| token.raw.parse::<u64>().ok())
+            .flatten()
+            .filter(|n| *n <= MAX_COUNT);
+        match parsed {
+            Some(n) => Ok(Some(n)),
+            None => Err(self
+                .error(
+                    SyntaxErrorKind::BadValue,
+                    format!(
+                        "`{keyword}` takes a whole number of rows, not `{}`",
+                        token.raw
+                    ),
+                    token.span,
+                )
+                .with_help(format!("for example: {keyword} 20"))),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+fn commands_help() -> String {
+    format!(
+        "commands are: {}; type `help` for more",
+        help::command_names().join(", ")
+    )
+}
 
-    /// Parses `input`; on success compares the canonical form, on failure the whole message.
-    fn check(input: &str, expected: &str) {
-        let shown = match parse(input) {
-            Ok(command) => command.to_string(),
-            Err(error) => error.to_string(),
+fn nullable_help(entity: Entity) -> String {
+    let fields: Vec<&str> = entity
+        .fields()
+        .iter()
+        .filter(|f| f.nullable())
+        .map(|f| f.name())
+        .collect();
+    if fields.is_empty() {
+        format!("no field of {} can be none", entity.plural())
+    } else {
+        format!(
+            "fields of {} that can be none: {}",
+            entity.plural(),
+            fields.join(", ")
+        )
+    }
+}
+
+fn employee_fields_help(entity: Entity) -> String {
+    let fields: Vec<&str> = entity
+        .fields()
+        .iter()
+        .filter(|f| f.ty() == FieldType::Employee)
+        .map(|f| f.name())
+        .collect();
+    if fields.is_empty() {
+        format!("{} have no employee field", entity.plural())
+    } else {
+        format!(
+            "employee fields of {}: {}",
+            entity.plural(),
+            fields.join(", ")
+        )
+    }
+}
+
+enum TimeError {
+    /// The first token cannot start a date.
+    NotADate,
+    /// It starts like a date but is not one; `from..=to` are the token indexes.
+    Invalid {
+        from: usize,
+        to: usize,
+        reason: String,
+    },
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+fn month(word: &str) -> Option<u32> {
+    let word = word.to_lowercase();
+    let full = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    MONTHS
+        .iter()
+        .zip(full)
+        .position(|(short, long)| {
+            word == *short || word == long || (word == "sept" && *short == "sep")
+        })
+        .map(|index| index as u32 + 1)
+}
+
+/// `1PM`, `12:30 am`, `13:00`, `13:00:15`.
+fn time_of_day(raw: &str) -> Option<NaiveTime> {
+    let compact: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    let (clock, meridiem) = if let Some(clock) = compact.strip_suffix("am") {
+        (clock, Some(false))
+    } else if let Some(clock) = compact.strip_suffix("pm") {
+        (clock, Some(true))
+    } else {
+        (compact.as_str(), None)
+    };
+    let mut parts = clock.split(':');
+    let hour: u32 = parts.next()?.parse().ok()?;
+    let minute: u32 = parts.next().map_or(Some(0), |m| m.parse().ok())?;
+    let second: u32 = parts.next().map_or(Some(0), |s| s.parse().ok())?;
+    let hour = match meridiem {
+        // 12AM is midnight and 12PM noon.
+        Some(pm) if (1..=12).contains(&hour) => hour % 12 + if pm { 12 } else { 0 },
+        Some(_) => return None,
+        None => hour,
+    };
+    NaiveTime::from_hms_opt(hour, minute, second)
+}
+
+/// An ISO date token: `2023-06-01`, `2023-06-01T13:00`, with an optional offset.
+fn iso(raw: &str) -> Option<TimeValue> {
+    if raw.len() == 10 {
+        return NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .ok()
+            .map(TimeValue::Date);
+    }
+    let normalized = raw.replacen([' ', 't'], "T", 1);
+    let has_offset = normalized.ends_with('Z') || normalized[10..].contains(['+', '-']);
+    if has_offset {
+        let with_seconds = if normalized[11..]
+            .split(['+', '-', 'Z'])
+            .next()?
+            .matches(':')
+            .count()
+            == 1
+        {
+            let split = normalized[11..].find(['+', '-', 'Z'])? + 11;
+            format!("{}:00{}", &normalized[..split], &normalized[split..])
+        } else {
+            normalized.clone()
         };
-        assert_eq!(shown, expected, "input: {input:?}");
+        let fixed = with_seconds.replace('Z', "+00:00");
+        return chrono::DateTime::parse_from_str(&fixed, "%Y-%m-%dT%H:%M:%S%#z")
+            .ok()
+            .map(|at| TimeValue::DateTime(at.with_timezone(&chrono::Local).naive_local()));
     }
+    NaiveDateTime::parse_from_str(&normalized, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(&normalized, "%Y-%m-%dT%H:%M"))
+        .ok()
+        .map(TimeValue::DateTime)
+}
 
-    #[test]
-    fn commands_parse_to_their_canonical_form() {
-        check("help", "help");
-        check("  HELP   Set ", "help set");
-        check("help exit", "help quit");
-        check("quit", "quit");
-        check("exit", "quit");
-        check("set format csv", "set format csv");
-        check("SET FORMAT Vertical", "set format vertical");
-    }
-
-    #[test]
-    fn canonical_forms_parse_back_to_the_same_command() {
-        for input in [
-            "help",
-            "help set",
-            "quit",
-            "set format json",
-            "set format table",
-        ] {
-            let command = parse(input).expect("valid");
-            assert_eq!(parse(&command.to_string()), Ok(command));
+/// Parses a time value from the start of `tokens`; returns it and how many tokens it used.
+fn parse_time_tokens(tokens: &[Token]) -> Result<(TimeValue, usize), TimeError> {
+    let first = tokens.first().ok_or(TimeError::NotADate)?;
+    match first.kind {
+        TokenKind::Date => iso(&first.raw)
+            .map(|v| (v, 1))
+            .ok_or_else(|| TimeError::Invalid {
+                from: 0,
+                to: 0,
+                reason: "no such day or time".into(),
+            }),
+        TokenKind::Word => {
+            let base = match first.raw.to_lowercase().as_str() {
+                "today" => 0,
+                "tomorrow" => 1,
+                "yesterday" => -1,
+                "now" => return Ok((TimeValue::Now, 1)),
+                _ => return Err(TimeError::NotADate),
+            };
+            // `today+7d`, `today - 2w`, `today + 3 days`
+            let sign = match tokens.get(1) {
+                Some(t) if t.is_symbol("+") => 1,
+                Some(t) if t.is_symbol("-") => -1,
+                _ => return Ok((TimeValue::RelativeDay(base), 1)),
+            };
+            let invalid = |to: usize| TimeError::Invalid {
+                from: 0,
+                to,
+                reason: "write a number of days or weeks, like today+7d or today-2w".into(),
+            };
+            let amount = tokens
+                .get(2)
+                .filter(|t| t.kind == TokenKind::Number)
+                .and_then(|t| t.raw.parse::<i32>().ok())
+                .ok_or_else(|| invalid(tokens.len().min(3) - 1))?;
+            let unit = tokens.get(3).ok_or_else(|| invalid(2))?;
+            let per = match unit.raw.to_lowercase().as_str() {
+                "d" | "day" | "days" if unit.kind == TokenKind::Word => 1,
+                "w" | "week" | "weeks" if unit.kind == TokenKind::Word => 7,
+                _ => return Err(invalid(3)),
+            };
+            let days = amount
+                .checked_mul(per)
+                .and_then(|d| d.checked_mul(sign))
+                .and_then(|d| d.checked_add(base))
+                .filter(|d| d.abs() <= 365_000)
+                .ok_or_else(|| invalid(3))?;
+            Ok((TimeValue::RelativeDay(days), 4))
         }
+        TokenKind::Number => {
+            // The spreadsheet's form: `4 Jun 2023` and optionally `@ 1PM`.
+            let month_token = tokens.get(1).filter(|t| t.kind == TokenKind::Word);
+            let Some(month_number) = month_token.and_then(|t| month(&t.raw)) else {
+                return Err(TimeError::NotADate);
+            };
+            let invalid = |to: usize, reason: &str| TimeError::Invalid {
+                from: 0,
+                to,
+                reason: reason.into(),
+            };
+            let year = tokens
+                .get(2)
+                .filter(|t| t.kind == TokenKind::Number && t.raw.len() == 4)
+                .and_then(|t| t.raw.parse::<i32>().ok())
+                .ok_or_else(|| invalid(1, "the year is missing"))?;
+            let day: u32 = first.raw.parse().map_err(|_| invalid(2, "no such day"))?;
+            let date = NaiveDate::from_ymd_opt(year, month_number, day)
+                .ok_or_else(|| invalid(2, "no such day"))?;
+            if !tokens.get(3).is_some_and(|t| t.is_symbol("@")) {
+                return Ok((TimeValue::Date(date), 3));
+            }
+            let time = tokens
+                .get(4)
+                .filter(|t| matches!(t.kind, TokenKind::TimeOfDay | TokenKind::Number))
+                .and_then(|t| time_of_day(&t.raw))
+                .ok_or_else(|| {
+                    invalid(
+                        tokens.len().min(5) - 1,
+                        "the time after `@` is not like 1PM or 13:00",
+                    )
+                })?;
+            Ok((TimeValue::DateTime(date.and_time(time)), 5))
+        }
+        _ => Err(TimeError::NotADate),
     }
+}
 
-    #[test]
-    fn errors_point_at_the_bad_word_and_suggest() {
-        check(
-            "nonsense words",
-            "unknown command `nonsense`\n  nonsense words\n  ^^^^^^^^\nhelp: commands are: help, set, quit; type `help` for more",
-        );
-        check(
-            "hlep",
-            "unknown command `hlep`\n  hlep\n  ^^^^\nhelp: did you mean `help`?",
-        );
-        check(
-            "set format xml",
-            "unknown format `xml`\n  set format xml\n             ^^^\nhelp: formats are: table, vertical, csv, json",
-        );
-        check(
-            "set fromat csv",
-            "unknown setting `fromat`\n  set fromat csv\n      ^^^^^^\nhelp: did you mean `format`?",
-        );
-        check(
-            "set format",
-            "expected a format: table, vertical, csv or json at the end of the command\n  set format\n            ^",
-        );
-        check(
-            "quit now",
-            "unexpected `now` after the end of the command\n  quit now\n       ^^^",
-        );
-        check(
-            "help shwo",
-            "no help for `shwo`\n  help shwo\n       ^^^^\nhelp: help is available for: help, set, quit",
-        );
-    }
-
-    #[test]
-    fn the_caret_counts_display_columns_not_bytes() {
-        check(
-            "set format Aliénor",
-            "unknown format `Aliénor`\n  set format Aliénor\n             ^^^^^^^\nhelp: formats are: table, vertical, csv, json",
-        );
-    }
-
-    #[test]
-    fn hostile_input_is_refused_without_work() {
-        let huge = "x".repeat(MAX_COMMAND_BYTES + 1);
-        let error = parse(&huge).expect_err("too long");
-        assert_eq!(
-            error.to_string(),
-            format!("the command is too long: at most {MAX_COMMAND_BYTES} bytes")
-        );
+/// A time value written inside quotes: the whole text must be one.
+fn parse_time_text(text: &str) -> Option<TimeValue> {
+    let tokens = tokenize(text).ok()?;
+    match parse_time_tokens(&tokens) {
+        Ok((value, used)) if used == tokens.len() => Some(value),
+        _ => None,
     }
 }

@@ -9,8 +9,9 @@ help
 --- exit
 2
 --- stdout
-quit | exit
-  leave the shell (Ctrl-D does the same)
+leave the shell (Ctrl-D does the same)
+
+  quit | exit
 
 Examples:
   quit
@@ -19,4 +20,4 @@ Examples:
 error: line 4, column 1: unknown command `shwo`
   shwo events
   ^^^^
-help: commands are: help, set, quit; type `help` for more
+help: did you mean `show`?

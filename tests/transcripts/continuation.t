@@ -9,8 +9,9 @@ set \
 --- exit
 2
 --- stdout
-set format table|vertical|csv|json
-  choose how results are printed for the rest of the session
+choose how results are printed for the rest of the session
+
+  set format table|vertical|csv|json
 
 Examples:
   set format csv

@@ -7,20 +7,26 @@ HELP quit
 0
 --- stdout
 Commands:
-  help [COMMAND]                      list the commands, or show one command's syntax and examples
-  set format table|vertical|csv|json  choose how results are printed for the rest of the session
-  quit | exit                         leave the shell (Ctrl-D does the same)
+  show ENTITY [where CONDITION] [order by FIELD [asc|desc], ...] [limit N] [offset N]
+  show ENTITY ID  list clients, contracts, events or employees, or show one record in full
+  count ENTITY [where CONDITION]                                                                        count the records that match, without listing them
+  explain show ... | explain count ...                                                                  show how epic understood a command and the SQL it would run, without running it
+  help [COMMAND]                                                                                        list the commands, or show one command's syntax and examples
+  set format table|vertical|csv|json                                                                    choose how results are printed for the rest of the session
+  quit | exit                                                                                           leave the shell (Ctrl-D does the same)
 
 A line ending in `\`, or with an open quote or parenthesis, continues on the next.
-Type `help COMMAND` for examples.
-set format table|vertical|csv|json
-  choose how results are printed for the rest of the session
+Type `help COMMAND` for its syntax and examples; grammar.md has the whole language.
+choose how results are printed for the rest of the session
+
+  set format table|vertical|csv|json
 
 Examples:
   set format csv
   set format table
-quit | exit
-  leave the shell (Ctrl-D does the same)
+leave the shell (Ctrl-D does the same)
+
+  quit | exit
 
 Examples:
   quit

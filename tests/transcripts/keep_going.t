@@ -13,8 +13,9 @@ help quit
 --- exit
 2
 --- stdout
-quit | exit
-  leave the shell (Ctrl-D does the same)
+leave the shell (Ctrl-D does the same)
+
+  quit | exit
 
 Examples:
   quit

@@ -1,0 +1,109 @@
+//! Running planned statements: rows come back as typed [`Value`]s, streamed
+//! one at a time to whoever renders them, on a connection the shell keeps
+//! for its whole session (so prepared statements are reused).
+
+use chrono::{DateTime, Local, Utc};
+use futures_util::{StreamExt, pin_mut};
+use rust_decimal::Decimal;
+use tokio_postgres::Row;
+
+use super::{Database, DbError};
+use crate::plan::{ColumnKind, OutColumn, Plan};
+use crate::render::Value;
+
+impl Database {
+    /// The session's connection, opened on first use and reopened after a failure.
+    async fn session(&mut self) -> Result<&deadpool_postgres::Object, DbError> {
+        if self.held.as_ref().is_some_and(|client| client.is_closed()) {
+            self.held = None;
+        }
+        if self.held.is_none() {
+            self.held = Some(self.client().await?);
+        }
+        Ok(self.held.as_ref().expect("just opened"))
+    }
+
+    /// Runs `plan`, handing each row to `each` as soon as it arrives.
+    /// Returns how many rows there were.
+    pub async fn stream<E: From<DbError>>(
+        &mut self,
+        plan: &Plan,
+        mut each: impl FnMut(Vec<Value>) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let result = async {
+            let client = self.session().await?;
+            let statement = client.prepare_cached(&plan.sql).await?;
+            let rows = client
+                .query_raw(&statement, plan.params.iter().map(|p| p.as_sql()))
+                .await?;
+            Ok::<_, DbError>(rows)
+        }
+        .await;
+        let rows = match result {
+            Ok(rows) => rows,
+            Err(e) => {
+                self.forget_if_broken();
+                return Err(e.into());
+            }
+        };
+        pin_mut!(rows);
+        let mut count = 0;
+        while let Some(row) = rows.next().await {
+            let row = row.map_err(DbError::from)?;
+            each(values(&row, &plan.columns)?)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Runs `plan` and returns its one row, if any.
+    pub async fn fetch_one(&mut self, plan: &Plan) -> Result<Option<Vec<Value>>, DbError> {
+        let mut found = None;
+        self.stream(plan, |row| {
+            found.get_or_insert(row);
+            Ok::<(), DbError>(())
+        })
+        .await?;
+        Ok(found)
+    }
+
+    /// Runs a `count(*)` plan.
+    pub async fn count(&mut self, plan: &Plan) -> Result<i64, DbError> {
+        match self.fetch_one(plan).await? {
+            Some(row) => match row.first() {
+                Some(Value::Int(n)) => Ok(*n),
+                _ => Ok(0),
+            },
+            None => Ok(0),
+        }
+    }
+
+    fn forget_if_broken(&mut self) {
+        if self.held.as_ref().is_some_and(|client| client.is_closed()) {
+            self.held = None;
+        }
+    }
+}
+
+/// A row as typed values, read by each column's kind.
+fn values(row: &Row, columns: &[OutColumn]) -> Result<Vec<Value>, DbError> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(index, column)| {
+            let value = match column.kind {
+                ColumnKind::Id => row.try_get::<_, Option<i64>>(index)?.map(Value::Int),
+                ColumnKind::Integer => row
+                    .try_get::<_, Option<i32>>(index)?
+                    .map(|n| Value::Int(i64::from(n))),
+                ColumnKind::Text => row.try_get::<_, Option<String>>(index)?.map(Value::Text),
+                ColumnKind::Money => row.try_get::<_, Option<Decimal>>(index)?.map(Value::Money),
+                ColumnKind::Bool => row.try_get::<_, Option<bool>>(index)?.map(Value::Bool),
+                ColumnKind::Timestamp => row
+                    .try_get::<_, Option<DateTime<Utc>>>(index)?
+                    .map(|at| Value::Timestamp(at.with_timezone(&Local).fixed_offset())),
+            };
+            Ok(value.unwrap_or(Value::Null))
+        })
+        .collect()
+}

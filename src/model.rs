@@ -1,0 +1,371 @@
+//! The data model as the language sees it: the entities, their fields, and
+//! each field's type. The type decides which operators and values a
+//! condition may use, so a bad value is refused while parsing, with a
+//! position, instead of by the database.
+//!
+//! Fields are a closed enum: the SQL for each lives in `plan`, reached by an
+//! exhaustive `match`, so no identifier ever comes from user text.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Client,
+    Contract,
+    Event,
+    Employee,
+}
+
+impl Entity {
+    pub const ALL: [Entity; 4] = [
+        Entity::Client,
+        Entity::Contract,
+        Entity::Event,
+        Entity::Employee,
+    ];
+
+    pub fn singular(self) -> &'static str {
+        match self {
+            Entity::Client => "client",
+            Entity::Contract => "contract",
+            Entity::Event => "event",
+            Entity::Employee => "employee",
+        }
+    }
+
+    pub fn plural(self) -> &'static str {
+        match self {
+            Entity::Client => "clients",
+            Entity::Contract => "contracts",
+            Entity::Event => "events",
+            Entity::Employee => "employees",
+        }
+    }
+
+    /// Accepts the singular and the plural, in any case.
+    pub fn from_name(name: &str) -> Option<Entity> {
+        let name = name.to_lowercase();
+        Entity::ALL
+            .into_iter()
+            .find(|e| e.singular() == name || e.plural() == name)
+    }
+
+    /// Every entity name a user may type, for suggestions and completion.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Entity::ALL
+            .into_iter()
+            .flat_map(|e| [e.plural(), e.singular()])
+    }
+
+    /// The fields a condition or an ordering may name, in display order.
+    pub fn fields(self) -> &'static [Field] {
+        use Field::*;
+        match self {
+            Entity::Client => &[
+                ClientId,
+                ClientName,
+                ClientEmail,
+                ClientPhone,
+                ClientCompany,
+                ClientCreated,
+                ClientLastContact,
+                ClientSales,
+            ],
+            Entity::Contract => &[
+                ContractId,
+                ContractClient,
+                ContractSales,
+                ContractTotal,
+                ContractRemaining,
+                ContractCreated,
+                ContractSigned,
+            ],
+            Entity::Event => &[
+                EventId,
+                EventName,
+                EventContract,
+                EventClient,
+                EventStart,
+                EventEnd,
+                EventSupport,
+                EventLocation,
+                EventAttendees,
+                EventNotes,
+            ],
+            Entity::Employee => &[
+                EmployeeId,
+                EmployeeName,
+                EmployeeEmail,
+                EmployeeDepartment,
+                EmployeeCreated,
+                EmployeeActive,
+            ],
+        }
+    }
+
+    pub fn field(self, name: &str) -> Option<Field> {
+        let name = name.to_lowercase();
+        self.fields().iter().copied().find(|f| f.name() == name)
+    }
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.plural())
+    }
+}
+
+/// What kind of value a field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// A record number.
+    Id,
+    Text,
+    Email,
+    Phone,
+    /// Exact, at most two decimals, never negative.
+    Money,
+    Integer,
+    Boolean,
+    /// A moment, with a time zone.
+    Timestamp,
+    /// An employee, named by full name or id; `me` is the logged-in one.
+    Employee,
+    /// One word of a fixed list.
+    Enum(&'static [&'static str]),
+}
+
+pub const DEPARTMENTS: &[&str] = &["management", "sales", "support", "admin"];
+
+impl FieldType {
+    pub fn describe(self) -> &'static str {
+        match self {
+            FieldType::Id => "a record number",
+            FieldType::Text => "text",
+            FieldType::Email => "an email address",
+            FieldType::Phone => "a phone number",
+            FieldType::Money => "an amount of money",
+            FieldType::Integer => "a whole number",
+            FieldType::Boolean => "true or false",
+            FieldType::Timestamp => "a date or a date and time",
+            FieldType::Employee => "an employee",
+            FieldType::Enum(_) => "a department",
+        }
+    }
+
+    /// The comparison operators this type accepts (`is none`, `is me` and `in` aside).
+    pub fn operators(self) -> &'static [CompareOp] {
+        use CompareOp::*;
+        match self {
+            FieldType::Id | FieldType::Money | FieldType::Integer | FieldType::Timestamp => {
+                &[Eq, Ne, Lt, Le, Gt, Ge]
+            }
+            FieldType::Text | FieldType::Email | FieldType::Phone | FieldType::Employee => {
+                &[Eq, Ne, Contains]
+            }
+            FieldType::Boolean | FieldType::Enum(_) => &[Eq, Ne],
+        }
+    }
+
+    /// Whether `in (a, b, ...)` applies.
+    pub fn accepts_in(self) -> bool {
+        !matches!(self, FieldType::Boolean | FieldType::Timestamp)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    /// `~`: contains, ignoring case.
+    Contains,
+}
+
+impl CompareOp {
+    pub const ALL: [CompareOp; 7] = [
+        CompareOp::Eq,
+        CompareOp::Ne,
+        CompareOp::Lt,
+        CompareOp::Le,
+        CompareOp::Gt,
+        CompareOp::Ge,
+        CompareOp::Contains,
+    ];
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "=",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+            CompareOp::Contains => "~",
+        }
+    }
+}
+
+impl fmt::Display for CompareOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
+/// Every field of every entity. Variant names say whose field it is; the
+/// name users type is [`Field::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    ClientId,
+    ClientName,
+    ClientEmail,
+    ClientPhone,
+    ClientCompany,
+    ClientCreated,
+    ClientLastContact,
+    ClientSales,
+    ContractId,
+    ContractClient,
+    ContractSales,
+    ContractTotal,
+    ContractRemaining,
+    ContractCreated,
+    ContractSigned,
+    EventId,
+    EventName,
+    EventContract,
+    EventClient,
+    EventStart,
+    EventEnd,
+    EventSupport,
+    EventLocation,
+    EventAttendees,
+    EventNotes,
+    EmployeeId,
+    EmployeeName,
+    EmployeeEmail,
+    EmployeeDepartment,
+    EmployeeCreated,
+    EmployeeActive,
+}
+
+impl Field {
+    pub fn name(self) -> &'static str {
+        use Field::*;
+        match self {
+            ClientId | ContractId | EventId | EmployeeId => "id",
+            ClientName | EventName | EmployeeName => "name",
+            ClientEmail | EmployeeEmail => "email",
+            ClientPhone => "phone",
+            ClientCompany => "company",
+            ClientCreated | ContractCreated | EmployeeCreated => "created",
+            ClientLastContact => "last_contact",
+            ClientSales | ContractSales => "sales",
+            ContractClient | EventClient => "client",
+            ContractTotal => "total",
+            ContractRemaining => "remaining",
+            ContractSigned => "signed",
+            EventContract => "contract",
+            EventStart => "start",
+            EventEnd => "end",
+            EventSupport => "support",
+            EventLocation => "location",
+            EventAttendees => "attendees",
+            EventNotes => "notes",
+            EmployeeDepartment => "department",
+            EmployeeActive => "active",
+        }
+    }
+
+    pub fn ty(self) -> FieldType {
+        use Field::*;
+        match self {
+            ClientId | ContractId | EventId | EmployeeId | EventContract => FieldType::Id,
+            ClientName | ClientCompany | ContractClient | EventName | EventClient
+            | EventLocation | EventNotes | EmployeeName => FieldType::Text,
+            ClientEmail | EmployeeEmail => FieldType::Email,
+            ClientPhone => FieldType::Phone,
+            ContractTotal | ContractRemaining => FieldType::Money,
+            EventAttendees => FieldType::Integer,
+            ContractSigned | EmployeeActive => FieldType::Boolean,
+            ClientCreated | ClientLastContact | ContractCreated | EventStart | EventEnd
+            | EmployeeCreated => FieldType::Timestamp,
+            ClientSales | ContractSales | EventSupport => FieldType::Employee,
+            EmployeeDepartment => FieldType::Enum(DEPARTMENTS),
+        }
+    }
+
+    /// Whether the field can be none (so `is none` makes sense).
+    pub fn nullable(self) -> bool {
+        matches!(
+            self,
+            Field::ClientPhone
+                | Field::ClientCompany
+                | Field::EventSupport
+                | Field::EventLocation
+                | Field::EventNotes
+        )
+    }
+
+    pub fn entity(self) -> Entity {
+        Entity::ALL
+            .into_iter()
+            .find(|e| e.fields().contains(&self))
+            .expect("every field belongs to one entity's list")
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_belongs_to_exactly_one_entity_and_names_are_unique_within_it() {
+        for entity in Entity::ALL {
+            let names: Vec<&str> = entity.fields().iter().map(|f| f.name()).collect();
+            let mut unique = names.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), names.len(), "{entity}");
+            assert_eq!(entity.fields()[0].name(), "id", "{entity}: id comes first");
+            for field in entity.fields() {
+                assert_eq!(field.entity(), entity);
+            }
+        }
+    }
+
+    #[test]
+    fn the_issue_field_names_exist() {
+        let expected = [
+            (
+                Entity::Client,
+                "name email phone company created last_contact sales",
+            ),
+            (
+                Entity::Contract,
+                "client sales total remaining created signed",
+            ),
+            (
+                Entity::Event,
+                "name contract client start end support location attendees notes",
+            ),
+            (Entity::Employee, "name email department created active"),
+        ];
+        for (entity, names) in expected {
+            for name in names.split_whitespace() {
+                assert!(entity.field(name).is_some(), "{entity} lacks {name}");
+            }
+        }
+        assert_eq!(Entity::from_name("Events"), Some(Entity::Event));
+        assert_eq!(Entity::from_name("event"), Some(Entity::Event));
+    }
+}

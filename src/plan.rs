@@ -1,0 +1,1115 @@
+//! The planning stage: typed commands to SQL. The only module that writes
+//! SQL for commands.
+//!
+//! Architecture invariant: identifiers come only from `match`es over the
+//! closed enums of [`crate::model`], and every value a user typed becomes a
+//! `$n` parameter. `explain` prints exactly what is built here.
+//!
+//! Every condition compiles to a predicate that is never NULL, so `not`
+//! is the exact complement of what it negates and `!=` includes the records
+//! where the field is none (grammar.md, "none"). Relative dates are resolved
+//! here, against the clock and the local time zone in [`PlanContext`].
+
+use std::fmt;
+
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use rust_decimal::Decimal;
+use tokio_postgres::types::ToSql;
+
+use crate::error::Exit;
+use crate::model::{CompareOp, Entity, Field, FieldType};
+use crate::syntax::{Filter, Order, Query, TimeValue, Value};
+
+/// What planning needs besides the command.
+#[derive(Debug, Clone)]
+pub struct PlanContext {
+    /// The logged-in employee, for `is me`.
+    pub me: Option<i64>,
+    /// "Now", fixed once per command so `today` means one day throughout.
+    pub now: DateTime<Local>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error(
+        "`is me` needs to know who you are, and nobody is logged in\nhelp: log in first, or name the employee: `{field} = \"Full Name\"`"
+    )]
+    MeWithoutLogin { field: &'static str },
+}
+
+impl PlanError {
+    pub fn exit(&self) -> Exit {
+        match self {
+            PlanError::MeWithoutLogin { .. } => Exit::NotLoggedIn,
+        }
+    }
+}
+
+/// A bound value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    Int(i64),
+    Text(String),
+    Money(Decimal),
+    Bool(bool),
+    Time(DateTime<Utc>),
+    IntList(Vec<i64>),
+    TextList(Vec<String>),
+    MoneyList(Vec<Decimal>),
+}
+
+impl Param {
+    pub fn as_sql(&self) -> &(dyn ToSql + Sync) {
+        match self {
+            Param::Int(v) => v,
+            Param::Text(v) => v,
+            Param::Money(v) => v,
+            Param::Bool(v) => v,
+            Param::Time(v) => v,
+            Param::IntList(v) => v,
+            Param::TextList(v) => v,
+            Param::MoneyList(v) => v,
+        }
+    }
+}
+
+impl fmt::Display for Param {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Param::Int(v) => write!(f, "{v} (bigint)"),
+            Param::Text(v) => write!(f, "{} (text)", crate::syntax::ast::quote(v)),
+            Param::Money(v) => write!(f, "{v} (numeric)"),
+            Param::Bool(v) => write!(f, "{v} (boolean)"),
+            Param::Time(v) => write!(f, "{} (timestamptz)", v.to_rfc3339()),
+            Param::IntList(v) => write!(f, "{v:?} (bigint[])"),
+            Param::TextList(v) => {
+                let quoted: Vec<String> = v.iter().map(|s| crate::syntax::ast::quote(s)).collect();
+                write!(f, "[{}] (text[])", quoted.join(", "))
+            }
+            Param::MoneyList(v) => {
+                let shown: Vec<String> = v.iter().map(Decimal::to_string).collect();
+                write!(f, "[{}] (numeric[])", shown.join(", "))
+            }
+        }
+    }
+}
+
+/// How a result column is read from a row and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// bigint
+    Id,
+    /// integer
+    Integer,
+    Text,
+    Money,
+    Bool,
+    Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutColumn {
+    pub name: &'static str,
+    pub kind: ColumnKind,
+}
+
+/// A statement ready to run: text with `$n` placeholders, its parameters,
+/// and the columns it returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub sql: String,
+    pub params: Vec<Param>,
+    pub columns: Vec<OutColumn>,
+}
+
+/// Builds SQL text and its parameter list together, so a placeholder and
+/// its value cannot get out of step.
+struct Builder {
+    sql: String,
+    params: Vec<Param>,
+}
+
+impl Builder {
+    fn new() -> Builder {
+        Builder {
+            sql: String::with_capacity(512),
+            params: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        self.sql.push_str(text);
+    }
+
+    /// Appends `$n` for `param`.
+    fn bind(&mut self, param: Param) {
+        self.params.push(param);
+        self.sql.push('$');
+        self.sql.push_str(&self.params.len().to_string());
+    }
+}
+
+const fn col(name: &'static str, kind: ColumnKind) -> OutColumn {
+    OutColumn { name, kind }
+}
+
+/// The columns and joins of a listing, per entity. `id` always comes first.
+fn listing(entity: Entity) -> (&'static str, &'static [OutColumn], &'static str) {
+    use ColumnKind::*;
+    match entity {
+        Entity::Client => (
+            "c.id, c.full_name, c.email, c.phone, c.company_name, c.created_at, c.last_contact_at, sales.full_name",
+            &[
+                OutColumn {
+                    name: "id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "name",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "email",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "phone",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "company",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "created",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "last_contact",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "sales",
+                    kind: Text,
+                },
+            ],
+            "clients c JOIN employees sales ON sales.id = c.sales_contact_id",
+        ),
+        Entity::Contract => (
+            "k.id, c.full_name, sales.full_name, k.total, k.remaining, k.signed, k.created_at",
+            &[
+                OutColumn {
+                    name: "id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "client",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "sales",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "total",
+                    kind: Money,
+                },
+                OutColumn {
+                    name: "remaining",
+                    kind: Money,
+                },
+                OutColumn {
+                    name: "signed",
+                    kind: Bool,
+                },
+                OutColumn {
+                    name: "created",
+                    kind: Timestamp,
+                },
+            ],
+            "contracts k JOIN clients c ON c.id = k.client_id JOIN employees sales ON sales.id = c.sales_contact_id",
+        ),
+        Entity::Event => (
+            "e.id, e.name, e.contract_id, c.full_name, e.start_at, e.end_at, sup.full_name, e.location, e.attendees",
+            &[
+                OutColumn {
+                    name: "id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "name",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "contract",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "client",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "start",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "end",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "support",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "location",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "attendees",
+                    kind: Integer,
+                },
+            ],
+            "events e JOIN contracts k ON k.id = e.contract_id JOIN clients c ON c.id = k.client_id \
+             LEFT JOIN employees sup ON sup.id = e.support_contact_id",
+        ),
+        Entity::Employee => (
+            "m.id, m.full_name, m.email, m.department, m.created_at, m.active",
+            &[
+                OutColumn {
+                    name: "id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "name",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "email",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "department",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "created",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "active",
+                    kind: Bool,
+                },
+            ],
+            "employees m",
+        ),
+    }
+}
+
+/// One record with what is related to it, for `show ENTITY ID`.
+fn record(entity: Entity) -> (&'static str, &'static [OutColumn], &'static str) {
+    use ColumnKind::*;
+    match entity {
+        Entity::Client => (
+            "c.id, c.full_name, c.email, c.phone, c.company_name, c.created_at, c.last_contact_at, c.updated_at, \
+             sales.full_name, sales.email, \
+             (SELECT count(*) FROM contracts WHERE client_id = c.id), \
+             (SELECT count(*) FROM events JOIN contracts ON contracts.id = events.contract_id WHERE contracts.client_id = c.id)",
+            &[
+                OutColumn {
+                    name: "id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "name",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "email",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "phone",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "company",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "created",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "last_contact",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "updated",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "sales",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "sales_email",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "contracts",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "events",
+                    kind: Id,
+                },
+            ],
+            "clients c JOIN employees sales ON sales.id = c.sales_contact_id WHERE c.id = $1",
+        ),
+        Entity::Contract => (
+            "k.id, c.id, c.full_name, c.email, c.phone, c.company_name, sales.full_name, k.total, k.remaining, \
+             k.signed, k.created_at, k.updated_at, (SELECT count(*) FROM events WHERE contract_id = k.id)",
+            &[
+                OutColumn {
+                    name: "id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "client_id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "client",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "client_email",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "client_phone",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "company",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "sales",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "total",
+                    kind: Money,
+                },
+                OutColumn {
+                    name: "remaining",
+                    kind: Money,
+                },
+                OutColumn {
+                    name: "signed",
+                    kind: Bool,
+                },
+                OutColumn {
+                    name: "created",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "updated",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "events",
+                    kind: Id,
+                },
+            ],
+            "contracts k JOIN clients c ON c.id = k.client_id JOIN employees sales ON sales.id = c.sales_contact_id \
+             WHERE k.id = $1",
+        ),
+        Entity::Event => (
+            "e.id, e.name, e.contract_id, c.full_name, c.email, c.phone, c.company_name, sales.full_name, \
+             e.start_at, e.end_at, sup.full_name, sup.email, e.location, e.attendees, e.notes, e.updated_at",
+            &[
+                OutColumn {
+                    name: "id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "name",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "contract",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "client",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "client_email",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "client_phone",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "company",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "sales",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "start",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "end",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "support",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "support_email",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "location",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "attendees",
+                    kind: Integer,
+                },
+                OutColumn {
+                    name: "notes",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "updated",
+                    kind: Timestamp,
+                },
+            ],
+            "events e JOIN contracts k ON k.id = e.contract_id JOIN clients c ON c.id = k.client_id \
+             JOIN employees sales ON sales.id = c.sales_contact_id \
+             LEFT JOIN employees sup ON sup.id = e.support_contact_id WHERE e.id = $1",
+        ),
+        Entity::Employee => (
+            "m.id, m.full_name, m.email, m.department, m.created_at, m.updated_at, m.active, \
+             (SELECT count(*) FROM clients WHERE sales_contact_id = m.id), \
+             (SELECT count(*) FROM events WHERE support_contact_id = m.id)",
+            &[
+                OutColumn {
+                    name: "id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "name",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "email",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "department",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "created",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "updated",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "active",
+                    kind: Bool,
+                },
+                OutColumn {
+                    name: "clients",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "events_supported",
+                    kind: Id,
+                },
+            ],
+            "employees m WHERE m.id = $1",
+        ),
+    }
+}
+
+/// The tables a count needs: only the joins its condition reaches.
+fn count_from(entity: Entity, filter: Option<&Filter>) -> &'static str {
+    let uses = |wanted: &[Field]| filter.is_some_and(|f| mentions(f, wanted));
+    match entity {
+        Entity::Client => "clients c",
+        Entity::Contract if uses(&[Field::ContractClient, Field::ContractSales]) => {
+            "contracts k JOIN clients c ON c.id = k.client_id"
+        }
+        Entity::Contract => "contracts k",
+        Entity::Event if uses(&[Field::EventClient]) => {
+            "events e JOIN contracts k ON k.id = e.contract_id JOIN clients c ON c.id = k.client_id"
+        }
+        Entity::Event => "events e",
+        Entity::Employee => "employees m",
+    }
+}
+
+fn mentions(filter: &Filter, wanted: &[Field]) -> bool {
+    match filter {
+        Filter::Compare { field, .. }
+        | Filter::In { field, .. }
+        | Filter::IsNone { field, .. }
+        | Filter::IsMe { field, .. } => wanted.contains(field),
+        Filter::Not(inner) => mentions(inner, wanted),
+        Filter::And(l, r) | Filter::Or(l, r) => mentions(l, wanted) || mentions(r, wanted),
+    }
+}
+
+/// The SQL expression of a field's own value (for employee fields: the id column).
+fn column(field: Field) -> &'static str {
+    use Field::*;
+    match field {
+        ClientId => "c.id",
+        ClientName => "c.full_name",
+        ClientEmail => "c.email",
+        ClientPhone => "c.phone",
+        ClientCompany => "c.company_name",
+        ClientCreated => "c.created_at",
+        ClientLastContact => "c.last_contact_at",
+        ClientSales => "c.sales_contact_id",
+        ContractId => "k.id",
+        ContractClient => "c.full_name",
+        ContractSales => "c.sales_contact_id",
+        ContractTotal => "k.total",
+        ContractRemaining => "k.remaining",
+        ContractCreated => "k.created_at",
+        ContractSigned => "k.signed",
+        EventId => "e.id",
+        EventName => "e.name",
+        EventContract => "e.contract_id",
+        EventClient => "c.full_name",
+        EventStart => "e.start_at",
+        EventEnd => "e.end_at",
+        EventSupport => "e.support_contact_id",
+        EventLocation => "e.location",
+        EventAttendees => "e.attendees",
+        EventNotes => "e.notes",
+        EmployeeId => "m.id",
+        EmployeeName => "m.full_name",
+        EmployeeEmail => "m.email",
+        EmployeeDepartment => "m.department",
+        EmployeeCreated => "m.created_at",
+        EmployeeActive => "m.active",
+    }
+}
+
+/// What `order by FIELD` sorts on: employees by name (joined in listings).
+fn order_expression(field: Field) -> &'static str {
+    match field {
+        Field::ClientSales | Field::ContractSales => "sales.full_name",
+        Field::EventSupport => "sup.full_name",
+        other => column(other),
+    }
+}
+
+fn primary_key(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Client => "c.id",
+        Entity::Contract => "k.id",
+        Entity::Event => "e.id",
+        Entity::Employee => "m.id",
+    }
+}
+
+/// `show ENTITY ...`. `fetch_limit` caps the rows fetched (the shell's page)
+/// without changing what the user asked for.
+pub fn plan_show(
+    query: &Query,
+    context: &PlanContext,
+    fetch_limit: Option<u64>,
+) -> Result<Plan, PlanError> {
+    let (select, columns, from) = listing(query.entity);
+    let mut b = Builder::new();
+    b.push("SELECT ");
+    b.push(select);
+    b.push(" FROM ");
+    b.push(from);
+    if let Some(filter) = &query.filter {
+        b.push(" WHERE ");
+        condition(&mut b, filter, context)?;
+    }
+    b.push(" ORDER BY ");
+    for order in &query.order {
+        push_order(&mut b, order);
+    }
+    // The record number last: a stable order, page after page.
+    b.push(primary_key(query.entity));
+    let limit = match (query.limit, fetch_limit) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if let Some(limit) = limit {
+        b.push(" LIMIT ");
+        b.bind(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+    }
+    if let Some(offset) = query.offset {
+        b.push(" OFFSET ");
+        b.bind(Param::Int(i64::try_from(offset).unwrap_or(i64::MAX)));
+    }
+    Ok(Plan {
+        sql: b.sql,
+        params: b.params,
+        columns: columns.to_vec(),
+    })
+}
+
+fn push_order(b: &mut Builder, order: &Order) {
+    b.push(order_expression(order.field));
+    b.push(if order.descending {
+        " DESC NULLS LAST, "
+    } else {
+        " ASC NULLS LAST, "
+    });
+}
+
+/// `show ENTITY ID`.
+pub fn plan_show_one(entity: Entity, id: i64) -> Plan {
+    let (select, columns, from_where) = record(entity);
+    Plan {
+        sql: format!("SELECT {select} FROM {from_where}"),
+        params: vec![Param::Int(id)],
+        columns: columns.to_vec(),
+    }
+}
+
+/// `count ENTITY [where ...]`.
+pub fn plan_count(
+    entity: Entity,
+    filter: Option<&Filter>,
+    context: &PlanContext,
+) -> Result<Plan, PlanError> {
+    let mut b = Builder::new();
+    b.push("SELECT count(*) FROM ");
+    b.push(count_from(entity, filter));
+    if let Some(filter) = filter {
+        b.push(" WHERE ");
+        condition(&mut b, filter, context)?;
+    }
+    Ok(Plan {
+        sql: b.sql,
+        params: b.params,
+        columns: vec![col("count", ColumnKind::Id)],
+    })
+}
+
+/// A predicate that is true or false, never NULL.
+fn condition(b: &mut Builder, filter: &Filter, context: &PlanContext) -> Result<(), PlanError> {
+    match filter {
+        Filter::And(left, right) | Filter::Or(left, right) => {
+            b.push("(");
+            condition(b, left, context)?;
+            b.push(if matches!(filter, Filter::And(..)) {
+                " AND "
+            } else {
+                " OR "
+            });
+            condition(b, right, context)?;
+            b.push(")");
+        }
+        Filter::Not(inner) => {
+            b.push("NOT ");
+            condition(b, inner, context)?;
+        }
+        Filter::IsNone { field, negated } => {
+            b.push("(");
+            b.push(column(*field));
+            b.push(if *negated {
+                " IS NOT NULL)"
+            } else {
+                " IS NULL)"
+            });
+        }
+        Filter::IsMe { field, negated } => {
+            let me = context.me.ok_or(PlanError::MeWithoutLogin {
+                field: field.name(),
+            })?;
+            if *negated {
+                b.push("NOT ");
+            }
+            guarded(b, *field, |b| {
+                b.push(column(*field));
+                b.push(" = ");
+                b.bind(Param::Int(me));
+            });
+        }
+        Filter::In { field, values } => in_list(b, *field, values, context),
+        Filter::Compare { field, op, value } => compare(b, *field, *op, value, context),
+    }
+    Ok(())
+}
+
+/// `(col IS NOT NULL AND <test>)` for fields that can be none, so the test
+/// is never NULL; just `(<test>)` otherwise.
+fn guarded(b: &mut Builder, field: Field, test: impl FnOnce(&mut Builder)) {
+    b.push("(");
+    if field.nullable() {
+        b.push(column(field));
+        b.push(" IS NOT NULL AND ");
+    }
+    test(b);
+    b.push(")");
+}
+
+/// `%text%` for ILIKE, with the pattern characters of the text escaped.
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+fn compare(b: &mut Builder, field: Field, op: CompareOp, value: &Value, context: &PlanContext) {
+    if op == CompareOp::Ne {
+        // `!=` is exactly `not =`: it includes the records where the field is none.
+        b.push("NOT ");
+        compare(b, field, CompareOp::Eq, value, context);
+        return;
+    }
+    let ty = field.ty();
+    if let Value::Time(time) = value {
+        return compare_time(b, field, op, resolve(*time, context));
+    }
+    guarded(b, field, |b| match (ty, op, value) {
+        (FieldType::Employee, CompareOp::Eq, Value::Integer(id)) => {
+            b.push(column(field));
+            b.push(" = ");
+            b.bind(Param::Int(*id));
+        }
+        (FieldType::Employee, CompareOp::Eq, Value::Text(name)) => {
+            b.push(column(field));
+            b.push(" IN (SELECT id FROM employees WHERE lower(full_name) = lower(");
+            b.bind(Param::Text(name.clone()));
+            b.push("))");
+        }
+        (FieldType::Employee, _, Value::Text(name)) => {
+            b.push(column(field));
+            b.push(" IN (SELECT id FROM employees WHERE full_name ILIKE ");
+            b.bind(Param::Text(contains_pattern(name)));
+            b.push(")");
+        }
+        (_, CompareOp::Contains, Value::Text(text)) => {
+            b.push(column(field));
+            b.push(" ILIKE ");
+            b.bind(Param::Text(contains_pattern(text)));
+        }
+        (FieldType::Email, _, Value::Text(text)) => {
+            b.push("lower(");
+            b.push(column(field));
+            b.push(") = lower(");
+            b.bind(Param::Text(text.clone()));
+            b.push(")");
+        }
+        (_, op, value) => {
+            b.push(column(field));
+            b.push(" ");
+            b.push(op.symbol());
+            b.push(" ");
+            b.bind(scalar(value));
+        }
+    });
+}
+
+fn scalar(value: &Value) -> Param {
+    match value {
+        Value::Text(text) => Param::Text(text.clone()),
+        Value::Integer(n) => Param::Int(*n),
+        Value::Money(amount) => Param::Money(*amount),
+        Value::Bool(flag) => Param::Bool(*flag),
+        Value::Enum(word) => Param::Text((*word).to_owned()),
+        Value::Time(_) => unreachable!("times are compared by compare_time"),
+    }
+}
+
+fn in_list(b: &mut Builder, field: Field, values: &[Value], _context: &PlanContext) {
+    let texts: Vec<String> = values
+        .iter()
+        .filter_map(|v| match v {
+            Value::Text(t) => Some(t.clone()),
+            Value::Enum(w) => Some((*w).to_owned()),
+            _ => None,
+        })
+        .collect();
+    let ints: Vec<i64> = values
+        .iter()
+        .filter_map(|v| {
+            if let Value::Integer(n) = v {
+                Some(*n)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let money: Vec<Decimal> = values
+        .iter()
+        .filter_map(|v| {
+            if let Value::Money(m) = v {
+                Some(*m)
+            } else {
+                None
+            }
+        })
+        .collect();
+    guarded(b, field, |b| match field.ty() {
+        FieldType::Employee => {
+            b.push(column(field));
+            b.push(" IN (SELECT id FROM employees WHERE lower(full_name) = ANY(");
+            b.bind(Param::TextList(
+                texts.iter().map(|t| t.to_lowercase()).collect(),
+            ));
+            b.push(") OR id = ANY(");
+            b.bind(Param::IntList(ints));
+            b.push("))");
+        }
+        FieldType::Email => {
+            b.push("lower(");
+            b.push(column(field));
+            b.push(") = ANY(");
+            b.bind(Param::TextList(
+                texts.iter().map(|t| t.to_lowercase()).collect(),
+            ));
+            b.push(")");
+        }
+        FieldType::Money => {
+            b.push(column(field));
+            b.push(" = ANY(");
+            b.bind(Param::MoneyList(money));
+            b.push(")");
+        }
+        FieldType::Id | FieldType::Integer => {
+            b.push(column(field));
+            b.push(" = ANY(");
+            b.bind(Param::IntList(ints));
+            b.push(")");
+        }
+        _ => {
+            b.push(column(field));
+            b.push(" = ANY(");
+            b.bind(Param::TextList(texts));
+            b.push(")");
+        }
+    });
+}
+
+/// A resolved time: an instant, or a whole local day `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Moment {
+    Instant(DateTime<Utc>),
+    Day {
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
+}
+
+fn local_instant(at: NaiveDateTime) -> DateTime<Utc> {
+    match Local.from_local_datetime(&at) {
+        chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
+        // A clock set back: the first of the two moments.
+        chrono::LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
+        // A clock set forward skips this time: the moment an hour later exists.
+        chrono::LocalResult::None => local_instant(at + chrono::Duration::hours(1)),
+    }
+}
+
+fn local_day(date: NaiveDate) -> Moment {
+    let start = local_instant(date.and_hms_opt(0, 0, 0).expect("midnight exists"));
+    let next = date.succ_opt().unwrap_or(date);
+    let end = local_instant(next.and_hms_opt(0, 0, 0).expect("midnight exists"));
+    Moment::Day { start, end }
+}
+
+fn resolve(time: TimeValue, context: &PlanContext) -> Moment {
+    match time {
+        TimeValue::Date(date) => local_day(date),
+        TimeValue::DateTime(at) => Moment::Instant(local_instant(at)),
+        TimeValue::RelativeDay(days) => {
+            let today = context.now.date_naive();
+            local_day(today + chrono::Duration::days(i64::from(days)))
+        }
+        TimeValue::Now => Moment::Instant(context.now.with_timezone(&Utc)),
+    }
+}
+
+/// Comparing with a day means the whole day: `start = 2023-06-04` is any
+/// time that day, `start > 2023-06-04` from the next midnight on.
+fn compare_time(b: &mut Builder, field: Field, op: CompareOp, moment: Moment) {
+    let col = column(field);
+    let one = |b: &mut Builder, symbol: &str, at: DateTime<Utc>| {
+        b.push(col);
+        b.push(" ");
+        b.push(symbol);
+        b.push(" ");
+        b.bind(Param::Time(at));
+    };
+    b.push("(");
+    match (moment, op) {
+        (Moment::Instant(at), op) => one(b, op.symbol(), at),
+        (Moment::Day { start, end }, CompareOp::Eq) => {
+            one(b, ">=", start);
+            b.push(" AND ");
+            one(b, "<", end);
+        }
+        (Moment::Day { start, .. }, CompareOp::Lt) => one(b, "<", start),
+        (Moment::Day { end, .. }, CompareOp::Le) => one(b, "<", end),
+        (Moment::Day { end, .. }, CompareOp::Gt) => one(b, ">=", end),
+        (Moment::Day { start, .. }, _) => one(b, ">=", start),
+    }
+    b.push(")");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{Command, parse};
+
+    fn context() -> PlanContext {
+        PlanContext {
+            me: Some(7),
+            now: Local
+                .with_ymd_and_hms(2023, 6, 1, 12, 0, 0)
+                .single()
+                .expect("a clear local time"),
+        }
+    }
+
+    fn sql(input: &str) -> (String, Vec<Param>) {
+        let plan = match parse(input).expect("parses") {
+            Command::Show(query) => plan_show(&query, &context(), None).expect("plans"),
+            Command::Count { entity, filter } => {
+                plan_count(entity, filter.as_ref(), &context()).expect("plans")
+            }
+            other => panic!("not a read: {other}"),
+        };
+        (plan.sql, plan.params)
+    }
+
+    #[test]
+    fn daily_filters_compile_to_parameterised_predicates() {
+        let (text, params) = sql("show events where support is none");
+        assert!(
+            text.ends_with("WHERE (e.support_contact_id IS NULL) ORDER BY e.id"),
+            "{text}"
+        );
+        assert!(params.is_empty());
+
+        let (text, params) = sql("show events where support is me");
+        assert!(
+            text.contains("WHERE (e.support_contact_id IS NOT NULL AND e.support_contact_id = $1)"),
+            "{text}"
+        );
+        assert_eq!(params, vec![Param::Int(7)]);
+
+        let (text, params) = sql("count contracts where signed = false");
+        assert_eq!(
+            text,
+            "SELECT count(*) FROM contracts k WHERE (k.signed = $1)"
+        );
+        assert_eq!(params, vec![Param::Bool(false)]);
+    }
+
+    #[test]
+    fn not_equal_includes_none_and_not_is_the_exact_complement() {
+        let (text, _) = sql("count events where support != \"Kate Hastroff\"");
+        assert_eq!(
+            text,
+            "SELECT count(*) FROM events e WHERE NOT (e.support_contact_id IS NOT NULL AND e.support_contact_id IN \
+             (SELECT id FROM employees WHERE lower(full_name) = lower($1)))"
+        );
+    }
+
+    #[test]
+    fn contains_escapes_like_wildcards_in_the_parameter() {
+        let (text, params) = sql(r#"show clients where company ~ "100%_sure""#);
+        assert!(text.contains("c.company_name ILIKE $1"), "{text}");
+        assert_eq!(params, vec![Param::Text(r"%100\%\_sure%".into())]);
+    }
+
+    #[test]
+    fn a_day_means_the_whole_day_in_local_time() {
+        let (text, params) = sql("count events where start = 2023-06-04");
+        assert_eq!(
+            text,
+            "SELECT count(*) FROM events e WHERE (e.start_at >= $1 AND e.start_at < $2)"
+        );
+        let day = |d: u32| {
+            Local
+                .with_ymd_and_hms(2023, 6, d, 0, 0, 0)
+                .single()
+                .expect("a local midnight")
+        };
+        assert_eq!(
+            params,
+            vec![
+                Param::Time(day(4).with_timezone(&Utc)),
+                Param::Time(day(5).with_timezone(&Utc))
+            ]
+        );
+        let (_, params) = sql("count events where start > today+2d");
+        assert_eq!(params, vec![Param::Time(day(4).with_timezone(&Utc))]);
+    }
+
+    #[test]
+    fn counts_join_only_what_their_condition_needs() {
+        let (text, _) = sql("count events where client ~ \"Ouick\"");
+        assert!(
+            text.starts_with("SELECT count(*) FROM events e JOIN contracts k"),
+            "{text}"
+        );
+        let (text, _) = sql("count contracts where remaining > 0");
+        assert!(
+            text.starts_with("SELECT count(*) FROM contracts k WHERE"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn is_me_without_a_login_is_a_clear_error() {
+        let Ok(Command::Show(query)) = parse("show events where support is me") else {
+            panic!("parses")
+        };
+        let context = PlanContext {
+            me: None,
+            ..context()
+        };
+        let error = plan_show(&query, &context, None).expect_err("nobody is logged in");
+        assert_eq!(error.exit(), Exit::NotLoggedIn);
+    }
+
+    #[test]
+    fn the_page_caps_the_limit_without_raising_it() {
+        let Ok(Command::Show(query)) = parse("show events limit 5") else {
+            panic!("parses")
+        };
+        let plan = plan_show(&query, &context(), Some(101)).expect("plans");
+        assert_eq!(plan.params, vec![Param::Int(5)]);
+        let Ok(Command::Show(query)) = parse("show events") else {
+            panic!("parses")
+        };
+        let plan = plan_show(&query, &context(), Some(101)).expect("plans");
+        assert_eq!(plan.params, vec![Param::Int(101)]);
+    }
+}
