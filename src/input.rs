@@ -9,9 +9,6 @@
 use std::borrow::Cow;
 use std::io::BufRead;
 
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{Completer, Helper, Highlighter, Hinter};
-
 /// What is still open at the end of `text`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Openings {
@@ -164,20 +161,6 @@ pub fn from_arguments(commands: &[String]) -> Vec<Entry> {
             text: join_continuations(text).into_owned(),
         })
         .collect()
-}
-
-/// The line editor's helper: Enter on an unfinished command opens a new line.
-#[derive(Default, Completer, Helper, Highlighter, Hinter)]
-pub struct EditorHelper;
-
-impl Validator for EditorHelper {
-    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        if needs_continuation(ctx.input()) {
-            Ok(ValidationResult::Incomplete)
-        } else {
-            Ok(ValidationResult::Valid(None))
-        }
-    }
 }
 
 /// Lines that may hold a secret are never written to the history file.

@@ -14,6 +14,7 @@
 //! the message a user sees; only `main` turns them into a process exit code.
 
 pub mod auth;
+pub mod complete;
 pub mod config;
 pub mod db;
 pub mod demo;

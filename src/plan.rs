@@ -141,11 +141,24 @@ impl Builder {
         self.sql.push_str(text);
     }
 
-    /// Appends `$n` for `param`.
+    /// Appends `$n::type` for `param`. The explicit type keeps the Rust
+    /// value and the statement in step whatever the column is (an `integer`
+    /// column compared with a `bigint` value).
     fn bind(&mut self, param: Param) {
+        let cast = match param {
+            Param::Int(_) => "::bigint",
+            Param::Text(_) => "::text",
+            Param::Money(_) => "::numeric",
+            Param::Bool(_) => "::boolean",
+            Param::Time(_) => "::timestamptz",
+            Param::IntList(_) => "::bigint[]",
+            Param::TextList(_) => "::text[]",
+            Param::MoneyList(_) => "::numeric[]",
+        };
         self.params.push(param);
         self.sql.push('$');
         self.sql.push_str(&self.params.len().to_string());
+        self.sql.push_str(cast);
     }
 }
 
@@ -1018,7 +1031,9 @@ mod tests {
 
         let (text, params) = sql("show events where support is me");
         assert!(
-            text.contains("WHERE (e.support_contact_id IS NOT NULL AND e.support_contact_id = $1)"),
+            text.contains(
+                "WHERE (e.support_contact_id IS NOT NULL AND e.support_contact_id = $1::bigint)"
+            ),
             "{text}"
         );
         assert_eq!(params, vec![Param::Int(7)]);
@@ -1026,7 +1041,7 @@ mod tests {
         let (text, params) = sql("count contracts where signed = false");
         assert_eq!(
             text,
-            "SELECT count(*) FROM contracts k WHERE (k.signed = $1)"
+            "SELECT count(*) FROM contracts k WHERE (k.signed = $1::boolean)"
         );
         assert_eq!(params, vec![Param::Bool(false)]);
     }
@@ -1037,14 +1052,14 @@ mod tests {
         assert_eq!(
             text,
             "SELECT count(*) FROM events e WHERE NOT (e.support_contact_id IS NOT NULL AND e.support_contact_id IN \
-             (SELECT id FROM employees WHERE lower(full_name) = lower($1)))"
+             (SELECT id FROM employees WHERE lower(full_name) = lower($1::text)))"
         );
     }
 
     #[test]
     fn contains_escapes_like_wildcards_in_the_parameter() {
         let (text, params) = sql(r#"show clients where company ~ "100%_sure""#);
-        assert!(text.contains("c.company_name ILIKE $1"), "{text}");
+        assert!(text.contains("c.company_name ILIKE $1::text"), "{text}");
         assert_eq!(params, vec![Param::Text(r"%100\%\_sure%".into())]);
     }
 
@@ -1053,7 +1068,7 @@ mod tests {
         let (text, params) = sql("count events where start = 2023-06-04");
         assert_eq!(
             text,
-            "SELECT count(*) FROM events e WHERE (e.start_at >= $1 AND e.start_at < $2)"
+            "SELECT count(*) FROM events e WHERE (e.start_at >= $1::timestamptz AND e.start_at < $2::timestamptz)"
         );
         let day = |d: u32| {
             Local

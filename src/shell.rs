@@ -11,10 +11,11 @@ use rustyline::history::FileHistory;
 use rustyline::{Config as EditorConfig, Editor};
 use tokio::runtime::Runtime;
 
+use crate::complete::LanguageHelper;
 use crate::config::Config;
 use crate::db::Database;
 use crate::error::{self, Error, Exit};
-use crate::input::{self, EditorHelper, Entry};
+use crate::input::{self, Entry};
 use crate::model::Entity;
 use crate::plan::{self, ColumnKind, PlanContext};
 use crate::render::{self, Column, Format, RowWriter, Style};
@@ -251,15 +252,19 @@ impl Shell {
             .max_history_size(10_000)
             .map(|builder| builder.build())
             .unwrap_or_default();
-        let mut editor: Editor<EditorHelper, FileHistory> = match Editor::with_config(editor_config)
-        {
-            Ok(editor) => editor,
-            Err(e) => {
-                let _ = writeln!(err, "error: cannot open the terminal: {e}");
-                return Exit::Internal;
-            }
-        };
-        editor.set_helper(Some(EditorHelper));
+        let mut editor: Editor<LanguageHelper, FileHistory> =
+            match Editor::with_config(editor_config) {
+                Ok(editor) => editor,
+                Err(e) => {
+                    let _ = writeln!(err, "error: cannot open the terminal: {e}");
+                    return Exit::Internal;
+                }
+            };
+        // Names to complete after `support =`; a failure only costs completion.
+        let employees = runtime
+            .block_on(self.database.employee_names())
+            .unwrap_or_default();
+        editor.set_helper(Some(LanguageHelper::new(employees, use_color())));
         let history = self.config.history_file();
         prepare_history_file(&history);
         let _ = editor.load_history(&history);

@@ -78,6 +78,18 @@ impl Database {
         }
     }
 
+    /// Active employees' full names, for completion in the shell.
+    pub async fn employee_names(&mut self) -> Result<Vec<String>, DbError> {
+        let client = self.session().await?;
+        let rows = client
+            .query(
+                "SELECT full_name FROM employees WHERE active ORDER BY full_name",
+                &[],
+            )
+            .await?;
+        Ok(rows.iter().map(|row| row.get(0)).collect())
+    }
+
     fn forget_if_broken(&mut self) {
         if self.held.as_ref().is_some_and(|client| client.is_closed()) {
             self.held = None;

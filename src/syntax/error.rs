@@ -10,7 +10,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// What went wrong, coarsely, for callers that need to tell errors apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,20 +107,25 @@ impl fmt::Display for SyntaxError {
             let line_end = self.text[start..]
                 .find('\n')
                 .map_or(self.text.len(), |i| start + i);
-            let mut shown_start = line_start;
-            // Keep the caret in view on very long lines.
-            while self.text[shown_start..start].width() > MAX_SHOWN / 2 {
-                shown_start =
-                    floor_char_boundary(&self.text, shown_start + (start - shown_start) / 2);
-                while !self.text.is_char_boundary(shown_start) {
-                    shown_start += 1;
+            // Keep the caret in view on very long lines: at most half the
+            // room before it, the rest after, measured in display columns.
+            let mut shown_start = start;
+            let mut width_before = 0;
+            for (index, c) in self.text[line_start..start].char_indices().rev() {
+                width_before += c.width().unwrap_or(0);
+                if width_before > MAX_SHOWN / 2 {
+                    break;
                 }
+                shown_start = line_start + index;
             }
-            let mut shown_end = line_end;
-            while self.text[shown_start..shown_end].width() > MAX_SHOWN
-                && shown_end > end.max(start + 1)
-            {
-                shown_end = floor_char_boundary(&self.text, shown_end - 1);
+            let mut shown_end = start;
+            let mut width = width_before.min(MAX_SHOWN / 2);
+            for (index, c) in self.text[start..line_end].char_indices() {
+                width += c.width().unwrap_or(0);
+                if width > MAX_SHOWN && start + index >= end {
+                    break;
+                }
+                shown_end = start + index + c.len_utf8();
             }
             let source_line = self.text[shown_start..shown_end].replace('\t', " ");
             let pad = self.text[shown_start..start].width();

@@ -212,6 +212,15 @@ fn string(text: &str, start: usize) -> Result<(String, usize), SyntaxError> {
                 }
                 None => break,
             },
+            '\0' => {
+                let at = start + 1 + offset;
+                return Err(SyntaxError::new(
+                    SyntaxErrorKind::Lexical,
+                    "strings cannot contain the NUL character",
+                    at..at + 1,
+                    text,
+                ));
+            }
             c => value.push(c),
         }
     }

@@ -354,6 +354,8 @@ impl Epic {
             .env("EPIC_ADMIN_NAME", "Ada Admin")
             .env("EPIC_BCRYPT_COST", "4")
             .env("NO_COLOR", "1")
+            // Times are shown in local time: the same zone everywhere.
+            .env("TZ", "UTC")
             .current_dir(dir);
         if let Some(bin) = std::env::var_os("EPIC_PG_BIN") {
             command.env("EPIC_PG_BIN", bin);

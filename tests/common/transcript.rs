@@ -3,6 +3,8 @@
 //!
 //! ```text
 //! # What this transcript shows (comment lines come first)
+//! --- setup
+//! demo
 //! --- args
 //! --keep-going
 //! --- stdin
@@ -26,6 +28,8 @@ use super::TestDb;
 #[derive(Debug, Default, Clone, PartialEq)]
 struct Transcript {
     comments: String,
+    /// epic invocations (whitespace-separated arguments) run first, e.g. `demo`.
+    setup: Vec<String>,
     args: Vec<String>,
     stdin: String,
     exit: i32,
@@ -42,6 +46,13 @@ fn parse(text: &str) -> Transcript {
             None => t.comments = std::mem::take(body),
             Some("args") => {
                 t.args = body
+                    .lines()
+                    .map(str::to_owned)
+                    .filter(|a| !a.is_empty())
+                    .collect()
+            }
+            Some("setup") => {
+                t.setup = body
                     .lines()
                     .map(str::to_owned)
                     .filter(|a| !a.is_empty())
@@ -69,6 +80,13 @@ fn parse(text: &str) -> Transcript {
 
 fn render(t: &Transcript) -> String {
     let mut text = t.comments.clone();
+    if !t.setup.is_empty() {
+        text.push_str("--- setup\n");
+        for line in &t.setup {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
     if !t.args.is_empty() {
         text.push_str("--- args\n");
         for arg in &t.args {
@@ -86,6 +104,44 @@ fn render(t: &Transcript) -> String {
     text
 }
 
+/// Replaces timestamps of today and yesterday (UTC; the harness sets
+/// `TZ=UTC`) with `[now]`: records created during the test carry the clock's
+/// time, which no expected output can know.
+fn normalize_now(text: &str) -> String {
+    let today = chrono::Utc::now().date_naive();
+    let days = [today, today.pred_opt().unwrap_or(today)].map(|d| d.format("%Y-%m-%d").to_string());
+    let mut result = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while !rest.is_empty() {
+        for day in &days {
+            if let Some(tail) = rest.strip_prefix(day.as_str()) {
+                // The date, then ` HH:MM` or `THH:MM:SS`, then an optional offset.
+                let time_len = tail
+                    .char_indices()
+                    .take_while(|(i, c)| match i {
+                        0 => *c == ' ' || *c == 'T',
+                        _ => c.is_ascii_digit() || *c == ':' || *c == '.',
+                    })
+                    .count();
+                let mut tail = &tail[time_len..];
+                for offset in [" +00:00", "+00:00"] {
+                    if let Some(after) = tail.strip_prefix(offset) {
+                        tail = after;
+                        break;
+                    }
+                }
+                result.push_str("[now]");
+                rest = tail;
+                continue 'scan;
+            }
+        }
+        let c = rest.chars().next().expect("rest is not empty");
+        result.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    result
+}
+
 /// Runs every `*.t` file in `dir` and compares whole outputs.
 pub fn run_all(dir: &Path) {
     let bless = std::env::var_os("EPIC_BLESS").is_some();
@@ -101,6 +157,15 @@ pub fn run_all(dir: &Path) {
         let text = std::fs::read_to_string(file).expect("readable transcript");
         let expected = parse(&text);
         let db = TestDb::migrated();
+        for setup in &expected.setup {
+            let ran = db.epic().args(setup.split_whitespace()).run();
+            assert_eq!(
+                ran.code,
+                0,
+                "{}: setup `{setup}` failed: {ran:?}",
+                file.display()
+            );
+        }
         let ran = db
             .epic()
             .args(&expected.args)
@@ -108,8 +173,8 @@ pub fn run_all(dir: &Path) {
             .run();
         let actual = Transcript {
             exit: ran.code,
-            stdout: ran.stdout,
-            stderr: ran.stderr,
+            stdout: normalize_now(&ran.stdout),
+            stderr: normalize_now(&ran.stderr),
             ..expected.clone()
         };
         if actual != expected {

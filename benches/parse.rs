@@ -1,0 +1,60 @@
+//! Parse + plan cost per command, for the examples of `help` (criterion).
+//! The target is under 20 microseconds per command.
+//!
+//! Run with `cargo bench --bench parse`.
+
+use std::hint::black_box;
+
+use chrono::Local;
+use criterion::{Criterion, criterion_group, criterion_main};
+use epic::plan::{self, PlanContext};
+use epic::syntax::{self, Command, help};
+
+fn parse_and_plan(text: &str, context: &PlanContext) -> usize {
+    let command = syntax::parse(text).expect("the examples parse");
+    let plan = match &command {
+        Command::Show(query) => plan::plan_show(query, context, None).expect("plans"),
+        Command::Count { entity, filter } => {
+            plan::plan_count(*entity, filter.as_ref(), context).expect("plans")
+        }
+        Command::ShowOne { entity, id } => plan::plan_show_one(*entity, *id),
+        Command::Explain(_) | Command::Help { .. } | Command::Quit | Command::SetFormat { .. } => {
+            return 0;
+        }
+    };
+    plan.sql.len()
+}
+
+fn examples() -> Vec<&'static str> {
+    help::COMMANDS
+        .iter()
+        .filter(|c| c.name == "show" || c.name == "count")
+        .flat_map(|c| c.examples.iter().copied())
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let context = PlanContext {
+        me: Some(7),
+        now: Local::now(),
+    };
+    let examples = examples();
+    c.bench_function(
+        &format!("parse+plan, all {} examples", examples.len()),
+        |b| {
+            b.iter(|| {
+                for example in &examples {
+                    black_box(parse_and_plan(black_box(example), &context));
+                }
+            })
+        },
+    );
+    let longest =
+        "show events where client ~ \"Ouick\" or (location ~ \"Mufflins\" and attendees >= 100)";
+    c.bench_function("parse+plan, the longest issue example", |b| {
+        b.iter(|| black_box(parse_and_plan(black_box(longest), &context)))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,941 @@
+//! Completion and highlighting: the shell knows the language. Both work from
+//! the tokens of the line up to the cursor and the grammar position they
+//! imply, using the same model (entities, fields, types) as the parser, so
+//! what is offered is what would parse.
+//!
+//! Completion never reports errors: a line that does not lex or does not
+//! follow the grammar simply has no candidates. Highlighting never changes
+//! the text: it only wraps tokens in ANSI colour codes, because rustyline
+//! lays the line out from the plain text.
+
+use std::borrow::Cow;
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::Hinter;
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Context, Helper};
+
+use crate::input::needs_continuation;
+use crate::model::{Entity, Field, FieldType};
+use crate::render::FORMAT_NAMES;
+use crate::syntax::help;
+use crate::syntax::lexer::{Token, TokenKind, tokenize};
+
+/// The line editor's helper: completion, highlighting, and Enter on an
+/// unfinished command opening a new line.
+pub struct LanguageHelper {
+    /// Employee full names, offered (quoted) after an employee field's operator. Loaded by the shell at start.
+    employees: Vec<String>,
+    color: bool,
+}
+
+impl LanguageHelper {
+    pub fn new(employees: Vec<String>, color: bool) -> Self {
+        LanguageHelper { employees, color }
+    }
+
+    /// The candidates for the word ending at `pos` in `line`: (start of the replaced word, candidates). Pure, unit-tested.
+    pub fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
+        let (start, pairs) = self.pairs(line, pos);
+        (start, pairs.into_iter().map(|p| p.replacement).collect())
+    }
+
+    /// Candidates with what the list shows (the canonical word) and what
+    /// replaces the typed word.
+    fn pairs(&self, line: &str, pos: usize) -> (usize, Vec<Pair>) {
+        // rustyline gives a byte position; anything else is no position at all.
+        let Some(before) = line.get(..pos) else {
+            return (pos, Vec::new());
+        };
+        let before = blank_continuations(before);
+        let (start, mut pairs) = match open_quote(&before) {
+            Some(quote) => (quote, self.in_string(&before[..quote], &before[quote..])),
+            None => {
+                let start = word_start(&before);
+                (start, self.words(&before[..start], &before[start..]))
+            }
+        };
+        pairs.sort_by(|a, b| {
+            a.display
+                .cmp(&b.display)
+                .then_with(|| a.replacement.cmp(&b.replacement))
+        });
+        pairs.dedup_by(|a, b| a.replacement == b.replacement);
+        (start, pairs)
+    }
+
+    /// Candidates for `prefix`, a word or operator typed after `context`.
+    fn words(&self, context: &str, prefix: &str) -> Vec<Pair> {
+        let Some(position) = position_after(context) else {
+            return Vec::new();
+        };
+        let mut pairs: Vec<Pair> = keywords(position, prefix.is_empty())
+            .into_iter()
+            .filter_map(|word| {
+                // Language words are case-insensitive, so the user's typing
+                // stays as it is and only the rest of the word is added.
+                rest_after(word, prefix).map(|rest| Pair {
+                    display: word.to_owned(),
+                    replacement: format!("{prefix}{rest}"),
+                })
+            })
+            .collect();
+        if let Some(field) = value_field(position)
+            && field.ty() == FieldType::Employee
+        {
+            // Names are data, not keywords: they are matched without the
+            // quotes the user has not typed yet, and inserted as spelled in
+            // the database, quoted so that they parse.
+            pairs.extend(
+                self.employees
+                    .iter()
+                    .filter(|name| rest_after(name, prefix).is_some())
+                    .map(|name| {
+                        let quoted = quote(name);
+                        Pair {
+                            display: quoted.clone(),
+                            replacement: quoted,
+                        }
+                    }),
+            );
+        }
+        pairs
+    }
+
+    /// Candidates inside a string left open after `context`; `typed` starts
+    /// with the opening quote. Only values from a fixed list (employee
+    /// names, enum choices) can be completed; each comes with its closing
+    /// quote.
+    fn in_string(&self, context: &str, typed: &str) -> Vec<Pair> {
+        let Some(field) = position_after(context).and_then(value_field) else {
+            return Vec::new();
+        };
+        let values: Vec<&str> = match field.ty() {
+            FieldType::Employee => self.employees.iter().map(String::as_str).collect(),
+            FieldType::Enum(choices) => choices.to_vec(),
+            _ => Vec::new(),
+        };
+        values
+            .into_iter()
+            .map(quote)
+            .filter(|quoted| rest_after(quoted, typed).is_some())
+            .map(|quoted| Pair {
+                display: quoted.clone(),
+                replacement: quoted,
+            })
+            .collect()
+    }
+}
+
+/// Where in the grammar the parser would be after a run of tokens. Each
+/// state names what may come next; `step` is the parser's rules, followed
+/// loosely enough to accept any prefix of a command that could still parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Position {
+    Command,
+    ExplainTarget,
+    HelpTopic,
+    Setting,
+    Format,
+    EntityName {
+        count: bool,
+    },
+    /// After `show ENTITY` or `count ENTITY`.
+    Clauses(Query),
+    /// Where a condition starts: after `where`, `and`, `or`, `not`, `(`.
+    Condition(Query),
+    Operator(Query, Field),
+    /// After `FIELD not`: only `in` may follow.
+    NotIn(Query, Field),
+    /// After `FIELD is` (`true`: after `FIELD is not`).
+    Is(Query, Field, bool),
+    /// After `FIELD in`: the list's `(`.
+    InOpen(Query, Field),
+    /// After `(` or `,` in a list of values.
+    InValue(Query, Field),
+    /// After a value in a list: `,` or `)`.
+    InNext(Query, Field),
+    Value(Query, Field),
+    /// After a whole condition. `true` while a date may still go on
+    /// (`4 Jun 2023 @ 1PM` is several tokens), so words that are not clause
+    /// keywords are taken as part of it.
+    AfterCondition(Query, bool),
+    OrderBy(Query),
+    OrderField(Query),
+    /// After an ordering field (`true`: its direction is given).
+    AfterOrderField(Query, bool),
+    /// After `limit` or `offset` (`true`: an `offset` may follow the number).
+    Rows(bool),
+    AfterLimit,
+    End,
+}
+
+/// What a `show` or `count` has seen that changes what may follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Query {
+    entity: Entity,
+    /// `count` takes only a `where` clause.
+    count: bool,
+    /// Open parentheses in the condition.
+    depth: usize,
+}
+
+/// The grammar position after the tokens of `context`, or `None` when they
+/// do not lex or cannot start a valid command.
+fn position_after(context: &str) -> Option<Position> {
+    let tokens = tokenize(context).ok()?;
+    tokens.iter().try_fold(Position::Command, step)
+}
+
+fn step(position: Position, token: &Token) -> Option<Position> {
+    use Position::*;
+    let word = (token.kind == TokenKind::Word).then(|| token.raw.to_lowercase());
+    let word = word.as_deref();
+    let symbol = (token.kind == TokenKind::Symbol).then_some(token.raw.as_str());
+    let next = match position {
+        Command => match word? {
+            "show" => EntityName { count: false },
+            "count" => EntityName { count: true },
+            "explain" => ExplainTarget,
+            "help" => HelpTopic,
+            "set" => Setting,
+            "quit" | "exit" => End,
+            _ => return None,
+        },
+        ExplainTarget => match word? {
+            "show" => EntityName { count: false },
+            "count" => EntityName { count: true },
+            _ => return None,
+        },
+        HelpTopic => {
+            help::find(word?)?;
+            End
+        }
+        Setting => match word? {
+            "format" => Format,
+            _ => return None,
+        },
+        Format if FORMAT_NAMES.contains(&word?) => End,
+        Format => return None,
+        EntityName { count } => Clauses(Query {
+            entity: Entity::from_name(word?)?,
+            count,
+            depth: 0,
+        }),
+        Clauses(query) => match word {
+            Some("where") => Condition(query),
+            None if token.kind == TokenKind::Number && !query.count => End,
+            Some(clause) if !query.count => order_or_rows(query, clause)?,
+            _ => return None,
+        },
+        Condition(query) => match (word, symbol) {
+            (Some("not"), _) => Condition(query),
+            (_, Some("(")) => Condition(Query {
+                depth: query.depth + 1,
+                ..query
+            }),
+            (Some(name), _) => Operator(query, query.entity.field(name)?),
+            _ => return None,
+        },
+        Operator(query, field) => match (word, symbol) {
+            (Some("is"), _) => Is(query, field, false),
+            (Some("in"), _) => InOpen(query, field),
+            (Some("not"), _) => NotIn(query, field),
+            (_, Some(op)) if field.ty().operators().iter().any(|o| o.symbol() == op) => {
+                Value(query, field)
+            }
+            _ => return None,
+        },
+        NotIn(query, field) => match word? {
+            "in" => InOpen(query, field),
+            _ => return None,
+        },
+        Is(query, field, negated) => match word? {
+            "not" if !negated => Is(query, field, true),
+            "none" | "me" => AfterCondition(query, false),
+            _ => return None,
+        },
+        InOpen(query, field) => match symbol? {
+            "(" => InValue(query, field),
+            _ => return None,
+        },
+        InValue(query, field) if symbol.is_none() => InNext(query, field),
+        InValue(..) => return None,
+        InNext(query, field) => match symbol? {
+            "," => InValue(query, field),
+            ")" => AfterCondition(query, false),
+            _ => return None,
+        },
+        Value(query, field) if field.ty() == FieldType::Timestamp => AfterCondition(query, true),
+        Value(query, _) if symbol.is_none() => AfterCondition(query, false),
+        Value(..) => return None,
+        AfterCondition(query, in_date) => match (word, symbol) {
+            (Some("and" | "or"), _) => Condition(query),
+            (_, Some(")")) if query.depth > 0 => AfterCondition(
+                Query {
+                    depth: query.depth - 1,
+                    ..query
+                },
+                false,
+            ),
+            (Some(clause @ ("order" | "limit" | "offset")), _)
+                if query.depth == 0 && !query.count =>
+            {
+                order_or_rows(query, clause)?
+            }
+            _ if in_date => AfterCondition(query, true),
+            _ => return None,
+        },
+        OrderBy(query) => match word? {
+            "by" => OrderField(query),
+            _ => return None,
+        },
+        OrderField(query) => {
+            query.entity.field(word?)?;
+            AfterOrderField(query, false)
+        }
+        AfterOrderField(query, directed) => match (word, symbol) {
+            (Some("asc" | "desc"), _) if !directed => AfterOrderField(query, true),
+            (_, Some(",")) => OrderField(query),
+            (Some(clause @ ("limit" | "offset")), _) => order_or_rows(query, clause)?,
+            _ => return None,
+        },
+        Rows(offset_follows) if token.kind == TokenKind::Number => {
+            if offset_follows {
+                AfterLimit
+            } else {
+                End
+            }
+        }
+        Rows(_) => return None,
+        AfterLimit => match word? {
+            "offset" => Rows(false),
+            _ => return None,
+        },
+        End => return None,
+    };
+    Some(next)
+}
+
+/// The clause a `show` keyword starts: `order`, `limit` or `offset`.
+fn order_or_rows(query: Query, word: &str) -> Option<Position> {
+    match word {
+        "order" => Some(Position::OrderBy(query)),
+        "limit" => Some(Position::Rows(true)),
+        "offset" => Some(Position::Rows(false)),
+        _ => None,
+    }
+}
+
+/// The field whose value is expected at `position`, if a value is.
+fn value_field(position: Position) -> Option<Field> {
+    match position {
+        Position::Value(_, field) | Position::InValue(_, field) => Some(field),
+        _ => None,
+    }
+}
+
+/// The language words that may come at `position`. With nothing typed yet
+/// only plural entity names are listed, to keep the list short; once a
+/// prefix is typed the singulars (for `show event 109`) match too.
+fn keywords(position: Position, nothing_typed: bool) -> Vec<&'static str> {
+    use Position::*;
+    let fields = |entity: Entity| entity.fields().iter().map(|f| f.name());
+    match position {
+        Command | HelpTopic => help::command_names().into_iter().chain(["exit"]).collect(),
+        ExplainTarget => vec!["show", "count"],
+        Setting => vec!["format"],
+        Format => FORMAT_NAMES.to_vec(),
+        EntityName { .. } if nothing_typed => Entity::ALL.iter().map(|e| e.plural()).collect(),
+        EntityName { .. } => Entity::names().collect(),
+        Clauses(query) if query.count => vec!["where"],
+        Clauses(_) => vec!["where", "order by", "limit", "offset"],
+        Condition(query) => fields(query.entity).chain(["not"]).collect(),
+        Operator(_, field) => {
+            let ty = field.ty();
+            let mut words: Vec<&'static str> =
+                ty.operators().iter().map(|op| op.symbol()).collect();
+            if field.nullable() || ty == FieldType::Employee {
+                words.push("is");
+            }
+            if ty.accepts_in() {
+                words.extend(["in", "not in"]);
+            }
+            words
+        }
+        NotIn(..) => vec!["in"],
+        Is(_, field, negated) => {
+            let mut words = Vec::new();
+            if field.nullable() {
+                words.push("none");
+            }
+            if field.ty() == FieldType::Employee {
+                words.push("me");
+            }
+            // `not` only leads somewhere if `none` or `me` can follow it.
+            if !negated && !words.is_empty() {
+                words.push("not");
+            }
+            words
+        }
+        InOpen(..) => vec!["("],
+        InValue(_, field) | Value(_, field) => match field.ty() {
+            FieldType::Boolean => vec!["true", "false"],
+            FieldType::Enum(choices) => choices.to_vec(),
+            FieldType::Timestamp => vec!["today", "tomorrow", "yesterday", "now"],
+            _ => Vec::new(),
+        },
+        InNext(..) => vec![",", ")"],
+        AfterCondition(query, _) => {
+            let mut words = vec!["and", "or"];
+            if query.depth > 0 {
+                words.push(")");
+            } else if !query.count {
+                words.extend(["order by", "limit", "offset"]);
+            }
+            words
+        }
+        OrderBy(_) => vec!["by"],
+        OrderField(query) => fields(query.entity).collect(),
+        AfterOrderField(_, directed) => {
+            let mut words = if directed {
+                Vec::new()
+            } else {
+                vec!["asc", "desc"]
+            };
+            words.extend([",", "limit", "offset"]);
+            words
+        }
+        AfterLimit => vec!["offset"],
+        Rows(_) | End => Vec::new(),
+    }
+}
+
+/// The rest of `candidate` after `prefix`, compared ignoring case, or `None`
+/// when `candidate` does not start with it. Compares character by character
+/// so that non-ASCII names match without byte offsets going astray.
+fn rest_after<'c>(candidate: &'c str, prefix: &str) -> Option<&'c str> {
+    let mut chars = candidate.chars();
+    for expected in prefix.chars() {
+        let found = chars.next()?;
+        if !found.to_lowercase().eq(expected.to_lowercase()) {
+            return None;
+        }
+    }
+    Some(chars.as_str())
+}
+
+/// `value` as a string literal the lexer reads back as `value`.
+fn quote(value: &str) -> String {
+    let mut quoted = String::with_capacity(value.len() + 2);
+    quoted.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            '\r' => quoted.push_str("\\r"),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// Where the word being completed starts: a run of word characters, or of
+/// operator characters (so `<` completes to `<=`), ending at the cursor.
+fn word_start(text: &str) -> usize {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let is_operator = |c: char| matches!(c, '!' | '<' | '>' | '=' | '~');
+    match text.chars().next_back() {
+        Some(c) if is_word(c) => text.trim_end_matches(is_word).len(),
+        Some(c) if is_operator(c) => text.trim_end_matches(is_operator).len(),
+        _ => text.len(),
+    }
+}
+
+/// The byte offset of the opening quote of a string still open at the end of
+/// `text`, by the same rules as line continuation (`\` escapes the next
+/// character inside a string).
+fn open_quote(text: &str) -> Option<usize> {
+    let mut open = None;
+    let mut chars = text.char_indices();
+    while let Some((index, c)) = chars.next() {
+        match c {
+            '\\' if open.is_some() => {
+                chars.next();
+            }
+            '"' if open.is_some() => open = None,
+            '"' => open = Some(index),
+            _ => {}
+        }
+    }
+    open
+}
+
+/// `text` with each continuation backslash (a `\` ending a line outside a
+/// string) replaced by a space, so a command typed over several lines lexes
+/// as one. The length, hence every offset, stays the same.
+fn blank_continuations(text: &str) -> Cow<'_, str> {
+    let mut continuations = Vec::new();
+    let mut in_string = false;
+    let mut chars = text.char_indices();
+    while let Some((index, c)) = chars.next() {
+        match c {
+            '\\' if in_string => {
+                chars.next();
+            }
+            '"' => in_string = !in_string,
+            '\\' if text[index + 1..]
+                .trim_start_matches([' ', '\t', '\r'])
+                .starts_with('\n') =>
+            {
+                continuations.push(index);
+            }
+            _ => {}
+        }
+    }
+    if continuations.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut blanked = String::with_capacity(text.len());
+    let mut copied = 0;
+    for index in continuations {
+        blanked.push_str(&text[copied..index]);
+        blanked.push(' ');
+        copied = index + 1;
+    }
+    blanked.push_str(&text[copied..]);
+    Cow::Owned(blanked)
+}
+
+const RESET: &str = "\x1b[0m";
+const KEYWORD: &str = "\x1b[1;34m";
+const STRING: &str = "\x1b[32m";
+const NUMBER: &str = "\x1b[33m";
+const MOMENT: &str = "\x1b[36m";
+
+/// Words of the language other than the command names (which come from
+/// `help`, so a new command is highlighted as soon as it is documented).
+const LANGUAGE_WORDS: &[&str] = &[
+    "exit", "format", "where", "and", "or", "not", "is", "in", "none", "me", "order", "by", "asc",
+    "desc", "limit", "offset", "true", "false",
+];
+
+/// Words that name a moment, coloured like dates.
+const MOMENT_WORDS: &[&str] = &["today", "tomorrow", "yesterday", "now"];
+
+/// Each lexical error costs a re-lex of the rest of the line; past this many
+/// the rest is left plain, so pasting garbage stays cheap.
+const MAX_LEXICAL_ERRORS: usize = 64;
+
+/// `line` with ANSI colours around its tokens. Strings are found here rather
+/// than by the lexer so that an unterminated one (still being typed) or one
+/// with a bad escape is still shown as a string.
+fn highlight_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut budget = MAX_LEXICAL_ERRORS;
+    let mut at = 0;
+    while at < line.len() {
+        let Some(offset) = line[at..].find('"') else {
+            highlight_run(&line[at..], &mut out, &mut budget);
+            break;
+        };
+        let quote = at + offset;
+        highlight_run(&line[at..quote], &mut out, &mut budget);
+        let end = string_end(line, quote);
+        paint(&mut out, Some(STRING), &line[quote..end]);
+        at = end;
+    }
+    out
+}
+
+/// The end of the string starting at the quote at `start`: after its
+/// closing quote, or the end of the line if it has none yet.
+fn string_end(line: &str, start: usize) -> usize {
+    let mut chars = line[start + 1..].char_indices();
+    while let Some((offset, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => return start + 1 + offset + 1,
+            _ => {}
+        }
+    }
+    line.len()
+}
+
+/// Highlights `run`, a stretch of the line with no string in it, through the
+/// lexer, so dates and times are coloured exactly as the parser reads them.
+/// A character the lexer refuses is copied as it is and lexing resumes after it.
+fn highlight_run(run: &str, out: &mut String, budget: &mut usize) {
+    let mut at = 0;
+    while at < run.len() {
+        let rest = &run[at..];
+        let (tokens, bad) = match tokenize(rest) {
+            Ok(tokens) => (tokens, None),
+            Err(error) if *budget > 0 && rest.is_char_boundary(error.span.start) => {
+                *budget -= 1;
+                let bad = error.span.start;
+                // The tokens before the bad character lex the same on their own.
+                (tokenize(&rest[..bad]).unwrap_or_default(), Some(bad))
+            }
+            Err(_) => {
+                out.push_str(rest);
+                return;
+            }
+        };
+        let mut copied = 0;
+        for token in &tokens {
+            out.push_str(&rest[copied..token.span.start]);
+            paint(out, color(token), &rest[token.span.clone()]);
+            copied = token.span.end;
+        }
+        // No error, or one past the last character: the run is done.
+        let Some((bad, bad_char)) = bad.and_then(|bad| Some((bad, rest[bad..].chars().next()?)))
+        else {
+            out.push_str(&rest[copied..]);
+            return;
+        };
+        let after = bad + bad_char.len_utf8();
+        out.push_str(&rest[copied..after]);
+        at += after;
+    }
+}
+
+fn color(token: &Token) -> Option<&'static str> {
+    match token.kind {
+        TokenKind::Word => {
+            let word = token.raw.to_lowercase();
+            if LANGUAGE_WORDS.contains(&word.as_str())
+                || help::command_names().contains(&word.as_str())
+            {
+                Some(KEYWORD)
+            } else if MOMENT_WORDS.contains(&word.as_str()) {
+                Some(MOMENT)
+            } else {
+                None
+            }
+        }
+        TokenKind::Number => Some(NUMBER),
+        TokenKind::Date | TokenKind::TimeOfDay => Some(MOMENT),
+        TokenKind::Str => Some(STRING),
+        TokenKind::Symbol => None,
+    }
+}
+
+fn paint(out: &mut String, color: Option<&str>, text: &str) {
+    match color {
+        Some(color) => {
+            out.push_str(color);
+            out.push_str(text);
+            out.push_str(RESET);
+        }
+        None => out.push_str(text),
+    }
+}
+
+impl Completer for LanguageHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        Ok(self.pairs(line, pos))
+    }
+}
+
+impl Highlighter for LanguageHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.color || line.is_empty() {
+            return Cow::Borrowed(line);
+        }
+        Cow::Owned(highlight_line(line))
+    }
+
+    /// Every typed character can change a token's colour (`sho` becomes the
+    /// keyword `show`), so typing repaints the line. Moving the cursor
+    /// changes nothing: colours do not depend on it.
+    fn highlight_char(&self, _line: &str, _pos: usize, kind: CmdKind) -> bool {
+        self.color && kind == CmdKind::Other
+    }
+}
+
+impl Hinter for LanguageHelper {
+    type Hint = String;
+}
+
+impl Validator for LanguageHelper {
+    /// Enter on an unfinished command (open quote or parenthesis, trailing
+    /// `\`) opens a new line, as in a batch file.
+    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
+        if needs_continuation(ctx.input()) {
+            Ok(ValidationResult::Incomplete)
+        } else {
+            Ok(ValidationResult::Valid(None))
+        }
+    }
+}
+
+impl Helper for LanguageHelper {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn helper(color: bool) -> LanguageHelper {
+        LanguageHelper::new(vec!["Kate Hastroff".into(), "Aliénor Martin".into()], color)
+    }
+
+    /// The candidates for the cursor at the end of `line`.
+    fn check(line: &str, expected: &[&str]) {
+        let (_, candidates) = helper(false).candidates(line, line.len());
+        assert_eq!(candidates, expected, "completing `{line}`");
+    }
+
+    #[test]
+    fn completion_follows_the_grammar() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "",
+                &["count", "exit", "explain", "help", "quit", "set", "show"],
+            ),
+            ("sh", &["show"]),
+            ("SH", &["SHow"]),
+            ("shwo ", &[]),
+            ("explain ", &["count", "show"]),
+            ("explain show ev", &["event", "events"]),
+            ("show ", &["clients", "contracts", "employees", "events"]),
+            ("show e", &["employee", "employees", "event", "events"]),
+            ("show events wh", &["where"]),
+            ("show events ", &["limit", "offset", "order by", "where"]),
+            ("count events ", &["where"]),
+            ("show event 109 ", &[]),
+            ("show events where sup", &["support"]),
+            ("show events where not s", &["start", "support"]),
+            ("show events where n", &["name", "not", "notes"]),
+            (
+                "show events where support ",
+                &["!=", "=", "in", "is", "not in", "~"],
+            ),
+            ("show events where attendees <", &["<", "<="]),
+            (
+                "show events where start ",
+                &["!=", "<", "<=", "=", ">", ">="],
+            ),
+            ("show contracts where signed ", &["!=", "="]),
+            ("show events where support is ", &["me", "none", "not"]),
+            ("show events where support is not ", &["me", "none"]),
+            ("show events where location is ", &["none", "not"]),
+            ("show events where id is ", &[]),
+            ("show events where support not ", &["in"]),
+            (
+                "show events where support = ",
+                &["\"Aliénor Martin\"", "\"Kate Hastroff\""],
+            ),
+            ("show events where support = ka", &["\"Kate Hastroff\""]),
+            ("show events where support = \"Ka", &["\"Kate Hastroff\""]),
+            ("show events where support = \"al", &["\"Aliénor Martin\""]),
+            (
+                "show events where support = \"Aliénor M",
+                &["\"Aliénor Martin\""],
+            ),
+            ("show events where support in (\"K", &["\"Kate Hastroff\""]),
+            ("show events where notes ~ \"Ka", &[]),
+            ("show events where notes ~ ", &[]),
+            ("show employees where department = s", &["sales", "support"]),
+            (
+                "show employees where department = \"s",
+                &["\"sales\"", "\"support\""],
+            ),
+            (
+                "show employees where department in (",
+                &["admin", "management", "sales", "support"],
+            ),
+            (
+                "show employees where department in (sales, su",
+                &["support"],
+            ),
+            ("show employees where department in (sales ", &[")", ","]),
+            ("show contracts where signed = ", &["false", "true"]),
+            ("show events where start >= t", &["today", "tomorrow"]),
+            (
+                "show events where support is none ",
+                &["and", "limit", "offset", "or", "order by"],
+            ),
+            (
+                "show events where support is none o",
+                &["offset", "or", "order by"],
+            ),
+            ("count events where support is none ", &["and", "or"]),
+            ("show events where (support is none ", &[")", "and", "or"]),
+            (
+                "show events where (support is none) ",
+                &["and", "limit", "offset", "or", "order by"],
+            ),
+            (
+                "show events where start = 4 Jun 2023 @ 1PM ",
+                &["and", "limit", "offset", "or", "order by"],
+            ),
+            (
+                "show events where start < today+30d ",
+                &["and", "limit", "offset", "or", "order by"],
+            ),
+            (
+                "show events where attendees > 100 ",
+                &["and", "limit", "offset", "or", "order by"],
+            ),
+            (
+                "show events where attendees > many ",
+                &["and", "limit", "offset", "or", "order by"],
+            ),
+            ("show events order ", &["by"]),
+            ("show events order by st", &["start"]),
+            (
+                "show events order by start ",
+                &[",", "asc", "desc", "limit", "offset"],
+            ),
+            (
+                "show events order by start desc ",
+                &[",", "limit", "offset"],
+            ),
+            ("show events order by start desc, e", &["end"]),
+            ("show events limit 10 ", &["offset"]),
+            ("show events limit 10 offset 5 ", &[]),
+            ("set ", &["format"]),
+            ("set format c", &["csv"]),
+            ("set format ", &["csv", "json", "table", "vertical"]),
+            ("set \\\nformat j", &["json"]),
+            ("help sh", &["show"]),
+            ("help show ", &[]),
+            ("quit ", &[]),
+            ("show events where 'x' ", &[]),
+        ];
+        for (line, expected) in cases {
+            check(line, expected);
+        }
+    }
+
+    #[test]
+    fn the_replaced_word_starts_where_the_user_began_it() {
+        let helper = helper(false);
+        assert_eq!(helper.candidates("sh", 2).0, 0);
+        assert_eq!(helper.candidates("show events wh", 14).0, 12);
+        assert_eq!(helper.candidates("show events where support ", 26).0, 26);
+        let line = "show events where support = \"Ka";
+        assert_eq!(
+            helper.candidates(line, line.len()).0,
+            line.find('"').unwrap_or(0)
+        );
+        let line = "show events where attendees <";
+        assert_eq!(helper.candidates(line, line.len()).0, line.len() - 1);
+    }
+
+    #[test]
+    fn only_the_text_before_the_cursor_counts() {
+        let helper = helper(false);
+        assert_eq!(helper.candidates("sh events", 2).1, vec!["show"]);
+        // Inside `é`: not a character boundary, so nothing to complete.
+        let line = "show events where support = \"Alié";
+        assert_eq!(
+            helper.candidates(line, line.len() - 1).1,
+            Vec::<String>::new()
+        );
+    }
+
+    /// `text` without its ANSI SGR sequences.
+    fn strip_ansi(text: &str) -> String {
+        let mut plain = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                plain.push(c);
+            }
+        }
+        plain
+    }
+
+    const LINES: &[&str] = &[
+        "",
+        "   ",
+        "show events where support = \"Kate Hastroff\"",
+        "show events where client ~ \"Aliénor",
+        "SHOW Events WHERE start >= 2023-06-01T13:00+02:00 and attendees > 100",
+        "show events where start = 4 Jun 2023 @ 1PM order by start desc limit 5",
+        "explain count events where name ~ \"a \\\" b\" or not (notes is none)",
+        "shwo ; 'x' \\\n  next",
+        "x \"a\\q\" y \"unterminated \\",
+        "Aliénor 日本 ~ é ¬ today+7d",
+        "set format csv",
+    ];
+
+    #[test]
+    fn without_colour_the_line_is_untouched() {
+        let helper = helper(false);
+        for line in LINES {
+            assert!(matches!(helper.highlight(line, 0), Cow::Borrowed(l) if l == *line));
+        }
+    }
+
+    #[test]
+    fn colour_adds_only_escape_codes() {
+        let helper = helper(true);
+        for line in LINES {
+            let highlighted = helper.highlight(line, line.len());
+            assert_eq!(strip_ansi(&highlighted), *line, "highlighting `{line}`");
+        }
+    }
+
+    #[test]
+    fn every_prefix_typed_highlights_and_completes_without_panicking() {
+        let helper = helper(true);
+        for line in LINES {
+            for (end, _) in line.char_indices().chain([(line.len(), ' ')]) {
+                let typed = &line[..end];
+                assert_eq!(strip_ansi(&helper.highlight(typed, end)), typed);
+                for pos in 0..=end {
+                    let (start, _) = helper.candidates(typed, pos);
+                    assert!(start <= pos);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tokens_are_coloured_by_kind() {
+        let helper = helper(true);
+        let highlighted = helper.highlight("show events where attendees > 100", 0);
+        assert_eq!(
+            highlighted,
+            "\x1b[1;34mshow\x1b[0m events \x1b[1;34mwhere\x1b[0m attendees > \x1b[33m100\x1b[0m"
+        );
+        let highlighted = helper.highlight("x ~ \"Aliénor", 0);
+        assert_eq!(highlighted, "x ~ \x1b[32m\"Aliénor\x1b[0m");
+        let highlighted = helper.highlight("start >= 2023-06-01 and x = \"a\"", 0);
+        assert_eq!(
+            highlighted,
+            "start >= \x1b[36m2023-06-01\x1b[0m \x1b[1;34mand\x1b[0m x = \x1b[32m\"a\"\x1b[0m"
+        );
+        let highlighted = helper.highlight("a;b", 0);
+        assert_eq!(highlighted, "a;b");
+    }
+
+    #[test]
+    fn typing_repaints_only_with_colour() {
+        assert!(helper(true).highlight_char("show", 4, CmdKind::Other));
+        assert!(!helper(true).highlight_char("show", 2, CmdKind::MoveCursor));
+        assert!(!helper(false).highlight_char("show", 4, CmdKind::Other));
+    }
+}

@@ -1,0 +1,551 @@
+//! The query language as a whole: it never panics, printing a command and
+//! parsing it back gives the same command, user values never reach the SQL
+//! text, and hostile input gets a clear error in bounded time.
+
+mod common;
+
+use chrono::{Local, TimeZone};
+use epic::model::{Entity, FieldType};
+use epic::plan::{self, Plan, PlanContext};
+use epic::syntax::{self, Command, help};
+use proptest::prelude::*;
+
+fn context() -> PlanContext {
+    PlanContext {
+        me: Some(7),
+        now: Local
+            .with_ymd_and_hms(2023, 6, 1, 12, 0, 0)
+            .single()
+            .expect("a clear local time"),
+    }
+}
+
+fn plan_of(command: &Command) -> Option<Plan> {
+    match command {
+        Command::Show(query) => Some(plan::plan_show(query, &context(), None).expect("plans")),
+        Command::Count { entity, filter } => {
+            Some(plan::plan_count(*entity, filter.as_ref(), &context()).expect("plans"))
+        }
+        Command::ShowOne { entity, id } => Some(plan::plan_show_one(*entity, *id)),
+        Command::Explain(inner) => plan_of(inner),
+        _ => None,
+    }
+}
+
+/// Builds a command from a stream of choices, following the grammar, so
+/// that most generated commands are valid and the round trip is exercised
+/// on deep and varied trees, not only on rejects.
+struct Grammar<'a> {
+    choices: &'a [u16],
+    next: usize,
+}
+
+impl Grammar<'_> {
+    fn pick(&mut self, n: usize) -> usize {
+        let value = self.choices.get(self.next).copied().unwrap_or(0) as usize;
+        self.next += 1;
+        value % n.max(1)
+    }
+
+    fn command(&mut self) -> String {
+        let entity = Entity::ALL[self.pick(4)];
+        match self.pick(6) {
+            0 => format!(
+                "count {} where {}",
+                entity.plural(),
+                self.condition(entity, 0)
+            ),
+            1 => format!("show {} {}", entity.singular(), 1 + self.pick(2000)),
+            2 => format!(
+                "explain show {} where {}",
+                entity.plural(),
+                self.condition(entity, 0)
+            ),
+            _ => {
+                let mut text = format!("show {}", entity.plural());
+                if self.pick(4) > 0 {
+                    text.push_str(&format!(" where {}", self.condition(entity, 0)));
+                }
+                if self.pick(3) == 0 {
+                    let fields = entity.fields();
+                    let field = fields[self.pick(fields.len())];
+                    text.push_str(&format!(
+                        " order by {field}{}",
+                        ["", " asc", " desc"][self.pick(3)]
+                    ));
+                }
+                if self.pick(3) == 0 {
+                    text.push_str(&format!(" limit {}", self.pick(500)));
+                }
+                if self.pick(4) == 0 {
+                    text.push_str(&format!(" offset {}", self.pick(500)));
+                }
+                text
+            }
+        }
+    }
+
+    fn condition(&mut self, entity: Entity, depth: usize) -> String {
+        let leaf = depth > 4 || self.pick(3) > 0;
+        if !leaf {
+            let left = self.condition(entity, depth + 1);
+            let right = self.condition(entity, depth + 1);
+            return match self.pick(4) {
+                0 => format!("{left} and {right}"),
+                1 => format!("{left} or {right}"),
+                2 => format!("not ({left})"),
+                _ => format!("({left}) and not {right}"),
+            };
+        }
+        let fields = entity.fields();
+        let field = fields[self.pick(fields.len())];
+        let ty = field.ty();
+        if field.nullable() && self.pick(4) == 0 {
+            return format!("{field} is {}none", ["", "not "][self.pick(2)]);
+        }
+        if ty == FieldType::Employee && self.pick(4) == 0 {
+            return format!("{field} is {}me", ["", "not "][self.pick(2)]);
+        }
+        if ty.accepts_in() && self.pick(5) == 0 {
+            let values: Vec<String> = (0..1 + self.pick(3)).map(|_| self.value(ty)).collect();
+            return format!(
+                "{field} {}in ({})",
+                ["", "not "][self.pick(2)],
+                values.join(", ")
+            );
+        }
+        let ops = ty.operators();
+        let op = ops[self.pick(ops.len())];
+        format!("{field} {op} {}", self.value(ty))
+    }
+
+    fn value(&mut self, ty: FieldType) -> String {
+        const TEXTS: &[&str] = &[
+            "Kate Hastroff",
+            "Ouick",
+            "a \\\"quoted\\\" word",
+            "Aliénor",
+            "50%_off",
+            "",
+            "x\\ny",
+        ];
+        match ty {
+            FieldType::Id | FieldType::Integer => self.pick(100_000).to_string(),
+            FieldType::Money => format!("{}.{:02}", self.pick(100_000), self.pick(100)),
+            FieldType::Boolean => ["true", "false", "yes", "no"][self.pick(4)].to_owned(),
+            FieldType::Enum(choices) => choices[self.pick(choices.len())].to_owned(),
+            FieldType::Employee if self.pick(3) == 0 => self.pick(50).to_string(),
+            FieldType::Timestamp => [
+                "2023-06-01",
+                "2023-06-01T13:00",
+                "2023-06-01 13:00:15",
+                "today",
+                "tomorrow",
+                "yesterday",
+                "today+7d",
+                "today - 2w",
+                "now",
+                "4 Jun 2023 @ 1PM",
+                "5 June 2023 @ 12:30am",
+                "\"4 Jun 2023 @ 2AM\"",
+            ][self.pick(12)]
+            .to_owned(),
+            _ => format!("\"{}\"", TEXTS[self.pick(TEXTS.len())]),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Anything at all: an error or a command, never a panic.
+    #[test]
+    fn the_parser_never_panics(input in any::<String>()) {
+        let _ = syntax::parse(&input);
+    }
+}
+
+/// The language's own words in random order: near misses of real commands.
+fn token_soup() -> impl Strategy<Value = String> {
+    const WORDS: &[&str] = &[
+        "show",
+        "count",
+        "explain",
+        "help",
+        "set",
+        "format",
+        "csv",
+        "events",
+        "event",
+        "clients",
+        "contracts",
+        "employees",
+        "where",
+        "and",
+        "or",
+        "not",
+        "is",
+        "none",
+        "me",
+        "in",
+        "(",
+        ")",
+        ",",
+        "order",
+        "by",
+        "desc",
+        "asc",
+        "limit",
+        "offset",
+        "support",
+        "start",
+        "client",
+        "name",
+        "total",
+        "signed",
+        "attendees",
+        "department",
+        "=",
+        "!=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "~",
+        "\"Kate\"",
+        "\"",
+        "12000.00",
+        "75",
+        "2023-06-01",
+        "today+7d",
+        "4",
+        "Jun",
+        "2023",
+        "@",
+        "1PM",
+        "true",
+        "sales",
+        "\\",
+        "'",
+        ";",
+        "-1",
+        "9999999999999999999999",
+    ];
+    proptest::collection::vec(proptest::sample::select(WORDS), 0..24)
+        .prop_map(|words| words.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 50_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn near_misses_never_panic_and_valid_ones_round_trip(input in token_soup()) {
+        if let Ok(command) = syntax::parse(&input) {
+            let printed = command.to_string();
+            prop_assert_eq!(syntax::parse(&printed), Ok(command.clone()), "printed as `{}`", printed);
+            if let Some(plan) = plan_of(&command) {
+                prop_assert!(plan.sql.matches('$').count() >= plan.params.len());
+            }
+        }
+    }
+
+    /// Commands built from the grammar: printing one and parsing it back
+    /// gives the same command, and it always plans.
+    #[test]
+    fn printing_a_command_then_parsing_it_gives_the_same_command(choices in proptest::collection::vec(any::<u16>(), 64)) {
+        let text = Grammar { choices: &choices, next: 0 }.command();
+        let command = syntax::parse(&text).map_err(|e| TestCaseError::fail(format!("`{text}` does not parse:\n{e}")))?;
+        let printed = command.to_string();
+        prop_assert_eq!(syntax::parse(&printed), Ok(command.clone()), "`{}` printed as `{}`", text, printed);
+        prop_assert!(plan_of(&command).is_some());
+    }
+}
+
+/// Classic SQL-injection payloads.
+const PAYLOADS: &[&str] = &[
+    "' OR '1'='1",
+    "' OR 1=1 --",
+    "\" OR \"\"=\"",
+    "'; DROP TABLE events; --",
+    "\"; DROP TABLE clients; --",
+    "'); DELETE FROM contracts; --",
+    "1; UPDATE employees SET department = 'admin'",
+    "' UNION SELECT password_hash FROM employees --",
+    "' UNION ALL SELECT NULL, NULL, NULL --",
+    "admin'--",
+    "admin' #",
+    "' OR 'x'='x",
+    "') OR ('a'='a",
+    "1' ORDER BY 1--+",
+    "' AND 1=CAST((SELECT password_hash FROM employees LIMIT 1) AS int) --",
+    "'; SELECT pg_sleep(5); --",
+    "' || pg_sleep(5) || '",
+    "'; COPY employees TO '/tmp/x'; --",
+    "$1",
+    "$$; DROP TABLE events; $$",
+    "E'\\x27; DROP TABLE events; --",
+    "\\'; DROP TABLE events; --",
+    "%' OR 1=1 --",
+    "_%",
+    "%%",
+    "'; TRUNCATE audit_log; --",
+    "' OR EXISTS(SELECT 1 FROM user_sessions) --",
+    "'; ALTER TABLE employees DROP COLUMN email; --",
+    "'; GRANT ALL ON employees TO PUBLIC; --",
+    "'; SET ROLE postgres; --",
+    "'; RESET ALL; --",
+    "'; COMMIT; DROP TABLE events; --",
+    "\u{0}",
+    "'\u{0}; DROP TABLE events; --",
+    "' /*",
+    "*/ OR 1=1 /*",
+    "-- comment",
+    "'; CREATE TABLE pwned (x int); --",
+    "1 OR 1=1",
+    "' OR ''='",
+    "'='",
+    "' AND SUBSTRING(password_hash,1,1)='$' --",
+    "\" OR 1=1 --",
+    "'; EXECUTE 'DROP TABLE events'; --",
+    "'; DO $$ BEGIN DROP TABLE events; END $$; --",
+    "' OR current_user = 'postgres' --",
+    "'; LISTEN x; NOTIFY x; --",
+    "' OR (SELECT count(*) FROM employees) > 0 --",
+    "; shutdown --",
+    "Robert'); DROP TABLE Students;--",
+    "\\\"; DROP TABLE events; --",
+    "' OR 1=1 LIMIT 1 OFFSET 1 --",
+];
+
+/// The examples of `help` and of grammar.md.
+fn examples() -> Vec<String> {
+    let mut examples: Vec<String> = help::COMMANDS
+        .iter()
+        .flat_map(|c| c.examples.iter().map(|e| e.to_string()))
+        .collect();
+    let grammar = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/grammar.md"))
+        .expect("grammar.md");
+    let mut inside = false;
+    for line in grammar.lines() {
+        match line.trim() {
+            "```epic" => inside = true,
+            "```" => inside = false,
+            example if inside && !example.is_empty() => examples.push(example.to_owned()),
+            _ => {}
+        }
+    }
+    examples.sort();
+    examples.dedup();
+    examples
+}
+
+/// Every example with at least one string, with each string in turn
+/// replaced by a payload (strings that must be dates are left alone).
+fn injected_commands() -> Vec<(String, String)> {
+    let mut cases = Vec::new();
+    for example in examples() {
+        let example = example.as_str();
+        {
+            let strings: Vec<(usize, usize)> = {
+                let tokens = syntax::lexer::tokenize(example).expect("examples lex");
+                tokens
+                    .iter()
+                    .filter(|t| t.kind == syntax::lexer::TokenKind::Str)
+                    .map(|t| (t.span.start, t.span.end))
+                    .collect()
+            };
+            for (start, end) in strings {
+                if syntax::parse(&format!("{}\"x\"{}", &example[..start], &example[end..])).is_err()
+                {
+                    continue; // a date in quotes: a payload there is refused as "not a date"
+                }
+                let benign = format!("{}{}{}", &example[..start], "\"benign\"", &example[end..]);
+                for payload in PAYLOADS {
+                    let quoted = syntax::ast::quote(payload);
+                    let injected = format!("{}{}{}", &example[..start], quoted, &example[end..]);
+                    cases.push((benign.clone(), injected));
+                }
+            }
+        }
+    }
+    cases
+}
+
+#[test]
+fn payloads_reach_postgresql_only_as_parameters() {
+    let cases = injected_commands();
+    assert!(PAYLOADS.len() >= 50);
+    assert!(
+        cases.len() >= PAYLOADS.len() * 5,
+        "only {} cases",
+        cases.len()
+    );
+    for (benign, injected) in &cases {
+        if injected.contains('\0') {
+            let error = syntax::parse(injected).expect_err("NUL is refused");
+            assert_eq!(error.message, "strings cannot contain the NUL character");
+            continue;
+        }
+        let benign_plan =
+            plan_of(&syntax::parse(benign).expect("the benign form parses")).expect("a read");
+        let command =
+            syntax::parse(injected).unwrap_or_else(|e| panic!("`{injected}` does not parse:\n{e}"));
+        let plan = plan_of(&command).expect("a read");
+        // The statement does not depend on the value at all.
+        assert_eq!(plan.sql, benign_plan.sql, "{injected}");
+        assert_ne!(plan.params, benign_plan.params, "{injected}");
+    }
+}
+
+#[test]
+fn running_the_payloads_leaves_the_database_unchanged() {
+    let db = common::TestDb::migrated();
+    let demo = db.epic().arg("demo").run();
+    assert_eq!(demo.code, 0, "{demo:?}");
+    let fingerprint = || {
+        db.with_client(async |client| {
+            let mut sums = Vec::new();
+            for table in ["employees", "clients", "contracts", "events", "user_sessions", "audit_log", "notifications"] {
+                // Table names are constants of this test.
+                let row = client
+                    .query_one(
+                        &format!("SELECT count(*)::text || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {table} t"),
+                        &[],
+                    )
+                    .await
+                    .expect("fingerprint");
+                sums.push(row.get::<_, String>(0));
+            }
+            let tables = client
+                .query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", &[])
+                .await
+                .expect("count tables")
+                .get::<_, i64>(0);
+            (sums, tables)
+        })
+    };
+    let before = fingerprint();
+    let batch: String = injected_commands()
+        .into_iter()
+        .map(|(_, injected)| format!("{injected}\n"))
+        .collect();
+    let ran = db
+        .epic()
+        .args(["--format", "csv", "--keep-going"])
+        .stdin(batch)
+        .run();
+    // Every payload runs as a harmless read, but those with a NUL byte,
+    // which PostgreSQL text cannot hold and the parser refuses.
+    let errors: Vec<&str> = ran
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error"))
+        .collect();
+    assert!(
+        !errors.is_empty()
+            && errors
+                .iter()
+                .all(|e| e.ends_with("strings cannot contain the NUL character")),
+        "{errors:#?}"
+    );
+    assert_eq!(ran.code, 2);
+    assert_eq!(fingerprint(), before);
+}
+
+#[test]
+fn explain_shows_payloads_only_among_the_parameters() {
+    let db = common::TestDb::migrated();
+    let payload = "'; DROP TABLE events; --";
+    let ran = db
+        .epic()
+        .arg("-c")
+        .arg(format!(
+            "explain show events where support = {}",
+            syntax::ast::quote(payload)
+        ))
+        .run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let sql = ran
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("sql:"))
+        .expect("an sql line");
+    assert!(!sql.contains("DROP TABLE"), "{}", ran.stdout);
+    let (_, params) = ran.stdout.split_once("params:").expect("a params section");
+    assert!(
+        params.contains(r#"$1 = "'; DROP TABLE events; --" (text)"#),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn ten_thousand_nested_parentheses_are_refused_quickly() {
+    let deep = format!(
+        "show events where {}support is none{}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let start = std::time::Instant::now();
+    let error = syntax::parse(&deep).expect_err("too deep");
+    assert_eq!(error.kind, syntax::SyntaxErrorKind::TooDeep);
+    assert!(
+        error
+            .to_string()
+            .starts_with("conditions are nested too deeply: at most 64 levels"),
+        "{error}"
+    );
+    let nots = format!("show events where {}support is none", "not ".repeat(10_000));
+    assert_eq!(
+        syntax::parse(&nots).expect_err("too deep").kind,
+        syntax::SyntaxErrorKind::TooDeep
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(2));
+    // Exactly at the limit still parses.
+    let limit = format!(
+        "show events where {}support is none{}",
+        "(".repeat(64),
+        ")".repeat(64)
+    );
+    assert!(syntax::parse(&limit).is_ok());
+}
+
+#[test]
+fn a_one_megabyte_line_gets_a_clear_error_from_the_binary() {
+    let db = common::TestDb::migrated();
+    let huge = format!(
+        "show events where name ~ \"{}\"\nhelp\n",
+        "x".repeat(1 << 20)
+    );
+    let ran = db.epic().stdin(huge).run();
+    assert_eq!(ran.code, 2, "{}", &ran.stderr[..ran.stderr.len().min(300)]);
+    assert_eq!(
+        ran.stderr,
+        "error: line 1, column 1: the command is too long: at most 65536 bytes\n"
+    );
+    assert!(ran.stdout.is_empty());
+}
+
+#[test]
+fn every_issue_example_is_accepted_exactly_as_written() {
+    for example in [
+        "show clients",
+        "show events where support is none",
+        "show events where support is me",
+        "show contracts where signed = false",
+        "show contracts where remaining > 0",
+        "show contracts where signed = true and remaining > 0 order by remaining desc limit 20",
+        "show clients where company ~ \"startup\" order by last_contact desc limit 10",
+        "show events where client ~ \"Ouick\" or (location ~ \"Mufflins\" and attendees >= 100)",
+        "show events where start >= 2023-06-01 and start < 2023-07-01",
+        "show events where support = \"Kate Hastroff\"",
+        "show event 109",
+        "count contracts where signed = false",
+        "explain show events where support is none",
+        "help",
+        "help show",
+    ] {
+        let command = syntax::parse(example).unwrap_or_else(|e| panic!("`{example}`:\n{e}"));
+        assert_eq!(syntax::parse(&command.to_string()), Ok(command));
+    }
+}
