@@ -55,6 +55,21 @@ pub struct Config {
     pub bcrypt_cost: u32,
     /// Rows shown by a table in the interactive shell before it stops.
     pub page_size: usize,
+    /// The JWT signing secret from `EPIC_SECRET_KEY`; when unset, a key
+    /// generated on first use is kept in the data directory.
+    pub secret_key: Option<Secret>,
+    /// Where the session token is kept (`EPIC_SESSION_FILE`).
+    pub session_file: PathBuf,
+    /// A session ends this long after login (`EPIC_SESSION_HOURS`).
+    pub session_lifetime: std::time::Duration,
+    /// ...or after this long without a command (`EPIC_IDLE_MINUTES`).
+    pub session_idle: std::time::Duration,
+    /// Failed logins for one email within this window lock it (`EPIC_LOGIN_WINDOW_MINUTES`).
+    pub login_window: std::time::Duration,
+    /// How long a locked email stays locked (`EPIC_LOGIN_COOLDOWN_MINUTES`).
+    pub login_cooldown: std::time::Duration,
+    /// How many failures lock an email (`EPIC_LOGIN_MAX_FAILURES`).
+    pub login_max_failures: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,7 +124,44 @@ impl Config {
             1..=1_000_000,
             "a number of rows from 1 to 1000000",
         )?;
+        let minutes = |name, default, range| -> Result<std::time::Duration, ConfigError> {
+            let value: u64 = parse_in_range(
+                &lookup,
+                name,
+                default,
+                range,
+                "a number of minutes from 1 to 10080",
+            )?;
+            Ok(std::time::Duration::from_secs(value * 60))
+        };
+        let session_hours: u64 = parse_in_range(
+            &lookup,
+            "EPIC_SESSION_HOURS",
+            8,
+            1..=720,
+            "a number of hours from 1 to 720",
+        )?;
+        let session_file = match lookup("EPIC_SESSION_FILE") {
+            Some(path) => PathBuf::from(path),
+            None => dirs::state_dir()
+                .or_else(dirs::config_dir)
+                .map(|dir| dir.join("epic").join("session"))
+                .unwrap_or_else(|| data_dir.join("session")),
+        };
         Ok(Config {
+            secret_key: lookup("EPIC_SECRET_KEY").map(Secret::new),
+            session_file,
+            session_lifetime: std::time::Duration::from_secs(session_hours * 3600),
+            session_idle: minutes("EPIC_IDLE_MINUTES", 30, 1..=10_080)?,
+            login_window: minutes("EPIC_LOGIN_WINDOW_MINUTES", 15, 1..=10_080)?,
+            login_cooldown: minutes("EPIC_LOGIN_COOLDOWN_MINUTES", 15, 1..=10_080)?,
+            login_max_failures: parse_in_range(
+                &lookup,
+                "EPIC_LOGIN_MAX_FAILURES",
+                5,
+                1..=100,
+                "a number from 1 to 100",
+            )?,
             database,
             data_dir,
             pg_bin: lookup("EPIC_PG_BIN").map(PathBuf::from),

@@ -137,6 +137,42 @@ pub enum FieldType {
 
 pub const DEPARTMENTS: &[&str] = &["management", "sales", "support", "admin"];
 
+/// An employee's department, which is their one role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Management,
+    Sales,
+    Support,
+    Admin,
+}
+
+impl Role {
+    pub fn from_department(department: &str) -> Option<Role> {
+        match department {
+            "management" => Some(Role::Management),
+            "sales" => Some(Role::Sales),
+            "support" => Some(Role::Support),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Management => "management",
+            Role::Sales => "sales",
+            Role::Support => "support",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl FieldType {
     pub fn describe(self) -> &'static str {
         match self {

@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_audit_and_notifications.sql",
         sql: include_str!("../../sql/0002_audit_and_notifications.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_login_throttling.sql",
+        sql: include_str!("../../sql/0003_login_throttling.sql"),
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.
