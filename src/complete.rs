@@ -168,6 +168,14 @@ enum Position {
     /// After `limit` or `offset` (`true`: an `offset` may follow the number).
     Rows(bool),
     AfterLimit,
+    /// After `revoke`: `session` or `sessions`.
+    RevokeWhat,
+    /// After `revoke sessions` or `reset password`: `of`.
+    Of,
+    /// After `reset`: `password`.
+    ResetWhat,
+    /// Where an employee is named (`revoke sessions of`, `reset password of`).
+    EmployeeName,
     End,
 }
 
@@ -200,9 +208,25 @@ fn step(position: Position, token: &Token) -> Option<Position> {
             "explain" => ExplainTarget,
             "help" => HelpTopic,
             "set" => Setting,
-            "quit" | "exit" => End,
+            "quit" | "exit" | "logout" | "whoami" | "passwd" | "login" | "unlock" => End,
+            "revoke" => RevokeWhat,
+            "reset" => ResetWhat,
             _ => return None,
         },
+        RevokeWhat => match word? {
+            "session" => End,
+            "sessions" => Of,
+            _ => return None,
+        },
+        ResetWhat => match word? {
+            "password" => Of,
+            _ => return None,
+        },
+        Of => match word? {
+            "of" => EmployeeName,
+            _ => return None,
+        },
+        EmployeeName => End,
         ExplainTarget => match word? {
             "show" => EntityName { count: false },
             "count" => EntityName { count: true },
@@ -218,6 +242,7 @@ fn step(position: Position, token: &Token) -> Option<Position> {
         },
         Format if FORMAT_NAMES.contains(&word?) => End,
         Format => return None,
+        EntityName { count: false } if word == Some("sessions") => End,
         EntityName { count } => Clauses(Query {
             entity: Entity::from_name(word?)?,
             count,
@@ -332,6 +357,8 @@ fn order_or_rows(query: Query, word: &str) -> Option<Position> {
 fn value_field(position: Position) -> Option<Field> {
     match position {
         Position::Value(_, field) | Position::InValue(_, field) => Some(field),
+        // Any employee-typed field: what matters is that names are offered.
+        Position::EmployeeName => Some(Field::EventSupport),
         _ => None,
     }
 }
@@ -347,8 +374,18 @@ fn keywords(position: Position, nothing_typed: bool) -> Vec<&'static str> {
         ExplainTarget => vec!["show", "count"],
         Setting => vec!["format"],
         Format => FORMAT_NAMES.to_vec(),
-        EntityName { .. } if nothing_typed => Entity::ALL.iter().map(|e| e.plural()).collect(),
-        EntityName { .. } => Entity::names().collect(),
+        EntityName { count } if nothing_typed => Entity::ALL
+            .iter()
+            .map(|e| e.plural())
+            .chain((!count).then_some("sessions"))
+            .collect(),
+        EntityName { count } => Entity::names()
+            .chain((!count).then_some("sessions"))
+            .collect(),
+        RevokeWhat => vec!["session", "sessions"],
+        Of => vec!["of"],
+        ResetWhat => vec!["password"],
+        EmployeeName => vec!["employee"],
         Clauses(query) if query.count => vec!["where"],
         Clauses(_) => vec!["where", "order by", "limit", "offset"],
         Condition(query) => fields(query.entity).chain(["not"]).collect(),
@@ -704,14 +741,28 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             (
                 "",
-                &["count", "exit", "explain", "help", "quit", "set", "show"],
+                &[
+                    "count", "exit", "explain", "help", "login", "logout", "passwd", "quit",
+                    "reset", "revoke", "set", "show", "unlock", "whoami",
+                ],
             ),
             ("sh", &["show"]),
             ("SH", &["SHow"]),
             ("shwo ", &[]),
             ("explain ", &["count", "show"]),
             ("explain show ev", &["event", "events"]),
-            ("show ", &["clients", "contracts", "employees", "events"]),
+            (
+                "show ",
+                &["clients", "contracts", "employees", "events", "sessions"],
+            ),
+            ("count ", &["clients", "contracts", "employees", "events"]),
+            ("revoke ", &["session", "sessions"]),
+            ("revoke sessions ", &["of"]),
+            (
+                "revoke sessions of ",
+                &["\"Aliénor Martin\"", "\"Kate Hastroff\"", "employee"],
+            ),
+            ("reset p", &["password"]),
             ("show e", &["employee", "employees", "event", "events"]),
             ("show events wh", &["where"]),
             ("show events ", &["limit", "offset", "order by", "where"]),

@@ -64,6 +64,16 @@ pub enum Error {
     Plan(#[from] crate::plan::PlanError),
     #[error("no {entity} with id {id}")]
     NotFound { entity: &'static str, id: i64 },
+    #[error(
+        "no employee is named `{name}`\nhelp: `show employees where name ~ \"...\"` finds them"
+    )]
+    NoSuchEmployee { name: String },
+    #[error("more than one employee is named `{name}`: {candidates}\nhelp: name them by number")]
+    AmbiguousEmployee { name: String, candidates: String },
+    #[error("permission denied: {message}")]
+    Denied { message: String },
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthError),
     #[error("cannot write output: {source}")]
     Output {
         #[source]
@@ -85,7 +95,10 @@ impl Error {
             Error::Password(_) => Exit::Validation,
             Error::Config(_) => Exit::Usage,
             Error::Plan(e) => e.exit(),
-            Error::NotFound { .. } => Exit::NotFound,
+            Error::NotFound { .. } | Error::NoSuchEmployee { .. } => Exit::NotFound,
+            Error::AmbiguousEmployee { .. } => Exit::Validation,
+            Error::Denied { .. } => Exit::PermissionDenied,
+            Error::Auth(e) => e.exit(),
             Error::Demo(crate::demo::DemoError::NotEmpty) => Exit::Conflict,
             Error::Demo(_) => Exit::Internal,
             Error::Output { .. } | Error::Input { .. } => Exit::Internal,

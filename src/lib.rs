@@ -23,6 +23,7 @@ pub mod input;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod session;
 pub mod setup;
 pub mod shell;
 pub mod syntax;

@@ -13,6 +13,7 @@ use epic::db::local::{ClusterState, LocalCluster};
 use epic::db::{Database, DbError, backup, migrate};
 use epic::error::{self, Error, Exit};
 use epic::render::{Column, Format, RowWriter, Style, Value};
+use epic::session::PasswordSource;
 use epic::shell::{Shell, use_color};
 use epic::{demo, input, render, setup};
 
@@ -52,6 +53,15 @@ enum Action {
         #[command(subcommand)]
         action: DbAction,
     },
+    /// Log in: the password is read from the terminal without echo, or as
+    /// one line of standard input (`echo "$PASSWORD" | epic login EMAIL`)
+    Login { email: String },
+    /// End the session: revoke it and remove the session file
+    Logout,
+    /// Who is logged in, and until when
+    Whoami,
+    /// Change your password (from a pipe: the current one, then the new one, one per line)
+    Passwd,
     /// Fill an empty CRM with demo data and print the demo logins
     Demo {
         /// Seed for the generated records (the same seed gives the same data)
@@ -100,7 +110,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<Exit, Error> {
+fn run(mut cli: Cli) -> Result<Exit, Error> {
     if let Err(e) = dotenvy::dotenv()
         && !e.not_found()
     {
@@ -114,7 +124,7 @@ fn run(cli: Cli) -> Result<Exit, Error> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut err = std::io::stderr();
-    match cli.action {
+    match cli.action.take() {
         Some(Action::Db { action }) => {
             let format = cli.format.unwrap_or(Format::Vertical);
             runtime.block_on(db_command(&config, action, format, &mut out))
@@ -123,33 +133,95 @@ fn run(cli: Cli) -> Result<Exit, Error> {
             let database = runtime.block_on(open(&config, &mut err))?;
             runtime.block_on(load_demo(&config, &database, seed, &mut out))
         }
+        Some(Action::Login { email }) => run_one(
+            config,
+            &runtime,
+            &cli,
+            format!("login {email}"),
+            &mut out,
+            &mut err,
+        ),
+        Some(Action::Logout) => run_one(
+            config,
+            &runtime,
+            &cli,
+            "logout".to_owned(),
+            &mut out,
+            &mut err,
+        ),
+        Some(Action::Whoami) => run_one(
+            config,
+            &runtime,
+            &cli,
+            "whoami".to_owned(),
+            &mut out,
+            &mut err,
+        ),
+        Some(Action::Passwd) => run_one(
+            config,
+            &runtime,
+            &cli,
+            "passwd".to_owned(),
+            &mut out,
+            &mut err,
+        ),
         None => {
             let database = runtime.block_on(open(&config, &mut err))?;
-            let interactive =
-                cli.commands.is_empty() && cli.file.is_none() && std::io::stdin().is_terminal();
-            let mut shell = Shell {
+            let stdin_is_terminal = std::io::stdin().is_terminal();
+            let from_arguments = !cli.commands.is_empty() || cli.file.is_some();
+            let interactive = !from_arguments && stdin_is_terminal;
+            let passwords = match (stdin_is_terminal, from_arguments) {
+                (true, _) => PasswordSource::Terminal,
+                (false, true) => PasswordSource::Stdin,
+                (false, false) => PasswordSource::Unavailable,
+            };
+            let format = cli.format.unwrap_or(Format::Table);
+            let mut shell = Shell::new(
                 config,
                 database,
-                format: cli.format.unwrap_or(Format::Table),
+                format,
                 interactive,
-                verbose: cli.verbose,
-            };
+                cli.verbose,
+                passwords,
+            )?;
             let status = if !cli.commands.is_empty() {
                 let entries = input::from_arguments(&cli.commands).into_iter().map(Ok);
-                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going)
+                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going, true)
             } else if let Some(file) = &cli.file {
                 let reader = std::fs::File::open(file).map_err(|source| Error::Input { source })?;
                 let entries = input::Batch::new(BufReader::new(reader));
-                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going)
+                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going, true)
             } else if interactive {
                 shell.run_interactive(&runtime, &mut out, &mut err)
             } else {
                 let entries = input::Batch::new(std::io::stdin().lock());
-                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going)
+                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going, true)
             };
             Ok(status)
         }
     }
+}
+
+/// `epic login`, `epic logout`, ...: one command, with passwords from the
+/// terminal or from standard input.
+fn run_one(
+    config: Config,
+    runtime: &tokio::runtime::Runtime,
+    cli: &Cli,
+    command: String,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Exit, Error> {
+    let database = runtime.block_on(open(&config, err))?;
+    let passwords = if std::io::stdin().is_terminal() {
+        PasswordSource::Terminal
+    } else {
+        PasswordSource::Stdin
+    };
+    let format = cli.format.unwrap_or(Format::Table);
+    let mut shell = Shell::new(config, database, format, false, cli.verbose, passwords)?;
+    let entries = input::from_arguments(&[command]).into_iter().map(Ok);
+    Ok(shell.run_batch(runtime, entries, out, err, false, false))
 }
 
 /// Connects, brings the schema up to date, and on a brand-new database

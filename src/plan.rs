@@ -704,6 +704,30 @@ pub fn plan_show_one(entity: Entity, id: i64) -> Plan {
     }
 }
 
+/// `show sessions`: the live sessions (not revoked, not expired, not idle
+/// longer than `idle_seconds`), never their tokens.
+pub fn plan_sessions(idle_seconds: i64) -> Plan {
+    use ColumnKind::*;
+    Plan {
+        sql: "SELECT s.id, e.full_name, e.email, e.department, s.created_at, s.last_seen_at, s.expires_at \
+              FROM user_sessions s JOIN employees e ON e.id = s.employee_id \
+              WHERE s.revoked_at IS NULL AND s.expires_at > now() \
+                AND s.last_seen_at > now() - make_interval(secs => $1::bigint) \
+              ORDER BY s.created_at, s.id"
+            .to_owned(),
+        params: vec![Param::Int(idle_seconds)],
+        columns: vec![
+            col("id", Id),
+            col("employee", Text),
+            col("email", Text),
+            col("role", Text),
+            col("logged_in", Timestamp),
+            col("last_seen", Timestamp),
+            col("expires", Timestamp),
+        ],
+    }
+}
+
 /// `count ENTITY [where ...]`.
 pub fn plan_count(
     entity: Entity,

@@ -11,14 +11,19 @@ use rustyline::history::FileHistory;
 use rustyline::{Config as EditorConfig, Editor};
 use tokio::runtime::Runtime;
 
+use crate::auth::AuthError;
+use crate::auth::token::Keys;
 use crate::complete::LanguageHelper;
 use crate::config::Config;
 use crate::db::Database;
+use crate::db::identity::Identity;
 use crate::error::{self, Error, Exit};
 use crate::input::{self, Entry};
 use crate::model::Entity;
+use crate::model::Role;
 use crate::plan::{self, ColumnKind, PlanContext};
 use crate::render::{self, Column, Format, RowWriter, Style};
+use crate::session::{self, PasswordSource};
 use crate::syntax::{self, Command, Query, help};
 
 /// Whether the shell goes on after a command.
@@ -35,9 +40,37 @@ pub struct Shell {
     /// On a terminal: colour (unless NO_COLOR), paging, prompts.
     pub interactive: bool,
     pub verbose: bool,
+    pub keys: Keys,
+    pub passwords: PasswordSource,
+    /// The session token, once read or issued.
+    pub(crate) token: Option<String>,
+    /// Who ran the last command, as the database said then.
+    pub(crate) identity: Option<Identity>,
 }
 
 impl Shell {
+    pub fn new(
+        config: Config,
+        database: Database,
+        format: Format,
+        interactive: bool,
+        verbose: bool,
+        passwords: PasswordSource,
+    ) -> Result<Shell, Error> {
+        let keys = Keys::load(&config)?;
+        Ok(Shell {
+            config,
+            database,
+            format,
+            interactive,
+            verbose,
+            keys,
+            passwords,
+            token: None,
+            identity: None,
+        })
+    }
+
     /// Parses and runs one command, writing its output to `out` and notes
     /// (empty results, paging) to `err`.
     pub async fn execute(
@@ -65,6 +98,31 @@ impl Shell {
             }
             Command::Quit => return Ok(Flow::Quit),
             Command::SetFormat { format } => self.format = format,
+            Command::Login { email } => self.login(&email, err).await?,
+            command => {
+                let identity = self.require_identity().await?;
+                if identity.must_change_password
+                    && !session::allowed_before_password_change(&command)
+                {
+                    return Err(AuthError::MustChangePassword.into());
+                }
+                self.run_as(&identity, command, out, err).await?;
+            }
+        }
+        out.flush().map_err(output)?;
+        Ok(Flow::Continue)
+    }
+
+    /// A command that needs a logged-in employee.
+    async fn run_as(
+        &mut self,
+        identity: &Identity,
+        command: Command,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let output = |e| Error::Output { source: e };
+        match command {
             Command::Show(query) => self.show(&query, out, err).await?,
             Command::ShowOne { entity, id } => self.show_one(entity, id, out).await?,
             Command::Count { entity, filter } => {
@@ -73,19 +131,82 @@ impl Shell {
                 writeln!(out, "{count}").map_err(output)?;
             }
             Command::Explain(inner) => self.explain(&inner, out)?,
+            Command::Logout => self.logout(identity, err).await?,
+            Command::WhoAmI => self.whoami(identity, out)?,
+            Command::Passwd => self.passwd(identity, err).await?,
+            Command::ShowSessions => {
+                session::require_role(identity, &[Role::Admin], "list sessions")?;
+                let idle = self.config.session_idle.as_secs() as i64;
+                self.list(&plan::plan_sessions(idle), "live sessions", out, err)
+                    .await?;
+            }
+            Command::RevokeSession { id } => {
+                session::require_role(identity, &[Role::Admin], "revoke sessions")?;
+                self.revoke_session(identity, id, err).await?;
+            }
+            Command::RevokeSessionsOf { employee } => {
+                session::require_role(identity, &[Role::Admin], "revoke sessions")?;
+                self.revoke_sessions_of(identity, &employee, err).await?;
+            }
+            Command::Unlock { email } => {
+                session::require_role(identity, &[Role::Admin], "unlock logins")?;
+                self.unlock(identity, &email, err).await?;
+            }
+            Command::ResetPassword { employee } => {
+                session::require_role(
+                    identity,
+                    &[Role::Management, Role::Admin],
+                    "reset passwords",
+                )?;
+                self.reset_password(identity, &employee, out).await?;
+            }
+            Command::Help { .. }
+            | Command::Quit
+            | Command::SetFormat { .. }
+            | Command::Login { .. } => {
+                unreachable!("handled before authentication")
+            }
         }
-        out.flush().map_err(output)?;
-        Ok(Flow::Continue)
+        Ok(())
+    }
+
+    /// A whole plan as a listing, never paged (small, administrative lists).
+    async fn list(
+        &mut self,
+        plan: &plan::Plan,
+        noun: &str,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let columns = plan
+            .columns
+            .iter()
+            .map(|c| match c.kind {
+                ColumnKind::Id | ColumnKind::Integer | ColumnKind::Money => Column::right(c.name),
+                _ => Column::left(c.name),
+            })
+            .collect();
+        let mut writer = RowWriter::new(out, self.format, self.style(None), columns);
+        self.database
+            .stream(plan, |row| {
+                writer.row(row).map_err(|source| Error::Output { source })
+            })
+            .await?;
+        let summary = writer.finish().map_err(|source| Error::Output { source })?;
+        if summary.rows == 0 {
+            writeln!(err, "(no {noun})").map_err(|source| Error::Output { source })?;
+        }
+        Ok(())
     }
 
     fn plan_context(&self) -> PlanContext {
         PlanContext {
-            me: None,
+            me: self.identity.as_ref().map(|i| i.employee_id),
             now: chrono::Local::now(),
         }
     }
 
-    fn style(&self, page: Option<usize>) -> Style {
+    pub(crate) fn style(&self, page: Option<usize>) -> Style {
         Style {
             color: self.interactive && use_color(),
             width: if self.interactive {
@@ -207,6 +328,7 @@ impl Shell {
         out: &mut dyn Write,
         err: &mut dyn Write,
         keep_going: bool,
+        numbered: bool,
     ) -> Exit {
         let mut status = Exit::Success;
         for entry in entries {
@@ -226,7 +348,7 @@ impl Shell {
                     let _ = writeln!(
                         err,
                         "{}",
-                        error::describe(&error, self.verbose, Some(entry.first_line))
+                        error::describe(&error, self.verbose, numbered.then_some(entry.first_line))
                     );
                     if status == Exit::Success {
                         status = error.exit();
@@ -311,8 +433,15 @@ impl Shell {
         Exit::Success
     }
 
+    /// `epic> `, or `epic kate> ` once someone is logged in.
     fn prompt(&self) -> String {
-        "epic> ".to_owned()
+        match &self.identity {
+            Some(identity) => {
+                let who = identity.email.split('@').next().unwrap_or(&identity.email);
+                format!("epic {who}> ")
+            }
+            None => "epic> ".to_owned(),
+        }
     }
 }
 

@@ -317,7 +317,7 @@ const PAYLOADS: &[&str] = &[
     "' OR 1=1 LIMIT 1 OFFSET 1 --",
 ];
 
-/// The examples of `help` and of grammar.md.
+/// The read examples of `help` and of grammar.md.
 fn examples() -> Vec<String> {
     let mut examples: Vec<String> = help::COMMANDS
         .iter()
@@ -336,6 +336,8 @@ fn examples() -> Vec<String> {
     }
     examples.sort();
     examples.dedup();
+    // The reads: the commands that become SQL.
+    examples.retain(|e| syntax::parse(e).ok().as_ref().and_then(plan_of).is_some());
     examples
 }
 
@@ -405,7 +407,7 @@ fn running_the_payloads_leaves_the_database_unchanged() {
     let fingerprint = || {
         db.with_client(async |client| {
             let mut sums = Vec::new();
-            for table in ["employees", "clients", "contracts", "events", "user_sessions", "audit_log", "notifications"] {
+            for table in ["employees", "clients", "contracts", "events", "audit_log", "notifications"] {
                 // Table names are constants of this test.
                 let row = client
                     .query_one(
@@ -416,6 +418,16 @@ fn running_the_payloads_leaves_the_database_unchanged() {
                     .expect("fingerprint");
                 sums.push(row.get::<_, String>(0));
             }
+            // Sessions, less `last_seen_at`, which every command moves on.
+            let sessions = client
+                .query_one(
+                    "SELECT count(*)::text || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) \
+                     FROM (SELECT id, employee_id, token_hash, created_at, expires_at, revoked_at FROM user_sessions) t",
+                    &[],
+                )
+                .await
+                .expect("fingerprint sessions");
+            sums.push(sessions.get::<_, String>(0));
             let tables = client
                 .query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", &[])
                 .await

@@ -5,6 +5,7 @@
 //! source chain, shown only with `--verbose`).
 
 pub mod backup;
+pub mod identity;
 pub mod local;
 pub mod migrate;
 mod rows;

@@ -13,7 +13,7 @@ use crate::render::Value;
 
 impl Database {
     /// The session's connection, opened on first use and reopened after a failure.
-    async fn session(&mut self) -> Result<&deadpool_postgres::Object, DbError> {
+    pub(super) async fn session(&mut self) -> Result<&deadpool_postgres::Object, DbError> {
         if self.held.as_ref().is_some_and(|client| client.is_closed()) {
             self.held = None;
         }

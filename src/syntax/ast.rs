@@ -15,15 +15,22 @@ use crate::render::Format;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// `help` or `help <command>`.
-    Help { topic: Option<&'static str> },
+    Help {
+        topic: Option<&'static str>,
+    },
     /// `quit` or `exit`.
     Quit,
     /// `set format table|vertical|csv|json`.
-    SetFormat { format: Format },
+    SetFormat {
+        format: Format,
+    },
     /// `show <entities> [where ...] [order by ...] [limit N] [offset N]`.
     Show(Query),
     /// `show <entity> <id>`: one record, vertically, with related names.
-    ShowOne { entity: Entity, id: i64 },
+    ShowOne {
+        entity: Entity,
+        id: i64,
+    },
     /// `count <entities> [where ...]`.
     Count {
         entity: Entity,
@@ -31,6 +38,48 @@ pub enum Command {
     },
     /// `explain <show or count>`: the typed command and its SQL, not run.
     Explain(Box<Command>),
+    /// `login EMAIL`: the password is asked for, never typed in the command.
+    Login {
+        email: String,
+    },
+    Logout,
+    WhoAmI,
+    /// `passwd`: change one's own password.
+    Passwd,
+    /// `show sessions` (admin): the live sessions.
+    ShowSessions,
+    /// `revoke session N` (admin).
+    RevokeSession {
+        id: i64,
+    },
+    /// `revoke sessions of EMPLOYEE` (admin).
+    RevokeSessionsOf {
+        employee: EmployeeRef,
+    },
+    /// `unlock "EMAIL"` (admin): lifts a login lock-out.
+    Unlock {
+        email: String,
+    },
+    /// `reset password of EMPLOYEE` (management, admin).
+    ResetPassword {
+        employee: EmployeeRef,
+    },
+}
+
+/// An employee named in a command: `employee 7`, `7` or `"Kate Hastroff"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmployeeRef {
+    Id(i64),
+    Name(String),
+}
+
+impl fmt::Display for EmployeeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EmployeeRef::Id(id) => write!(f, "employee {id}"),
+            EmployeeRef::Name(name) => f.write_str(&quote(name)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +165,15 @@ impl fmt::Display for Command {
                 Ok(())
             }
             Command::Explain(inner) => write!(f, "explain {inner}"),
+            Command::Login { email } => write!(f, "login {email}"),
+            Command::Logout => f.write_str("logout"),
+            Command::WhoAmI => f.write_str("whoami"),
+            Command::Passwd => f.write_str("passwd"),
+            Command::ShowSessions => f.write_str("show sessions"),
+            Command::RevokeSession { id } => write!(f, "revoke session {id}"),
+            Command::RevokeSessionsOf { employee } => write!(f, "revoke sessions of {employee}"),
+            Command::Unlock { email } => write!(f, "unlock {}", quote(email)),
+            Command::ResetPassword { employee } => write!(f, "reset password of {employee}"),
         }
     }
 }

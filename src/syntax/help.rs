@@ -48,6 +48,55 @@ pub const COMMANDS: &[CommandHelp] = &[
         examples: &["explain show events where support is none"],
     },
     CommandHelp {
+        name: "login",
+        syntax: "login EMAIL",
+        summary: "log in; the password is asked for without echo, never typed in the command",
+        examples: &["login kate@epic.events"],
+    },
+    CommandHelp {
+        name: "logout",
+        syntax: "logout",
+        summary: "end your session (it is revoked, and its file removed)",
+        examples: &["logout"],
+    },
+    CommandHelp {
+        name: "whoami",
+        syntax: "whoami",
+        summary: "who is logged in, with which role, and until when",
+        examples: &["whoami"],
+    },
+    CommandHelp {
+        name: "passwd",
+        syntax: "passwd",
+        summary: "change your password (your other sessions are revoked)",
+        examples: &["passwd"],
+    },
+    CommandHelp {
+        name: "revoke",
+        syntax: "revoke session ID | revoke sessions of EMPLOYEE",
+        summary: "end someone's session, or all their sessions (admin); `show sessions` lists them",
+        examples: &[
+            "show sessions",
+            "revoke session 12",
+            "revoke sessions of \"Kate Hastroff\"",
+        ],
+    },
+    CommandHelp {
+        name: "unlock",
+        syntax: "unlock \"EMAIL\"",
+        summary: "lift the lock put on an email after too many failed logins (admin)",
+        examples: &["unlock \"kate@epic.events\""],
+    },
+    CommandHelp {
+        name: "reset",
+        syntax: "reset password of EMPLOYEE",
+        summary: "give an employee a temporary password, shown once, to change at their next login (management, admin)",
+        examples: &[
+            "reset password of employee 7",
+            "reset password of \"Kate Hastroff\"",
+        ],
+    },
+    CommandHelp {
         name: "help",
         syntax: "help [COMMAND]",
         summary: "list the commands, or show one command's syntax and examples",

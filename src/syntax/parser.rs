@@ -23,7 +23,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 
-use super::ast::{Command, Filter, Order, Query, TimeValue, Value};
+use super::ast::{Command, EmployeeRef, Filter, Order, Query, TimeValue, Value};
 use super::error::{SyntaxError, SyntaxErrorKind};
 use super::help;
 use super::lexer::{Token, TokenKind, tokenize};
@@ -51,6 +51,9 @@ pub fn parse(text: &str) -> Result<Command, SyntaxError> {
             "",
         ));
     }
+    if let Some(command) = login(text)? {
+        return Ok(command);
+    }
     let tokens = tokenize(text)?;
     let mut parser = Parser {
         text,
@@ -61,6 +64,44 @@ pub fn parse(text: &str) -> Result<Command, SyntaxError> {
     let command = parser.command()?;
     parser.end()?;
     Ok(command)
+}
+
+/// `login = "login" email ;` The address is taken as typed (quotes
+/// optional), since an email is not made of the language's tokens.
+fn login(text: &str) -> Result<Option<Command>, SyntaxError> {
+    let trimmed = text.trim_start();
+    let start = text.len() - trimmed.len();
+    let word_end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+    if !trimmed[..word_end].eq_ignore_ascii_case("login") {
+        return Ok(None);
+    }
+    let rest = &trimmed[word_end..];
+    let email_start = start + word_end + (rest.len() - rest.trim_start().len());
+    let given = rest.trim();
+    let unquoted = given
+        .strip_prefix('"')
+        .and_then(|g| g.strip_suffix('"'))
+        .unwrap_or(given);
+    if given.is_empty() {
+        let end = text.trim_end().len();
+        return Err(SyntaxError::new(
+            SyntaxErrorKind::Expected,
+            "expected your email after `login`",
+            end..end,
+            text,
+        )
+        .with_help("for example: login kate@epic.events"));
+    }
+    match crate::validate::email(unquoted) {
+        Ok(email) => Ok(Some(Command::Login { email })),
+        Err(_) => Err(SyntaxError::new(
+            SyntaxErrorKind::BadValue,
+            format!("`{given}` is not an email address"),
+            email_start..email_start + given.len(),
+            text,
+        )
+        .with_help("for example: login kate@epic.events")),
+    }
 }
 
 /// Which clauses of a `show` came already.
@@ -209,6 +250,12 @@ impl<'a> Parser<'a> {
             "show" => self.show(),
             "count" => self.count(),
             "explain" => self.explain(&first),
+            "logout" => Ok(Command::Logout),
+            "whoami" => Ok(Command::WhoAmI),
+            "passwd" => Ok(Command::Passwd),
+            "revoke" => self.revoke(),
+            "unlock" => self.unlock(),
+            "reset" => self.reset_password(),
             _ => {
                 let mut error = self.error(
                     SyntaxErrorKind::Unknown,
@@ -341,8 +388,102 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `show = "show" entity ( id | [ where ] [ order ] [ limit ] [ offset ] ) ;`
+    /// `revoke = "revoke" ( "session" record_id | "sessions" "of" employee_ref ) ;`
+    fn revoke(&mut self) -> Result<Command, SyntaxError> {
+        if self.eat_word("session") {
+            let Some(token) = self.next().filter(|t| t.kind == TokenKind::Number) else {
+                if self.position > 0
+                    && self
+                        .tokens
+                        .get(self.position - 1)
+                        .is_some_and(|t| t.kind != TokenKind::Number)
+                {
+                    self.position -= 1;
+                }
+                return Err(self
+                    .expected("a session number after `revoke session`", &[])
+                    .with_help("`show sessions` lists them"));
+            };
+            let id = self.record_id(&token)?;
+            return Ok(Command::RevokeSession { id });
+        }
+        if self.eat_word("sessions") {
+            if !self.eat_word("of") {
+                return Err(self.expected("`of` after `revoke sessions`", &["of"]));
+            }
+            let employee = self.employee_ref()?;
+            return Ok(Command::RevokeSessionsOf { employee });
+        }
+        Err(self
+            .expected(
+                "`session N` or `sessions of EMPLOYEE` after `revoke`",
+                &["session", "sessions"],
+            )
+            .with_help("for example: revoke session 12, or revoke sessions of \"Kate Hastroff\""))
+    }
+
+    /// `unlock = "unlock" string ;`
+    fn unlock(&mut self) -> Result<Command, SyntaxError> {
+        match self.next() {
+            Some(token) if token.kind == TokenKind::Str => {
+                match crate::validate::email(&token.value) {
+                    Ok(email) => Ok(Command::Unlock { email }),
+                    Err(_) => Err(self.error(
+                        SyntaxErrorKind::BadValue,
+                        format!("`{}` is not an email address", token.value),
+                        token.span,
+                    )),
+                }
+            }
+            _ => {
+                if self.position > 0 {
+                    self.position -= 1;
+                }
+                Err(self
+                    .expected("the locked email in quotes after `unlock`", &[])
+                    .with_help("for example: unlock \"kate@epic.events\""))
+            }
+        }
+    }
+
+    /// `reset_password = "reset" "password" "of" employee_ref ;`
+    fn reset_password(&mut self) -> Result<Command, SyntaxError> {
+        if !self.eat_word("password") {
+            return Err(self.expected("`password` after `reset`", &["password"]));
+        }
+        if !self.eat_word("of") {
+            return Err(self.expected("`of` after `reset password`", &["of"]));
+        }
+        let employee = self.employee_ref()?;
+        Ok(Command::ResetPassword { employee })
+    }
+
+    /// `employee_ref = [ "employee" ] record_id | string ;`
+    fn employee_ref(&mut self) -> Result<EmployeeRef, SyntaxError> {
+        self.eat_word("employee");
+        match self.peek().cloned() {
+            Some(token) if token.kind == TokenKind::Number => {
+                self.position += 1;
+                Ok(EmployeeRef::Id(self.record_id(&token)?))
+            }
+            Some(token) if token.kind == TokenKind::Str => {
+                self.position += 1;
+                Ok(EmployeeRef::Name(token.value))
+            }
+            _ => Err(self
+                .expected(
+                    "an employee: their number or their full name in quotes",
+                    &[],
+                )
+                .with_help("for example: employee 7, or \"Kate Hastroff\"")),
+        }
+    }
+
+    /// `show = "show" entity ( id | [ where ] [ order ] [ limit ] [ offset ] ) | "show" "sessions" ;`
     fn show(&mut self) -> Result<Command, SyntaxError> {
+        if self.eat_word("sessions") {
+            return Ok(Command::ShowSessions);
+        }
         let entity = self.entity()?;
         if let Some(token) = self.peek().cloned()
             && token.kind == TokenKind::Number

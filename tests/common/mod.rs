@@ -223,10 +223,15 @@ async fn connect(conninfo: &str) -> Result<tokio_postgres::Client, tokio_postgre
     Ok(client)
 }
 
-/// A database of its own for one test, dropped at the end.
+/// The JWT secret every test run uses (tests forge tokens with it).
+pub const SECRET_KEY: &str = "test-secret-key-of-at-least-32-bytes-0123456789";
+
+/// A database of its own for one test, dropped at the end, and a home for
+/// the session file that the test's epic runs share.
 pub struct TestDb {
     pub name: String,
     conninfo: String,
+    pub home: tempfile::TempDir,
 }
 
 impl TestDb {
@@ -250,6 +255,10 @@ impl TestDb {
         TestDb {
             conninfo: format!("{} dbname={name}", server.base),
             name,
+            home: tempfile::Builder::new()
+                .prefix("home-")
+                .tempdir_in(scratch_root())
+                .expect("a home directory"),
         }
     }
 
@@ -283,16 +292,32 @@ impl TestDb {
         })
     }
 
-    /// Runs `epic` with this database as `DATABASE_URL`.
+    /// Runs `epic` with this database as `DATABASE_URL` and this test's session file.
     pub fn epic(&self) -> Epic {
-        Epic::new().env("DATABASE_URL", &self.conninfo)
+        Epic::new()
+            .env("DATABASE_URL", &self.conninfo)
+            .env("EPIC_SESSION_FILE", self.session_file())
     }
 
-    /// `epic` run once so that the schema and the admin exist.
+    pub fn session_file(&self) -> PathBuf {
+        self.home.path().join("session")
+    }
+
+    /// `epic login EMAIL` with the password on standard input.
+    pub fn login(&self, email: &str, password: &str) -> Ran {
+        self.epic()
+            .args(["login", email])
+            .stdin(format!("{password}\n"))
+            .run()
+    }
+
+    /// The schema and the admin exist, and the admin is logged in.
     pub fn migrated() -> TestDb {
         let db = TestDb::new();
         let output = db.epic().args(["-c", "help"]).run();
         assert_eq!(output.code, 0, "first run failed: {}", output.stderr);
+        let login = db.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        assert_eq!(login.code, 0, "the admin cannot log in: {}", login.stderr);
         db
     }
 }
@@ -353,6 +378,7 @@ impl Epic {
             .env("EPIC_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("EPIC_ADMIN_NAME", "Ada Admin")
             .env("EPIC_BCRYPT_COST", "4")
+            .env("EPIC_SECRET_KEY", SECRET_KEY)
             .env("NO_COLOR", "1")
             // Times are shown in local time: the same zone everywhere.
             .env("TZ", "UTC")

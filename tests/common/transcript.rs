@@ -17,7 +17,8 @@
 //! ...
 //! ```
 //!
-//! Each runs against a fresh database that already has its admin. Run with
+//! Each runs against a fresh database whose admin (admin@epic.events) is
+//! logged in; a `login EMAIL PASSWORD` setup line logs in someone else. Run with
 //! `EPIC_BLESS=1` to rewrite the expected sections from what epic printed,
 //! then review the diff.
 
@@ -104,12 +105,18 @@ fn render(t: &Transcript) -> String {
     text
 }
 
-/// Replaces timestamps of today and yesterday (UTC; the harness sets
+/// Replaces timestamps of yesterday, today and tomorrow (sessions end 8
+/// hours on) (UTC; the harness sets
 /// `TZ=UTC`) with `[now]`: records created during the test carry the clock's
 /// time, which no expected output can know.
 fn normalize_now(text: &str) -> String {
     let today = chrono::Utc::now().date_naive();
-    let days = [today, today.pred_opt().unwrap_or(today)].map(|d| d.format("%Y-%m-%d").to_string());
+    let days = [
+        today,
+        today.pred_opt().unwrap_or(today),
+        today.succ_opt().unwrap_or(today),
+    ]
+    .map(|d| d.format("%Y-%m-%d").to_string());
     let mut result = String::with_capacity(text.len());
     let mut rest = text;
     'scan: while !rest.is_empty() {
@@ -158,7 +165,12 @@ pub fn run_all(dir: &Path) {
         let expected = parse(&text);
         let db = TestDb::migrated();
         for setup in &expected.setup {
-            let ran = db.epic().args(setup.split_whitespace()).run();
+            // `login EMAIL PASSWORD` logs in with the password on standard input.
+            let words: Vec<&str> = setup.split_whitespace().collect();
+            let ran = match words.as_slice() {
+                ["login", email, password] => db.login(email, password),
+                _ => db.epic().args(&words).run(),
+            };
             assert_eq!(
                 ran.code,
                 0,

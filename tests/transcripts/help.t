@@ -11,6 +11,13 @@ Commands:
   show ENTITY ID  list clients, contracts, events or employees, or show one record in full
   count ENTITY [where CONDITION]                                                                        count the records that match, without listing them
   explain show ... | explain count ...                                                                  show how epic understood a command and the SQL it would run, without running it
+  login EMAIL                                                                                           log in; the password is asked for without echo, never typed in the command
+  logout                                                                                                end your session (it is revoked, and its file removed)
+  whoami                                                                                                who is logged in, with which role, and until when
+  passwd                                                                                                change your password (your other sessions are revoked)
+  revoke session ID | revoke sessions of EMPLOYEE                                                       end someone's session, or all their sessions (admin); `show sessions` lists them
+  unlock "EMAIL"                                                                                        lift the lock put on an email after too many failed logins (admin)
+  reset password of EMPLOYEE                                                                            give an employee a temporary password, shown once, to change at their next login (management, admin)
   help [COMMAND]                                                                                        list the commands, or show one command's syntax and examples
   set format table|vertical|csv|json                                                                    choose how results are printed for the rest of the session
   quit | exit                                                                                           leave the shell (Ctrl-D does the same)
