@@ -396,6 +396,18 @@ impl Shell {
             env!("CARGO_PKG_VERSION"),
             self.database.location
         );
+        // Resume a saved session, so the prompt says who from the start.
+        match runtime.block_on(self.require_identity()) {
+            Ok(identity) => {
+                let _ = writeln!(err, "Logged in as {} ({}).", identity.name, identity.role);
+            }
+            Err(Error::Auth(AuthError::NotLoggedIn)) => {
+                let _ = writeln!(err, "Not logged in: type `login EMAIL`.");
+            }
+            Err(error) => {
+                let _ = writeln!(err, "{}", error::describe(&error, self.verbose, None));
+            }
+        }
         loop {
             match editor.readline(&self.prompt()) {
                 Ok(line) => {
