@@ -19,6 +19,7 @@ use rustyline::{Context, Helper};
 use crate::input::needs_continuation;
 use crate::model::{Entity, Field, FieldType};
 use crate::render::FORMAT_NAMES;
+use crate::syntax::ast::quote;
 use crate::syntax::help;
 use crate::syntax::lexer::{Token, TokenKind, tokenize};
 
@@ -461,24 +462,6 @@ fn rest_after<'c>(candidate: &'c str, prefix: &str) -> Option<&'c str> {
         }
     }
     Some(chars.as_str())
-}
-
-/// `value` as a string literal the lexer reads back as `value`.
-fn quote(value: &str) -> String {
-    let mut quoted = String::with_capacity(value.len() + 2);
-    quoted.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\n' => quoted.push_str("\\n"),
-            '\t' => quoted.push_str("\\t"),
-            '\r' => quoted.push_str("\\r"),
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
 }
 
 /// Where the word being completed starts: a run of word characters, or of

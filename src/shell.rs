@@ -178,14 +178,7 @@ impl Shell {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<(), Error> {
-        let columns = plan
-            .columns
-            .iter()
-            .map(|c| match c.kind {
-                ColumnKind::Id | ColumnKind::Integer | ColumnKind::Money => Column::right(c.name),
-                _ => Column::left(c.name),
-            })
-            .collect();
+        let columns = display_columns(&plan.columns);
         let mut writer = RowWriter::new(out, self.format, self.style(None), columns);
         self.database
             .stream(plan, |row| {
@@ -230,14 +223,7 @@ impl Shell {
         let page = paged.then_some(self.config.page_size);
         let context = self.plan_context();
         let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1))?;
-        let columns = plan
-            .columns
-            .iter()
-            .map(|c| match c.kind {
-                ColumnKind::Id | ColumnKind::Integer | ColumnKind::Money => Column::right(c.name),
-                _ => Column::left(c.name),
-            })
-            .collect();
+        let columns = display_columns(&plan.columns);
         let mut writer = RowWriter::new(out, self.format, self.style(page), columns);
         self.database
             .stream(&plan, |row| {
@@ -455,6 +441,17 @@ impl Shell {
             None => "epic> ".to_owned(),
         }
     }
+}
+
+/// The renderer's columns for a plan's: numbers and money to the right.
+fn display_columns(columns: &[plan::OutColumn]) -> Vec<Column> {
+    columns
+        .iter()
+        .map(|c| match c.kind {
+            ColumnKind::Id | ColumnKind::Integer | ColumnKind::Money => Column::right(c.name),
+            _ => Column::left(c.name),
+        })
+        .collect()
 }
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set.
