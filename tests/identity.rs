@@ -726,3 +726,35 @@ fn login_inside_a_piped_batch_explains_how_scripts_log_in() {
     assert_eq!(ran.code, 0, "{ran:?}");
     assert!(ran.stdout.contains("Kate Hastroff"));
 }
+
+#[test]
+fn deactivating_or_deleting_an_employee_ends_their_sessions_in_the_database() {
+    let world = World::new();
+    assert_eq!(world.kate_login(KATE_PASSWORD).code, 0);
+    world
+        .db
+        .execute("UPDATE employees SET active = false WHERE email = 'kate@epic.events'");
+    assert_eq!(
+        world.db.query_one_i64(&format!(
+            "SELECT count(*) FROM user_sessions WHERE employee_id = {} AND revoked_at IS NULL",
+            world.kate_id
+        )),
+        0,
+        "deactivation revokes every session, whoever changes the row"
+    );
+    world
+        .db
+        .execute("UPDATE employees SET active = true WHERE email = 'kate@epic.events'");
+    assert_eq!(world.kate_login(KATE_PASSWORD).code, 0);
+    world
+        .db
+        .execute("DELETE FROM employees WHERE email = 'kate@epic.events'");
+    assert_eq!(
+        world.db.query_one_i64(&format!(
+            "SELECT count(*) FROM user_sessions WHERE employee_id = {}",
+            world.kate_id
+        )),
+        0
+    );
+    assert_eq!(world.kate().args(["-c", "whoami"]).run().code, 4);
+}

@@ -561,3 +561,32 @@ fn every_issue_example_is_accepted_exactly_as_written() {
         assert_eq!(syntax::parse(&command.to_string()), Ok(command));
     }
 }
+
+#[test]
+fn not_equal_includes_the_records_where_the_field_is_none() {
+    let db = common::TestDb::migrated();
+    assert_eq!(db.epic().arg("demo").run().code, 0);
+    let count = |condition: &str| -> i64 {
+        let ran = db
+            .epic()
+            .args(["-c", &format!("count events{condition}")])
+            .run();
+        assert_eq!(ran.code, 0, "{ran:?}");
+        ran.stdout.trim().parse().expect("a number")
+    };
+    let all = count("");
+    let kate = count(" where support = \"Kate Hastroff\"");
+    let not_kate = count(" where support != \"Kate Hastroff\"");
+    let none = count(" where support is none");
+    assert!(kate > 0 && none > 0);
+    assert_eq!(kate + not_kate, all, "`!=` is the complement of `=`");
+    assert_eq!(count(" where not support = \"Kate Hastroff\""), not_kate);
+    assert_eq!(
+        count(" where support != \"Kate Hastroff\" and support is not none"),
+        not_kate - none,
+        "events without support are among the `!=`"
+    );
+    // The same holds for an optional text field.
+    let mufflins = count(" where location ~ \"Mufflins\"");
+    assert_eq!(mufflins + count(" where not location ~ \"Mufflins\""), all);
+}

@@ -182,8 +182,9 @@ impl Database {
             .await?;
         Ok(match row {
             None => SessionProblem::Unknown,
-            Some(row) if row.get::<_, bool>(0) => SessionProblem::Revoked,
+            // Deactivation also revokes the sessions: say the more useful thing.
             Some(row) if !row.get::<_, bool>(3) => SessionProblem::Deactivated,
+            Some(row) if row.get::<_, bool>(0) => SessionProblem::Revoked,
             Some(row) if row.get::<_, bool>(1) => SessionProblem::Expired,
             Some(_) => SessionProblem::Idle,
         })

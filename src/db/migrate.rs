@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_login_throttling.sql",
         sql: include_str!("../../sql/0003_login_throttling.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_deactivation_revokes_sessions.sql",
+        sql: include_str!("../../sql/0004_deactivation_revokes_sessions.sql"),
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.
