@@ -22,6 +22,7 @@ pub mod error;
 pub mod input;
 pub mod model;
 pub mod plan;
+pub mod policy;
 pub mod render;
 pub mod session;
 pub mod setup;

@@ -11,7 +11,6 @@ use serde_json::json;
 use crate::auth::{self, AuthError, session_file};
 use crate::db::identity::Identity;
 use crate::error::Error;
-use crate::model::Role;
 use crate::render::{Column, Format, RowWriter, Value};
 use crate::shell::Shell;
 use crate::syntax::ast::EmployeeRef;
@@ -329,27 +328,5 @@ impl Shell {
              They must choose their own at their next login."
         )
         .map_err(|source| Error::Output { source })
-    }
-}
-
-/// Until the least-privilege checker lands: which roles may administer.
-pub fn require_role(
-    identity: &Identity,
-    allowed: &[Role],
-    action: &'static str,
-) -> Result<(), Error> {
-    if allowed.contains(&identity.role) {
-        Ok(())
-    } else {
-        Err(Error::Denied {
-            message: format!(
-                "only {} may {action}",
-                allowed
-                    .iter()
-                    .map(|r| r.name())
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
-        })
     }
 }

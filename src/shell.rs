@@ -20,8 +20,8 @@ use crate::db::identity::Identity;
 use crate::error::{self, Error, Exit};
 use crate::input::{self, Entry};
 use crate::model::Entity;
-use crate::model::Role;
 use crate::plan::{self, ColumnKind, PlanContext};
+use crate::policy::{self, Request};
 use crate::render::{self, Column, Format, RowWriter, Style};
 use crate::session::{self, PasswordSource};
 use crate::syntax::{self, Command, Query, help};
@@ -113,6 +113,28 @@ impl Shell {
         Ok(Flow::Continue)
     }
 
+    /// Asks the permission checker; a refusal is recorded in the audit log
+    /// before it is reported.
+    async fn authorize(&mut self, identity: &Identity, request: &Request) -> Result<(), Error> {
+        match policy::authorize(identity.role, request) {
+            Ok(()) => Ok(()),
+            Err(denial) => {
+                self.database
+                    .audit(
+                        Some((identity.employee_id, &identity.name)),
+                        "denied",
+                        None,
+                        request.id,
+                        serde_json::json!({ "request": request.to_string(), "rule": denial.rule }),
+                    )
+                    .await?;
+                Err(Error::Denied {
+                    message: denial.rule,
+                })
+            }
+        }
+    }
+
     /// A command that needs a logged-in employee.
     async fn run_as(
         &mut self,
@@ -121,6 +143,9 @@ impl Shell {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<(), Error> {
+        if let Some(request) = policy::request_for(&command) {
+            self.authorize(identity, &request).await?;
+        }
         let output = |e| Error::Output { source: e };
         match command {
             Command::Show(query) => self.show(&query, out, err).await?,
@@ -135,29 +160,20 @@ impl Shell {
             Command::WhoAmI => self.whoami(identity, out)?,
             Command::Passwd => self.passwd(identity, err).await?,
             Command::ShowSessions => {
-                session::require_role(identity, &[Role::Admin], "list sessions")?;
                 let idle = self.config.session_idle.as_secs() as i64;
                 self.list(&plan::plan_sessions(idle), "live sessions", out, err)
                     .await?;
             }
             Command::RevokeSession { id } => {
-                session::require_role(identity, &[Role::Admin], "revoke sessions")?;
                 self.revoke_session(identity, id, err).await?;
             }
             Command::RevokeSessionsOf { employee } => {
-                session::require_role(identity, &[Role::Admin], "revoke sessions")?;
                 self.revoke_sessions_of(identity, &employee, err).await?;
             }
             Command::Unlock { email } => {
-                session::require_role(identity, &[Role::Admin], "unlock logins")?;
                 self.unlock(identity, &email, err).await?;
             }
             Command::ResetPassword { employee } => {
-                session::require_role(
-                    identity,
-                    &[Role::Management, Role::Admin],
-                    "reset passwords",
-                )?;
                 self.reset_password(identity, &employee, out).await?;
             }
             Command::Help { .. }

@@ -255,7 +255,16 @@ fn an_admin_lists_and_revokes_sessions_by_number() {
     assert_eq!(denied.code, 5, "{denied:?}");
     assert_eq!(
         denied.stderr,
-        "error: line 1: permission denied: only admin may list sessions\n"
+        "error: line 1: permission denied: only admins may list sessions\n"
+    );
+    // The refusal is in the audit trail.
+    assert_eq!(
+        world.db.query_one_i64(&format!(
+            "SELECT count(*) FROM audit_log WHERE action = 'denied' AND actor_id = {} \
+             AND detail->>'rule' = 'only admins may list sessions'",
+            world.kate_id
+        )),
+        1
     );
 }
 

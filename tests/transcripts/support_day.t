@@ -32,8 +32,8 @@ expires   | [now]
 +-----+--------------------+----------+------------+------------------+------------------+---------------+----------------------------------------------------+-----------+
 --- stderr
 (no events match)
-error: line 5: permission denied: only admin may list sessions
-error: line 6: permission denied: only management or admin may reset passwords
+error: line 5: permission denied: only admins may list sessions
+error: line 6: permission denied: only management may reset passwords
 Logged out.
 error: line 8: not logged in
 help: log in with `login EMAIL` in the shell, or `epic login EMAIL`
