@@ -71,7 +71,12 @@ pub enum Error {
     #[error("more than one employee is named `{name}`: {candidates}\nhelp: name them by number")]
     AmbiguousEmployee { name: String, candidates: String },
     #[error("permission denied: {message}")]
-    Denied { message: String },
+    Denied {
+        message: String,
+        /// What was asked, for the audit log.
+        request: String,
+        record: Option<i64>,
+    },
     #[error(transparent)]
     Auth(#[from] crate::auth::AuthError),
     #[error("cannot write output: {source}")]

@@ -106,33 +106,64 @@ impl Shell {
                 {
                     return Err(AuthError::MustChangePassword.into());
                 }
-                self.run_as(&identity, command, out, err).await?;
+                match command {
+                    // The identity gate itself runs as the schema owner.
+                    Command::Logout => self.logout(&identity, err).await?,
+                    Command::WhoAmI => self.whoami(&identity, out)?,
+                    Command::Passwd => self.passwd(&identity, err).await?,
+                    // Everything else as the application role, in one
+                    // transaction: all of it happens, or none.
+                    command => {
+                        let hash = self.session_hash()?;
+                        self.database.begin_as(&hash).await?;
+                        let result = self.run_as(&identity, command, out, err).await;
+                        self.database.finish(result.is_ok()).await?;
+                        if let Err(error) = &result {
+                            self.audit_denial(&identity, error).await?;
+                        }
+                        result?;
+                    }
+                }
             }
         }
         out.flush().map_err(output)?;
         Ok(Flow::Continue)
     }
 
-    /// Asks the permission checker; a refusal is recorded in the audit log
-    /// before it is reported.
-    async fn authorize(&mut self, identity: &Identity, request: &Request) -> Result<(), Error> {
-        match policy::authorize(identity.role, request) {
-            Ok(()) => Ok(()),
-            Err(denial) => {
-                self.database
-                    .audit(
-                        Some((identity.employee_id, &identity.name)),
-                        "denied",
-                        None,
-                        request.id,
-                        serde_json::json!({ "request": request.to_string(), "rule": denial.rule }),
-                    )
-                    .await?;
-                Err(Error::Denied {
-                    message: denial.rule,
-                })
-            }
-        }
+    /// Asks the permission checker.
+    fn authorize(&self, identity: &Identity, request: &Request) -> Result<(), Error> {
+        policy::authorize(identity.role, request).map_err(|denial| Error::Denied {
+            message: denial.rule,
+            request: request.to_string(),
+            record: request.id,
+        })
+    }
+
+    /// Records a refusal in the audit log, in a transaction of its own (the
+    /// refused command's was rolled back).
+    async fn audit_denial(&mut self, identity: &Identity, error: &Error) -> Result<(), Error> {
+        let Error::Denied {
+            message,
+            request,
+            record,
+        } = error
+        else {
+            return Ok(());
+        };
+        let hash = self.session_hash()?;
+        self.database.begin_as(&hash).await?;
+        let result = self
+            .database
+            .audit(
+                Some((identity.employee_id, &identity.name)),
+                "denied",
+                None,
+                *record,
+                serde_json::json!({ "request": request, "rule": message }),
+            )
+            .await;
+        self.database.finish(result.is_ok()).await?;
+        Ok(result?)
     }
 
     /// A command that needs a logged-in employee.
@@ -144,7 +175,7 @@ impl Shell {
         err: &mut dyn Write,
     ) -> Result<(), Error> {
         if let Some(request) = policy::request_for(&command) {
-            self.authorize(identity, &request).await?;
+            self.authorize(identity, &request)?;
         }
         let output = |e| Error::Output { source: e };
         match command {
@@ -156,9 +187,6 @@ impl Shell {
                 writeln!(out, "{count}").map_err(output)?;
             }
             Command::Explain(inner) => self.explain(&inner, out)?,
-            Command::Logout => self.logout(identity, err).await?,
-            Command::WhoAmI => self.whoami(identity, out)?,
-            Command::Passwd => self.passwd(identity, err).await?,
             Command::ShowSessions => {
                 let idle = self.config.session_idle.as_secs() as i64;
                 self.list(&plan::plan_sessions(idle), "live sessions", out, err)
@@ -179,9 +207,10 @@ impl Shell {
             Command::Help { .. }
             | Command::Quit
             | Command::SetFormat { .. }
-            | Command::Login { .. } => {
-                unreachable!("handled before authentication")
-            }
+            | Command::Login { .. }
+            | Command::Logout
+            | Command::WhoAmI
+            | Command::Passwd => unreachable!("handled outside the application role"),
         }
         Ok(())
     }

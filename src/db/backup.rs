@@ -49,10 +49,13 @@ pub async fn restore(
         )
         .await?
         .get(0);
-    drop(client);
     if tables > 0 && !force {
         return Err(DbError::RestoreTargetNotEmpty);
     }
+    // The backup's policies name the application role, which lives in the
+    // server, not in the dump: make sure it exists before restoring.
+    client.batch_execute(ENSURE_APP_ROLE).await?;
+    drop(client);
     let binaries = PgBinaries::find(config.pg_bin.as_deref())?;
     let mut command = Command::new(binaries.tool("pg_restore"));
     command.args([
@@ -67,6 +70,11 @@ pub async fn restore(
     command.arg("--dbname").arg(dbname(database)).arg(file);
     run_tool("pg_restore", command, database)
 }
+
+/// The same statement as in `sql/0005_least_privilege.sql`.
+const ENSURE_APP_ROLE: &str = "DO $$ BEGIN \
+    CREATE ROLE epic_app NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT; \
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$";
 
 fn dbname(database: &Database) -> String {
     database

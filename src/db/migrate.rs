@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_deactivation_revokes_sessions.sql",
         sql: include_str!("../../sql/0004_deactivation_revokes_sessions.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_least_privilege.sql",
+        sql: include_str!("../../sql/0005_least_privilege.sql"),
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

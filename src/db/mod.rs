@@ -79,6 +79,8 @@ pub enum DbError {
     RestoreTargetNotEmpty,
     #[error("{tool} failed: {detail}")]
     Tool { tool: &'static str, detail: String },
+    #[error("permission denied by the database: {detail}")]
+    Refused { detail: String },
     #[error("unexpected database error")]
     Query {
         #[source]
@@ -107,6 +109,7 @@ impl DbError {
             DbError::BadUrl { .. } => Exit::Usage,
             DbError::MigrationChanged { .. } | DbError::SchemaNewer { .. } => Exit::Schema,
             DbError::RestoreTargetNotEmpty => Exit::Conflict,
+            DbError::Refused { .. } => Exit::PermissionDenied,
             DbError::Tool { .. } | DbError::Query { .. } | DbError::Io { .. } => Exit::Internal,
         }
     }
@@ -122,6 +125,15 @@ impl DbError {
 
 impl From<tokio_postgres::Error> for DbError {
     fn from(source: tokio_postgres::Error) -> DbError {
+        if source.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+            // The second layer said no: its message is ours (policy names or
+            // our triggers' words), never user data.
+            let detail = source
+                .as_db_error()
+                .map(|e| e.message().to_owned())
+                .unwrap_or_else(|| "refused".to_owned());
+            return DbError::Refused { detail };
+        }
         if source.is_closed() {
             DbError::ConnectionLost { source }
         } else {

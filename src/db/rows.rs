@@ -23,6 +23,36 @@ impl Database {
         Ok(self.held.as_ref().expect("just opened"))
     }
 
+    /// Starts a command's transaction as the application role, acting for
+    /// the session whose id hashes to `session_hash`. Both the role and the
+    /// setting are transaction-local: nothing outlives the command.
+    pub async fn begin_as(&mut self, session_hash: &[u8]) -> Result<(), DbError> {
+        let hex: String = session_hash.iter().map(|b| format!("{b:02x}")).collect();
+        let client = self.session().await?;
+        client
+            .batch_execute("BEGIN; SET LOCAL ROLE epic_app")
+            .await?;
+        let statement = client
+            .prepare_cached("SELECT set_config('epic.session', $1, true)")
+            .await?;
+        client.execute(&statement, &[&hex]).await?;
+        Ok(())
+    }
+
+    /// Ends the command's transaction: commits what succeeded, rolls back
+    /// what failed.
+    pub async fn finish(&mut self, succeeded: bool) -> Result<(), DbError> {
+        let client = self.session().await?;
+        let outcome = client
+            .batch_execute(if succeeded { "COMMIT" } else { "ROLLBACK" })
+            .await;
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(_) if !succeeded => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Runs `plan`, handing each row to `each` as soon as it arrives.
     /// Returns how many rows there were.
     pub async fn stream<E: From<DbError>>(
