@@ -32,6 +32,11 @@ pub struct LanguageHelper {
 }
 
 impl LanguageHelper {
+    /// Replaces the names offered after an employee field (after a login).
+    pub fn set_employees(&mut self, employees: Vec<String>) {
+        self.employees = employees;
+    }
+
     pub fn new(employees: Vec<String>, color: bool) -> Self {
         LanguageHelper { employees, color }
     }

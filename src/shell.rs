@@ -413,11 +413,7 @@ impl Shell {
                     return Exit::Internal;
                 }
             };
-        // Names to complete after `support =`; a failure only costs completion.
-        let employees = runtime
-            .block_on(self.database.employee_names())
-            .unwrap_or_default();
-        editor.set_helper(Some(LanguageHelper::new(employees, use_color())));
+        editor.set_helper(Some(LanguageHelper::new(Vec::new(), use_color())));
         let history = self.config.history_file();
         prepare_history_file(&history);
         let _ = editor.load_history(&history);
@@ -439,7 +435,21 @@ impl Shell {
                 let _ = writeln!(err, "{}", error::describe(&error, self.verbose, None));
             }
         }
+        let mut names_for: Option<i64> = None;
         loop {
+            // Names to complete after `support =`, read as the logged-in
+            // employee (only someone logged in may read the directory).
+            let acting = self.identity.as_ref().map(|i| i.session_id);
+            if acting != names_for {
+                let names = match acting {
+                    Some(_) => runtime.block_on(self.directory_names()).unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                if let Some(helper) = editor.helper_mut() {
+                    helper.set_employees(names);
+                }
+                names_for = acting;
+            }
             match editor.readline(&self.prompt()) {
                 Ok(line) => {
                     if line.trim().is_empty() {
@@ -474,6 +484,15 @@ impl Shell {
         }
         // A mistake typed in the shell was already answered on screen; leaving is a success.
         Exit::Success
+    }
+
+    /// Active employees' names, read under the application role.
+    async fn directory_names(&mut self) -> Result<Vec<String>, Error> {
+        let hash = self.session_hash()?;
+        self.database.begin_as(&hash).await?;
+        let names = self.database.employee_names().await;
+        self.database.finish(names.is_ok()).await?;
+        Ok(names?)
     }
 
     /// `epic> `, or `epic kate> ` once someone is logged in.
