@@ -70,6 +70,8 @@ pub enum Error {
     NoSuchEmployee { name: String },
     #[error("more than one employee is named `{name}`: {candidates}\nhelp: name them by number")]
     AmbiguousEmployee { name: String, candidates: String },
+    #[error("{message}")]
+    Invalid { message: String },
     #[error("permission denied: {message}")]
     Denied {
         message: String,
@@ -103,6 +105,7 @@ impl Error {
             Error::NotFound { .. } | Error::NoSuchEmployee { .. } => Exit::NotFound,
             Error::AmbiguousEmployee { .. } => Exit::Validation,
             Error::Denied { .. } => Exit::PermissionDenied,
+            Error::Invalid { .. } => Exit::Validation,
             Error::Auth(e) => e.exit(),
             Error::Demo(crate::demo::DemoError::NotEmpty) => Exit::Conflict,
             Error::Demo(_) => Exit::Internal,

@@ -29,3 +29,4 @@ pub mod setup;
 pub mod shell;
 pub mod syntax;
 pub mod validate;
+pub mod write;

@@ -1018,6 +1018,193 @@ fn compare_time(b: &mut Builder, field: Field, op: CompareOp, moment: Moment) {
     b.push(")");
 }
 
+/// The table and the bare column a settable field is stored in.
+fn stored_column(field: Field) -> &'static str {
+    use Field::*;
+    match field {
+        ClientSales => "sales_contact_id",
+        EventSupport => "support_contact_id",
+        other => column(other).rsplit('.').next().unwrap_or_default(),
+    }
+}
+
+fn table(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Client => "clients",
+        Entity::Contract => "contracts",
+        Entity::Event => "events",
+        Entity::Employee => "employees",
+    }
+}
+
+/// A record as JSON for the audit trail: every column the application
+/// role may read (never a password hash).
+fn record_json(entity: Entity, alias: &str) -> String {
+    match entity {
+        Entity::Employee => format!(
+            "jsonb_build_object('id', {alias}.id, 'name', {alias}.full_name, 'email', {alias}.email, \
+             'department', {alias}.department, 'active', {alias}.active)"
+        ),
+        _ => format!("to_jsonb({alias})"),
+    }
+}
+
+/// The bind for a stored value; employee fields arrive resolved to ids.
+fn stored(
+    b: &mut Builder,
+    field: Field,
+    value: &crate::syntax::ast::Assign,
+    context: &PlanContext,
+) {
+    use crate::syntax::ast::Assign;
+    match value {
+        Assign::None => b.push("NULL"),
+        Assign::Value(Value::Time(time)) => {
+            let at = match resolve(*time, context) {
+                Moment::Instant(at) => at,
+                Moment::Day { start, .. } => start,
+            };
+            if field == Field::ClientLastContact {
+                // A day's start may precede the first contact made that same day.
+                b.push("greatest(");
+                b.bind(Param::Time(at));
+                b.push(", created_at)");
+            } else {
+                b.bind(Param::Time(at));
+            }
+        }
+        Assign::Value(Value::Integer(n)) if field.ty() == FieldType::Integer => {
+            b.bind(Param::Int(*n));
+            b.push("::integer");
+        }
+        Assign::Value(value) => b.bind(scalar(value)),
+    }
+}
+
+/// `create ...`: an INSERT returning the new id and the record as JSON.
+/// `owner` is the acting employee, the owner of a new client.
+/// `extra` adds columns the command does not type (an employee's password hash).
+pub fn plan_create(
+    create: &crate::syntax::ast::Create,
+    owner: i64,
+    context: &PlanContext,
+    extra: Vec<(&'static str, Param)>,
+) -> Plan {
+    use crate::syntax::ast::Assign;
+    let given = |field: Field| {
+        create
+            .values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, v)| v)
+    };
+    // (column, value) pairs: implied ones first, then those typed.
+    let mut pairs: Vec<(&'static str, Field, Assign)> = Vec::new();
+    match create.entity {
+        Entity::Client if given(Field::ClientSales).is_none() => {
+            pairs.push((
+                "sales_contact_id",
+                Field::ClientSales,
+                Assign::Value(Value::Integer(owner)),
+            ));
+        }
+        Entity::Contract => {
+            let client = create.parent.unwrap_or_default();
+            pairs.push((
+                "client_id",
+                Field::ContractId,
+                Assign::Value(Value::Integer(client)),
+            ));
+            // A new contract is owed in full unless told otherwise.
+            if let (None, Some(total)) =
+                (given(Field::ContractRemaining), given(Field::ContractTotal))
+            {
+                pairs.push(("remaining", Field::ContractRemaining, total.clone()));
+            }
+        }
+        Entity::Event => {
+            let contract = create.parent.unwrap_or_default();
+            pairs.push((
+                "contract_id",
+                Field::EventContract,
+                Assign::Value(Value::Integer(contract)),
+            ));
+        }
+        _ => {}
+    }
+    for (field, value) in &create.values {
+        pairs.push((stored_column(*field), *field, value.clone()));
+    }
+    let mut b = Builder::new();
+    b.push("INSERT INTO ");
+    b.push(table(create.entity));
+    b.push(" (");
+    let names: Vec<&str> = pairs
+        .iter()
+        .map(|(column, _, _)| *column)
+        .chain(extra.iter().map(|(column, _)| *column))
+        .collect();
+    b.push(&names.join(", "));
+    b.push(") VALUES (");
+    for (index, (_, field, value)) in pairs.iter().enumerate() {
+        if index > 0 {
+            b.push(", ");
+        }
+        stored(&mut b, *field, value, context);
+    }
+    for (_, param) in extra {
+        b.push(", ");
+        b.bind(param);
+    }
+    b.push(") RETURNING id, NULL::jsonb, ");
+    b.push(&record_json(create.entity, table(create.entity)));
+    Plan {
+        sql: b.sql,
+        params: b.params,
+        columns: Vec::new(),
+    }
+}
+
+/// `update ENTITY ID set ...`: an UPDATE returning the id and the record
+/// before and after, as JSON.
+pub fn plan_update(
+    entity: Entity,
+    id: i64,
+    set: &[(Field, crate::syntax::ast::Assign)],
+    context: &PlanContext,
+) -> Plan {
+    let name = table(entity);
+    let mut b = Builder::new();
+    b.push("WITH old AS (SELECT ");
+    b.push(&record_json(entity, "o"));
+    b.push(" AS record FROM ");
+    b.push(name);
+    b.push(" o WHERE o.id = ");
+    b.bind(Param::Int(id));
+    b.push(") UPDATE ");
+    b.push(name);
+    b.push(" SET updated_at = now()");
+    if entity == Entity::Client && !set.iter().any(|(f, _)| *f == Field::ClientLastContact) {
+        // Updating a client is contact with them.
+        b.push(", last_contact_at = now()");
+    }
+    for (field, value) in set {
+        b.push(", ");
+        b.push(stored_column(*field));
+        b.push(" = ");
+        stored(&mut b, *field, value, context);
+    }
+    b.push(" WHERE id = ");
+    b.bind(Param::Int(id));
+    b.push(" RETURNING id, (SELECT record FROM old), ");
+    b.push(&record_json(entity, name));
+    Plan {
+        sql: b.sql,
+        params: b.params,
+        columns: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -327,7 +327,8 @@ fn join_or(words: &[&str]) -> String {
 
 /// What a command asks, for the commands whose target has no owner to
 /// look up. `None` for the commands about one's own session (`whoami`,
-/// `logout`, `passwd`), which every logged-in employee may run.
+/// `logout`, `passwd`), which every logged-in employee may run, and for
+/// writes, whose request `write` builds once ownership is known.
 pub fn request_for(command: &crate::syntax::Command) -> Option<Request> {
     use crate::model::Entity;
     use crate::syntax::Command as C;
@@ -363,6 +364,8 @@ pub fn request_for(command: &crate::syntax::Command) -> Option<Request> {
         | C::Passwd => {
             return None;
         }
+        // Writes are decided by the write stage, once it has read who owns the record.
+        C::Create(_) | C::Update { .. } | C::Delete { .. } | C::Deactivate { .. } => return None,
     };
     Some(Request {
         action,

@@ -204,6 +204,16 @@ impl Shell {
             Command::ResetPassword { employee } => {
                 self.reset_password(identity, &employee, out).await?;
             }
+            Command::Create(create) => self.create(identity, create, out).await?,
+            Command::Update { entity, id, set } => {
+                self.update(identity, entity, id, set, err).await?
+            }
+            Command::Delete {
+                entity,
+                id,
+                reassign_to,
+            } => self.delete(identity, entity, id, reassign_to, err).await?,
+            Command::Deactivate { employee } => self.deactivate(identity, employee, err).await?,
             Command::Help { .. }
             | Command::Quit
             | Command::SetFormat { .. }

@@ -9,6 +9,26 @@ pub enum ValueError {
     Email { given: String },
     #[error("a name must be 1 to {max} characters, without leading or trailing spaces")]
     Name { max: usize },
+    #[error(
+        "`{given}` is not a phone number: use digits, spaces, `+`, `-`, `.` and parentheses, with 6 to 20 digits"
+    )]
+    Phone { given: String },
+}
+
+/// Digits, spaces, `+ - . ( )`, with 6 to 20 digits: "+ 666 12345" is a real number.
+pub fn phone(given: &str) -> Result<String, ValueError> {
+    let trimmed = given.trim();
+    let digits = trimmed.chars().filter(char::is_ascii_digit).count();
+    let allowed = trimmed
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-.()".contains(c));
+    if allowed && (6..=20).contains(&digits) {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(ValueError::Phone {
+            given: given.to_owned(),
+        })
+    }
 }
 
 pub const MAX_EMAIL_BYTES: usize = 254;
@@ -91,6 +111,27 @@ mod tests {
                 }),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn the_spec_phone_numbers_are_accepted_and_others_refused() {
+        for good in [
+            "+678 123 456 78",
+            "+1 234 567 8901",
+            "+ 666 12345",
+            "(555) 123-4567",
+            "01.23.45.67.89",
+        ] {
+            assert!(phone(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "12345",
+            "call me",
+            "+1 (555) 123-4567 x89",
+            "1234567890123456789012",
+        ] {
+            assert!(phone(bad).is_err(), "{bad}");
         }
     }
 

@@ -9,6 +9,7 @@ pub mod identity;
 pub mod local;
 pub mod migrate;
 mod rows;
+pub mod write;
 
 use std::path::PathBuf;
 
@@ -81,6 +82,10 @@ pub enum DbError {
     Tool { tool: &'static str, detail: String },
     #[error("permission denied by the database: {detail}")]
     Refused { detail: String },
+    #[error("{message}")]
+    Invalid { message: String },
+    #[error("{message}")]
+    Duplicate { message: String },
     #[error("unexpected database error")]
     Query {
         #[source]
@@ -110,6 +115,8 @@ impl DbError {
             DbError::MigrationChanged { .. } | DbError::SchemaNewer { .. } => Exit::Schema,
             DbError::RestoreTargetNotEmpty => Exit::Conflict,
             DbError::Refused { .. } => Exit::PermissionDenied,
+            DbError::Invalid { .. } => Exit::Validation,
+            DbError::Duplicate { .. } => Exit::Conflict,
             DbError::Tool { .. } | DbError::Query { .. } | DbError::Io { .. } => Exit::Internal,
         }
     }
@@ -134,12 +141,68 @@ impl From<tokio_postgres::Error> for DbError {
                 .unwrap_or_else(|| "refused".to_owned());
             return DbError::Refused { detail };
         }
+        if let Some(error) = source.as_db_error()
+            && let Some(mapped) = constraint_message(error)
+        {
+            return mapped;
+        }
         if source.is_closed() {
             DbError::ConnectionLost { source }
         } else {
             DbError::Query { source }
         }
     }
+}
+
+/// A broken rule of the schema, in words: the database is the last line
+/// of defence, and what it refuses is explained like the checks before it.
+fn constraint_message(error: &tokio_postgres::error::DbError) -> Option<DbError> {
+    let code = error.code();
+    let constraint = error.constraint().unwrap_or_default();
+    let invalid = |message: &str| {
+        Some(DbError::Invalid {
+            message: message.to_owned(),
+        })
+    };
+    if *code == SqlState::UNIQUE_VIOLATION && constraint == "employees_email_key" {
+        return Some(DbError::Duplicate {
+            message: "an employee with this email already exists".to_owned(),
+        });
+    }
+    if *code == SqlState::CHECK_VIOLATION {
+        return match constraint {
+            "contracts_remaining_within_total" => {
+                invalid("the remaining amount cannot be more than the total")
+            }
+            "contracts_total_check" | "contracts_remaining_check" => {
+                invalid("amounts cannot be negative")
+            }
+            "events_end_after_start" => invalid("an event must end after it starts"),
+            "clients_sales_contact_id_department" => {
+                invalid("a client's sales contact must be in the sales department")
+            }
+            "events_support_contact_id_department" => {
+                invalid("an event's support contact must be in the support department")
+            }
+            "clients_check" => invalid("the last contact cannot be before the first"),
+            other if other.ends_with("_full_name_check") || other.ends_with("_name_check") => {
+                invalid("names are 1 to 120 characters (events: 200), without spaces around them")
+            }
+            other if other.ends_with("_location_check") => {
+                invalid("a location is at most 300 characters")
+            }
+            other if other.ends_with("_notes_check") => {
+                invalid("notes are at most 5000 characters")
+            }
+            other if other.ends_with("_company_name_check") => {
+                invalid("a company name is at most 200 characters")
+            }
+            other => Some(DbError::Invalid {
+                message: format!("the value breaks the rule `{other}`"),
+            }),
+        };
+    }
+    None
 }
 
 impl From<deadpool_postgres::PoolError> for DbError {

@@ -64,6 +64,50 @@ pub enum Command {
     ResetPassword {
         employee: EmployeeRef,
     },
+    /// `create ENTITY [for client|contract ID] FIELD VALUE ...`.
+    Create(Create),
+    /// `update ENTITY ID set FIELD = VALUE, ...`.
+    Update {
+        entity: Entity,
+        id: i64,
+        set: Vec<(Field, Assign)>,
+    },
+    /// `delete ENTITY ID [reassign to EMPLOYEE]`.
+    Delete {
+        entity: Entity,
+        id: i64,
+        reassign_to: Option<EmployeeRef>,
+    },
+    /// `deactivate EMPLOYEE`.
+    Deactivate {
+        employee: EmployeeRef,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Create {
+    pub entity: Entity,
+    /// The client of a new contract, the contract of a new event.
+    pub parent: Option<i64>,
+    pub values: Vec<(Field, Assign)>,
+    /// An employee's initial password (otherwise a temporary one is made).
+    pub password: Option<String>,
+}
+
+/// What a field is set to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Assign {
+    Value(Value),
+    None,
+}
+
+impl fmt::Display for Assign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Assign::Value(value) => write!(f, "{value}"),
+            Assign::None => f.write_str("none"),
+        }
+    }
 }
 
 /// An employee named in a command: `employee 7`, `7` or `"Kate Hastroff"`.
@@ -174,6 +218,46 @@ impl fmt::Display for Command {
             Command::RevokeSessionsOf { employee } => write!(f, "revoke sessions of {employee}"),
             Command::Unlock { email } => write!(f, "unlock {}", quote(email)),
             Command::ResetPassword { employee } => write!(f, "reset password of {employee}"),
+            Command::Create(create) => {
+                write!(f, "create {}", create.entity.singular())?;
+                if let Some(parent) = create.parent {
+                    let parent_entity = if create.entity == Entity::Event {
+                        "contract"
+                    } else {
+                        "client"
+                    };
+                    write!(f, " for {parent_entity} {parent}")?;
+                }
+                for (field, value) in &create.values {
+                    write!(f, " {field} {value}")?;
+                }
+                if let Some(password) = &create.password {
+                    write!(f, " password {}", quote(password))?;
+                }
+                Ok(())
+            }
+            Command::Update { entity, id, set } => {
+                write!(f, "update {} {id} set ", entity.singular())?;
+                for (index, (field, value)) in set.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{field} = {value}")?;
+                }
+                Ok(())
+            }
+            Command::Delete {
+                entity,
+                id,
+                reassign_to,
+            } => {
+                write!(f, "delete {} {id}", entity.singular())?;
+                if let Some(to) = reassign_to {
+                    write!(f, " reassign to {to}")?;
+                }
+                Ok(())
+            }
+            Command::Deactivate { employee } => write!(f, "deactivate {employee}"),
         }
     }
 }

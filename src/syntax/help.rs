@@ -48,6 +48,40 @@ pub const COMMANDS: &[CommandHelp] = &[
         examples: &["explain show events where support is none"],
     },
     CommandHelp {
+        name: "create",
+        syntax: "create ENTITY [for client|contract ID] FIELD VALUE ...",
+        summary: "create a client, a contract for a client, an event for a signed contract, or an employee",
+        examples: &[
+            "create client name \"Kevin Casey\" email \"kevin@startup.io\" phone \"+678 123 456 78\" company \"Cool Startup LLC\"",
+            "create contract for client 12 total 12000.00 remaining 12000.00",
+            "create event for contract 652 name \"John Ouick Wedding\" start \"4 Jun 2023 @ 1PM\" end \"5 Jun 2023 @ 2AM\" attendees 75",
+            "create employee name \"Bill Boquet\" email \"bill@epic.events\" department sales",
+        ],
+    },
+    CommandHelp {
+        name: "update",
+        syntax: "update ENTITY ID set FIELD = VALUE, ...",
+        summary: "change fields of a record; `none` empties an optional field",
+        examples: &[
+            "update client 12 set phone = \"+678 999 000 11\", last_contact = today",
+            "update contract 652 set signed = true",
+            "update event 109 set support = \"Kate Hastroff\"",
+            "update event 109 set support = none",
+        ],
+    },
+    CommandHelp {
+        name: "delete",
+        syntax: "delete employee ID [reassign to EMPLOYEE]",
+        summary: "delete an employee, moving their clients and events to another",
+        examples: &["delete employee 7 reassign to 8", "delete employee 9"],
+    },
+    CommandHelp {
+        name: "deactivate",
+        syntax: "deactivate EMPLOYEE",
+        summary: "keep an employee's record but end their access (their sessions are revoked)",
+        examples: &["deactivate employee 9"],
+    },
+    CommandHelp {
         name: "login",
         syntax: "login EMAIL",
         summary: "log in; the password is asked for without echo, never typed in the command",

@@ -1,0 +1,129 @@
+//! Running writes: the lookups that establish ownership before the checker
+//! decides, the statements `plan` builds for creates and updates, and
+//! employee deletion with reassignment. All of it runs inside the
+//! command's transaction, as the application role.
+
+use serde_json::Value as Json;
+
+use super::{Database, DbError};
+use crate::plan::Plan;
+
+/// What the checker needs to know about an existing record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owners {
+    /// The client's sales contact (for clients, contracts, and a new event's contract).
+    pub sales: Option<i64>,
+    /// The event's support contact.
+    pub support: Option<i64>,
+    /// Whether the contract is signed (for a new event).
+    pub signed: bool,
+}
+
+impl Database {
+    /// Owners of client `id`, or `None` when there is no such client.
+    pub async fn client_owners(&mut self, id: i64) -> Result<Option<Owners>, DbError> {
+        self.owners(
+            "SELECT sales_contact_id, NULL::bigint, false FROM clients WHERE id = $1",
+            id,
+        )
+        .await
+    }
+
+    pub async fn contract_owners(&mut self, id: i64) -> Result<Option<Owners>, DbError> {
+        self.owners(
+            "SELECT c.sales_contact_id, NULL::bigint, k.signed FROM contracts k \
+             JOIN clients c ON c.id = k.client_id WHERE k.id = $1",
+            id,
+        )
+        .await
+    }
+
+    pub async fn event_owners(&mut self, id: i64) -> Result<Option<Owners>, DbError> {
+        self.owners(
+            "SELECT c.sales_contact_id, e.support_contact_id, k.signed FROM events e \
+             JOIN contracts k ON k.id = e.contract_id JOIN clients c ON c.id = k.client_id WHERE e.id = $1",
+            id,
+        )
+        .await
+    }
+
+    async fn owners(&mut self, sql: &str, id: i64) -> Result<Option<Owners>, DbError> {
+        let client = self.session().await?;
+        let row = client.query_opt(sql, &[&id]).await?;
+        Ok(row.map(|row| Owners {
+            sales: row.get(0),
+            support: row.get(1),
+            signed: row.get(2),
+        }))
+    }
+
+    /// Locks a contract against a concurrent change while an event is
+    /// created for it, and says whether it is signed.
+    pub async fn lock_contract(&mut self, id: i64) -> Result<Option<bool>, DbError> {
+        let client = self.session().await?;
+        let row = client
+            .query_opt(
+                "SELECT signed FROM contracts WHERE id = $1 FOR SHARE",
+                &[&id],
+            )
+            .await?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    /// Runs a create or update plan: the record's id, and its JSON before
+    /// (updates) and after. `None` when no row was touched.
+    pub async fn write(
+        &mut self,
+        plan: &Plan,
+    ) -> Result<Option<(i64, Option<Json>, Json)>, DbError> {
+        let client = self.session().await?;
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            plan.params.iter().map(|p| p.as_sql()).collect();
+        let row = client.query_opt(&plan.sql, &params).await?;
+        Ok(row.map(|row| (row.get(0), row.get(1), row.get(2))))
+    }
+
+    /// How many clients an employee owns and events they support.
+    pub async fn employee_holdings(&mut self, id: i64) -> Result<(i64, i64), DbError> {
+        let client = self.session().await?;
+        let row = client
+            .query_one(
+                "SELECT (SELECT count(*) FROM clients WHERE sales_contact_id = $1), \
+                        (SELECT count(*) FROM events WHERE support_contact_id = $1)",
+                &[&id],
+            )
+            .await?;
+        Ok((row.get(0), row.get(1)))
+    }
+
+    /// Moves an employee's clients and supported events to `to`.
+    pub async fn reassign_employee(&mut self, from: i64, to: i64) -> Result<(u64, u64), DbError> {
+        let client = self.session().await?;
+        let clients = client
+            .execute(
+                "UPDATE clients SET sales_contact_id = $2, updated_at = now() WHERE sales_contact_id = $1",
+                &[&from, &to],
+            )
+            .await?;
+        let events = client
+            .execute(
+                "UPDATE events SET support_contact_id = $2, updated_at = now() WHERE support_contact_id = $1",
+                &[&from, &to],
+            )
+            .await?;
+        Ok((clients, events))
+    }
+
+    /// Deletes an employee; returns their record as JSON, or `None`.
+    pub async fn delete_employee(&mut self, id: i64) -> Result<Option<Json>, DbError> {
+        let client = self.session().await?;
+        let row = client
+            .query_opt(
+                "DELETE FROM employees e WHERE e.id = $1 RETURNING jsonb_build_object('id', e.id, \
+                 'name', e.full_name, 'email', e.email, 'department', e.department, 'active', e.active)",
+                &[&id],
+            )
+            .await?;
+        Ok(row.map(|row| row.get(0)))
+    }
+}

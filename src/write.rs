@@ -1,0 +1,419 @@
+//! The write stage of the shell: for `create`, `update`, `delete` and
+//! `deactivate`, read who owns the record, ask the permission checker with
+//! that ownership and the guarded fields touched, then run the statement
+//! `plan` built and record it in the audit trail with the record before and
+//! after. Everything happens in the command's transaction, as the
+//! application role, so the database checks every rule again and a failure
+//! leaves nothing behind.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use crate::auth::{self, AuthError};
+use crate::db::identity::Identity;
+use crate::error::Error;
+use crate::model::{Entity, Field, FieldType};
+use crate::plan::{self, PlanContext};
+use crate::policy::{Action, Guarded, Ownership, Request, Target};
+use crate::shell::Shell;
+use crate::syntax::ast::{Assign, Create, EmployeeRef, Value};
+
+fn target(entity: Entity) -> Target {
+    match entity {
+        Entity::Client => Target::Client,
+        Entity::Contract => Target::Contract,
+        Entity::Event => Target::Event,
+        Entity::Employee => Target::Employee,
+    }
+}
+
+/// The guarded fields among those set.
+fn touched(fields: impl Iterator<Item = Field>) -> Vec<Guarded> {
+    fields
+        .filter_map(|field| match field {
+            Field::ClientSales => Some(Guarded::ClientOwner),
+            Field::EventContract => Some(Guarded::EventContract),
+            Field::EventSupport => Some(Guarded::EventSupport),
+            _ => None,
+        })
+        .collect()
+}
+
+fn owned(by: Option<i64>, me: i64) -> Ownership {
+    if by == Some(me) {
+        Ownership::Own
+    } else {
+        Ownership::Others
+    }
+}
+
+impl Shell {
+    fn context(&self, identity: &Identity) -> PlanContext {
+        PlanContext {
+            me: Some(identity.employee_id),
+            now: chrono::Local::now(),
+        }
+    }
+
+    /// Employee names in values become ids (an ambiguous name is an error
+    /// listing the candidates).
+    async fn resolve_employees(&mut self, values: &mut [(Field, Assign)]) -> Result<(), Error> {
+        for (field, value) in values.iter_mut() {
+            if field.ty() != FieldType::Employee {
+                continue;
+            }
+            if let Assign::Value(Value::Text(name)) = value {
+                let (id, _, _) = self.employee(&EmployeeRef::Name(name.clone())).await?;
+                *value = Assign::Value(Value::Integer(id));
+            }
+        }
+        Ok(())
+    }
+
+    fn check(&self, identity: &Identity, request: Request) -> Result<(), Error> {
+        crate::policy::authorize(identity.role, &request).map_err(|denial| Error::Denied {
+            message: denial.rule,
+            request: request.to_string(),
+            record: request.id,
+        })
+    }
+
+    async fn audit_write(
+        &mut self,
+        identity: &Identity,
+        action: &str,
+        entity: Entity,
+        id: i64,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), Error> {
+        self.database
+            .audit(
+                Some((identity.employee_id, &identity.name)),
+                action,
+                Some(entity.singular()),
+                Some(id),
+                json!({ "before": before, "after": after }),
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn create(
+        &mut self,
+        identity: &Identity,
+        mut create: Create,
+        out: &mut dyn Write,
+    ) -> Result<(), Error> {
+        self.resolve_employees(&mut create.values).await?;
+        let me = identity.employee_id;
+        let ownership = match create.entity {
+            Entity::Client => {
+                let owner = create.values.iter().find_map(|(f, v)| match (f, v) {
+                    (Field::ClientSales, Assign::Value(Value::Integer(id))) => Some(*id),
+                    _ => None,
+                });
+                owned(Some(owner.unwrap_or(me)), me)
+            }
+            Entity::Contract => {
+                let client = create.parent.unwrap_or_default();
+                if self.database.client_owners(client).await?.is_none() {
+                    return Err(Error::NotFound {
+                        entity: "client",
+                        id: client,
+                    });
+                }
+                Ownership::NotApplicable
+            }
+            Entity::Event => {
+                let contract = create.parent.unwrap_or_default();
+                let Some(owners) = self.database.contract_owners(contract).await? else {
+                    return Err(Error::NotFound {
+                        entity: "contract",
+                        id: contract,
+                    });
+                };
+                owned(owners.sales, me)
+            }
+            Entity::Employee => Ownership::NotApplicable,
+        };
+        self.check(
+            identity,
+            Request {
+                action: Action::Create,
+                target: target(create.entity),
+                ownership,
+                touches: touched(create.values.iter().map(|(f, _)| *f)),
+                id: create.parent,
+            },
+        )?;
+        if create.entity == Entity::Event {
+            // The contract cannot be unsigned while its event is being created.
+            let contract = create.parent.unwrap_or_default();
+            if self.database.lock_contract(contract).await? != Some(true) {
+                return Err(Error::Invalid {
+                    message: format!(
+                        "contract {contract} is not signed: events are created for signed contracts"
+                    ),
+                });
+            }
+        }
+        let mut temporary = None;
+        if create.entity == Entity::Employee {
+            let name = text_of(&create.values, Field::EmployeeName);
+            let email = text_of(&create.values, Field::EmployeeEmail);
+            let password = match &create.password {
+                Some(password) => {
+                    auth::check_policy(password, &email, &name).map_err(AuthError::from)?;
+                    password.clone()
+                }
+                None => {
+                    let made = loop {
+                        let candidate = auth::temporary_password();
+                        if auth::check_policy(&candidate, &email, &name).is_ok() {
+                            break candidate;
+                        }
+                    };
+                    temporary = Some(made.clone());
+                    made
+                }
+            };
+            let hash =
+                auth::hash_password(&password, self.config.bcrypt_cost).map_err(AuthError::from)?;
+            let extra = vec![
+                ("password_hash", plan::Param::Text(hash)),
+                (
+                    "must_change_password",
+                    plan::Param::Bool(temporary.is_some()),
+                ),
+            ];
+            let plan = plan::plan_create(&create, me, &self.context(identity), extra);
+            let (id, _, after) = self.database.write(&plan).await?.ok_or(Error::Invalid {
+                message: "the employee was not created".to_owned(),
+            })?;
+            self.audit_write(identity, "create", Entity::Employee, id, None, Some(after))
+                .await?;
+            writeln!(out, "Created employee {id}.").map_err(|source| Error::Output { source })?;
+            if let Some(temporary) = temporary {
+                writeln!(
+                    out,
+                    "Temporary password for {name} ({email}), shown only this once:\n  {temporary}\n\
+                     They must choose their own at their first login."
+                )
+                .map_err(|source| Error::Output { source })?;
+            }
+            return Ok(());
+        }
+        let plan = plan::plan_create(&create, me, &self.context(identity), Vec::new());
+        let Some((id, _, after)) = self.database.write(&plan).await? else {
+            return Err(Error::Invalid {
+                message: format!("the {} was not created", create.entity.singular()),
+            });
+        };
+        self.audit_write(identity, "create", create.entity, id, None, Some(after))
+            .await?;
+        writeln!(out, "Created {} {id}.", create.entity.singular())
+            .map_err(|source| Error::Output { source })
+    }
+
+    pub async fn update(
+        &mut self,
+        identity: &Identity,
+        entity: Entity,
+        id: i64,
+        mut set: Vec<(Field, Assign)>,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        self.resolve_employees(&mut set).await?;
+        let me = identity.employee_id;
+        let not_found = || Error::NotFound {
+            entity: entity.singular(),
+            id,
+        };
+        let ownership = match entity {
+            Entity::Client => owned(
+                self.database
+                    .client_owners(id)
+                    .await?
+                    .ok_or_else(not_found)?
+                    .sales,
+                me,
+            ),
+            Entity::Contract => owned(
+                self.database
+                    .contract_owners(id)
+                    .await?
+                    .ok_or_else(not_found)?
+                    .sales,
+                me,
+            ),
+            Entity::Event => {
+                let owners = self
+                    .database
+                    .event_owners(id)
+                    .await?
+                    .ok_or_else(not_found)?;
+                // An event is "theirs" for its support contact.
+                owned(owners.support, me)
+            }
+            Entity::Employee => {
+                self.database
+                    .employee_by_id(id)
+                    .await?
+                    .ok_or_else(not_found)?;
+                Ownership::NotApplicable
+            }
+        };
+        self.check(
+            identity,
+            Request {
+                action: Action::Update,
+                target: target(entity),
+                ownership,
+                touches: touched(set.iter().map(|(f, _)| *f)),
+                id: Some(id),
+            },
+        )?;
+        let plan = plan::plan_update(entity, id, &set, &self.context(identity));
+        let Some((_, before, after)) = self.database.write(&plan).await? else {
+            // Visible but not writable: the database's policy said no.
+            return Err(Error::Denied {
+                message: format!("the database refused to update {} {id}", entity.singular()),
+                request: format!("update {} {id}", entity.singular()),
+                record: Some(id),
+            });
+        };
+        let signed_now = entity == Entity::Contract
+            && set.iter().any(|(f, v)| {
+                *f == Field::ContractSigned && *v == Assign::Value(Value::Bool(true))
+            });
+        self.audit_write(identity, "update", entity, id, before, Some(after))
+            .await?;
+        if signed_now {
+            self.database
+                .audit(
+                    Some((me, &identity.name)),
+                    "contract signed",
+                    Some("contract"),
+                    Some(id),
+                    json!({}),
+                )
+                .await?;
+        }
+        writeln!(err, "Updated {} {id}.", entity.singular())
+            .map_err(|source| Error::Output { source })
+    }
+
+    pub async fn delete(
+        &mut self,
+        identity: &Identity,
+        entity: Entity,
+        id: i64,
+        reassign_to: Option<EmployeeRef>,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        self.check(
+            identity,
+            Request {
+                action: Action::Delete,
+                target: target(entity),
+                ownership: Ownership::NotApplicable,
+                touches: Vec::new(),
+                id: Some(id),
+            },
+        )?;
+        let Some((name, _)) = self.database.employee_by_id(id).await? else {
+            return Err(Error::NotFound {
+                entity: "employee",
+                id,
+            });
+        };
+        let (clients, events) = self.database.employee_holdings(id).await?;
+        let mut moved = String::new();
+        match reassign_to {
+            None if clients + events > 0 => {
+                return Err(Error::Invalid {
+                    message: format!(
+                        "{name} still owns {clients} client{} and supports {events} event{}: nothing was deleted\n\
+                         help: add `reassign to EMPLOYEE` to move them, or `deactivate employee {id}` to keep the record",
+                        if clients == 1 { "" } else { "s" },
+                        if events == 1 { "" } else { "s" }
+                    ),
+                });
+            }
+            None => {}
+            Some(to) => {
+                let (to_id, to_name, _) = self.employee(&to).await?;
+                if to_id == id {
+                    return Err(Error::Invalid {
+                        message: "an employee cannot be reassigned to themselves".to_owned(),
+                    });
+                }
+                let (c, e) = self.database.reassign_employee(id, to_id).await?;
+                moved = format!(
+                    " ({c} client{} and {e} event{} moved to {to_name})",
+                    plural(c),
+                    plural(e)
+                );
+            }
+        }
+        let before = self.database.delete_employee(id).await?;
+        self.audit_write(identity, "delete", Entity::Employee, id, before, None)
+            .await?;
+        writeln!(err, "Deleted employee {id}{moved}.").map_err(|source| Error::Output { source })
+    }
+
+    pub async fn deactivate(
+        &mut self,
+        identity: &Identity,
+        employee: EmployeeRef,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let (id, name, _) = self.employee(&employee).await?;
+        let set = vec![(Field::EmployeeActive, Assign::Value(Value::Bool(false)))];
+        self.check(
+            identity,
+            Request {
+                action: Action::Update,
+                target: Target::Employee,
+                ownership: Ownership::NotApplicable,
+                touches: Vec::new(),
+                id: Some(id),
+            },
+        )?;
+        let plan = plan::plan_update(Entity::Employee, id, &set, &self.context(identity));
+        let (_, before, after) = self.database.write(&plan).await?.ok_or(Error::NotFound {
+            entity: "employee",
+            id,
+        })?;
+        self.audit_write(
+            identity,
+            "deactivate",
+            Entity::Employee,
+            id,
+            before,
+            Some(after),
+        )
+        .await?;
+        writeln!(
+            err,
+            "Deactivated {name} (employee {id}); their sessions are revoked."
+        )
+        .map_err(|source| Error::Output { source })
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn text_of(values: &[(Field, Assign)], field: Field) -> String {
+    values
+        .iter()
+        .find_map(|(f, v)| match (f, v) {
+            (f, Assign::Value(Value::Text(text))) if *f == field => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
