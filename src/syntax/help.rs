@@ -163,17 +163,15 @@ pub fn find(name: &str) -> Option<&'static CommandHelp> {
 
 /// The text `help` prints.
 pub fn overview() -> String {
-    let width = COMMANDS.iter().map(|c| c.syntax.len()).max().unwrap_or(0);
+    let width = COMMANDS.iter().map(|c| c.name.len()).max().unwrap_or(0);
     let mut text = String::from("Commands:\n");
     for command in COMMANDS {
-        text.push_str(&format!(
-            "  {:width$}  {}\n",
-            command.syntax, command.summary
-        ));
+        text.push_str(&format!("  {:width$}  {}\n", command.name, command.summary));
     }
     text.push_str(
-        "\nA line ending in `\\`, or with an open quote or parenthesis, continues on the next.\n\
-         Type `help COMMAND` for its syntax and examples; grammar.md has the whole language.\n",
+        "\nA line ending in `\\`, `and`, `or` or `,`, or with an open quote or parenthesis,\n\
+         continues on the next. Type `help COMMAND` for its syntax and examples;\n\
+         grammar.md describes the whole language.\n",
     );
     text
 }

@@ -7,23 +7,27 @@ HELP quit
 0
 --- stdout
 Commands:
-  show ENTITY [where CONDITION] [order by FIELD [asc|desc], ...] [limit N] [offset N]
-  show ENTITY ID  list clients, contracts, events or employees, or show one record in full
-  count ENTITY [where CONDITION]                                                                        count the records that match, without listing them
-  explain show ... | explain count ...                                                                  show how epic understood a command and the SQL it would run, without running it
-  login EMAIL                                                                                           log in; the password is asked for without echo, never typed in the command
-  logout                                                                                                end your session (it is revoked, and its file removed)
-  whoami                                                                                                who is logged in, with which role, and until when
-  passwd                                                                                                change your password (your other sessions are revoked)
-  revoke session ID | revoke sessions of EMPLOYEE                                                       end someone's session, or all their sessions (admin); `show sessions` lists them
-  unlock "EMAIL"                                                                                        lift the lock put on an email after too many failed logins (admin)
-  reset password of EMPLOYEE                                                                            give an employee a temporary password, shown once, to change at their next login (management, admin)
-  help [COMMAND]                                                                                        list the commands, or show one command's syntax and examples
-  set format table|vertical|csv|json                                                                    choose how results are printed for the rest of the session
-  quit | exit                                                                                           leave the shell (Ctrl-D does the same)
+  show        list clients, contracts, events or employees, or show one record in full
+  count       count the records that match, without listing them
+  explain     show how epic understood a command and the SQL it would run, without running it
+  create      create a client, a contract for a client, an event for a signed contract, or an employee
+  update      change fields of a record; `none` empties an optional field
+  delete      delete an employee, moving their clients and events to another
+  deactivate  keep an employee's record but end their access (their sessions are revoked)
+  login       log in; the password is asked for without echo, never typed in the command
+  logout      end your session (it is revoked, and its file removed)
+  whoami      who is logged in, with which role, and until when
+  passwd      change your password (your other sessions are revoked)
+  revoke      end someone's session, or all their sessions (admin); `show sessions` lists them
+  unlock      lift the lock put on an email after too many failed logins (admin)
+  reset       give an employee a temporary password, shown once, to change at their next login (management, admin)
+  help        list the commands, or show one command's syntax and examples
+  set         choose how results are printed for the rest of the session
+  quit        leave the shell (Ctrl-D does the same)
 
-A line ending in `\`, or with an open quote or parenthesis, continues on the next.
-Type `help COMMAND` for its syntax and examples; grammar.md has the whole language.
+A line ending in `\`, `and`, `or` or `,`, or with an open quote or parenthesis,
+continues on the next. Type `help COMMAND` for its syntax and examples;
+grammar.md describes the whole language.
 choose how results are printed for the rest of the session
 
   set format table|vertical|csv|json
