@@ -525,3 +525,120 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
         .collect()
 }
+
+/// The same writes as epic commands, through the shell, each on a fresh
+/// copy of the fixture, with a session forged for the acting role.
+fn shell_command(case: &str, role: Role) -> String {
+    match case {
+        "create a client owned by oneself" => "create client name \"N\" email \"n@x.io\"".into(),
+        "create a client for another salesperson" => "create client name \"N\" email \"n@x.io\" sales 103".into(),
+        "update one's own client" => "update client 11 set phone = \"+33 1 23 45 67 89\"".into(),
+        "reassign one's own client" => "update client 11 set sales = 103".into(),
+        "update someone else's client" => "update client 12 set phone = \"+33 1 23 45 67 89\"".into(),
+        "delete a client" => "delete client 12".into(),
+        "create a contract" => "create contract for client 11 total 10 remaining 10".into(),
+        "update a contract of one's own client" => "update contract 21 set remaining = 100".into(),
+        "update a contract of someone else's client" => "update contract 22 set remaining = 100".into(),
+        "create an event for one's own signed contract" => {
+            "create event for contract 21 name \"E\" start 2030-02-01 end 2030-02-02".into()
+        }
+        "create an event with its support contact" => {
+            "create event for contract 21 name \"E\" start 2030-02-01 end 2030-02-02 support 104".into()
+        }
+        "create an event for someone else's contract" => {
+            "create event for contract 22 name \"E\" start 2030-02-01 end 2030-02-02".into()
+        }
+        "update the notes of one's own event" => "update event 31 set notes = \"n\"".into(),
+        "change the support contact of one's own event" => "update event 31 set support = 105".into(),
+        "move one's own event to another contract" => "update event 31 set contract = 23".into(),
+        "update the notes of someone else's event" => "update event 32 set notes = \"n\"".into(),
+        "delete an event" => "delete event 32".into(),
+        "create an employee" => {
+            "create employee name \"New Person\" email \"new@epic.events\" department sales password \"Long-Enough-Pass-1\"".into()
+        }
+        "update an employee" => "update employee 103 set department = management".into(),
+        "delete an employee" => "delete employee 107".into(),
+        "revoke someone else's session" => "revoke sessions of employee 105".into(),
+        "lift a login lock-out" => "unlock \"kate@epic.events\"".into(),
+        other => panic!("no shell form for `{other}` ({role})"),
+    }
+}
+
+/// Sessions the shell can use: for each fixture employee, a token signed
+/// with the test key whose id hashes to the session row's token hash.
+const SHELL_SESSIONS: &str = "UPDATE user_sessions s SET token_hash = sha256(convert_to('session-of-' || s.employee_id || '-xxxxxxxxxxxx', 'UTF8'))";
+
+fn forged_token(employee_id: i64) -> String {
+    let now = jsonwebtoken::get_current_timestamp() as i64;
+    let claims = serde_json::json!({
+        "jti": format!("session-of-{employee_id}-xxxxxxxxxxxx"),
+        "sub": employee_id.to_string(),
+        "iss": "epic",
+        "aud": "epic-crm",
+        "iat": now,
+        "exp": now + 3600,
+    });
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(common::SECRET_KEY.as_bytes()),
+    )
+    .expect("signs")
+}
+
+#[test]
+fn the_shell_refuses_what_the_spec_does_not_grant() {
+    let fixture = TestDb::migrated();
+    fixture.execute(&FIXTURE.replace("$HASH", HASH));
+    fixture.execute(SHELL_SESSIONS);
+    let home = tempfile::tempdir_in(common::scratch_root()).expect("a home");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for case in cases() {
+        for role in [Role::Management, Role::Sales, Role::Support, Role::Admin] {
+            let expected = policy::authorize(role, &(case.request)(role)).is_ok();
+            let db = TestDb::copy_of(&fixture);
+            let session_file = home.path().join(format!("session-{}", actor(role)));
+            let _ = std::fs::remove_file(&session_file);
+            epic::auth::session_file::write(&session_file, &forged_token(actor(role)))
+                .expect("session file");
+            let command = shell_command(case.what, role);
+            let ran = db
+                .epic()
+                .env("EPIC_SESSION_FILE", &session_file)
+                .args(["-c", &command])
+                .run();
+            let outcome = match ran.code {
+                0 => Some(true),
+                5 => Some(false),
+                _ => None,
+            };
+            if outcome != Some(expected) {
+                failures.push(format!(
+                    "{role}: `{command}` ({}): expected {}, got exit {}: {}",
+                    case.what,
+                    if expected { "allowed" } else { "denied" },
+                    ran.code,
+                    ran.stderr.trim()
+                ));
+            }
+            checked += 1;
+        }
+    }
+    // Not logged in: every write is refused before anything runs.
+    let db = TestDb::copy_of(&fixture);
+    for case in cases() {
+        let ran = db
+            .epic()
+            .env("EPIC_SESSION_FILE", home.path().join("nobody"))
+            .args(["-c", &shell_command(case.what, Role::Admin)])
+            .run();
+        if ran.code != 4 {
+            failures.push(format!("not logged in, {}: exit {}", case.what, ran.code));
+        }
+        checked += 1;
+    }
+    eprintln!("least privilege, shell layer: {checked} cases checked");
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(checked, cases().len() * 5);
+}

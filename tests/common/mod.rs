@@ -236,6 +236,15 @@ pub struct TestDb {
 
 impl TestDb {
     pub fn new() -> TestDb {
+        TestDb::create("template0")
+    }
+
+    /// A copy of `template` (which no one may be connected to).
+    pub fn copy_of(template: &TestDb) -> TestDb {
+        TestDb::create(&template.name)
+    }
+
+    fn create(template: &str) -> TestDb {
         let server = server();
         let name = format!(
             "epic_test_{}_{}",
@@ -248,7 +257,7 @@ impl TestDb {
                 .expect("connect to the test server");
             // The name is generated above, never user input.
             client
-                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
                 .await
                 .expect("create the test database");
         });
