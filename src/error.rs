@@ -96,6 +96,11 @@ pub enum Error {
 impl Error {
     pub fn exit(&self) -> Exit {
         match self {
+            // A value of the wrong form is a validation error; anything else
+            // the parser refuses is a usage error.
+            Error::Syntax(e) if e.kind == crate::syntax::SyntaxErrorKind::BadValue => {
+                Exit::Validation
+            }
             Error::Syntax(_) => Exit::Usage,
             Error::Db(e) => e.exit(),
             Error::Setup(e) => e.exit(),

@@ -728,6 +728,34 @@ pub fn plan_sessions(idle_seconds: i64) -> Plan {
     }
 }
 
+/// `show notifications`: the acting employee's, newest first (the
+/// database's policy shows nobody else's).
+pub fn plan_notifications() -> Plan {
+    use ColumnKind::*;
+    Plan {
+        sql: "SELECT n.id, n.created_at, n.event_id, n.message, n.read_at IS NULL \
+              FROM notifications n ORDER BY n.created_at DESC, n.id DESC LIMIT 100"
+            .to_owned(),
+        params: Vec::new(),
+        columns: vec![
+            col("id", Id),
+            col("at", Timestamp),
+            col("event", Id),
+            col("message", Text),
+            col("new", Bool),
+        ],
+    }
+}
+
+/// Marks the acting employee's notifications read.
+pub fn plan_notifications_read() -> Plan {
+    Plan {
+        sql: "UPDATE notifications SET read_at = now() WHERE read_at IS NULL".to_owned(),
+        params: Vec::new(),
+        columns: Vec::new(),
+    }
+}
+
 /// `count ENTITY [where ...]`.
 pub fn plan_count(
     entity: Entity,

@@ -361,7 +361,8 @@ pub fn request_for(command: &crate::syntax::Command) -> Option<Request> {
         | C::Login { .. }
         | C::Logout
         | C::WhoAmI
-        | C::Passwd => {
+        | C::Passwd
+        | C::ShowNotifications => {
             return None;
         }
         // Writes are decided by the write stage, once it has read who owns the record.

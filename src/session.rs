@@ -113,8 +113,10 @@ impl Shell {
         let mut greeting = format!("Welcome {} ({}).", identity.name, identity.role);
         match logged_in.unread_notifications {
             0 => {}
-            1 => greeting.push_str(" You have 1 unread notification."),
-            n => greeting.push_str(&format!(" You have {n} unread notifications.")),
+            1 => greeting.push_str(" You have 1 unread notification: `show notifications`."),
+            n => greeting.push_str(&format!(
+                " You have {n} unread notifications: `show notifications`."
+            )),
         }
         if identity.must_change_password {
             greeting.push_str(

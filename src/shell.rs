@@ -204,6 +204,13 @@ impl Shell {
             Command::ResetPassword { employee } => {
                 self.reset_password(identity, &employee, out).await?;
             }
+            Command::ShowNotifications => {
+                self.list(&plan::plan_notifications(), "notifications", out, err)
+                    .await?;
+                self.database
+                    .stream(&plan::plan_notifications_read(), |_| Ok::<(), Error>(()))
+                    .await?;
+            }
             Command::Create(create) => self.create(identity, create, out).await?,
             Command::Update { entity, id, set } => {
                 self.update(identity, entity, id, set, err).await?

@@ -89,12 +89,13 @@ impl Shell {
         after: Option<serde_json::Value>,
     ) -> Result<(), Error> {
         self.database
-            .audit(
-                Some((identity.employee_id, &identity.name)),
+            .audit_change(
+                (identity.employee_id, &identity.name),
                 action,
-                Some(entity.singular()),
-                Some(id),
-                json!({ "before": before, "after": after }),
+                entity.singular(),
+                id,
+                before,
+                after,
             )
             .await?;
         Ok(())

@@ -299,6 +299,27 @@ impl Database {
             .get(0))
     }
 
+    /// Appends a change to the audit trail: the record before and after.
+    pub async fn audit_change(
+        &mut self,
+        actor: (i64, &str),
+        action: &str,
+        entity: &str,
+        entity_id: i64,
+        before: Option<Json>,
+        after: Option<Json>,
+    ) -> Result<(), DbError> {
+        let client = self.session().await?;
+        client
+            .execute(
+                "INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, before, after) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[&actor.0, &actor.1, &action, &entity, &entity_id, &before, &after],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Appends to the audit trail. `actor` is who acted (none for a failed login).
     pub async fn audit(
         &mut self,

@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_least_privilege.sql",
         sql: include_str!("../../sql/0005_least_privilege.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_notifications.sql",
+        sql: include_str!("../../sql/0006_notifications.sql"),
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

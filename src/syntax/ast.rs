@@ -48,6 +48,8 @@ pub enum Command {
     Passwd,
     /// `show sessions` (admin): the live sessions.
     ShowSessions,
+    /// `show notifications`: one's own, newest first; they are then read.
+    ShowNotifications,
     /// `revoke session N` (admin).
     RevokeSession {
         id: i64,
@@ -214,6 +216,7 @@ impl fmt::Display for Command {
             Command::WhoAmI => f.write_str("whoami"),
             Command::Passwd => f.write_str("passwd"),
             Command::ShowSessions => f.write_str("show sessions"),
+            Command::ShowNotifications => f.write_str("show notifications"),
             Command::RevokeSession { id } => write!(f, "revoke session {id}"),
             Command::RevokeSessionsOf { employee } => write!(f, "revoke sessions of {employee}"),
             Command::Unlock { email } => write!(f, "unlock {}", quote(email)),

@@ -30,6 +30,7 @@ pub const COMMANDS: &[CommandHelp] = &[
             "show events where start = 4 Jun 2023",
             "show employees where department in (sales, support) and active = true",
             "show event 109",
+            "show notifications",
         ],
     },
     CommandHelp {

@@ -750,6 +750,9 @@ impl<'a> Parser<'a> {
         if self.eat_word("sessions") {
             return Ok(Command::ShowSessions);
         }
+        if self.eat_word("notifications") {
+            return Ok(Command::ShowNotifications);
+        }
         let entity = self.entity()?;
         if let Some(token) = self.peek().cloned()
             && token.kind == TokenKind::Number
