@@ -757,9 +757,19 @@ mod tests {
             ("explain show ev", &["event", "events"]),
             (
                 "show ",
-                &["clients", "contracts", "employees", "events", "sessions"],
+                &[
+                    "audit",
+                    "clients",
+                    "contracts",
+                    "employees",
+                    "events",
+                    "sessions",
+                ],
             ),
-            ("count ", &["clients", "contracts", "employees", "events"]),
+            (
+                "count ",
+                &["audit", "clients", "contracts", "employees", "events"],
+            ),
             ("revoke ", &["session", "sessions"]),
             ("revoke sessions ", &["of"]),
             (

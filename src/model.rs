@@ -14,14 +14,17 @@ pub enum Entity {
     Contract,
     Event,
     Employee,
+    /// The audit trail (read-only; management and admins).
+    Audit,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 4] = [
+    pub const ALL: [Entity; 5] = [
         Entity::Client,
         Entity::Contract,
         Entity::Event,
         Entity::Employee,
+        Entity::Audit,
     ];
 
     pub fn singular(self) -> &'static str {
@@ -30,6 +33,7 @@ impl Entity {
             Entity::Contract => "contract",
             Entity::Event => "event",
             Entity::Employee => "employee",
+            Entity::Audit => "audit",
         }
     }
 
@@ -39,6 +43,7 @@ impl Entity {
             Entity::Contract => "contracts",
             Entity::Event => "events",
             Entity::Employee => "employees",
+            Entity::Audit => "audit",
         }
     }
 
@@ -100,6 +105,7 @@ impl Entity {
                 EmployeeCreated,
                 EmployeeActive,
             ],
+            Entity::Audit => &[AuditRecord, AuditAt, AuditActor, AuditAction, AuditEntity],
         }
     }
 
@@ -185,6 +191,7 @@ impl FieldType {
             FieldType::Boolean => "true or false",
             FieldType::Timestamp => "a date or a date and time",
             FieldType::Employee => "an employee",
+            FieldType::Enum(choices) if choices == AUDITED => "a kind of record",
             FieldType::Enum(_) => "a department",
         }
     }
@@ -286,7 +293,15 @@ pub enum Field {
     EmployeeDepartment,
     EmployeeCreated,
     EmployeeActive,
+    /// The id of the record an audit entry is about.
+    AuditRecord,
+    AuditAt,
+    AuditActor,
+    AuditAction,
+    AuditEntity,
 }
+
+pub const AUDITED: &[&str] = &["employee", "client", "contract", "event", "session"];
 
 impl Field {
     pub fn name(self) -> &'static str {
@@ -313,13 +328,23 @@ impl Field {
             EventNotes => "notes",
             EmployeeDepartment => "department",
             EmployeeActive => "active",
+            AuditRecord => "id",
+            AuditAt => "at",
+            AuditActor => "actor",
+            AuditAction => "action",
+            AuditEntity => "entity",
         }
     }
 
     pub fn ty(self) -> FieldType {
         use Field::*;
         match self {
-            ClientId | ContractId | EventId | EmployeeId | EventContract => FieldType::Id,
+            ClientId | ContractId | EventId | EmployeeId | EventContract | AuditRecord => {
+                FieldType::Id
+            }
+            AuditAt => FieldType::Timestamp,
+            AuditActor | AuditAction => FieldType::Text,
+            AuditEntity => FieldType::Enum(AUDITED),
             ClientName | ClientCompany | ContractClient | EventName | EventClient
             | EventLocation | EventNotes | EmployeeName => FieldType::Text,
             ClientEmail | EmployeeEmail => FieldType::Email,
@@ -343,6 +368,9 @@ impl Field {
                 | Field::EventSupport
                 | Field::EventLocation
                 | Field::EventNotes
+                | Field::AuditRecord
+                | Field::AuditActor
+                | Field::AuditEntity
         )
     }
 

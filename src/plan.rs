@@ -315,6 +315,48 @@ fn listing(entity: Entity) -> (&'static str, &'static [OutColumn], &'static str)
             ],
             "employees m",
         ),
+        Entity::Audit => (
+            "a.id, a.at, a.actor_name, a.action, a.entity, a.entity_id, a.before::text, a.after::text, a.detail::text",
+            &[
+                OutColumn {
+                    name: "no",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "at",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "actor",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "action",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "entity",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "before",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "after",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "detail",
+                    kind: Text,
+                },
+            ],
+            "audit_log a",
+        ),
     }
 }
 
@@ -556,6 +598,53 @@ fn record(entity: Entity) -> (&'static str, &'static [OutColumn], &'static str) 
             ],
             "employees m WHERE m.id = $1",
         ),
+        Entity::Audit => (
+            "a.id, a.at, a.actor_id, a.actor_name, a.action, a.entity, a.entity_id, a.before::text, a.after::text, \
+             a.detail::text",
+            &[
+                OutColumn {
+                    name: "no",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "at",
+                    kind: Timestamp,
+                },
+                OutColumn {
+                    name: "actor_id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "actor",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "action",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "entity",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "id",
+                    kind: Id,
+                },
+                OutColumn {
+                    name: "before",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "after",
+                    kind: Text,
+                },
+                OutColumn {
+                    name: "detail",
+                    kind: Text,
+                },
+            ],
+            "audit_log a WHERE a.id = $1::bigint",
+        ),
     }
 }
 
@@ -573,6 +662,7 @@ fn count_from(entity: Entity, filter: Option<&Filter>) -> &'static str {
         }
         Entity::Event => "events e",
         Entity::Employee => "employees m",
+        Entity::Audit => "audit_log a",
     }
 }
 
@@ -622,6 +712,11 @@ fn column(field: Field) -> &'static str {
         EmployeeDepartment => "m.department",
         EmployeeCreated => "m.created_at",
         EmployeeActive => "m.active",
+        AuditRecord => "a.entity_id",
+        AuditAt => "a.at",
+        AuditActor => "a.actor_name",
+        AuditAction => "a.action",
+        AuditEntity => "a.entity",
     }
 }
 
@@ -640,6 +735,7 @@ fn primary_key(entity: Entity) -> &'static str {
         Entity::Contract => "k.id",
         Entity::Event => "e.id",
         Entity::Employee => "m.id",
+        Entity::Audit => "a.id",
     }
 }
 
@@ -1062,6 +1158,7 @@ fn table(entity: Entity) -> &'static str {
         Entity::Contract => "contracts",
         Entity::Event => "events",
         Entity::Employee => "employees",
+        Entity::Audit => "audit_log",
     }
 }
 

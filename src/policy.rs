@@ -337,6 +337,7 @@ pub fn request_for(command: &crate::syntax::Command) -> Option<Request> {
         Entity::Contract => Contract,
         Entity::Event => Event,
         Entity::Employee => Employee,
+        Entity::Audit => AuditLog,
     };
     let (action, target, id) = match command {
         C::Show(query) => (Read, target(query.entity), None),

@@ -25,6 +25,7 @@ fn target(entity: Entity) -> Target {
         Entity::Contract => Target::Contract,
         Entity::Event => Target::Event,
         Entity::Employee => Target::Employee,
+        Entity::Audit => Target::AuditLog,
     }
 }
 
@@ -137,7 +138,7 @@ impl Shell {
                 };
                 owned(owners.sales, me)
             }
-            Entity::Employee => Ownership::NotApplicable,
+            Entity::Employee | Entity::Audit => Ownership::NotApplicable,
         };
         self.check(
             identity,
@@ -265,6 +266,8 @@ impl Shell {
                     .ok_or_else(not_found)?;
                 Ownership::NotApplicable
             }
+            // The parser refuses writes to the audit log; the checker would too.
+            Entity::Audit => Ownership::NotApplicable,
         };
         self.check(
             identity,

@@ -506,9 +506,25 @@ impl<'a> Parser<'a> {
         Ok(Assign::Value(value))
     }
 
+    /// An entity a write may name: not the audit log, which only grows.
+    fn writable_entity(&mut self) -> Result<Entity, SyntaxError> {
+        let start = self.here();
+        let entity = self.entity()?;
+        if entity == Entity::Audit {
+            return Err(self
+                .error(
+                    SyntaxErrorKind::BadOperator,
+                    "the audit log is read-only",
+                    start,
+                )
+                .with_help("entries are added by the changes they record"));
+        }
+        Ok(entity)
+    }
+
     /// `create = "create" entity [ "for" ( "client" | "contract" ) record_id ] { field value } [ "password" string ] ;`
     fn create(&mut self) -> Result<Command, SyntaxError> {
-        let entity = self.entity()?;
+        let entity = self.writable_entity()?;
         let mut parent = None;
         match entity {
             Entity::Contract | Entity::Event => {
@@ -531,7 +547,7 @@ impl<'a> Parser<'a> {
                 };
                 parent = Some(self.record_id(&token)?);
             }
-            Entity::Client | Entity::Employee => {}
+            Entity::Client | Entity::Employee | Entity::Audit => {}
         }
         let mut values: Vec<(Field, Assign)> = Vec::new();
         let mut password = None;
@@ -558,6 +574,7 @@ impl<'a> Parser<'a> {
             Entity::Client => &[Field::ClientName, Field::ClientEmail],
             Entity::Contract => &[Field::ContractTotal],
             Entity::Event => &[Field::EventName, Field::EventStart, Field::EventEnd],
+            Entity::Audit => &[],
             Entity::Employee => &[
                 Field::EmployeeName,
                 Field::EmployeeEmail,
@@ -589,7 +606,7 @@ impl<'a> Parser<'a> {
 
     /// `update = "update" entity record_id "set" field "=" value { "," field "=" value } ;`
     fn update(&mut self) -> Result<Command, SyntaxError> {
-        let entity = self.entity()?;
+        let entity = self.writable_entity()?;
         let Some(token) = self.next().filter(|t| t.kind == TokenKind::Number) else {
             if self.position > 0 {
                 self.position -= 1;
@@ -629,7 +646,7 @@ impl<'a> Parser<'a> {
 
     /// `delete = "delete" entity record_id [ "reassign" "to" employee_ref ] ;`
     fn delete(&mut self) -> Result<Command, SyntaxError> {
-        let entity = self.entity()?;
+        let entity = self.writable_entity()?;
         let Some(token) = self.next().filter(|t| t.kind == TokenKind::Number) else {
             if self.position > 0 {
                 self.position -= 1;
@@ -1360,6 +1377,7 @@ impl<'a> Parser<'a> {
 
 fn create_example(entity: Entity) -> &'static str {
     match entity {
+        Entity::Audit => "show audit where entity = contract and id = 652",
         Entity::Client => {
             "create client name \"Kevin Casey\" email \"kevin@startup.io\" phone \"+678 123 456 78\""
         }
