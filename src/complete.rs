@@ -741,6 +741,7 @@ mod tests {
                     "logout",
                     "passwd",
                     "quit",
+                    "report",
                     "reset",
                     "revoke",
                     "set",

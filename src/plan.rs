@@ -824,6 +824,73 @@ pub fn plan_sessions(idle_seconds: i64) -> Plan {
     }
 }
 
+/// `report ...`: small summaries; the shell adds bars in the terminal.
+pub fn plan_report(report: crate::syntax::ast::Report) -> Plan {
+    use crate::syntax::ast::Report;
+    use ColumnKind::*;
+    match report {
+        Report::Sales => Plan {
+            sql: "SELECT e.id, e.full_name, \
+                    (SELECT count(*) FROM clients c WHERE c.sales_contact_id = e.id), \
+                    (SELECT count(*) FROM contracts k JOIN clients c ON c.id = k.client_id WHERE c.sales_contact_id = e.id), \
+                    (SELECT coalesce(sum(k.total), 0) FROM contracts k JOIN clients c ON c.id = k.client_id \
+                      WHERE c.sales_contact_id = e.id AND k.signed), \
+                    (SELECT coalesce(sum(k.remaining), 0) FROM contracts k JOIN clients c ON c.id = k.client_id \
+                      WHERE c.sales_contact_id = e.id AND k.signed) \
+                  FROM employees e WHERE e.department = 'sales' OR EXISTS \
+                    (SELECT 1 FROM clients c WHERE c.sales_contact_id = e.id) \
+                  ORDER BY 6 DESC, e.full_name"
+                .to_owned(),
+            params: Vec::new(),
+            columns: vec![
+                col("id", Id),
+                col("salesperson", Text),
+                col("clients", Id),
+                col("contracts", Id),
+                col("signed_total", Money),
+                col("due", Money),
+            ],
+        },
+        Report::Events => Plan {
+            sql: "SELECT e.id, e.full_name, \
+                    (SELECT count(*) FROM events v WHERE v.support_contact_id = e.id AND v.start_at >= now()), \
+                    (SELECT count(*) FROM events v WHERE v.support_contact_id = e.id AND v.start_at >= now() \
+                      AND v.start_at < now() + interval '30 days') \
+                  FROM employees e WHERE e.department = 'support' AND e.active \
+                  UNION ALL \
+                  SELECT NULL, '(no support)', \
+                    (SELECT count(*) FROM events v WHERE v.support_contact_id IS NULL AND v.start_at >= now()), \
+                    (SELECT count(*) FROM events v WHERE v.support_contact_id IS NULL AND v.start_at >= now() \
+                      AND v.start_at < now() + interval '30 days') \
+                  ORDER BY 1 NULLS LAST"
+                .to_owned(),
+            params: Vec::new(),
+            columns: vec![
+                col("id", Id),
+                col("support", Text),
+                col("upcoming", Id),
+                col("next_30_days", Id),
+            ],
+        },
+        Report::Unpaid => Plan {
+            sql: "SELECT k.id, c.full_name, sales.full_name, k.total, k.remaining, k.created_at \
+                  FROM contracts k JOIN clients c ON c.id = k.client_id \
+                  JOIN employees sales ON sales.id = c.sales_contact_id \
+                  WHERE k.signed AND k.remaining > 0 ORDER BY k.created_at, k.id"
+                .to_owned(),
+            params: Vec::new(),
+            columns: vec![
+                col("id", Id),
+                col("client", Text),
+                col("sales", Text),
+                col("total", Money),
+                col("due", Money),
+                col("created", Timestamp),
+            ],
+        },
+    }
+}
+
 /// `show notifications`: the acting employee's, newest first (the
 /// database's policy shows nobody else's).
 pub fn plan_notifications() -> Plan {

@@ -366,6 +366,8 @@ pub fn request_for(command: &crate::syntax::Command) -> Option<Request> {
         | C::ShowNotifications => {
             return None;
         }
+        // Reports summarise what every logged-in employee may read.
+        C::Report { .. } => (Read, Contract, None),
         // Writes are decided by the write stage, once it has read who owns the record.
         C::Create(_) | C::Update { .. } | C::Delete { .. } | C::Deactivate { .. } => return None,
     };

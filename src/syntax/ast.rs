@@ -84,6 +84,32 @@ pub enum Command {
     Deactivate {
         employee: EmployeeRef,
     },
+    /// `report sales|events|unpaid`.
+    Report {
+        report: Report,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    /// Per salesperson: clients, contracts, signed total, amount still due.
+    Sales,
+    /// Upcoming events per support contact, and those with no support soon.
+    Events,
+    /// Signed contracts with money still due, oldest first.
+    Unpaid,
+}
+
+impl Report {
+    pub const NAMES: [&'static str; 3] = ["sales", "events", "unpaid"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Report::Sales => "sales",
+            Report::Events => "events",
+            Report::Unpaid => "unpaid",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,6 +287,7 @@ impl fmt::Display for Command {
                 Ok(())
             }
             Command::Deactivate { employee } => write!(f, "deactivate {employee}"),
+            Command::Report { report } => write!(f, "report {}", report.name()),
         }
     }
 }

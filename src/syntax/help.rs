@@ -84,6 +84,12 @@ pub const COMMANDS: &[CommandHelp] = &[
         examples: &["deactivate employee 9"],
     },
     CommandHelp {
+        name: "report",
+        syntax: "report sales|events|unpaid",
+        summary: "per salesperson totals, upcoming events per support contact, or contracts with money due",
+        examples: &["report sales", "report events", "report unpaid"],
+    },
+    CommandHelp {
         name: "login",
         syntax: "login EMAIL",
         summary: "log in; the password is asked for without echo, never typed in the command",

@@ -221,6 +221,7 @@ impl<'a> Parser<'a> {
                         &token.raw,
                         ["and", "or", "order", "limit", "offset", "where"],
                     )
+                    && !word.eq_ignore_ascii_case(&token.raw)
                 {
                     error = error.with_help(format!("did you mean `{word}`?"));
                 }
@@ -256,6 +257,7 @@ impl<'a> Parser<'a> {
             "revoke" => self.revoke(),
             "unlock" => self.unlock(),
             "reset" => self.reset_password(),
+            "report" => self.report(),
             "create" => self.create(),
             "update" => self.update(),
             "delete" => self.delete(),
@@ -504,6 +506,31 @@ impl<'a> Parser<'a> {
             _ => {}
         }
         Ok(Assign::Value(value))
+    }
+
+    /// `report = "report" ( "sales" | "events" | "unpaid" ) ;`
+    fn report(&mut self) -> Result<Command, SyntaxError> {
+        use super::ast::Report;
+        let Some(token) = self.next() else {
+            return Err(self.expected("a report: sales, events or unpaid", &[]));
+        };
+        let report = match token.raw.to_lowercase().as_str() {
+            "sales" => Report::Sales,
+            "events" => Report::Events,
+            "unpaid" => Report::Unpaid,
+            _ => {
+                let error = self.error(
+                    SyntaxErrorKind::Unknown,
+                    format!("unknown report `{}`", token.raw),
+                    token.span,
+                );
+                return Err(match did_you_mean(&token.raw, Report::NAMES) {
+                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    None => error.with_help("reports are: sales, events, unpaid"),
+                });
+            }
+        };
+        Ok(Command::Report { report })
     }
 
     /// An entity a write may name: not the audit log, which only grows.
