@@ -20,6 +20,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod input;
+pub mod listen;
 pub mod model;
 pub mod plan;
 pub mod policy;

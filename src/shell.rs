@@ -520,8 +520,24 @@ impl Shell {
                 let _ = writeln!(err, "{}", error::describe(&error, self.verbose, None));
             }
         }
+        // Live notifications, printed above the prompt for whoever is logged in.
+        let listening_for =
+            std::sync::Arc::new(std::sync::atomic::AtomicI64::new(crate::listen::NOBODY));
+        if let Ok(printer) = editor.create_external_printer() {
+            crate::listen::start(
+                self.database.pg_config().clone(),
+                listening_for.clone(),
+                printer,
+            );
+        }
         let mut names_for: Option<i64> = None;
         loop {
+            listening_for.store(
+                self.identity
+                    .as_ref()
+                    .map_or(crate::listen::NOBODY, |i| i.employee_id),
+                std::sync::atomic::Ordering::Relaxed,
+            );
             // Names to complete after `support =`, read as the logged-in
             // employee (only someone logged in may read the directory).
             let acting = self.identity.as_ref().map(|i| i.session_id);

@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_notifications.sql",
         sql: include_str!("../../sql/0006_notifications.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_notification_payload.sql",
+        sql: include_str!("../../sql/0007_notification_payload.sql"),
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

@@ -1,0 +1,105 @@
+//! Live notifications: Kate's shell is open on a terminal; another process
+//! assigns her an event; her shell prints it above the prompt within two
+//! seconds.
+
+mod common;
+
+use std::io::Read;
+use std::os::fd::OwnedFd;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::TestDb;
+
+const KATE_PASSWORD: &str = "Runs-The-Wedding-42";
+
+#[test]
+fn an_open_shell_prints_a_new_notification_within_two_seconds() {
+    let db = TestDb::migrated();
+    assert_eq!(db.epic().arg("demo").run().code, 0);
+    let kate_session = db.home.path().join("kate-session");
+    let login = db
+        .epic()
+        .env("EPIC_SESSION_FILE", &kate_session)
+        .args(["login", "kate@epic.events"])
+        .stdin(format!("{KATE_PASSWORD}\n"))
+        .run();
+    assert_eq!(login.code, 0, "{login:?}");
+
+    // Kate's shell, on a terminal of its own.
+    let pty = nix::pty::openpty(None, None).expect("a pseudo-terminal");
+    let slave = |fd: &OwnedFd| Stdio::from(fd.try_clone().expect("dup the terminal"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_epic"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DATABASE_URL", db.url())
+        .env("EPIC_DATA_DIR", db.home.path())
+        .env("EPIC_SESSION_FILE", &kate_session)
+        .env("EPIC_SECRET_KEY", common::SECRET_KEY)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .stdin(slave(&pty.slave))
+        .stdout(slave(&pty.slave))
+        .stderr(slave(&pty.slave));
+    let mut shell = command.spawn().expect("start Kate's shell");
+    drop(pty.slave);
+    let (lines, screen) = mpsc::channel::<String>();
+    let mut master = std::fs::File::from(pty.master);
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 4096];
+        let mut seen = String::new();
+        while let Ok(n) = master.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+            if lines.send(seen.clone()).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |needle: &str, within: Duration| -> Result<Duration, String> {
+        let start = Instant::now();
+        let mut last = String::new();
+        while start.elapsed() < within {
+            if let Ok(text) = screen.recv_timeout(Duration::from_millis(50)) {
+                last = text;
+            }
+            if last.contains(needle) {
+                return Ok(start.elapsed());
+            }
+        }
+        Err(last)
+    };
+    wait_for("epic kate>", Duration::from_secs(20)).expect("Kate's prompt appears");
+
+    // Someone else assigns her an event.
+    let start = Instant::now();
+    let assign = db
+        .epic()
+        .args(["-c", "update event 1023 set support = \"Kate Hastroff\""])
+        .run();
+    assert_eq!(assign.code, 0, "{assign:?}");
+    let shown = wait_for(
+        "Event 1023 Lou Bouzin General Assembly was assigned to you",
+        Duration::from_secs(5),
+    );
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(shell.id() as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    );
+    let _ = shell.wait();
+    match shown {
+        Ok(_) => {
+            let elapsed = start.elapsed();
+            eprintln!(
+                "live notification shown {} ms after the assigning command started",
+                elapsed.as_millis()
+            );
+            assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+        }
+        Err(screen) => panic!("no notification on Kate's screen:\n{screen}"),
+    }
+}
