@@ -369,3 +369,36 @@ fn each_validation_rule_explains_itself_and_changes_nothing() {
     }
     assert_eq!((fingerprint(), sums()), before, "the database is unchanged");
 }
+
+#[test]
+fn an_ambiguous_employee_name_is_refused_with_the_candidates() {
+    let db = TestDb::migrated();
+    assert_eq!(db.epic().arg("demo").run().code, 0);
+    db.execute(&format!(
+        "INSERT INTO employees (full_name, email, department, password_hash) VALUES \
+         ('Kate Hastroff', 'kate.h@epic.events', 'support', '{}')",
+        epic::auth::hash_password("Another-Long-Password-1", 4).expect("hashes")
+    ));
+    let ran = db
+        .epic()
+        .args(["-c", "update event 109 set support = \"Kate Hastroff\""])
+        .run();
+    assert_eq!(ran.code, 3, "{ran:?}");
+    assert!(
+        ran.stderr
+            .contains("more than one employee is named `Kate Hastroff`: employee "),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("(Kate Hastroff, kate@epic.events)")
+            && ran.stderr.contains("kate.h@epic.events"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("help: name them by number"),
+        "{}",
+        ran.stderr
+    );
+}
