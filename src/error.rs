@@ -38,6 +38,17 @@ impl Exit {
     pub fn code(self) -> u8 {
         self as u8
     }
+
+    /// The stable code quoted to support for failures that are not the
+    /// user's mistake; `None` for mistakes, which explain themselves.
+    pub fn support_code(self) -> Option<&'static str> {
+        match self {
+            Exit::Internal => Some("E-INTERNAL"),
+            Exit::DatabaseUnavailable => Some("E-DB-UNAVAILABLE"),
+            Exit::Schema => Some("E-SCHEMA"),
+            _ => None,
+        }
+    }
 }
 
 impl From<Exit> for ExitCode {
@@ -114,6 +125,8 @@ impl Error {
             Error::Auth(e) => e.exit(),
             Error::Demo(crate::demo::DemoError::NotEmpty) => Exit::Conflict,
             Error::Demo(_) => Exit::Internal,
+            // A file named on the command line that is not there is a usage mistake.
+            Error::Input { source } if source.kind() == std::io::ErrorKind::NotFound => Exit::Usage,
             Error::Output { .. } | Error::Input { .. } => Exit::Internal,
         }
     }
@@ -125,6 +138,20 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What the user reads for `error`, and, for the failures that are not the
+/// user's mistake, the report to Sentry (when it is on) whose event id the
+/// message quotes. The single place errors leave the program.
+pub fn report(error: &Error, verbose: bool, line: Option<usize>) -> String {
+    let mut text = describe(error, verbose, line);
+    if let Some(code) = error.exit().support_code() {
+        text = text.replacen("error: ", &format!("error[{code}]: "), 1);
+        if let Some(event) = crate::telemetry::capture(error) {
+            text.push_str(&format!("\nsupport: quote {code} and event {event}"));
+        }
+    }
+    text
+}
 
 /// The one place where an error becomes the text a user reads: `error: `,
 /// the message (with its `help:` lines), and, with `--verbose` only, the

@@ -29,5 +29,6 @@ pub mod session;
 pub mod setup;
 pub mod shell;
 pub mod syntax;
+pub mod telemetry;
 pub mod validate;
 pub mod write;

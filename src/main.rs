@@ -103,7 +103,7 @@ fn main() -> ExitCode {
             let _ = writeln!(
                 std::io::stderr(),
                 "{}",
-                error::describe(&error, verbose, None)
+                error::report(&error, verbose, None)
             );
             error.exit().into()
         }
@@ -117,6 +117,8 @@ fn run(mut cli: Cli) -> Result<Exit, Error> {
         let _ = writeln!(std::io::stderr(), "warning: .env ignored: {e}");
     }
     let config = Config::from_env()?;
+    // Kept until `run` returns: dropping it flushes what is queued (bounded).
+    let _telemetry = epic::telemetry::init(secrets_of(&config));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -222,6 +224,25 @@ fn run_one(
     let mut shell = Shell::new(config, database, format, false, cli.verbose, passwords)?;
     let entries = input::from_arguments(&[command]).into_iter().map(Ok);
     Ok(shell.run_batch(runtime, entries, out, err, false, false))
+}
+
+/// Values that must never reach Sentry even by accident.
+fn secrets_of(config: &Config) -> Vec<String> {
+    let mut secrets = Vec::new();
+    if let Some(key) = &config.secret_key {
+        secrets.push(key.expose().to_owned());
+    }
+    if let Some(admin) = &config.admin {
+        secrets.push(admin.password.expose().to_owned());
+    }
+    if let DatabaseTarget::Url(url) = &config.database {
+        if let Ok(parsed) = url.expose().parse::<tokio_postgres::Config>()
+            && let Some(password) = parsed.get_password()
+        {
+            secrets.push(String::from_utf8_lossy(password).into_owned());
+        }
+    }
+    secrets
 }
 
 /// Connects, brings the schema up to date, and on a brand-new database

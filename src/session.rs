@@ -250,6 +250,7 @@ impl Shell {
                 json!({ "employee_id": owner_id }),
             )
             .await?;
+        crate::telemetry::security_event("session revoked");
         writeln!(err, "Revoked session {id} of {owner}.").map_err(|source| Error::Output { source })
     }
 
@@ -273,6 +274,7 @@ impl Shell {
                 json!({ "revoked": revoked }),
             )
             .await?;
+        crate::telemetry::security_event("sessions revoked");
         writeln!(
             err,
             "Revoked {revoked} session{} of {name}.",

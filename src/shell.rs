@@ -101,7 +101,9 @@ impl Shell {
             Command::SetFormat { format } => self.format = format,
             Command::Login { email } => self.login(&email, err).await?,
             command => {
+                crate::telemetry::breadcrumb(&command);
                 let identity = self.require_identity().await?;
+                crate::telemetry::set_user(Some(&identity));
                 if identity.must_change_password
                     && !session::allowed_before_password_change(&command)
                 {
@@ -452,7 +454,7 @@ impl Shell {
                 Ok(entry) => entry,
                 Err(source) => {
                     let error = Error::Input { source };
-                    let _ = writeln!(err, "{}", error::describe(&error, self.verbose, None));
+                    let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
                     return error.exit();
                 }
             };
@@ -464,7 +466,7 @@ impl Shell {
                     let _ = writeln!(
                         err,
                         "{}",
-                        error::describe(&error, self.verbose, numbered.then_some(entry.first_line))
+                        error::report(&error, self.verbose, numbered.then_some(entry.first_line))
                     );
                     if status == Exit::Success {
                         status = error.exit();
@@ -517,7 +519,7 @@ impl Shell {
                 let _ = writeln!(err, "Not logged in: type `login EMAIL`.");
             }
             Err(error) => {
-                let _ = writeln!(err, "{}", error::describe(&error, self.verbose, None));
+                let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
             }
         }
         // Live notifications, printed above the prompt for whoever is logged in.
@@ -569,8 +571,7 @@ impl Shell {
                         Ok(Flow::Continue) => {}
                         Ok(Flow::Quit) => break,
                         Err(error) => {
-                            let _ =
-                                writeln!(err, "{}", error::describe(&error, self.verbose, None));
+                            let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
                         }
                     }
                 }

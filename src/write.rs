@@ -196,6 +196,7 @@ impl Shell {
             })?;
             self.audit_write(identity, "create", Entity::Employee, id, None, Some(after))
                 .await?;
+            crate::telemetry::security_event("employee created");
             writeln!(out, "Created employee {id}.").map_err(|source| Error::Output { source })?;
             if let Some(temporary) = temporary {
                 writeln!(
@@ -294,7 +295,11 @@ impl Shell {
             });
         self.audit_write(identity, "update", entity, id, before, Some(after))
             .await?;
+        if entity == Entity::Employee {
+            crate::telemetry::security_event("employee updated");
+        }
         if signed_now {
+            crate::telemetry::security_event("contract signed");
             self.database
                 .audit(
                     Some((me, &identity.name)),
@@ -365,6 +370,7 @@ impl Shell {
         let before = self.database.delete_employee(id).await?;
         self.audit_write(identity, "delete", Entity::Employee, id, before, None)
             .await?;
+        crate::telemetry::security_event("employee deleted");
         writeln!(err, "Deleted employee {id}{moved}.").map_err(|source| Error::Output { source })
     }
 
@@ -400,6 +406,7 @@ impl Shell {
             Some(after),
         )
         .await?;
+        crate::telemetry::security_event("employee deactivated");
         writeln!(
             err,
             "Deactivated {name} (employee {id}); their sessions are revoked."

@@ -73,7 +73,7 @@ fn a_file_given_with_f_runs_like_piped_input() {
 fn a_missing_batch_file_is_an_error_not_a_panic() {
     let db = TestDb::migrated();
     let ran = db.epic().args(["-f", "/nonexistent/monday.epic"]).run();
-    assert_eq!(ran.code, 1, "{ran:?}");
+    assert_eq!(ran.code, 2, "{ran:?}");
     assert!(
         ran.stderr.starts_with("error: cannot read input"),
         "{}",
@@ -115,7 +115,7 @@ fn exit_code_database_unavailable_when_the_server_is_unreachable() {
     assert_eq!(ran.code, 7, "{ran:?}");
     assert_eq!(
         ran.stderr,
-        "error: cannot connect to the database (epic@127.0.0.1:1/epic)\nhelp: run with --verbose to see why\n"
+        "error[E-DB-UNAVAILABLE]: cannot connect to the database (epic@127.0.0.1:1/epic)\nhelp: run with --verbose to see why\n"
     );
 }
 

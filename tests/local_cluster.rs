@@ -229,10 +229,10 @@ fn restoring_a_missing_file_says_so() {
         .epic()
         .args(["db", "restore", "/nonexistent/epic.dump"])
         .run();
-    assert_eq!(ran.code, 1, "{ran:?}");
+    assert_eq!(ran.code, 2, "{ran:?}");
     assert_eq!(
         ran.stderr,
-        "error: cannot read the backup: /nonexistent/epic.dump does not exist\n"
+        "error: no backup at /nonexistent/epic.dump: the file does not exist\n"
     );
 }
 

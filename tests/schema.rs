@@ -293,7 +293,7 @@ fn a_changed_migration_is_refused_with_a_clear_message() {
     assert_eq!(ran.code, 8, "{ran:?}");
     assert_eq!(
         ran.stderr,
-        "error: migration 1 (`0001_core.sql`) was changed after it was applied to this database\n\
+        "error[E-SCHEMA]: migration 1 (`0001_core.sql`) was changed after it was applied to this database\n\
          help: migrations are never edited once released; restore the original file and add the change as a new migration\n"
     );
     assert!(ran.stdout.is_empty());

@@ -161,6 +161,7 @@ pub async fn login(
                         json!({ "email": email_key, "after_failures": config.login_max_failures }),
                     )
                     .await?;
+                crate::telemetry::security_event("login locked out after repeated failures");
             }
             return Err(AuthError::BadCredentials);
         }

@@ -30,13 +30,9 @@ pub async fn restore(
     force: bool,
 ) -> Result<(), DbError> {
     if !file.is_file() {
-        return Err(DbError::io(
-            "read the backup",
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("{} does not exist", file.display()),
-            ),
-        ));
+        return Err(DbError::NoSuchBackup {
+            path: file.to_path_buf(),
+        });
     }
     let client = database.client().await?;
     let tables: i64 = client

@@ -78,6 +78,8 @@ pub enum DbError {
          help: restore into an empty database, or add --force to replace what the backup contains"
     )]
     RestoreTargetNotEmpty,
+    #[error("no backup at {}: the file does not exist", path.display())]
+    NoSuchBackup { path: PathBuf },
     #[error("{tool} failed: {detail}")]
     Tool { tool: &'static str, detail: String },
     #[error("permission denied by the database: {detail}")]
@@ -114,6 +116,7 @@ impl DbError {
             DbError::BadUrl { .. } => Exit::Usage,
             DbError::MigrationChanged { .. } | DbError::SchemaNewer { .. } => Exit::Schema,
             DbError::RestoreTargetNotEmpty => Exit::Conflict,
+            DbError::NoSuchBackup { .. } => Exit::Usage,
             DbError::Refused { .. } => Exit::PermissionDenied,
             DbError::Invalid { .. } => Exit::Validation,
             DbError::Duplicate { .. } => Exit::Conflict,
