@@ -96,7 +96,27 @@ fn parse_format(given: &str) -> Result<Format, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let verbose = cli.verbose;
-    match run(cli) {
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        let _ = writeln!(std::io::stderr(), "warning: .env ignored: {e}");
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            let error = Error::from(error);
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}",
+                error::report(&error, verbose, None)
+            );
+            return error.exit().into();
+        }
+    };
+    // Lives until main returns, after the last error is reported: dropping
+    // it flushes what is queued, with a bounded wait.
+    let _telemetry = epic::telemetry::init(secrets_of(&config));
+    match run(cli, config) {
         Ok(exit) => exit.into(),
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
@@ -110,15 +130,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(mut cli: Cli) -> Result<Exit, Error> {
-    if let Err(e) = dotenvy::dotenv()
-        && !e.not_found()
-    {
-        let _ = writeln!(std::io::stderr(), "warning: .env ignored: {e}");
-    }
-    let config = Config::from_env()?;
-    // Kept until `run` returns: dropping it flushes what is queued (bounded).
-    let _telemetry = epic::telemetry::init(secrets_of(&config));
+fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
