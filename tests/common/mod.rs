@@ -255,11 +255,25 @@ impl TestDb {
             let client = connect(&format!("{} dbname=postgres", server.base))
                 .await
                 .expect("connect to the test server");
-            // The name is generated above, never user input.
-            client
-                .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
-                .await
-                .expect("create the test database");
+            // The names are generated here, never user input. A template's
+            // last connection may still be closing on the server: retry.
+            let mut attempts = 0;
+            loop {
+                match client
+                    .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                    .await
+                {
+                    Ok(()) => break,
+                    Err(e)
+                        if e.code() == Some(&tokio_postgres::error::SqlState::OBJECT_IN_USE)
+                            && attempts < 50 =>
+                    {
+                        attempts += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    }
+                    Err(e) => panic!("create the test database: {e}"),
+                }
+            }
         });
         TestDb {
             conninfo: format!("{} dbname={name}", server.base),
