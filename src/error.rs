@@ -143,22 +143,25 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// user's mistake, the report to Sentry (when it is on) whose event id the
 /// message quotes. The single place errors leave the program.
 pub fn report(error: &Error, verbose: bool, line: Option<usize>) -> String {
-    let mut text = describe(error, verbose, line);
-    if let Some(code) = error.exit().support_code() {
-        text = text.replacen("error: ", &format!("error[{code}]: "), 1);
-        if let Some(event) = crate::telemetry::capture(error) {
-            text.push_str(&format!("\nsupport: quote {code} and event {event}"));
-        }
+    let code = error.exit().support_code();
+    let mut text = describe(error, verbose, line, code);
+    if let Some(code) = code
+        && let Some(event) = crate::telemetry::capture(error)
+    {
+        text.push_str(&format!("\nsupport: quote {code} and event {event}"));
     }
     text
 }
 
-/// The one place where an error becomes the text a user reads: `error: `,
-/// the message (with its `help:` lines), and, with `--verbose` only, the
-/// chain of causes (driver and tool text). `line` prefixes errors of a batch
-/// that carry no position of their own.
-pub fn describe(error: &Error, verbose: bool, line: Option<usize>) -> String {
-    let mut text = String::from("error: ");
+/// The text a user reads: `error: ` (or `error[CODE]: `), the message with
+/// its `help:` lines, and, with `--verbose` only, the chain of causes
+/// (driver and tool text). `line` prefixes errors of a batch that carry no
+/// position of their own.
+fn describe(error: &Error, verbose: bool, line: Option<usize>, code: Option<&str>) -> String {
+    let mut text = match code {
+        Some(code) => format!("error[{code}]: "),
+        None => String::from("error: "),
+    };
     match (error, line) {
         (Error::Syntax(_), _) | (_, None) => {}
         (_, Some(line)) => text.push_str(&format!("line {line}: ")),

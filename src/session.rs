@@ -67,13 +67,15 @@ impl Shell {
             None => session_file::read(&self.config.session_file)?.ok_or(AuthError::NotLoggedIn)?,
         };
         match auth::authenticate(&mut self.database, &self.config, &self.keys, &token).await {
-            Ok(identity) => {
+            Ok((identity, hash)) => {
                 self.token = Some(token);
+                self.session_hash = Some(hash);
                 self.identity = Some(identity.clone());
                 Ok(identity)
             }
             Err(error) => {
                 self.token = None;
+                self.session_hash = None;
                 self.identity = None;
                 if !matches!(error, AuthError::Db(_)) {
                     // A dead session: its file is of no further use.
@@ -87,9 +89,7 @@ impl Shell {
     /// The SHA-256 of the current session's id, which the database's
     /// policies look up: what a command's transaction acts for.
     pub fn session_hash(&self) -> Result<Vec<u8>, Error> {
-        let token = self.token.as_deref().ok_or(AuthError::NotLoggedIn)?;
-        let claims = self.keys.verify(token)?;
-        Ok(auth::token::session_id_hash(&claims.jti))
+        Ok(self.session_hash.clone().ok_or(AuthError::NotLoggedIn)?)
     }
 
     pub async fn login(&mut self, email: &str, err: &mut dyn Write) -> Result<(), Error> {
@@ -125,6 +125,7 @@ impl Shell {
         }
         writeln!(err, "{greeting}").map_err(|source| Error::Output { source })?;
         self.token = Some(logged_in.token);
+        self.session_hash = Some(logged_in.session_hash);
         self.identity = Some(identity);
         Ok(())
     }
@@ -133,6 +134,7 @@ impl Shell {
         auth::logout(&mut self.database, &self.config, identity).await?;
         session_file::remove(&self.config.session_file)?;
         self.token = None;
+        self.session_hash = None;
         self.identity = None;
         writeln!(err, "Logged out.").map_err(|source| Error::Output { source })
     }

@@ -45,6 +45,8 @@ pub struct Shell {
     pub passwords: PasswordSource,
     /// The session token, once read or issued.
     pub(crate) token: Option<String>,
+    /// SHA-256 of the session id, learned when the token was checked.
+    pub(crate) session_hash: Option<Vec<u8>>,
     /// Who ran the last command, as the database said then.
     pub(crate) identity: Option<Identity>,
 }
@@ -68,6 +70,7 @@ impl Shell {
             keys,
             passwords,
             token: None,
+            session_hash: None,
             identity: None,
         })
     }
@@ -134,7 +137,7 @@ impl Shell {
     }
 
     /// Asks the permission checker.
-    fn authorize(&self, identity: &Identity, request: &Request) -> Result<(), Error> {
+    pub(crate) fn authorize(&self, identity: &Identity, request: &Request) -> Result<(), Error> {
         policy::authorize(identity.role, request).map_err(|denial| Error::Denied {
             message: denial.rule,
             request: request.to_string(),
@@ -211,7 +214,7 @@ impl Shell {
                 self.list(&plan::plan_notifications(), "notifications", out, err)
                     .await?;
                 self.database
-                    .stream(&plan::plan_notifications_read(), |_| Ok::<(), Error>(()))
+                    .execute(&plan::plan_notifications_read())
                     .await?;
             }
             Command::Create(create) => self.create(identity, create, out).await?,
@@ -324,7 +327,7 @@ impl Shell {
         Ok(())
     }
 
-    fn plan_context(&self) -> PlanContext {
+    pub(crate) fn plan_context(&self) -> PlanContext {
         PlanContext {
             me: self.identity.as_ref().map(|i| i.employee_id),
             now: chrono::Local::now(),

@@ -14,7 +14,7 @@ use crate::auth::{self, AuthError};
 use crate::db::identity::Identity;
 use crate::error::Error;
 use crate::model::{Entity, Field, FieldType};
-use crate::plan::{self, PlanContext};
+use crate::plan;
 use crate::policy::{Action, Guarded, Ownership, Request, Target};
 use crate::shell::Shell;
 use crate::syntax::ast::{Assign, Create, EmployeeRef, Value};
@@ -50,13 +50,6 @@ fn owned(by: Option<i64>, me: i64) -> Ownership {
 }
 
 impl Shell {
-    fn context(&self, identity: &Identity) -> PlanContext {
-        PlanContext {
-            me: Some(identity.employee_id),
-            now: chrono::Local::now(),
-        }
-    }
-
     /// Employee names in values become ids (an ambiguous name is an error
     /// listing the candidates).
     async fn resolve_employees(&mut self, values: &mut [(Field, Assign)]) -> Result<(), Error> {
@@ -70,14 +63,6 @@ impl Shell {
             }
         }
         Ok(())
-    }
-
-    fn check(&self, identity: &Identity, request: Request) -> Result<(), Error> {
-        crate::policy::authorize(identity.role, &request).map_err(|denial| Error::Denied {
-            message: denial.rule,
-            request: request.to_string(),
-            record: request.id,
-        })
     }
 
     async fn audit_write(
@@ -140,9 +125,9 @@ impl Shell {
             }
             Entity::Employee | Entity::Audit => Ownership::NotApplicable,
         };
-        self.check(
+        self.authorize(
             identity,
-            Request {
+            &Request {
                 action: Action::Create,
                 target: target(create.entity),
                 ownership,
@@ -190,7 +175,7 @@ impl Shell {
                     plan::Param::Bool(temporary.is_some()),
                 ),
             ];
-            let plan = plan::plan_create(&create, me, &self.context(identity), extra);
+            let plan = plan::plan_create(&create, me, &self.plan_context(), extra);
             let (id, _, after) = self.database.write(&plan).await?.ok_or(Error::Invalid {
                 message: "the employee was not created".to_owned(),
             })?;
@@ -208,7 +193,7 @@ impl Shell {
             }
             return Ok(());
         }
-        let plan = plan::plan_create(&create, me, &self.context(identity), Vec::new());
+        let plan = plan::plan_create(&create, me, &self.plan_context(), Vec::new());
         let Some((id, _, after)) = self.database.write(&plan).await? else {
             return Err(Error::Invalid {
                 message: format!("the {} was not created", create.entity.singular()),
@@ -270,9 +255,9 @@ impl Shell {
             // The parser refuses writes to the audit log; the checker would too.
             Entity::Audit => Ownership::NotApplicable,
         };
-        self.check(
+        self.authorize(
             identity,
-            Request {
+            &Request {
                 action: Action::Update,
                 target: target(entity),
                 ownership,
@@ -280,7 +265,7 @@ impl Shell {
                 id: Some(id),
             },
         )?;
-        let plan = plan::plan_update(entity, id, &set, &self.context(identity));
+        let plan = plan::plan_update(entity, id, &set, &self.plan_context());
         let Some((_, before, after)) = self.database.write(&plan).await? else {
             // Visible but not writable: the database's policy said no.
             return Err(Error::Denied {
@@ -322,9 +307,9 @@ impl Shell {
         reassign_to: Option<EmployeeRef>,
         err: &mut dyn Write,
     ) -> Result<(), Error> {
-        self.check(
+        self.authorize(
             identity,
-            Request {
+            &Request {
                 action: Action::Delete,
                 target: target(entity),
                 ownership: Ownership::NotApplicable,
@@ -382,9 +367,9 @@ impl Shell {
     ) -> Result<(), Error> {
         let (id, name, _) = self.employee(&employee).await?;
         let set = vec![(Field::EmployeeActive, Assign::Value(Value::Bool(false)))];
-        self.check(
+        self.authorize(
             identity,
-            Request {
+            &Request {
                 action: Action::Update,
                 target: Target::Employee,
                 ownership: Ownership::NotApplicable,
@@ -392,7 +377,7 @@ impl Shell {
                 id: Some(id),
             },
         )?;
-        let plan = plan::plan_update(Entity::Employee, id, &set, &self.context(identity));
+        let plan = plan::plan_update(Entity::Employee, id, &set, &self.plan_context());
         let (_, before, after) = self.database.write(&plan).await?.ok_or(Error::NotFound {
             entity: "employee",
             id,

@@ -99,6 +99,8 @@ impl AuthError {
 pub struct LoggedIn {
     pub identity: Identity,
     pub token: String,
+    /// What the database's policies look the session up by.
+    pub session_hash: Vec<u8>,
     pub unread_notifications: i64,
 }
 
@@ -199,10 +201,10 @@ pub async fn login(
         )
         .await?;
     let unread_notifications = database.unread_notifications(employee.id).await?;
-    let _ = (&employee.email, started);
     Ok(LoggedIn {
         identity,
         token,
+        session_hash: hash,
         unread_notifications,
     })
 }
@@ -215,7 +217,7 @@ pub async fn authenticate(
     config: &Config,
     keys: &Keys,
     token: &str,
-) -> Result<Identity, AuthError> {
+) -> Result<(Identity, Vec<u8>), AuthError> {
     let claims = keys.verify(token)?;
     let employee_id = claims.employee_id()?;
     let hash = token::session_id_hash(&claims.jti);
@@ -223,7 +225,7 @@ pub async fn authenticate(
         .check_session(&hash, employee_id, config.session_idle)
         .await?
     {
-        return Ok(identity);
+        return Ok((identity, hash));
     }
     Err(
         match database.session_problem(&hash, config.session_idle).await? {

@@ -26,7 +26,6 @@ pub struct Identity {
 pub struct LoginRow {
     pub id: i64,
     pub name: String,
-    pub email: String,
     pub password_hash: String,
     pub active: bool,
 }
@@ -95,16 +94,15 @@ impl Database {
         let client = self.session().await?;
         let row = client
             .query_opt(
-                "SELECT id, full_name, email, password_hash, active FROM employees WHERE lower(email) = lower($1)",
+                "SELECT id, full_name, password_hash, active FROM employees WHERE lower(email) = lower($1)",
                 &[&email],
             )
             .await?;
         Ok(row.map(|row| LoginRow {
             id: row.get(0),
             name: row.get(1),
-            email: row.get(2),
-            password_hash: row.get(3),
-            active: row.get(4),
+            password_hash: row.get(2),
+            active: row.get(3),
         }))
     }
 

@@ -278,23 +278,7 @@ impl LocalCluster {
             return Ok(());
         }
         self.prepare_socket_dir()?;
-        let output = self
-            .user
-            .command(&self.binaries.tool("pg_ctl"), &self.cluster_dir)
-            .args(["start", "-w", "-t", "60", "-s", "-D"])
-            .arg(self.pgdata())
-            .arg("-l")
-            .arg(self.log_file())
-            .output()
-            .map_err(|source| DbError::io("run pg_ctl start", source))?;
-        if !output.status.success() {
-            return Err(DbError::ClusterFailed {
-                action: "start",
-                log: self.log_file(),
-                detail: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-            });
-        }
-        Ok(())
+        self.pg_ctl("start", &["start", "-w", "-t", "60", "-s"], true)
     }
 
     /// Stops the server (fast shutdown: open sessions are ended, nothing is lost).
@@ -303,21 +287,36 @@ impl LocalCluster {
         if !matches!(self.state()?, ClusterState::Running { .. }) {
             return Ok(false);
         }
-        let output = self
+        self.pg_ctl(
+            "stop",
+            &["stop", "-w", "-t", "60", "-s", "-m", "fast"],
+            false,
+        )?;
+        Ok(true)
+    }
+
+    /// Runs `pg_ctl ARGS -D pgdata [-l log]` as the server user; a failure
+    /// points at the server log.
+    fn pg_ctl(&self, action: &'static str, args: &[&str], with_log: bool) -> Result<(), DbError> {
+        let mut command = self
             .user
-            .command(&self.binaries.tool("pg_ctl"), &self.cluster_dir)
-            .args(["stop", "-w", "-t", "60", "-s", "-m", "fast", "-D"])
-            .arg(self.pgdata())
+            .command(&self.binaries.tool("pg_ctl"), &self.cluster_dir);
+        command.args(args).arg("-D").arg(self.pgdata());
+        if with_log {
+            command.arg("-l").arg(self.log_file());
+        }
+        let output = command
             .output()
-            .map_err(|source| DbError::io("run pg_ctl stop", source))?;
-        if !output.status.success() {
-            return Err(DbError::ClusterFailed {
-                action: "stop",
+            .map_err(|source| DbError::io("run pg_ctl", source))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(DbError::ClusterFailed {
+                action,
                 log: self.log_file(),
                 detail: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-            });
+            })
         }
-        Ok(true)
     }
 
     fn init(&self) -> Result<(), DbError> {
@@ -327,29 +326,9 @@ impl LocalCluster {
             .owns(&self.cluster_dir)
             .map_err(io("give the cluster directory to the server user"))?;
         let pgdata = self.pgdata();
-        let mut initdb = self
-            .user
-            .command(&self.binaries.tool("initdb"), &self.cluster_dir);
-        initdb.arg("-D").arg(&pgdata).args([
-            "-U",
-            SUPERUSER,
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--no-instructions",
-        ]);
-        let mut output = initdb
-            .arg("--locale=C.UTF-8")
-            .output()
-            .map_err(io("run initdb"))?;
-        if !output.status.success() && String::from_utf8_lossy(&output.stderr).contains("locale") {
-            // Not every system has C.UTF-8; the C locale is always there.
-            let _ = fs::remove_dir_all(&pgdata);
-            let mut initdb = self
-                .user
-                .command(&self.binaries.tool("initdb"), &self.cluster_dir);
-            output = initdb
+        let initdb = |locale: &str| {
+            self.user
+                .command(&self.binaries.tool("initdb"), &self.cluster_dir)
                 .arg("-D")
                 .arg(&pgdata)
                 .args([
@@ -360,10 +339,16 @@ impl LocalCluster {
                     "-E",
                     "UTF8",
                     "--no-instructions",
-                    "--no-locale",
+                    locale,
                 ])
                 .output()
-                .map_err(io("run initdb"))?;
+                .map_err(io("run initdb"))
+        };
+        let mut output = initdb("--locale=C.UTF-8")?;
+        if !output.status.success() && String::from_utf8_lossy(&output.stderr).contains("locale") {
+            // Not every system has C.UTF-8; the C locale is always there.
+            let _ = fs::remove_dir_all(&pgdata);
+            output = initdb("--no-locale")?;
         }
         if !output.status.success() {
             let _ = fs::remove_dir_all(&pgdata);

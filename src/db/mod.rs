@@ -328,14 +328,7 @@ impl Database {
     }
 
     async fn check_reachable(&self) -> Result<(), DbError> {
-        match self.pool.get().await {
-            Ok(_) => Ok(()),
-            Err(deadpool_postgres::PoolError::Backend(source)) => Err(DbError::Unavailable {
-                target: self.location.to_string(),
-                source,
-            }),
-            Err(other) => Err(other.into()),
-        }
+        self.client().await.map(drop)
     }
 
     pub async fn client(&self) -> Result<deadpool_postgres::Object, DbError> {

@@ -86,6 +86,14 @@ impl Database {
         Ok(count)
     }
 
+    /// Runs a plan that returns no rows; how many rows it changed.
+    pub async fn execute(&mut self, plan: &Plan) -> Result<u64, DbError> {
+        let client = self.session().await?;
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            plan.params.iter().map(|p| p.as_sql()).collect();
+        Ok(client.execute(&plan.sql, &params).await?)
+    }
+
     /// Runs `plan` and returns its one row, if any.
     pub async fn fetch_one(&mut self, plan: &Plan) -> Result<Option<Vec<Value>>, DbError> {
         let mut found = None;

@@ -569,10 +569,7 @@ impl<'a> Parser<'a> {
                             entity.singular()
                         )));
                 }
-                let Some(token) = self.next().filter(|t| t.kind == TokenKind::Number) else {
-                    return Err(self.expected(&format!("the {wanted}'s number"), &[]));
-                };
-                parent = Some(self.record_id(&token)?);
+                parent = Some(self.record_number(&format!("the {wanted}'s number"))?);
             }
             Entity::Client | Entity::Employee | Entity::Audit => {}
         }
@@ -634,16 +631,10 @@ impl<'a> Parser<'a> {
     /// `update = "update" entity record_id "set" field "=" value { "," field "=" value } ;`
     fn update(&mut self) -> Result<Command, SyntaxError> {
         let entity = self.writable_entity()?;
-        let Some(token) = self.next().filter(|t| t.kind == TokenKind::Number) else {
-            if self.position > 0 {
-                self.position -= 1;
-            }
-            return Err(self.expected(
-                &format!("the number of the {} to update", entity.singular()),
-                &[],
-            ));
-        };
-        let id = self.record_id(&token)?;
+        let id = self.record_number(&format!(
+            "the number of the {} to update",
+            entity.singular()
+        ))?;
         if !self.eat_word("set") {
             return Err(self.expected("`set`", &["set"]).with_help(format!(
                 "update {} {id} set FIELD = VALUE",
@@ -674,16 +665,10 @@ impl<'a> Parser<'a> {
     /// `delete = "delete" entity record_id [ "reassign" "to" employee_ref ] ;`
     fn delete(&mut self) -> Result<Command, SyntaxError> {
         let entity = self.writable_entity()?;
-        let Some(token) = self.next().filter(|t| t.kind == TokenKind::Number) else {
-            if self.position > 0 {
-                self.position -= 1;
-            }
-            return Err(self.expected(
-                &format!("the number of the {} to delete", entity.singular()),
-                &[],
-            ));
-        };
-        let id = self.record_id(&token)?;
+        let id = self.record_number(&format!(
+            "the number of the {} to delete",
+            entity.singular()
+        ))?;
         let mut reassign_to = None;
         if self.eat_word("reassign") {
             if !self.eat_word("to") {
@@ -701,20 +686,9 @@ impl<'a> Parser<'a> {
     /// `revoke = "revoke" ( "session" record_id | "sessions" "of" employee_ref ) ;`
     fn revoke(&mut self) -> Result<Command, SyntaxError> {
         if self.eat_word("session") {
-            let Some(token) = self.next().filter(|t| t.kind == TokenKind::Number) else {
-                if self.position > 0
-                    && self
-                        .tokens
-                        .get(self.position - 1)
-                        .is_some_and(|t| t.kind != TokenKind::Number)
-                {
-                    self.position -= 1;
-                }
-                return Err(self
-                    .expected("a session number after `revoke session`", &[])
-                    .with_help("`show sessions` lists them"));
-            };
-            let id = self.record_id(&token)?;
+            let id = self
+                .record_number("a session number after `revoke session`")
+                .map_err(|e| e.with_help("`show sessions` lists them"))?;
             return Ok(Command::RevokeSession { id });
         }
         if self.eat_word("sessions") {
@@ -734,8 +708,9 @@ impl<'a> Parser<'a> {
 
     /// `unlock = "unlock" string ;`
     fn unlock(&mut self) -> Result<Command, SyntaxError> {
-        match self.next() {
+        match self.peek().cloned() {
             Some(token) if token.kind == TokenKind::Str => {
+                self.position += 1;
                 match crate::validate::email(&token.value) {
                     Ok(email) => Ok(Command::Unlock { email }),
                     Err(_) => Err(self.error(
@@ -745,14 +720,9 @@ impl<'a> Parser<'a> {
                     )),
                 }
             }
-            _ => {
-                if self.position > 0 {
-                    self.position -= 1;
-                }
-                Err(self
-                    .expected("the locked email in quotes after `unlock`", &[])
-                    .with_help("for example: unlock \"kate@epic.events\""))
-            }
+            _ => Err(self
+                .expected("the locked email in quotes after `unlock`", &[])
+                .with_help("for example: unlock \"kate@epic.events\"")),
         }
     }
 
@@ -873,6 +843,17 @@ impl<'a> Parser<'a> {
             ));
         }
         error
+    }
+
+    /// A record number where one must come; `expected` names it otherwise.
+    fn record_number(&mut self, expected: &str) -> Result<i64, SyntaxError> {
+        match self.peek().cloned() {
+            Some(token) if token.kind == TokenKind::Number => {
+                self.position += 1;
+                self.record_id(&token)
+            }
+            _ => Err(self.expected(expected, &[])),
+        }
     }
 
     fn record_id(&self, token: &Token) -> Result<i64, SyntaxError> {
