@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_notification_payload.sql",
         sql: include_str!("../../sql/0007_notification_payload.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_fast_at_any_size.sql",
+        sql: include_str!("../../sql/0008_fast_at_any_size.sql"),
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

@@ -1,0 +1,39 @@
+-- Indexes for the daily filters at 100,000 clients and 1,000,000 events,
+-- and searches that can use them under row-level security.
+--
+-- Listings come in `id` order, so each "mine" filter gets an index on
+-- (owner, id): the first page is read straight from the index.
+
+DROP INDEX clients_sales_contact_idx;
+CREATE INDEX clients_sales_contact_idx ON clients (sales_contact_id, id);
+CREATE INDEX events_support_id_idx ON events (support_contact_id, id);
+
+-- `~` (contains, ignoring case) on a client's name or company: trigram
+-- indexes. pg_trgm ships with PostgreSQL and is a trusted extension.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX clients_name_trgm_idx ON clients USING gin (full_name gin_trgm_ops);
+CREATE INDEX clients_company_trgm_idx ON clients USING gin (company_name gin_trgm_ops);
+
+-- Row-level security never lets a condition the planner cannot prove
+-- leak-proof (ILIKE is not) run before the policy's own, so it cannot
+-- become an index condition: under the app role, `full_name ILIKE $1` reads
+-- every client. These functions run the search as the schema owner, for
+-- whom the only policy is `true`, and answer only a live session; the
+-- listing then keeps its own policies and takes `c.id IN (...)`, which is
+-- leak-proof.
+CREATE FUNCTION epic_clients_named(pattern text) RETURNS SETOF bigint
+LANGUAGE sql STABLE SECURITY DEFINER ROWS 100 SET search_path = pg_catalog, public AS $$
+    SELECT id FROM clients
+    WHERE full_name ILIKE pattern AND (SELECT epic_session_employee()) IS NOT NULL
+$$;
+
+CREATE FUNCTION epic_clients_of_company(pattern text) RETURNS SETOF bigint
+LANGUAGE sql STABLE SECURITY DEFINER ROWS 100 SET search_path = pg_catalog, public AS $$
+    SELECT id FROM clients
+    WHERE company_name ILIKE pattern AND (SELECT epic_session_employee()) IS NOT NULL
+$$;
+
+REVOKE EXECUTE ON FUNCTION epic_clients_named(text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION epic_clients_of_company(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION epic_clients_named(text) TO epic_app;
+GRANT EXECUTE ON FUNCTION epic_clients_of_company(text) TO epic_app;
