@@ -8,7 +8,7 @@ use std::io::{BufRead, Write};
 
 use serde_json::json;
 
-use crate::auth::{self, AuthError, session_file};
+use crate::auth::{self, AuthError, Gate, session_file};
 use crate::db::identity::Identity;
 use crate::error::Error;
 use crate::render::{Column, Format, RowWriter, Value};
@@ -62,11 +62,22 @@ impl Shell {
     /// The identity for the command about to run: the token from memory or
     /// the session file, checked against the database every time.
     pub async fn require_identity(&mut self) -> Result<Identity, Error> {
+        self.identify(Gate::Alone).await
+    }
+
+    /// [`Self::require_identity`] that also opens the command's transaction
+    /// as the application role, in the same round trip. The caller ends it
+    /// with `Database::finish`.
+    pub async fn open_command(&mut self) -> Result<Identity, Error> {
+        self.identify(Gate::OpeningCommand).await
+    }
+
+    async fn identify(&mut self, gate: Gate) -> Result<Identity, Error> {
         let token = match &self.token {
             Some(token) => token.clone(),
             None => session_file::read(&self.config.session_file)?.ok_or(AuthError::NotLoggedIn)?,
         };
-        match auth::authenticate(&mut self.database, &self.config, &self.keys, &token).await {
+        match auth::authenticate(&mut self.database, &self.config, &self.keys, &token, gate).await {
             Ok((identity, hash)) => {
                 self.token = Some(token);
                 self.session_hash = Some(hash);

@@ -105,23 +105,31 @@ impl Shell {
             Command::Login { email } => self.login(&email, err).await?,
             command => {
                 crate::telemetry::breadcrumb(&command);
-                let identity = self.require_identity().await?;
+                // The identity gate itself runs as the schema owner; every
+                // other command opens its transaction as the application
+                // role in the same round trip as its session check.
+                let as_owner =
+                    matches!(command, Command::Logout | Command::WhoAmI | Command::Passwd);
+                let identity = if as_owner {
+                    self.require_identity().await?
+                } else {
+                    self.open_command().await?
+                };
                 crate::telemetry::set_user(Some(&identity));
                 if identity.must_change_password
                     && !session::allowed_before_password_change(&command)
                 {
+                    if !as_owner {
+                        self.database.finish(false).await?;
+                    }
                     return Err(AuthError::MustChangePassword.into());
                 }
                 match command {
-                    // The identity gate itself runs as the schema owner.
                     Command::Logout => self.logout(&identity, err).await?,
                     Command::WhoAmI => self.whoami(&identity, out)?,
                     Command::Passwd => self.passwd(&identity, err).await?,
-                    // Everything else as the application role, in one
-                    // transaction: all of it happens, or none.
+                    // All of it happens, or none.
                     command => {
-                        let hash = self.session_hash()?;
-                        self.database.begin_as(&hash).await?;
                         let result = self.run_as(&identity, command, out, err).await;
                         self.database.finish(result.is_ok()).await?;
                         if let Err(error) = &result {
@@ -134,6 +142,11 @@ impl Shell {
         }
         out.flush().map_err(output)?;
         Ok(Flow::Continue)
+    }
+
+    /// The employee the last command ran as, if any.
+    pub fn logged_in_employee(&self) -> Option<i64> {
+        self.identity.as_ref().map(|i| i.employee_id)
     }
 
     /// Asks the permission checker.

@@ -209,6 +209,16 @@ pub async fn login(
     })
 }
 
+/// Where the session check runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// On its own, as the schema owner (login, logout, whoami, passwd).
+    Alone,
+    /// Opening the command's transaction as the application role, in the
+    /// same round trip; on success the transaction is left open.
+    OpeningCommand,
+}
+
 /// The check every command makes: signature, algorithm, issuer, audience
 /// and expiry of the token, then the session row (not revoked, not expired,
 /// not idle too long) and its employee (still active), in one round trip.
@@ -217,14 +227,24 @@ pub async fn authenticate(
     config: &Config,
     keys: &Keys,
     token: &str,
+    gate: Gate,
 ) -> Result<(Identity, Vec<u8>), AuthError> {
     let claims = keys.verify(token)?;
     let employee_id = claims.employee_id()?;
     let hash = token::session_id_hash(&claims.jti);
-    if let Some(identity) = database
-        .check_session(&hash, employee_id, config.session_idle)
-        .await?
-    {
+    let alive = match gate {
+        Gate::Alone => {
+            database
+                .check_session(&hash, employee_id, config.session_idle)
+                .await?
+        }
+        Gate::OpeningCommand => {
+            database
+                .begin_checked(&hash, employee_id, config.session_idle)
+                .await?
+        }
+    };
+    if let Some(identity) = alive {
         return Ok((identity, hash));
     }
     Err(

@@ -40,6 +40,39 @@ pub enum SessionProblem {
     Deactivated,
 }
 
+/// The session check every command makes: `$1` the SHA-256 of the session
+/// id, `$2` the employee the token names, `$3` the idle limit in seconds.
+/// It marks the session as seen, but at most every few seconds: a batch of
+/// reads then writes nothing, and two commands of one session never wait
+/// for each other's row lock.
+pub(super) const CHECK_SESSION: &str = "\
+    WITH live AS ( \
+        SELECT e.id, e.full_name, e.email, e.department, s.id AS session_id, s.created_at, \
+               s.expires_at, e.must_change_password, s.last_seen_at \
+        FROM user_sessions s JOIN employees e ON e.id = s.employee_id \
+        WHERE s.token_hash = $1 AND s.employee_id = $2 AND e.active \
+          AND s.revoked_at IS NULL AND s.expires_at > now() \
+          AND s.last_seen_at > now() - make_interval(secs => $3)), \
+    seen AS ( \
+        UPDATE user_sessions u SET last_seen_at = now() FROM live \
+        WHERE u.id = live.session_id AND live.last_seen_at < now() - interval '5 seconds') \
+    SELECT id, full_name, email, department, session_id, created_at, expires_at, must_change_password \
+    FROM live";
+
+/// An [`Identity`] from a [`CHECK_SESSION`] row.
+pub(super) fn identity_of(row: &tokio_postgres::Row) -> Option<Identity> {
+    Some(Identity {
+        employee_id: row.get(0),
+        name: row.get(1),
+        email: row.get(2),
+        role: Role::from_department(row.get(3))?,
+        session_id: row.get(4),
+        started: row.get(5),
+        expires: row.get(6),
+        must_change_password: row.get(7),
+    })
+}
+
 fn seconds(duration: std::time::Duration) -> f64 {
     duration.as_secs_f64()
 }
@@ -126,8 +159,7 @@ impl Database {
     }
 
     /// The session's identity if it is alive (not revoked, not expired, not
-    /// idle too long, its employee active), marking it as seen now. One
-    /// round trip.
+    /// idle too long, its employee active). One round trip.
     pub async fn check_session(
         &mut self,
         token_hash: &[u8],
@@ -135,32 +167,11 @@ impl Database {
         idle: std::time::Duration,
     ) -> Result<Option<Identity>, DbError> {
         let client = self.session().await?;
-        let statement = client
-            .prepare_cached(
-                "UPDATE user_sessions s SET last_seen_at = now() \
-                 FROM employees e \
-                 WHERE s.token_hash = $1 AND s.employee_id = $2 AND e.id = s.employee_id AND e.active \
-                   AND s.revoked_at IS NULL AND s.expires_at > now() \
-                   AND s.last_seen_at > now() - make_interval(secs => $3) \
-                 RETURNING e.id, e.full_name, e.email, e.department, s.id, s.created_at, s.expires_at, \
-                           e.must_change_password",
-            )
-            .await?;
+        let statement = client.prepare_cached(CHECK_SESSION).await?;
         let row = client
             .query_opt(&statement, &[&token_hash, &employee_id, &seconds(idle)])
             .await?;
-        Ok(row.and_then(|row| {
-            Some(Identity {
-                employee_id: row.get(0),
-                name: row.get(1),
-                email: row.get(2),
-                role: Role::from_department(row.get(3))?,
-                session_id: row.get(4),
-                started: row.get(5),
-                expires: row.get(6),
-                must_change_password: row.get(7),
-            })
-        }))
+        Ok(row.as_ref().and_then(identity_of))
     }
 
     /// Why `check_session` found nothing, for a precise message.
@@ -308,11 +319,18 @@ impl Database {
         after: Option<Json>,
     ) -> Result<(), DbError> {
         let client = self.session().await?;
-        client
-            .execute(
+        let statement = client
+            .prepare_cached(
                 "INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, before, after) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[&actor.0, &actor.1, &action, &entity, &entity_id, &before, &after],
+            )
+            .await?;
+        client
+            .execute(
+                &statement,
+                &[
+                    &actor.0, &actor.1, &action, &entity, &entity_id, &before, &after,
+                ],
             )
             .await?;
         Ok(())
@@ -328,10 +346,15 @@ impl Database {
         detail: Json,
     ) -> Result<(), DbError> {
         let client = self.session().await?;
-        client
-            .execute(
+        let statement = client
+            .prepare_cached(
                 "INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, detail) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .await?;
+        client
+            .execute(
+                &statement,
                 &[
                     &actor.map(|(id, _)| id),
                     &actor.map(|(_, name)| name),

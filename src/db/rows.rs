@@ -6,7 +6,9 @@ use chrono::{DateTime, Local, Utc};
 use futures_util::{StreamExt, pin_mut};
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
+use tokio_postgres::types::{ToSql, Type};
 
+use super::identity::{CHECK_SESSION, Identity, identity_of};
 use super::{Database, DbError};
 use crate::plan::{ColumnKind, OutColumn, Plan};
 use crate::render::Value;
@@ -25,18 +27,60 @@ impl Database {
 
     /// Starts a command's transaction as the application role, acting for
     /// the session whose id hashes to `session_hash`. Both the role and the
-    /// setting are transaction-local: nothing outlives the command.
+    /// setting are transaction-local: nothing outlives the command. One
+    /// round trip: the statements are pipelined.
     pub async fn begin_as(&mut self, session_hash: &[u8]) -> Result<(), DbError> {
-        let hex: String = session_hash.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hex(session_hash);
+        let enter: [(&(dyn ToSql + Sync), Type); 1] = [(&hex, Type::TEXT)];
         let client = self.session().await?;
-        client
-            .batch_execute("BEGIN; SET LOCAL ROLE epic_app")
-            .await?;
-        let statement = client
-            .prepare_cached("SELECT set_config('epic.session', $1, true)")
-            .await?;
-        client.execute(&statement, &[&hex]).await?;
+        let (begun, entered) = tokio::join!(
+            client.batch_execute("BEGIN"),
+            client.query_typed(ENTER_APP_ROLE, &enter),
+        );
+        begun?;
+        entered?;
         Ok(())
+    }
+
+    /// [`Self::begin_as`] with the session check first, in the same
+    /// transaction and the same round trip: the session's identity if it is
+    /// alive, with the transaction open as the application role; `None`
+    /// (and nothing open) if it is not.
+    pub async fn begin_checked(
+        &mut self,
+        session_hash: &[u8],
+        employee_id: i64,
+        idle: std::time::Duration,
+    ) -> Result<Option<Identity>, DbError> {
+        let hex = hex(session_hash);
+        let idle = idle.as_secs_f64();
+        let session_hash = session_hash.to_vec();
+        let check: [(&(dyn ToSql + Sync), Type); 3] = [
+            (&session_hash, Type::BYTEA),
+            (&employee_id, Type::INT8),
+            (&idle, Type::FLOAT8),
+        ];
+        let enter: [(&(dyn ToSql + Sync), Type); 1] = [(&hex, Type::TEXT)];
+        let client = self.session().await?;
+        let (begun, checked, entered) = tokio::join!(
+            client.batch_execute("BEGIN"),
+            client.query_typed_opt(CHECK_SESSION, &check),
+            client.query_typed(ENTER_APP_ROLE, &enter),
+        );
+        let outcome = begun
+            .and(checked)
+            .and_then(|row| entered.map(|_| row.as_ref().and_then(identity_of)));
+        match outcome {
+            Ok(Some(identity)) => Ok(Some(identity)),
+            Ok(None) => {
+                self.finish(false).await?;
+                Ok(None)
+            }
+            Err(e) => {
+                let _ = self.finish(false).await;
+                Err(e.into())
+            }
+        }
     }
 
     /// Ends the command's transaction: commits what succeeded, rolls back
@@ -91,7 +135,8 @@ impl Database {
         let client = self.session().await?;
         let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
             plan.params.iter().map(|p| p.as_sql()).collect();
-        Ok(client.execute(&plan.sql, &params).await?)
+        let statement = client.prepare_cached(&plan.sql).await?;
+        Ok(client.execute(&statement, &params).await?)
     }
 
     /// Runs `plan` and returns its one row, if any.
@@ -133,6 +178,15 @@ impl Database {
             self.held = None;
         }
     }
+}
+
+/// Becomes the application role acting for a session, until the
+/// transaction ends (`set_config(.., true)` is `SET LOCAL`).
+const ENTER_APP_ROLE: &str =
+    "SELECT set_config('epic.session', $1, true), set_config('role', 'epic_app', true)";
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A row as typed values, read by each column's kind.

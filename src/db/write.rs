@@ -49,7 +49,8 @@ impl Database {
 
     async fn owners(&mut self, sql: &str, id: i64) -> Result<Option<Owners>, DbError> {
         let client = self.session().await?;
-        let row = client.query_opt(sql, &[&id]).await?;
+        let statement = client.prepare_cached(sql).await?;
+        let row = client.query_opt(&statement, &[&id]).await?;
         Ok(row.map(|row| Owners {
             sales: row.get(0),
             support: row.get(1),
@@ -61,12 +62,10 @@ impl Database {
     /// created for it, and says whether it is signed.
     pub async fn lock_contract(&mut self, id: i64) -> Result<Option<bool>, DbError> {
         let client = self.session().await?;
-        let row = client
-            .query_opt(
-                "SELECT signed FROM contracts WHERE id = $1 FOR SHARE",
-                &[&id],
-            )
+        let statement = client
+            .prepare_cached("SELECT signed FROM contracts WHERE id = $1 FOR SHARE")
             .await?;
+        let row = client.query_opt(&statement, &[&id]).await?;
         Ok(row.map(|row| row.get(0)))
     }
 
@@ -79,7 +78,8 @@ impl Database {
         let client = self.session().await?;
         let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
             plan.params.iter().map(|p| p.as_sql()).collect();
-        let row = client.query_opt(&plan.sql, &params).await?;
+        let statement = client.prepare_cached(&plan.sql).await?;
+        let row = client.query_opt(&statement, &params).await?;
         Ok(row.map(|row| (row.get(0), row.get(1), row.get(2))))
     }
 
