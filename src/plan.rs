@@ -1370,8 +1370,9 @@ pub fn plan_create(
         b.push(", ");
         b.bind(param);
     }
-    b.push(") RETURNING id, NULL::jsonb, ");
+    b.push(") RETURNING id, NULL::jsonb AS before, ");
     b.push(&record_json(create.entity, table(create.entity)));
+    b.push(" AS after");
     Plan {
         sql: b.sql,
         params: b.params,
@@ -1410,8 +1411,9 @@ pub fn plan_update(
     }
     b.push(" WHERE id = ");
     b.bind(Param::Int(id));
-    b.push(" RETURNING id, (SELECT record FROM old), ");
+    b.push(" RETURNING id, (SELECT record FROM old) AS before, ");
     b.push(&record_json(entity, name));
+    b.push(" AS after");
     Plan {
         sql: b.sql,
         params: b.params,

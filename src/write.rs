@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::auth::{self, AuthError};
 use crate::db::identity::Identity;
+use crate::db::write::AuditedAs;
 use crate::error::Error;
 use crate::model::{Entity, Field, FieldType};
 use crate::plan;
@@ -176,11 +177,13 @@ impl Shell {
                 ),
             ];
             let plan = plan::plan_create(&create, me, &self.plan_context(), extra);
-            let (id, _, after) = self.database.write(&plan).await?.ok_or(Error::Invalid {
-                message: "the employee was not created".to_owned(),
-            })?;
-            self.audit_write(identity, "create", Entity::Employee, id, None, Some(after))
-                .await?;
+            let (id, _, _) = self
+                .database
+                .write_audited(&plan, &audited_as(identity, "create", Entity::Employee))
+                .await?
+                .ok_or(Error::Invalid {
+                    message: "the employee was not created".to_owned(),
+                })?;
             crate::telemetry::security_event("employee created");
             writeln!(out, "Created employee {id}.").map_err(|source| Error::Output { source })?;
             if let Some(temporary) = temporary {
@@ -194,13 +197,12 @@ impl Shell {
             return Ok(());
         }
         let plan = plan::plan_create(&create, me, &self.plan_context(), Vec::new());
-        let Some((id, _, after)) = self.database.write(&plan).await? else {
+        let audit = audited_as(identity, "create", create.entity);
+        let Some((id, _, _)) = self.database.write_audited(&plan, &audit).await? else {
             return Err(Error::Invalid {
                 message: format!("the {} was not created", create.entity.singular()),
             });
         };
-        self.audit_write(identity, "create", create.entity, id, None, Some(after))
-            .await?;
         writeln!(out, "Created {} {id}.", create.entity.singular())
             .map_err(|source| Error::Output { source })
     }
@@ -266,7 +268,8 @@ impl Shell {
             },
         )?;
         let plan = plan::plan_update(entity, id, &set, &self.plan_context());
-        let Some((_, before, after)) = self.database.write(&plan).await? else {
+        let audit = audited_as(identity, "update", entity);
+        let Some(_) = self.database.write_audited(&plan, &audit).await? else {
             // Visible but not writable: the database's policy said no.
             return Err(Error::Denied {
                 message: format!("the database refused to update {} {id}", entity.singular()),
@@ -278,8 +281,6 @@ impl Shell {
             && set.iter().any(|(f, v)| {
                 *f == Field::ContractSigned && *v == Assign::Value(Value::Bool(true))
             });
-        self.audit_write(identity, "update", entity, id, before, Some(after))
-            .await?;
         if entity == Entity::Employee {
             crate::telemetry::security_event("employee updated");
         }
@@ -378,19 +379,14 @@ impl Shell {
             },
         )?;
         let plan = plan::plan_update(Entity::Employee, id, &set, &self.plan_context());
-        let (_, before, after) = self.database.write(&plan).await?.ok_or(Error::NotFound {
-            entity: "employee",
-            id,
-        })?;
-        self.audit_write(
-            identity,
-            "deactivate",
-            Entity::Employee,
-            id,
-            before,
-            Some(after),
-        )
-        .await?;
+        let audit = audited_as(identity, "deactivate", Entity::Employee);
+        self.database
+            .write_audited(&plan, &audit)
+            .await?
+            .ok_or(Error::NotFound {
+                entity: "employee",
+                id,
+            })?;
         crate::telemetry::security_event("employee deactivated");
         writeln!(
             err,
@@ -412,4 +408,13 @@ fn text_of(values: &[(Field, Assign)], field: Field) -> String {
             _ => None,
         })
         .unwrap_or_default()
+}
+
+fn audited_as<'a>(identity: &'a Identity, action: &'a str, entity: Entity) -> AuditedAs<'a> {
+    AuditedAs {
+        actor_id: identity.employee_id,
+        actor_name: &identity.name,
+        action,
+        entity: entity.singular(),
+    }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Local, Utc};
 use futures_util::{StreamExt, pin_mut};
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
-use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::types::ToSql;
 
 use super::identity::{CHECK_SESSION, Identity, identity_of};
 use super::{Database, DbError};
@@ -31,11 +31,12 @@ impl Database {
     /// round trip: the statements are pipelined.
     pub async fn begin_as(&mut self, session_hash: &[u8]) -> Result<(), DbError> {
         let hex = hex(session_hash);
-        let enter: [(&(dyn ToSql + Sync), Type); 1] = [(&hex, Type::TEXT)];
         let client = self.session().await?;
+        let enter = client.prepare_cached(ENTER_APP_ROLE).await?;
+        let enter_params: [&(dyn ToSql + Sync); 1] = [&hex];
         let (begun, entered) = tokio::join!(
             client.batch_execute("BEGIN"),
-            client.query_typed(ENTER_APP_ROLE, &enter),
+            client.execute(&enter, &enter_params),
         );
         begun?;
         entered?;
@@ -45,7 +46,8 @@ impl Database {
     /// [`Self::begin_as`] with the session check first, in the same
     /// transaction and the same round trip: the session's identity if it is
     /// alive, with the transaction open as the application role; `None`
-    /// (and nothing open) if it is not.
+    /// (and nothing open) if it is not. The two statements are prepared
+    /// once per connection (together, in one round trip).
     pub async fn begin_checked(
         &mut self,
         session_hash: &[u8],
@@ -54,18 +56,18 @@ impl Database {
     ) -> Result<Option<Identity>, DbError> {
         let hex = hex(session_hash);
         let idle = idle.as_secs_f64();
-        let session_hash = session_hash.to_vec();
-        let check: [(&(dyn ToSql + Sync), Type); 3] = [
-            (&session_hash, Type::BYTEA),
-            (&employee_id, Type::INT8),
-            (&idle, Type::FLOAT8),
-        ];
-        let enter: [(&(dyn ToSql + Sync), Type); 1] = [(&hex, Type::TEXT)];
         let client = self.session().await?;
+        let (check, enter) = tokio::join!(
+            client.prepare_cached(CHECK_SESSION),
+            client.prepare_cached(ENTER_APP_ROLE),
+        );
+        let (check, enter) = (check?, enter?);
+        let check_params: [&(dyn ToSql + Sync); 3] = [&session_hash, &employee_id, &idle];
+        let enter_params: [&(dyn ToSql + Sync); 1] = [&hex];
         let (begun, checked, entered) = tokio::join!(
             client.batch_execute("BEGIN"),
-            client.query_typed_opt(CHECK_SESSION, &check),
-            client.query_typed(ENTER_APP_ROLE, &enter),
+            client.query_opt(&check, &check_params),
+            client.execute(&enter, &enter_params),
         );
         let outcome = begun
             .and(checked)

@@ -69,16 +69,37 @@ impl Database {
         Ok(row.map(|row| row.get(0)))
     }
 
-    /// Runs a create or update plan: the record's id, and its JSON before
-    /// (updates) and after. `None` when no row was touched.
-    pub async fn write(
+    /// Runs a create or update plan and appends it to the audit trail in
+    /// the same statement (one round trip): the record's id, and its JSON
+    /// before (updates) and after. `None` when no row was touched, and then
+    /// nothing is audited either.
+    pub async fn write_audited(
         &mut self,
         plan: &Plan,
+        audit: &AuditedAs<'_>,
     ) -> Result<Option<(i64, Option<Json>, Json)>, DbError> {
+        let next = plan.params.len();
+        let sql = format!(
+            "WITH written AS ({}), \
+             audited AS (INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, before, after) \
+                         SELECT ${}::bigint, ${}::text, ${}::text, ${}::text, id, before, after FROM written) \
+             SELECT id, before, after FROM written",
+            plan.sql,
+            next + 1,
+            next + 2,
+            next + 3,
+            next + 4
+        );
         let client = self.session().await?;
-        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+        let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
             plan.params.iter().map(|p| p.as_sql()).collect();
-        let statement = client.prepare_cached(&plan.sql).await?;
+        params.extend([
+            &audit.actor_id as &(dyn tokio_postgres::types::ToSql + Sync),
+            &audit.actor_name,
+            &audit.action,
+            &audit.entity,
+        ]);
+        let statement = client.prepare_cached(&sql).await?;
         let row = client.query_opt(&statement, &params).await?;
         Ok(row.map(|row| (row.get(0), row.get(1), row.get(2))))
     }
@@ -126,4 +147,13 @@ impl Database {
             .await?;
         Ok(row.map(|row| row.get(0)))
     }
+}
+
+/// The audit trail entry a write makes: who, and what they did to which
+/// kind of record (the record's id and content come from the write).
+pub struct AuditedAs<'a> {
+    pub actor_id: i64,
+    pub actor_name: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
 }

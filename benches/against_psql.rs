@@ -1,0 +1,873 @@
+//! epic against psql, on the same server and the same data, in one run.
+//!
+//! `cargo bench --bench against_psql` builds a local database of size L
+//! (`epic gen --size L`: 100,000 clients, 300,000 contracts, 1,000,000
+//! events), then measures, alternating epic and psql so both see the same
+//! machine load:
+//!
+//! - start-up and one small query (`epic -c "show events where support is
+//!   none limit 20"` against `psql -c` running the same SQL);
+//! - a full CSV export of the events, wall time and peak memory;
+//! - a batch of 10,000 `create client` lines against 10,000 INSERTs;
+//! - the daily filters inside one shell session: time to the first screen
+//!   and of `count`, with their EXPLAIN ANALYZE under row-level security;
+//! - an idle interactive shell's resident memory.
+//!
+//! It prints the table and writes it, with the machine it ran on, to
+//! `BENCH.md`. Options: `-- --size S|M|L` (default L), `--runs N` (start-up
+//! runs, default 31), `--no-write` (print only).
+
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::os::fd::OwnedFd;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use epic::config::Config;
+use epic::db::Database;
+use epic::input::Entry;
+use epic::plan::{self, Param, PlanContext};
+use epic::render::Format;
+use epic::session::PasswordSource;
+use epic::shell::Shell;
+use epic::syntax::{self, Command as EpicCommand};
+
+const ADMIN_EMAIL: &str = "admin@epic.events";
+const ADMIN_PASSWORD: &str = "Correct-Horse-Battery-42";
+
+/// The demo logins the measurements act as.
+const HELENE: (&str, &str) = ("helene@epic.events", "Balances-The-Books-7");
+const KATE: (&str, &str) = ("kate@epic.events", "Runs-The-Wedding-42");
+const BILL: (&str, &str) = ("bill@epic.events", "Closes-Big-Deals-19");
+
+const SMALL_QUERY: &str = "show events where support is none limit 20";
+const EXPORT: &str = "show events";
+const BATCH_SIZE: usize = 10_000;
+
+/// The daily filters: who runs them, the listing, and its count.
+const DAILY: &[(&str, (&str, &str), &str)] = &[
+    ("no support", HELENE, "events where support is none"),
+    ("mine (support)", KATE, "events where support is me"),
+    ("mine (sales)", BILL, "clients where sales is me"),
+    ("unsigned", HELENE, "contracts where signed = false"),
+    ("unpaid", HELENE, "contracts where remaining > 0"),
+    ("client name ~", HELENE, "clients where name ~ \"dubois\""),
+];
+
+struct Options {
+    size: String,
+    runs: usize,
+    write: bool,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        size: "L".to_owned(),
+        runs: 31,
+        write: true,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--size" => options.size = args.next().expect("--size S|M|L"),
+            "--runs" => options.runs = args.next().and_then(|n| n.parse().ok()).expect("--runs N"),
+            "--no-write" => options.write = false,
+            // cargo bench passes --bench; anything else is not ours.
+            _ => {}
+        }
+    }
+    options
+}
+
+fn main() {
+    let options = options();
+    let data_dir = tempfile::Builder::new()
+        .prefix("epic-bench-")
+        .tempdir()
+        .expect("a temporary data directory");
+    let bench = Bench::new(data_dir.path());
+    let mut report = Report::default();
+
+    eprintln!("generating size {} ...", options.size);
+    let started = Instant::now();
+    let generated = bench
+        .epic(None)
+        .args(["gen", "--size", &options.size])
+        .stdout(Stdio::null())
+        .output()
+        .expect("run epic gen");
+    assert!(
+        generated.status.success(),
+        "epic gen failed: {}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    report.generated = started.elapsed();
+    for (email, password) in [HELENE, KATE, BILL] {
+        bench.login(email, password);
+    }
+    let status = bench.status();
+    let socket = status["socket"].as_str().expect("a socket").to_owned();
+    let server_user = status["server user"].as_str().expect("a user").to_owned();
+    let psql = Psql {
+        binary: psql_binary(),
+        socket,
+        user: server_user,
+    };
+    report.facts = machine_facts(&psql);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+
+    eprintln!("start-up and one small query ...");
+    report.rows.push(startup(&bench, &psql, options.runs));
+    eprintln!("full CSV export ...");
+    report.rows.extend(export(&bench, &psql, 5));
+    eprintln!("batch of {BATCH_SIZE} creates ...");
+    report.rows.push(batch(&bench, &psql, 3));
+    eprintln!("daily filters in one session ...");
+    report.daily = daily_filters(&bench, &runtime);
+    eprintln!("idle shell ...");
+    report.rows.push(idle_shell(&bench, &psql));
+
+    let text = report.markdown(&options.size);
+    println!("{text}");
+    if options.write {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCH.md");
+        std::fs::write(&path, &text).expect("write BENCH.md");
+        eprintln!("wrote {}", path.display());
+    }
+    let _ = bench
+        .epic(None)
+        .args(["db", "stop"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Runs epic against the benchmark's own local database.
+struct Bench {
+    data_dir: PathBuf,
+}
+
+impl Bench {
+    fn new(data_dir: &Path) -> Bench {
+        Bench {
+            data_dir: data_dir.to_owned(),
+        }
+    }
+
+    fn session_file(&self, email: &str) -> PathBuf {
+        self.data_dir.join(format!("{email}.session"))
+    }
+
+    /// The environment every epic process of the benchmark gets.
+    fn env(&self, acting: Option<&str>) -> Vec<(&'static str, String)> {
+        let mut env = vec![
+            ("EPIC_DATA_DIR", self.data_dir.display().to_string()),
+            ("EPIC_ADMIN_EMAIL", ADMIN_EMAIL.to_owned()),
+            ("EPIC_ADMIN_PASSWORD", ADMIN_PASSWORD.to_owned()),
+            ("NO_COLOR", "1".to_owned()),
+        ];
+        if let Some(email) = acting {
+            env.push((
+                "EPIC_SESSION_FILE",
+                self.session_file(email).display().to_string(),
+            ));
+        }
+        env
+    }
+
+    fn epic(&self, acting: Option<&str>) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_epic"));
+        command
+            .env_remove("DATABASE_URL")
+            .env_remove("SENTRY_DSN")
+            .envs(self.env(acting))
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit());
+        command
+    }
+
+    fn login(&self, email: &str, password: &str) {
+        let mut child = self
+            .epic(Some(email))
+            .args(["login", email])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run epic login");
+        let mut stdin = child.stdin.take().expect("stdin");
+        writeln!(stdin, "{password}").expect("send the password");
+        drop(stdin);
+        assert!(child.wait().expect("login").success(), "login {email}");
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let output = self
+            .epic(None)
+            .args(["--format", "json", "db", "status"])
+            .stdout(Stdio::piped())
+            .output()
+            .expect("epic db status");
+        let status: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("JSON status");
+        status[0].clone()
+    }
+
+    /// The configuration an in-process shell acting for `email` reads.
+    fn config(&self, email: &str) -> Config {
+        let env = self.env(Some(email));
+        Config::from_lookup(|name| {
+            env.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.clone())
+        })
+        .expect("a configuration")
+    }
+}
+
+struct Psql {
+    binary: PathBuf,
+    socket: String,
+    user: String,
+}
+
+impl Psql {
+    fn command(&self) -> Command {
+        let mut command = Command::new(&self.binary);
+        command
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
+            .arg(&self.socket)
+            .args(["-U", &self.user, "-d", "epic"])
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit());
+        command
+    }
+
+    fn value(&self, sql: &str) -> String {
+        let output = self
+            .command()
+            .args(["-At", "-c", sql])
+            .output()
+            .expect("run psql");
+        assert!(output.status.success(), "psql -c {sql}");
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+}
+
+/// A finished run: how long it took and its peak resident memory.
+struct Run {
+    wall: Duration,
+    max_rss_kib: i64,
+}
+
+/// Runs `command` to completion with stdout to /dev/null (or `stdin` piped
+/// in), measuring wall time and peak RSS from the kernel's own accounting.
+// The child is reaped by wait4, which clippy cannot see.
+#[allow(clippy::zombie_processes)]
+fn measure(command: &mut Command, stdin: Option<&[u8]>) -> Run {
+    command.stdout(Stdio::null());
+    if stdin.is_some() {
+        command.stdin(Stdio::piped());
+    }
+    let start = Instant::now();
+    let mut child = command.spawn().expect("start the command");
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin");
+        pipe.write_all(input).expect("feed stdin");
+    }
+    let mut status = 0;
+    // SAFETY: rusage is plain data, zeroed is a valid value; the pid is our child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert_eq!(waited, pid, "wait4");
+    let exit = std::process::ExitStatus::from_raw(status);
+    assert!(exit.success(), "{command:?} failed: {exit}");
+    Run {
+        wall,
+        max_rss_kib: usage.ru_maxrss,
+    }
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// The p-th percentile (nearest rank) of sorted times.
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// One line of the ratios table.
+struct Row {
+    what: String,
+    epic: String,
+    psql: String,
+    ratio: Option<f64>,
+    target: String,
+    met: bool,
+}
+
+/// The SQL epic runs for `command`, with its parameters written as
+/// literals, for psql. The values are the benchmark's own.
+fn literal_sql(command: &str, me: Option<i64>) -> String {
+    let plan = match syntax::parse(command).expect("a valid command") {
+        EpicCommand::Show(query) => plan::plan_show(&query, &context(me), None),
+        EpicCommand::Count { entity, filter } => {
+            plan::plan_count(entity, filter.as_ref(), &context(me))
+        }
+        other => panic!("not a listing: {other}"),
+    }
+    .expect("a plan");
+    let mut sql = plan.sql.clone();
+    // Highest first, so `$1` does not match the start of `$10`.
+    for (index, param) in plan.params.iter().enumerate().rev() {
+        let literal = match param {
+            Param::Int(v) => v.to_string(),
+            Param::Text(v) => format!("'{}'", v.replace('\'', "''")),
+            Param::Money(v) => v.to_string(),
+            Param::Bool(v) => v.to_string(),
+            Param::Time(v) => format!("'{}'", v.to_rfc3339()),
+            other => panic!("no literal for {other}"),
+        };
+        let placeholder = format!("${}", index + 1);
+        sql = sql.replace(&placeholder, &literal);
+    }
+    sql
+}
+
+fn context(me: Option<i64>) -> PlanContext {
+    PlanContext {
+        me,
+        now: chrono::Local::now(),
+    }
+}
+
+fn startup(bench: &Bench, psql: &Psql, runs: usize) -> Row {
+    let sql = literal_sql(SMALL_QUERY, None);
+    let mut epic_times = Vec::with_capacity(runs);
+    let mut psql_times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        epic_times.push(measure(bench.epic(Some(HELENE.0)).args(["-c", SMALL_QUERY]), None).wall);
+        psql_times.push(measure(psql.command().args(["-c", &sql]), None).wall);
+    }
+    let (epic, psql) = (median(&mut epic_times), median(&mut psql_times));
+    let ratio = epic.as_secs_f64() / psql.as_secs_f64();
+    Row {
+        what: format!("start-up and one small query (median of {runs})"),
+        epic: format!("{:.1} ms", ms(epic)),
+        psql: format!("{:.1} ms", ms(psql)),
+        ratio: Some(ratio),
+        target: "≤ 1.3".to_owned(),
+        met: ratio <= 1.3,
+    }
+}
+
+fn export(bench: &Bench, psql: &Psql, runs: usize) -> Vec<Row> {
+    let sql = literal_sql(EXPORT, None);
+    let mut epic_runs = Vec::new();
+    let mut psql_runs = Vec::new();
+    for _ in 0..runs {
+        epic_runs.push(measure(
+            bench
+                .epic(Some(HELENE.0))
+                .args(["--format", "csv", "-c", EXPORT]),
+            None,
+        ));
+        psql_runs.push(measure(psql.command().args(["--csv", "-c", &sql]), None));
+    }
+    let wall = |runs: &[Run]| median(&mut runs.iter().map(|r| r.wall).collect::<Vec<_>>());
+    let rss = |runs: &[Run]| runs.iter().map(|r| r.max_rss_kib).max().unwrap_or(0);
+    let (epic_wall, psql_wall) = (wall(&epic_runs), wall(&psql_runs));
+    let (epic_rss, psql_rss) = (rss(&epic_runs), rss(&psql_runs));
+    let ratio = epic_wall.as_secs_f64() / psql_wall.as_secs_f64();
+    let rows = psql.value("SELECT count(*) FROM events");
+    vec![
+        Row {
+            what: format!("CSV export of {rows} events, wall (median of {runs})"),
+            epic: format!("{:.2} s", epic_wall.as_secs_f64()),
+            psql: format!("{:.2} s", psql_wall.as_secs_f64()),
+            ratio: Some(ratio),
+            target: "≤ 1.1".to_owned(),
+            met: ratio <= 1.1,
+        },
+        Row {
+            what: "CSV export, peak memory (RSS, largest run)".to_owned(),
+            epic: format!("{:.1} MiB", epic_rss as f64 / 1024.0),
+            psql: format!("{:.1} MiB", psql_rss as f64 / 1024.0),
+            ratio: Some(epic_rss as f64 / psql_rss as f64),
+            target: "epic < 50 MiB".to_owned(),
+            met: epic_rss < 50 * 1024,
+        },
+    ]
+}
+
+fn batch(bench: &Bench, psql: &Psql, runs: usize) -> Row {
+    let bill: i64 = psql
+        .value("SELECT id FROM employees WHERE email = 'bill@epic.events'")
+        .parse()
+        .expect("Bill's id");
+    let mut epic_times = Vec::new();
+    let mut psql_times = Vec::new();
+    for run in 0..runs {
+        let mut epic_lines = String::new();
+        let mut psql_lines = String::new();
+        for n in 0..BATCH_SIZE {
+            let name = format!("Batch Client {run}-{n}");
+            let email = format!("batch{run}.{n}@example.com");
+            let phone = format!(
+                "+33 6 {:02} {:02} {:02} {:02}",
+                n % 97,
+                n % 89,
+                n % 83,
+                n % 79
+            );
+            writeln!(
+                epic_lines,
+                "create client name \"{name}\" email \"{email}\" phone \"{phone}\" company \"Batch & Co\""
+            )
+            .unwrap();
+            let name = format!("Psql Client {run}-{n}");
+            let email = format!("psql{run}.{n}@example.com");
+            writeln!(
+                psql_lines,
+                "INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id) \
+                 VALUES ('{name}', '{email}', '{phone}', 'Batch & Co', {bill});"
+            )
+            .unwrap();
+        }
+        epic_times.push(measure(&mut bench.epic(Some(BILL.0)), Some(epic_lines.as_bytes())).wall);
+        psql_times.push(measure(&mut psql.command(), Some(psql_lines.as_bytes())).wall);
+    }
+    let created = psql.value("SELECT count(*) FROM clients WHERE full_name LIKE 'Batch Client %'");
+    assert_eq!(
+        created,
+        (BATCH_SIZE * runs).to_string(),
+        "every create landed"
+    );
+    let (epic, psql) = (median(&mut epic_times), median(&mut psql_times));
+    let ratio = epic.as_secs_f64() / psql.as_secs_f64();
+    Row {
+        what: format!("batch of {BATCH_SIZE} creates (median of {runs})"),
+        epic: format!("{:.2} s", epic.as_secs_f64()),
+        psql: format!("{:.2} s", psql.as_secs_f64()),
+        ratio: Some(ratio),
+        target: "≤ 2.0".to_owned(),
+        met: ratio <= 2.0,
+    }
+}
+
+/// One daily filter's figures.
+struct Daily {
+    name: &'static str,
+    command: String,
+    first_screen_median: Duration,
+    first_screen_p99: Duration,
+    count_median: Duration,
+    count_p99: Duration,
+    matches: String,
+    plan: String,
+    uses_index: bool,
+}
+
+/// Output that notes when the last byte of the page arrived: the table is
+/// written once it is complete, so that is when the first screen is up.
+struct Screen {
+    last_write: Option<Instant>,
+    bytes: usize,
+}
+
+impl Write for Screen {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.last_write = Some(Instant::now());
+        self.bytes += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn daily_filters(bench: &Bench, runtime: &tokio::runtime::Runtime) -> Vec<Daily> {
+    const RUNS: usize = 200;
+    let mut results = Vec::new();
+    for (name, (email, _), listing) in DAILY {
+        let config = bench.config(email);
+        let database = runtime
+            .block_on(Database::connect(&config))
+            .expect("connect");
+        let mut shell = Shell::new(
+            config,
+            database,
+            Format::Table,
+            true,
+            false,
+            PasswordSource::Unavailable,
+        )
+        .expect("a shell");
+        let show = Entry {
+            first_line: 1,
+            text: format!("show {listing}"),
+        };
+        let count = Entry {
+            first_line: 1,
+            text: format!("count {listing}"),
+        };
+        let mut first_screen = Vec::with_capacity(RUNS);
+        let mut counts = Vec::with_capacity(RUNS);
+        let mut matches = String::new();
+        for run in 0..RUNS + 5 {
+            let mut screen = Screen {
+                last_write: None,
+                bytes: 0,
+            };
+            let mut footer = Vec::new();
+            let start = Instant::now();
+            runtime
+                .block_on(shell.execute(&show, &mut screen, &mut footer))
+                .expect("the listing runs");
+            let shown = screen.last_write.expect("a page was written") - start;
+            let mut number = Vec::new();
+            let start = Instant::now();
+            runtime
+                .block_on(shell.execute(&count, &mut number, &mut Vec::new()))
+                .expect("the count runs");
+            let counted = start.elapsed();
+            if run >= 5 {
+                first_screen.push(shown);
+                counts.push(counted);
+            }
+            matches = String::from_utf8_lossy(&number).trim().to_owned();
+        }
+        first_screen.sort();
+        counts.sort();
+        let me = shell.logged_in_employee();
+        let (plan, uses_index) = explain_under_rls(bench, runtime, email, listing, me);
+        results.push(Daily {
+            name,
+            command: format!("show {listing}"),
+            first_screen_median: percentile(&first_screen, 50.0),
+            first_screen_p99: percentile(&first_screen, 99.0),
+            count_median: percentile(&counts, 50.0),
+            count_p99: percentile(&counts, 99.0),
+            matches,
+            plan,
+            uses_index,
+        });
+    }
+    results
+}
+
+/// EXPLAIN ANALYZE of the listing's first page as epic runs it: as the
+/// application role, for the employee's live session, row-level security
+/// on. For a `~` search, also the search function's own query, which is
+/// where the trigram index is used. Returns the plans' scan lines and
+/// whether every scan of a big table went through an index.
+fn explain_under_rls(
+    bench: &Bench,
+    runtime: &tokio::runtime::Runtime,
+    email: &str,
+    listing: &str,
+    me: Option<i64>,
+) -> (String, bool) {
+    let config = bench.config(email);
+    runtime.block_on(async {
+        let database = Database::connect(&config).await.expect("connect");
+        let mut client = database.client().await.expect("a connection");
+        let command = format!("show {listing}");
+        let EpicCommand::Show(query) = syntax::parse(&command).expect("parses") else {
+            unreachable!("a listing")
+        };
+        let page = config.page_size as u64 + 1;
+        let plan = plan::plan_show(&query, &context(me), Some(page)).expect("a plan");
+        let tx = client.transaction().await.expect("begin");
+        tx.execute(
+            "SELECT set_config('epic.session', encode(token_hash, 'hex'), true) \
+             FROM user_sessions s JOIN employees e ON e.id = s.employee_id \
+             WHERE e.email = $1 AND s.revoked_at IS NULL ORDER BY s.id DESC LIMIT 1",
+            &[&email],
+        )
+        .await
+        .expect("act for the session");
+        tx.batch_execute("SET LOCAL ROLE epic_app")
+            .await
+            .expect("the app role");
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            plan.params.iter().map(|p| p.as_sql()).collect();
+        let rows = tx
+            .query(
+                &format!(
+                    "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {}",
+                    plan.sql
+                ),
+                &params,
+            )
+            .await
+            .expect("explain");
+        let mut lines: Vec<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
+        tx.rollback().await.expect("rollback");
+        let big_tables = ["events", "contracts", "clients"];
+        let mut uses_index = !lines.iter().any(|line| {
+            big_tables
+                .iter()
+                .any(|t| line.contains(&format!("Seq Scan on {t} ")))
+        });
+        if listing.contains('~') {
+            // The search function runs this as the schema owner.
+            let Param::Text(pattern) = &plan.params[0] else {
+                unreachable!("a text pattern")
+            };
+            let rows = client
+                .query(
+                    "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) \
+                     SELECT id FROM clients WHERE full_name ILIKE $1",
+                    &[pattern],
+                )
+                .await
+                .expect("explain the search");
+            let inner: Vec<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
+            uses_index &= inner.iter().any(|l| l.contains("clients_name_trgm_idx"));
+            lines.push("-- inside epic_clients_named(), as the schema owner:".to_owned());
+            lines.extend(inner);
+        }
+        let scans: Vec<String> = lines
+            .into_iter()
+            .filter(|l| l.contains("Scan") || l.contains("Cond") || l.starts_with("--"))
+            .map(|l| l.trim_end().to_owned())
+            .collect();
+        (scans.join("\n"), uses_index)
+    })
+}
+
+/// An interactive shell on a pseudo-terminal, idle at its prompt: its
+/// resident memory, against psql's idle at its own.
+fn idle_shell(bench: &Bench, psql: &Psql) -> Row {
+    let mut epic = bench.epic(Some(HELENE.0));
+    epic.env("TERM", "xterm");
+    let epic_rss = idle_rss(epic, "epic helene>");
+    let mut psql_command = psql.command();
+    psql_command.env("TERM", "xterm");
+    let psql_rss = idle_rss(psql_command, "epic=#");
+    Row {
+        what: "idle interactive shell, resident memory".to_owned(),
+        epic: format!("{:.1} MiB", epic_rss as f64 / 1024.0),
+        psql: format!("{:.1} MiB", psql_rss as f64 / 1024.0),
+        ratio: Some(epic_rss as f64 / psql_rss as f64),
+        target: "epic < 30 MiB".to_owned(),
+        met: epic_rss < 30 * 1024,
+    }
+}
+
+/// Starts `command` on a terminal, waits for `prompt` and a second of
+/// quiet, and returns its VmRSS in KiB.
+fn idle_rss(mut command: Command, prompt: &str) -> i64 {
+    let pty = nix::pty::openpty(None, None).expect("a pseudo-terminal");
+    let slave = |fd: &OwnedFd| Stdio::from(fd.try_clone().expect("dup the terminal"));
+    command
+        .stdin(slave(&pty.slave))
+        .stdout(slave(&pty.slave))
+        .stderr(slave(&pty.slave));
+    let mut child = command.spawn().expect("start the shell");
+    drop(pty.slave);
+    let mut master = std::fs::File::from(pty.master);
+    let mut seen = String::new();
+    let mut buffer = [0u8; 4096];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !seen.contains(prompt) {
+        assert!(
+            Instant::now() < deadline,
+            "no prompt {prompt:?} in {seen:?}"
+        );
+        let n = master.read(&mut buffer).expect("read the terminal");
+        seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+        .expect("the process status");
+    let rss = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS");
+    let _ = master.write_all(b"\\q\nquit\n");
+    let _ = child.kill();
+    let _ = child.wait();
+    rss
+}
+
+fn psql_binary() -> PathBuf {
+    let binaries = epic::db::local::PgBinaries::find(
+        std::env::var_os("EPIC_PG_BIN").as_deref().map(Path::new),
+    )
+    .expect("PostgreSQL binaries");
+    let beside_server = binaries.tool("psql");
+    if beside_server.is_file() {
+        beside_server
+    } else {
+        PathBuf::from("psql")
+    }
+}
+
+fn machine_facts(psql: &Psql) -> Vec<(String, String)> {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or("unknown".to_owned(), |kib| {
+            format!("{:.1} GiB", kib / 1024.0 / 1024.0)
+        });
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    vec![
+        (
+            "date".to_owned(),
+            chrono::Local::now().format("%Y-%m-%d %H:%M %Z").to_string(),
+        ),
+        (
+            "epic".to_owned(),
+            format!("{} ({commit})", env!("CARGO_PKG_VERSION")),
+        ),
+        ("CPU".to_owned(), format!("{cpu}, {cores} cores available")),
+        ("memory".to_owned(), memory),
+        ("kernel".to_owned(), kernel),
+        ("PostgreSQL".to_owned(), psql.value("SHOW server_version")),
+        (
+            "server settings".to_owned(),
+            format!(
+                "fsync={}, synchronous_commit={}, shared_buffers={}",
+                psql.value("SHOW fsync"),
+                psql.value("SHOW synchronous_commit"),
+                psql.value("SHOW shared_buffers")
+            ),
+        ),
+        (
+            "data".to_owned(),
+            psql.value(
+                "SELECT format('%s employees, %s clients, %s contracts, %s events', \
+                 (SELECT count(*) FROM employees), (SELECT count(*) FROM clients), \
+                 (SELECT count(*) FROM contracts), (SELECT count(*) FROM events))",
+            ),
+        ),
+    ]
+}
+
+#[derive(Default)]
+struct Report {
+    generated: Duration,
+    facts: Vec<(String, String)>,
+    rows: Vec<Row>,
+    daily: Vec<Daily>,
+}
+
+impl Report {
+    fn markdown(&self, size: &str) -> String {
+        let mut text = String::new();
+        let _ = writeln!(text, "# Benchmarks: epic against psql\n");
+        let _ = writeln!(
+            text,
+            "Regenerate with `cargo bench --bench against_psql` (this file is its output). \
+             epic and psql ran alternately against the same local server and the same data; \
+             psql connects as the server's superuser (no row-level security, no session check: \
+             the floor), epic as itself.\n"
+        );
+        let _ = writeln!(text, "## The machine\n");
+        for (name, value) in &self.facts {
+            let _ = writeln!(text, "- {name}: {value}");
+        }
+        let _ = writeln!(
+            text,
+            "- generating size {size} (`epic gen --size {size}`) took {:.1} s\n",
+            self.generated.as_secs_f64()
+        );
+        let _ = writeln!(text, "## epic / psql\n");
+        let _ = writeln!(text, "| measure | epic | psql | ratio | target | met |");
+        let _ = writeln!(text, "| --- | ---: | ---: | ---: | --- | --- |");
+        for row in &self.rows {
+            let ratio = row.ratio.map_or(String::new(), |r| format!("{r:.2}"));
+            let _ = writeln!(
+                text,
+                "| {} | {} | {} | {ratio} | {} | {} |",
+                row.what,
+                row.epic,
+                row.psql,
+                row.target,
+                if row.met { "yes" } else { "**no**" }
+            );
+        }
+        let _ = writeln!(
+            text,
+            "\n## Daily filters in one shell session\n\n\
+             Time to the first screen (the shell's page of 100 rows, written once complete; \
+             the \"showing 1 to 100 of N\" line follows with the count) and the time of `count`, \
+             over 200 runs each after 5 warm-up runs. Targets: first screen median under 5 ms and \
+             99th percentile under 20 ms; count under 50 ms.\n"
+        );
+        let _ = writeln!(
+            text,
+            "| filter | command | matches | first screen median | p99 | count median | count p99 | met | indexes only |"
+        );
+        let _ = writeln!(
+            text,
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+        );
+        for d in &self.daily {
+            let met = ms(d.first_screen_median) < 5.0
+                && ms(d.first_screen_p99) < 20.0
+                && ms(d.count_p99) < 50.0;
+            let _ = writeln!(
+                text,
+                "| {} | `{}` | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {} | {} |",
+                d.name,
+                d.command,
+                d.matches,
+                ms(d.first_screen_median),
+                ms(d.first_screen_p99),
+                ms(d.count_median),
+                ms(d.count_p99),
+                if met { "yes" } else { "**no**" },
+                if d.uses_index { "yes" } else { "**no**" },
+            );
+        }
+        let _ = writeln!(
+            text,
+            "\n### EXPLAIN ANALYZE of each first page, as epic runs it\n\n\
+             As the application role `epic_app`, acting for the employee's live session, \
+             with row-level security forced on every table (scan lines only).\n"
+        );
+        for d in &self.daily {
+            let _ = writeln!(text, "`{}`\n\n```\n{}\n```\n", d.command, d.plan);
+        }
+        text
+    }
+}
