@@ -69,6 +69,18 @@ pub async fn load(
     seed: u64,
 ) -> Result<DemoReport, DemoError> {
     let tx = client.transaction().await.map_err(database)?;
+    let report = load_in(&tx, bcrypt_cost, seed).await?;
+    tx.commit().await.map_err(database)?;
+    Ok(report)
+}
+
+/// What [`load`] does, in a transaction the caller owns and commits: `epic gen` writes the demo
+/// and its bulk rows in one transaction, so that a failure leaves nothing of either.
+pub async fn load_in(
+    tx: &Transaction<'_>,
+    bcrypt_cost: u32,
+    seed: u64,
+) -> Result<DemoReport, DemoError> {
     // Self-conflicting and blocking writers: a second `load` racing this one waits here, then
     // finds the clients this one wrote and refuses, instead of loading everything twice.
     tx.batch_execute("LOCK TABLE clients IN SHARE ROW EXCLUSIVE MODE")
@@ -87,9 +99,7 @@ pub async fn load(
     // Hashing blocks this thread, but only after the emptiness check so a refused load does not
     // pay for it; nothing else runs on the connection meanwhile.
     let hashes = hash_passwords(bcrypt_cost)?;
-    let report = insert(&tx, &data, &hashes).await.map_err(database)?;
-    tx.commit().await.map_err(database)?;
-    Ok(report)
+    insert(tx, &data, &hashes).await.map_err(database)
 }
 
 fn database(source: tokio_postgres::Error) -> DemoError {
@@ -160,6 +170,11 @@ const STAFF: &[Staff] = &[
 const GENERATED_CLIENTS: usize = 300;
 const GENERATED_CONTRACTS: usize = 400;
 const GENERATED_EVENTS: usize = 250;
+
+/// What the demo holds: `epic gen`'s sizes contain it.
+pub(crate) const DEMO_CLIENTS: u64 = 3 + GENERATED_CLIENTS as u64;
+pub(crate) const DEMO_CONTRACTS: u64 = 3 + GENERATED_CONTRACTS as u64;
+pub(crate) const DEMO_EVENTS: u64 = 2 + GENERATED_EVENTS as u64;
 
 const JOHN_CONTRACT: i64 = 652;
 const LOU_CONTRACT: i64 = 412;
@@ -379,7 +394,11 @@ fn spec_records() -> Dataset {
 }
 
 /// A time between `from` and `to` (`from` when the span is empty), to the second.
-fn between(rng: &mut ChaCha8Rng, from: DateTime<Utc>, to: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn between(
+    rng: &mut ChaCha8Rng,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DateTime<Utc> {
     let span = (to - from).num_seconds().max(0);
     from + Duration::seconds(rng.random_range(0..=span))
 }
@@ -449,7 +468,7 @@ fn client(
 }
 
 /// Lowercase ASCII letters and digits only, so a name becomes a valid email part or domain.
-fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.to_lowercase().chars() {
         match c {
@@ -471,7 +490,7 @@ fn slug(text: &str) -> String {
 }
 
 /// Two clients with the same name would otherwise share an address, which confuses searches.
-fn unique_email(local: &str, domain: &str, taken: &mut HashSet<String>) -> String {
+pub(crate) fn unique_email(local: &str, domain: &str, taken: &mut HashSet<String>) -> String {
     let mut email = format!("{local}@{domain}");
     let mut n = 2;
     while taken.contains(&email) {
@@ -519,10 +538,10 @@ fn contract(rng: &mut ChaCha8Rng, id: i64, owner: &DemoClient, now: DateTime<Utc
 }
 
 /// A kind of event: its name, a plausible head count and how long it lasts in hours.
-struct Kind {
-    name: &'static str,
-    attendees: (i32, i32),
-    hours: (i64, i64),
+pub(crate) struct Kind {
+    pub(crate) name: &'static str,
+    pub(crate) attendees: (i32, i32),
+    pub(crate) hours: (i64, i64),
 }
 
 const fn kind(name: &'static str, attendees: (i32, i32), hours: (i64, i64)) -> Kind {
@@ -533,14 +552,14 @@ const fn kind(name: &'static str, attendees: (i32, i32), hours: (i64, i64)) -> K
     }
 }
 
-const PRIVATE_EVENTS: &[Kind] = &[
+pub(crate) const PRIVATE_EVENTS: &[Kind] = &[
     kind("Wedding", (40, 250), (8, 14)),
     kind("Birthday Party", (10, 80), (3, 6)),
     kind("Anniversary Dinner", (10, 60), (3, 5)),
     kind("Christening", (20, 80), (3, 6)),
 ];
 
-const COMPANY_EVENTS: &[Kind] = &[
+pub(crate) const COMPANY_EVENTS: &[Kind] = &[
     kind("General Assembly", (20, 400), (2, 4)),
     kind("Product Launch", (50, 600), (3, 6)),
     kind("Seminar", (15, 120), (6, 9)),
@@ -552,7 +571,7 @@ const COMPANY_EVENTS: &[Kind] = &[
     kind("Board Meeting", (5, 20), (2, 3)),
 ];
 
-const VENUES: &[&str] = &[
+pub(crate) const VENUES: &[&str] = &[
     "Château de Chenonceau, 37150 Chenonceaux, France",
     "Domaine des Hauts de Loire, 41150 Onzain, France",
     "Palais des Congrès, 2 Place de la Porte Maillot, 75017 Paris, France",
@@ -565,7 +584,7 @@ const VENUES: &[&str] = &[
     "Moulin de la Galette, 83 Rue Lepic, 75018 Paris, France",
 ];
 
-const CITIES: &[&str] = &[
+pub(crate) const CITIES: &[&str] = &[
     "75008 Paris",
     "69002 Lyon",
     "13001 Marseille",
@@ -580,7 +599,7 @@ const CITIES: &[&str] = &[
     "35000 Rennes",
 ];
 
-const STREETS: &[&str] = &[
+pub(crate) const STREETS: &[&str] = &[
     "Rue de la République",
     "Avenue Jean Jaurès",
     "Rue Victor Hugo",
@@ -592,7 +611,7 @@ const STREETS: &[&str] = &[
     "Chemin du Moulin",
 ];
 
-const NOTES: &[&str] = &[
+pub(crate) const NOTES: &[&str] = &[
     "Vegetarian and gluten-free menus needed; see the guest list.",
     "Client wants a rehearsal the day before.",
     "Parking for about 40 cars; shuttle from the station at 2PM.",
@@ -1009,9 +1028,9 @@ mod tests {
         assert_eq!(client_ids.len(), data.clients.len());
         assert_eq!(contract_ids.len(), data.contracts.len());
         assert_eq!(event_ids.len(), data.events.len());
-        assert_eq!(data.clients.len(), 3 + GENERATED_CLIENTS);
-        assert_eq!(data.contracts.len(), 3 + GENERATED_CONTRACTS);
-        assert_eq!(data.events.len(), 2 + GENERATED_EVENTS);
+        assert_eq!(data.clients.len() as u64, DEMO_CLIENTS);
+        assert_eq!(data.contracts.len() as u64, DEMO_CONTRACTS);
+        assert_eq!(data.events.len() as u64, DEMO_EVENTS);
         assert!(
             data.contracts
                 .iter()

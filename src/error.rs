@@ -72,6 +72,8 @@ pub enum Error {
     #[error(transparent)]
     Demo(#[from] crate::demo::DemoError),
     #[error(transparent)]
+    Gen(#[from] crate::generate::GenError),
+    #[error(transparent)]
     Plan(#[from] crate::plan::PlanError),
     #[error("no {entity} with id {id}")]
     NotFound { entity: &'static str, id: i64 },
@@ -125,6 +127,7 @@ impl Error {
             Error::Auth(e) => e.exit(),
             Error::Demo(crate::demo::DemoError::NotEmpty) => Exit::Conflict,
             Error::Demo(_) => Exit::Internal,
+            Error::Gen(e) => e.exit(),
             // A file named on the command line that is not there is a usage mistake.
             Error::Input { source } if source.kind() == std::io::ErrorKind::NotFound => Exit::Usage,
             Error::Output { .. } | Error::Input { .. } => Exit::Internal,

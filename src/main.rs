@@ -12,6 +12,7 @@ use epic::config::{Config, DatabaseTarget};
 use epic::db::local::{ClusterState, LocalCluster};
 use epic::db::{Database, DbError, backup, migrate};
 use epic::error::{self, Error, Exit};
+use epic::generate::{self, Targets};
 use epic::render::{Column, Format, RowWriter, Style, Value};
 use epic::session::PasswordSource;
 use epic::shell::{Shell, use_color};
@@ -68,6 +69,35 @@ enum Action {
         #[arg(long, default_value_t = 2023)]
         seed: u64,
     },
+    /// Fill an empty CRM with the demo and bulk generated data up to a size, and print the logins
+    Gen {
+        /// S: the demo; M: 10,000 clients, 30,000 contracts, 50,000 events; L: 100,000
+        /// clients, 300,000 contracts, 1,000,000 events, 60 employees [default: S]
+        #[arg(long, value_enum, ignore_case = true, conflicts_with = "clients")]
+        size: Option<GenSize>,
+        /// Clients in all, the demo's included (a custom size)
+        #[arg(long, value_name = "N")]
+        clients: Option<u64>,
+        /// Contracts in all [default: 3 per client]
+        #[arg(long, value_name = "N", requires = "clients")]
+        contracts: Option<u64>,
+        /// Events in all [default: 10 per client]
+        #[arg(long, value_name = "N", requires = "clients")]
+        events: Option<u64>,
+        /// Employees in all, the admin and the demo staff included [default: 20]
+        #[arg(long, value_name = "N", requires = "clients")]
+        employees: Option<u64>,
+        /// Seed for the generated records (the same seed gives the same data)
+        #[arg(long, default_value_t = 2023)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum GenSize {
+    S,
+    M,
+    L,
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,6 +176,24 @@ fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
         Some(Action::Demo { seed }) => {
             let database = runtime.block_on(open(&config, &mut err))?;
             runtime.block_on(load_demo(&config, &database, seed, &mut out))
+        }
+        Some(Action::Gen {
+            size,
+            clients,
+            contracts,
+            events,
+            employees,
+            seed,
+        }) => {
+            // Sizes are checked before anything is opened.
+            let targets = match (size, clients) {
+                (_, Some(clients)) => Some(Targets::custom(clients, contracts, events, employees)?),
+                (None | Some(GenSize::S), None) => None,
+                (Some(GenSize::M), None) => Some(Targets::M),
+                (Some(GenSize::L), None) => Some(Targets::L),
+            };
+            let database = runtime.block_on(open(&config, &mut err))?;
+            runtime.block_on(generate_data(&config, &database, seed, targets, &mut out))
         }
         Some(Action::Login { email }) => run_one(
             config,
@@ -431,6 +479,52 @@ async fn load_demo(
         report.contracts,
         report.events
     );
+    print_logins(report.logins, out)?;
+    Ok(Exit::Success)
+}
+
+/// `epic gen`: the demo's logins as `epic demo` prints them, then the generated staff's
+/// password; counts and where the time went on standard error.
+async fn generate_data(
+    config: &Config,
+    database: &Database,
+    seed: u64,
+    targets: Option<Targets>,
+    out: &mut dyn Write,
+) -> Result<Exit, Error> {
+    let started = std::time::Instant::now();
+    let mut client = database.client().await?;
+    let report = generate::generate(&mut client, config.bcrypt_cost, seed, targets).await?;
+    let elapsed = started.elapsed();
+    let mut err = std::io::stderr();
+    let _ = writeln!(
+        err,
+        "Loaded {} employees, {} clients, {} contracts and {} events in {:.1} s. Demo logins:",
+        report.employees,
+        report.clients,
+        report.contracts,
+        report.events,
+        elapsed.as_secs_f64()
+    );
+    print_logins(report.logins, out)?;
+    if let Some(password) = &report.staff_password {
+        writeln!(
+            out,
+            "The {} generated employees (show employees) share the password: {password}",
+            report.generated_staff
+        )
+        .map_err(|source| Error::Output { source })?;
+    }
+    let phases: Vec<String> = report
+        .phases
+        .iter()
+        .map(|(name, took)| format!("{name} {:.2} s", took.as_secs_f64()))
+        .collect();
+    let _ = writeln!(err, "Time: {}.", phases.join(", "));
+    Ok(Exit::Success)
+}
+
+fn print_logins(logins: Vec<demo::DemoLogin>, out: &mut dyn Write) -> Result<(), Error> {
     let columns = vec![
         Column::left("name"),
         Column::left("email"),
@@ -444,7 +538,7 @@ async fn load_demo(
     };
     let output = |source| Error::Output { source };
     let mut writer = RowWriter::new(out, Format::Table, style, columns);
-    for login in report.logins {
+    for login in logins {
         writer
             .row(vec![
                 Value::Text(login.name),
@@ -455,5 +549,5 @@ async fn load_demo(
             .map_err(output)?;
     }
     writer.finish().map_err(output)?;
-    Ok(Exit::Success)
+    Ok(())
 }
