@@ -20,18 +20,26 @@ CREATE INDEX clients_company_trgm_idx ON clients USING gin (company_name gin_trg
 -- every client. These functions run the search as the schema owner, for
 -- whom the only policy is `true`, and answer only a live session; the
 -- listing then keeps its own policies and takes `c.id IN (...)`, which is
--- leak-proof.
+-- leak-proof. The query is planned for the pattern itself (EXECUTE ...
+-- USING, a constant text with a bound value), so a selective pattern uses
+-- the trigram index and a one-letter one reads the table, as it should.
 CREATE FUNCTION epic_clients_named(pattern text) RETURNS SETOF bigint
-LANGUAGE sql STABLE SECURITY DEFINER ROWS 100 SET search_path = pg_catalog, public AS $$
-    SELECT id FROM clients
-    WHERE full_name ILIKE pattern AND (SELECT epic_session_employee()) IS NOT NULL
-$$;
+LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL RESTRICTED ROWS 100 SET search_path = pg_catalog, public AS $$
+BEGIN
+    IF epic_session_employee() IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE 'SELECT id FROM clients WHERE full_name ILIKE $1' USING pattern;
+END $$;
 
 CREATE FUNCTION epic_clients_of_company(pattern text) RETURNS SETOF bigint
-LANGUAGE sql STABLE SECURITY DEFINER ROWS 100 SET search_path = pg_catalog, public AS $$
-    SELECT id FROM clients
-    WHERE company_name ILIKE pattern AND (SELECT epic_session_employee()) IS NOT NULL
-$$;
+LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL RESTRICTED ROWS 100 SET search_path = pg_catalog, public AS $$
+BEGIN
+    IF epic_session_employee() IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE 'SELECT id FROM clients WHERE company_name ILIKE $1' USING pattern;
+END $$;
 
 REVOKE EXECUTE ON FUNCTION epic_clients_named(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION epic_clients_of_company(text) FROM PUBLIC;
@@ -43,8 +51,13 @@ GRANT EXECUTE ON FUNCTION epic_clients_of_company(text) TO epic_app;
 -- call; PL/pgSQL keeps the plan for the session. Measured on one `create
 -- client`: the INSERT went from 0.56 ms to 0.18 ms, its audit row from
 -- 0.23 ms to 0.08 ms.
+--
+-- PARALLEL RESTRICTED: the policies call these once per query, in the
+-- leader (a scalar sub-select), and an unmarked function is taken as
+-- parallel unsafe, which forbade parallel plans for every query epic runs:
+-- the export of a million events took 1.76 s on the server instead of 1.21 s.
 CREATE OR REPLACE FUNCTION epic_session_employee() RETURNS bigint
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL RESTRICTED SET search_path = pg_catalog, public AS $$
 BEGIN
     RETURN (SELECT s.employee_id
             FROM user_sessions s JOIN employees e ON e.id = s.employee_id
@@ -53,7 +66,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION epic_session_role() RETURNS text
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL RESTRICTED SET search_path = pg_catalog, public AS $$
 BEGIN
     RETURN (SELECT e.department
             FROM user_sessions s JOIN employees e ON e.id = s.employee_id

@@ -237,6 +237,15 @@ pub async fn generate(
     }
     tx.commit().await?;
     clock.lap("commit");
+    if targets.is_some() {
+        // Outside the transaction (VACUUM cannot run in one): it marks the
+        // new pages all-visible, so counts can be answered from indexes
+        // alone instead of visiting a million rows.
+        client
+            .batch_execute("VACUUM employees, clients, contracts, events")
+            .await?;
+        clock.lap("vacuum");
+    }
     report.phases = clock.phases;
     Ok(report)
 }

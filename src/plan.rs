@@ -1042,12 +1042,13 @@ fn compare(b: &mut Builder, field: Field, op: CompareOp, value: &Value, context:
         }
         (_, CompareOp::Contains, Value::Text(text)) if trigram_search(field).is_some() => {
             let (key, function) = trigram_search(field).expect("just matched");
+            // An array of ids: an index condition on the primary key.
             b.push(key);
-            b.push(" IN (SELECT ");
+            b.push(" = ANY (ARRAY(SELECT ");
             b.push(function);
             b.push("(");
             b.bind(Param::Text(contains_pattern(text)));
-            b.push("))");
+            b.push(")))");
         }
         (_, CompareOp::Contains, Value::Text(text)) => {
             b.push(column(field));
@@ -1487,7 +1488,7 @@ mod tests {
     fn contains_escapes_like_wildcards_in_the_parameter() {
         let (text, params) = sql(r#"show clients where company ~ "100%_sure""#);
         assert!(
-            text.contains("c.id IN (SELECT epic_clients_of_company($1::text))"),
+            text.contains("c.id = ANY (ARRAY(SELECT epic_clients_of_company($1::text)))"),
             "{text}"
         );
         assert_eq!(params, vec![Param::Text(r"%100\%\_sure%".into())]);

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::auth::{self, AuthError};
 use crate::db::identity::Identity;
-use crate::db::write::AuditedAs;
+use crate::db::write::{AuditedAs, Then};
 use crate::error::Error;
 use crate::model::{Entity, Field, FieldType};
 use crate::plan;
@@ -177,9 +177,10 @@ impl Shell {
                 ),
             ];
             let plan = plan::plan_create(&create, me, &self.plan_context(), extra);
-            let (id, _, _) = self
+            let audit = audited_as(identity, "create", Entity::Employee);
+            let id = self
                 .database
-                .write_audited(&plan, &audited_as(identity, "create", Entity::Employee))
+                .write_audited(&plan, &audit, Then::Commit)
                 .await?
                 .ok_or(Error::Invalid {
                     message: "the employee was not created".to_owned(),
@@ -198,7 +199,11 @@ impl Shell {
         }
         let plan = plan::plan_create(&create, me, &self.plan_context(), Vec::new());
         let audit = audited_as(identity, "create", create.entity);
-        let Some((id, _, _)) = self.database.write_audited(&plan, &audit).await? else {
+        let Some(id) = self
+            .database
+            .write_audited(&plan, &audit, Then::Commit)
+            .await?
+        else {
             return Err(Error::Invalid {
                 message: format!("the {} was not created", create.entity.singular()),
             });
@@ -269,7 +274,11 @@ impl Shell {
         )?;
         let plan = plan::plan_update(entity, id, &set, &self.plan_context());
         let audit = audited_as(identity, "update", entity);
-        let Some(_) = self.database.write_audited(&plan, &audit).await? else {
+        let Some(_) = self
+            .database
+            .write_audited(&plan, &audit, Then::Continue)
+            .await?
+        else {
             // Visible but not writable: the database's policy said no.
             return Err(Error::Denied {
                 message: format!("the database refused to update {} {id}", entity.singular()),
@@ -381,7 +390,7 @@ impl Shell {
         let plan = plan::plan_update(Entity::Employee, id, &set, &self.plan_context());
         let audit = audited_as(identity, "deactivate", Entity::Employee);
         self.database
-            .write_audited(&plan, &audit)
+            .write_audited(&plan, &audit, Then::Continue)
             .await?
             .ok_or(Error::NotFound {
                 entity: "employee",

@@ -222,6 +222,9 @@ fn the_daily_filters_have_their_indexes() {
         "contracts_unsigned_idx",
         "contracts_unpaid_idx",
         "clients_sales_contact_idx",
+        "events_support_id_idx",
+        "clients_name_trgm_idx",
+        "clients_company_trgm_idx",
         "employees_email_key",
     ] {
         let found = db.with_client(async |client| {

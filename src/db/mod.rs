@@ -248,6 +248,8 @@ pub struct Database {
     pg_config: tokio_postgres::Config,
     /// The connection a shell session keeps (see `rows`).
     held: Option<deadpool_postgres::Object>,
+    /// Whether a command's transaction is open on `held`.
+    in_command: bool,
 }
 
 impl Database {
@@ -324,6 +326,7 @@ impl Database {
             location,
             pg_config,
             held: None,
+            in_command: false,
         })
     }
 

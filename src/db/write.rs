@@ -70,27 +70,28 @@ impl Database {
     }
 
     /// Runs a create or update plan and appends it to the audit trail in
-    /// the same statement (one round trip): the record's id, and its JSON
-    /// before (updates) and after. `None` when no row was touched, and then
-    /// nothing is audited either.
+    /// the same statement (one round trip): the record's id, or `None` when
+    /// no row was touched (and then nothing is audited either). With
+    /// `Then::Commit` the COMMIT goes in the same round trip: a failed
+    /// statement turns it into a rollback, so nothing half-done can land.
     pub async fn write_audited(
         &mut self,
         plan: &Plan,
         audit: &AuditedAs<'_>,
-    ) -> Result<Option<(i64, Option<Json>, Json)>, DbError> {
+        then: Then,
+    ) -> Result<Option<i64>, DbError> {
         let next = plan.params.len();
         let sql = format!(
             "WITH written AS ({}), \
              audited AS (INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, before, after) \
                          SELECT ${}::bigint, ${}::text, ${}::text, ${}::text, id, before, after FROM written) \
-             SELECT id, before, after FROM written",
+             SELECT id FROM written",
             plan.sql,
             next + 1,
             next + 2,
             next + 3,
             next + 4
         );
-        let client = self.session().await?;
         let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
             plan.params.iter().map(|p| p.as_sql()).collect();
         params.extend([
@@ -99,9 +100,22 @@ impl Database {
             &audit.action,
             &audit.entity,
         ]);
+        let commit = then == Then::Commit && self.in_command;
+        let client = self.session().await?;
         let statement = client.prepare_cached(&sql).await?;
-        let row = client.query_opt(&statement, &params).await?;
-        Ok(row.map(|row| (row.get(0), row.get(1), row.get(2))))
+        let row = if commit {
+            let (row, committed) = tokio::join!(
+                client.query_opt(&statement, &params),
+                client.batch_execute("COMMIT")
+            );
+            self.in_command = false;
+            let row = row?;
+            committed?;
+            row
+        } else {
+            client.query_opt(&statement, &params).await?
+        };
+        Ok(row.map(|row| row.get(0)))
     }
 
     /// How many clients an employee owns and events they support.
@@ -156,4 +170,13 @@ pub struct AuditedAs<'a> {
     pub actor_name: &'a str,
     pub action: &'a str,
     pub entity: &'a str,
+}
+
+/// What follows a write in its command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Then {
+    /// More statements: the command commits later.
+    Continue,
+    /// Nothing that can fail: commit with the write.
+    Commit,
 }

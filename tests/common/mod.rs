@@ -445,6 +445,28 @@ impl Epic {
         self
     }
 
+    /// Runs with standard output discarded; the exit code and the peak
+    /// resident memory (KiB) the kernel accounted to the process.
+    // The child is reaped by wait4, which clippy cannot see.
+    #[allow(clippy::zombie_processes)]
+    pub fn peak_memory(mut self) -> (i32, i64) {
+        use std::os::unix::process::ExitStatusExt;
+        self.command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = self.command.spawn().expect("start epic");
+        let mut status = 0;
+        // SAFETY: rusage is plain data (zeroed is valid) and the pid is our child's,
+        // reaped here by wait4.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let pid = child.id() as libc::pid_t;
+        let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        assert_eq!(waited, pid, "wait4");
+        let exit = std::process::ExitStatus::from_raw(status);
+        (exit.code().unwrap_or(-1), usage.ru_maxrss)
+    }
+
     pub fn run(mut self) -> Ran {
         use std::io::Write;
         self.command

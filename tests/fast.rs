@@ -1,0 +1,282 @@
+//! Fast at any size, checked by what the database and the kernel report
+//! rather than by timings (those live in `benches/against_psql.rs`): the
+//! daily filters run on indexes with row-level security on, the `~` search
+//! really scans its trigram index, an export streams in memory that does
+//! not grow with the row count, and a batch of reads writes nothing.
+
+mod common;
+
+use common::TestDb;
+
+const HELENE: (&str, &str) = ("helene@epic.events", "Balances-The-Books-7");
+const KATE: (&str, &str) = ("kate@epic.events", "Runs-The-Wedding-42");
+const BILL: (&str, &str) = ("bill@epic.events", "Closes-Big-Deals-19");
+
+/// A CRM big enough for the planner to prefer indexes: 3,000 clients,
+/// 9,000 contracts, 30,000 events. `epic gen` takes about a second here.
+fn generated() -> TestDb {
+    let db = TestDb::migrated();
+    let ran = db.epic().args(["gen", "--clients", "3000"]).run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    db
+}
+
+fn session_of(db: &TestDb, email: &str) -> std::path::PathBuf {
+    db.home.path().join(format!("{email}.session"))
+}
+
+fn login(db: &TestDb, (email, password): (&str, &str)) {
+    let ran = db
+        .epic()
+        .env("EPIC_SESSION_FILE", session_of(db, email))
+        .args(["login", email])
+        .stdin(format!("{password}\n"))
+        .run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+}
+
+/// EXPLAIN ANALYZE of `sql` as epic runs it: as the application role,
+/// acting for `email`'s live session, row-level security on.
+fn plan_as(db: &TestDb, email: &str, sql: &str) -> String {
+    db.with_client(async |client| {
+        let tx = client.transaction().await.expect("begin");
+        let acting = tx
+            .execute(
+                "SELECT set_config('epic.session', encode(token_hash, 'hex'), true) \
+                 FROM user_sessions s JOIN employees e ON e.id = s.employee_id \
+                 WHERE e.email = $1 AND s.revoked_at IS NULL ORDER BY s.id DESC LIMIT 1",
+                &[&email],
+            )
+            .await
+            .expect("act for the session");
+        assert_eq!(acting, 1, "{email} has a live session");
+        tx.batch_execute("SET LOCAL ROLE epic_app")
+            .await
+            .expect("the app role");
+        let rows = tx
+            .query(
+                &format!("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {sql}"),
+                &[],
+            )
+            .await
+            .expect("explain");
+        let plan: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+        plan.join("\n")
+    })
+}
+
+/// The SQL epic runs for a listing's first page (`explain` prints it),
+/// with its parameters written in: the values are the test's own.
+fn first_page_sql(db: &TestDb, email: &str, command: &str) -> String {
+    let ran = db
+        .epic()
+        .env("EPIC_SESSION_FILE", session_of(db, email))
+        .args(["-c", &format!("explain {command}")])
+        .run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let mut sql = ran
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("sql:"))
+        .expect("explain prints the SQL")
+        .trim()
+        .to_owned();
+    let params: Vec<&str> = ran
+        .stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('$'))
+        .collect();
+    for param in params.iter().rev() {
+        let (number, value) = param.split_once(" = ").expect("$n = value (type)");
+        let (value, ty) = value.rsplit_once(" (").expect("a type");
+        let literal = match ty.trim_end_matches(')') {
+            "text" => format!("'{}'", value.trim_matches('"').replace('\'', "''")),
+            "timestamptz" => format!("'{value}'::timestamptz"),
+            _ => value.to_owned(),
+        };
+        sql = sql.replace(&format!("${number}"), &literal);
+    }
+    format!("{sql} LIMIT 101")
+}
+
+fn index_scans(db: &TestDb, index: &str) -> i64 {
+    db.query_one_i64(&format!(
+        "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = '{index}'"
+    ))
+}
+
+#[test]
+fn the_daily_filters_run_on_indexes_with_row_level_security_on() {
+    let db = generated();
+    for who in [HELENE, KATE, BILL] {
+        login(&db, who);
+    }
+    let daily = [
+        (HELENE.0, "show events where support is none"),
+        (KATE.0, "show events where support is me"),
+        (BILL.0, "show clients where sales is me"),
+        (HELENE.0, "show contracts where signed = false"),
+        (HELENE.0, "show contracts where remaining > 0"),
+        (
+            HELENE.0,
+            "show events where support is none and start >= today order by start",
+        ),
+    ];
+    for (email, command) in daily {
+        let plan = plan_as(&db, email, &first_page_sql(&db, email, command));
+        for table in ["events", "contracts", "clients"] {
+            assert!(
+                !plan.contains(&format!("Seq Scan on {table} ")),
+                "`{command}` reads all of {table}:\n{plan}"
+            );
+        }
+        assert!(plan.contains("Index"), "`{command}`:\n{plan}");
+    }
+}
+
+#[test]
+fn a_search_on_client_names_scans_the_trigram_index_and_finds_what_ilike_finds() {
+    let db = generated();
+    login(&db, HELENE);
+    let surname = db.with_client(async |client| {
+        client
+            .query_one(
+                "SELECT split_part(full_name, ' ', 2) FROM clients ORDER BY id DESC LIMIT 1",
+                &[],
+            )
+            .await
+            .expect("a client")
+            .get::<_, String>(0)
+    });
+    let expected = db.query_one_i64(&format!(
+        "SELECT count(*) FROM clients WHERE full_name ILIKE '%{}%'",
+        surname.replace('\'', "''")
+    ));
+    let before = index_scans(&db, "clients_name_trgm_idx");
+    let ran = db
+        .epic()
+        .env("EPIC_SESSION_FILE", session_of(&db, HELENE.0))
+        .args(["-c", &format!("count clients where name ~ \"{surname}\"")])
+        .run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert_eq!(ran.stdout.trim(), expected.to_string(), "{surname}");
+    // The epic process has ended, so its backend has reported its statistics.
+    let mut after = index_scans(&db, "clients_name_trgm_idx");
+    for _ in 0..20 {
+        if after > before {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        after = index_scans(&db, "clients_name_trgm_idx");
+    }
+    assert!(
+        after > before,
+        "the trigram index was not scanned ({before} → {after})"
+    );
+}
+
+#[test]
+fn the_search_functions_answer_only_a_live_session() {
+    let db = generated();
+    login(&db, HELENE);
+    let (without, public_may_call) = db.with_client(async |client| {
+        let tx = client.transaction().await.expect("begin");
+        tx.batch_execute("SET LOCAL ROLE epic_app")
+            .await
+            .expect("role");
+        let without: i64 = tx
+            .query_one("SELECT count(*) FROM epic_clients_named('%a%')", &[])
+            .await
+            .expect("callable by the app role")
+            .get(0);
+        tx.rollback().await.expect("rollback");
+        let public: bool = client
+            .query_one(
+                "SELECT bool_or(has_function_privilege('public', p.oid, 'EXECUTE')) \
+                 FROM pg_proc p WHERE proname IN ('epic_clients_named', 'epic_clients_of_company')",
+                &[],
+            )
+            .await
+            .expect("catalog")
+            .get(0);
+        (without, public)
+    });
+    assert_eq!(without, 0, "no session, no clients");
+    assert!(!public_may_call, "PUBLIC may call the search functions");
+    let with = plan_as(
+        &db,
+        HELENE.0,
+        "SELECT count(*) FROM epic_clients_named('%a%')",
+    );
+    assert!(
+        !with.contains("rows=0 loops"),
+        "a live session finds clients:\n{with}"
+    );
+}
+
+#[test]
+fn an_export_streams_in_memory_that_does_not_grow_with_the_rows() {
+    let db = generated();
+    login(&db, HELENE);
+    let export = |command: &str| {
+        db.epic()
+            .env("EPIC_SESSION_FILE", session_of(&db, HELENE.0))
+            .args(["--format", "csv", "-c", command])
+            .peak_memory()
+    };
+    let (code, small) = export("show events limit 100");
+    assert_eq!(code, 0);
+    let (code, all) = export("show events");
+    assert_eq!(code, 0);
+    let rows = db.query_one_i64("SELECT count(*) FROM events");
+    assert!(rows >= 30_000, "{rows} events");
+    // Collected, 30,000 events would hold well over 8 MiB of rows.
+    assert!(
+        all - small < 4 * 1024,
+        "peak memory grew from {small} KiB (100 rows) to {all} KiB ({rows} rows)"
+    );
+    let lines = db
+        .epic()
+        .env("EPIC_SESSION_FILE", session_of(&db, HELENE.0))
+        .args(["--format", "csv", "-c", "show events"])
+        .run();
+    assert_eq!(
+        lines.stdout.lines().count() as i64,
+        rows + 1,
+        "a header and every row"
+    );
+}
+
+#[test]
+fn a_batch_of_reads_writes_the_session_row_at_most_once() {
+    let db = TestDb::migrated();
+    let updates = || {
+        db.query_one_i64(
+            "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'user_sessions'",
+        )
+    };
+    // Seen long ago: the batch's first command must mark the session seen.
+    db.execute("UPDATE user_sessions SET last_seen_at = now() - interval '10 minutes'");
+    let before = updates();
+    let reads = "count employees\nshow employees\nwhoami\n".repeat(30);
+    let ran = db.epic().stdin(reads).run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    // A backend reports its statistics as it ends, a moment after epic.
+    let mut after = updates();
+    for _ in 0..50 {
+        if after > before {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        after = updates();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    after = updates().max(after);
+    // One for the first command (and perhaps the test's own UPDATE, if its
+    // statistics arrived late), never one per command.
+    assert!(
+        (1..=2).contains(&(after - before)),
+        "{} updates of the session row for 90 reads",
+        after - before
+    );
+}
