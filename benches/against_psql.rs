@@ -679,7 +679,19 @@ fn explain_under_rls(
         }
         let scans: Vec<String> = lines
             .into_iter()
-            .filter(|l| l.contains("Scan") || l.contains("Cond") || l.starts_with("--"))
+            .filter(|l| {
+                [
+                    "Scan",
+                    "Cond",
+                    "Filter",
+                    "Rows Removed",
+                    "Sort",
+                    "Join",
+                    "--",
+                ]
+                .iter()
+                .any(|word| l.contains(word))
+            })
             .map(|l| l.trim_end().to_owned())
             .collect();
         (scans.join("\n"), uses_index)
@@ -912,7 +924,7 @@ impl Report {
             text,
             "\n### EXPLAIN ANALYZE of each first page, as epic runs it\n\n\
              As the application role `epic_app`, acting for the employee's live session, \
-             with row-level security forced on every table (scan lines only).\n"
+             with row-level security forced on every table (scans, joins, sorts and filters; the `$n IS NOT NULL` filters are the policies' session checks, evaluated once per query).\n"
         );
         for d in &self.daily {
             let _ = writeln!(text, "`{}`\n\n```\n{}\n```\n", d.command, d.plan);

@@ -73,3 +73,33 @@ BEGIN
             WHERE s.token_hash = decode(nullif(current_setting('epic.session', true), ''), 'hex')
               AND s.revoked_at IS NULL AND s.expires_at > now() AND e.active);
 END $$;
+
+-- A session check that fails the transaction instead of returning nothing:
+-- once a shell knows who it acts for, the next command sends BEGIN, this
+-- check and its own statements in one round trip. If the session is no
+-- longer alive, or its employee's role, name or password state changed,
+-- the check raises and everything after it in the transaction fails, so
+-- nothing that was sent on the strength of the old identity can run; the
+-- shell then asks again the slow way. Called by the schema owner only.
+CREATE FUNCTION epic_expect_session(token_hash bytea, employee bigint, department text,
+                                    full_name text, idle_seconds float8) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+DECLARE
+    seen timestamptz;
+BEGIN
+    SELECT s.last_seen_at INTO seen
+    FROM user_sessions s JOIN employees e ON e.id = s.employee_id
+    WHERE s.token_hash = epic_expect_session.token_hash AND s.employee_id = employee
+      AND e.department = epic_expect_session.department AND e.full_name = epic_expect_session.full_name
+      AND e.active AND NOT e.must_change_password
+      AND s.revoked_at IS NULL AND s.expires_at > now()
+      AND s.last_seen_at > now() - make_interval(secs => idle_seconds);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the session is not the one expected' USING ERRCODE = 'EP001';
+    END IF;
+    -- As the session check does: seen at most every few seconds.
+    IF seen < now() - interval '5 seconds' THEN
+        UPDATE user_sessions s SET last_seen_at = now() WHERE s.token_hash = epic_expect_session.token_hash;
+    END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION epic_expect_session(bytea, bigint, text, text, float8) FROM PUBLIC;

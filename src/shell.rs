@@ -110,6 +110,11 @@ impl Shell {
                 // role in the same round trip as its session check.
                 let as_owner =
                     matches!(command, Command::Logout | Command::WhoAmI | Command::Passwd);
+                if !as_owner && let Some(done) = self.run_expecting(&command, out, err).await {
+                    done?;
+                    out.flush().map_err(output)?;
+                    return Ok(Flow::Continue);
+                }
                 let identity = if as_owner {
                     self.require_identity().await?
                 } else {
@@ -147,6 +152,47 @@ impl Shell {
     /// The employee the last command ran as, if any.
     pub fn logged_in_employee(&self) -> Option<i64> {
         self.identity.as_ref().map(|i| i.employee_id)
+    }
+
+    /// Runs a command for the identity the previous command established,
+    /// its session check sent with its first statement (one round trip
+    /// saved). `None` when it does not apply or the answer cannot be
+    /// trusted: the session changed, or the checker said no on the
+    /// strength of what may be an old role. Nothing has run then, and the
+    /// caller asks the database first, as for a first command.
+    async fn run_expecting(
+        &mut self,
+        command: &Command,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Option<Result<(), Error>> {
+        // Commands whose first act, after the checker, is a statement: one
+        // that sends nothing would never have its session checked.
+        let sends_first = matches!(
+            command,
+            Command::Show(_) | Command::ShowOne { .. } | Command::Count { .. } | Command::Create(_)
+        );
+        let identity = self.identity.clone()?;
+        let hash = self.session_hash.clone()?;
+        if !sends_first || identity.must_change_password || self.token.is_none() {
+            return None;
+        }
+        crate::telemetry::set_user(Some(&identity));
+        self.database
+            .expect_session(&hash, &identity, self.config.session_idle);
+        let result = self.run_as(&identity, command.clone(), out, err).await;
+        let retry = matches!(
+            result,
+            Err(Error::Db(crate::db::DbError::SessionChanged)) | Err(Error::Denied { .. })
+        );
+        if let Err(e) = self.database.finish(result.is_ok()).await {
+            return Some(Err(e.into()));
+        }
+        if retry {
+            self.identity = None;
+            return None;
+        }
+        Some(result)
     }
 
     /// Asks the permission checker.

@@ -280,3 +280,101 @@ fn a_batch_of_reads_writes_the_session_row_at_most_once() {
         after - before
     );
 }
+
+/// A batch where the session changes between two commands: the second is
+/// sent with its check in the same round trip, for the identity the first
+/// established, and must still see the change.
+fn second_command_after(db: &TestDb, who: (&str, &str), change: &str, second: &str) -> common::Ran {
+    use std::io::{BufRead, BufReader, Read, Write};
+    login(db, who);
+    let mut running = db
+        .epic()
+        .env("EPIC_SESSION_FILE", session_of(db, who.0))
+        .spawn();
+    let mut stdin = running.child.stdin.take().expect("stdin");
+    let mut stdout = BufReader::new(running.child.stdout.take().expect("stdout"));
+    writeln!(stdin, "count clients").expect("send the first command");
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("the first answer");
+    assert!(first.trim().parse::<i64>().is_ok(), "{first:?}");
+    db.execute(change);
+    writeln!(stdin, "{second}").expect("send the second command");
+    drop(stdin);
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("the rest");
+    let mut stderr = String::new();
+    running
+        .child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let status = running.child.wait().expect("epic ends");
+    common::Ran {
+        code: status.code().unwrap_or(-1),
+        stdout: rest,
+        stderr,
+    }
+}
+
+#[test]
+fn a_session_revoked_between_two_commands_runs_nothing_more() {
+    let db = generated();
+    let ran = second_command_after(
+        &db,
+        KATE,
+        "UPDATE user_sessions SET revoked_at = now() \
+         WHERE employee_id = (SELECT id FROM employees WHERE email = 'kate@epic.events')",
+        "show events where support is me",
+    );
+    assert_eq!(ran.code, 4, "{ran:?}");
+    assert!(ran.stdout.is_empty(), "{ran:?}");
+    assert!(ran.stderr.contains("revoked"), "{ran:?}");
+}
+
+#[test]
+fn a_role_changed_between_two_commands_is_the_one_that_counts() {
+    let db = generated();
+    // Promoted: the second command is allowed for the new role only.
+    let ran = second_command_after(
+        &db,
+        KATE,
+        "UPDATE employees SET department = 'management' WHERE email = 'kate@epic.events'",
+        "show audit where action = \"create\" limit 1",
+    );
+    assert_eq!(ran.code, 0, "{ran:?}");
+    // Demoted: refused, though the role the shell knew would have been allowed.
+    let ran = second_command_after(
+        &db,
+        HELENE,
+        "UPDATE employees SET department = 'support' WHERE email = 'helene@epic.events'",
+        "show audit where action = \"create\" limit 1",
+    );
+    assert_eq!(ran.code, 5, "{ran:?}");
+    assert!(ran.stdout.is_empty(), "{ran:?}");
+}
+
+#[test]
+fn a_write_after_a_rename_is_audited_under_the_new_name() {
+    let db = generated();
+    let ran = second_command_after(
+        &db,
+        BILL,
+        "UPDATE employees SET full_name = 'William Boquet' WHERE email = 'bill@epic.events'",
+        "create client name \"Nouveau Client\" email \"nouveau@example.com\"",
+    );
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let actor = db.with_client(async |client| {
+        client
+            .query_one(
+                "SELECT actor_name FROM audit_log WHERE action = 'create' AND entity = 'client' \
+                 ORDER BY id DESC LIMIT 1",
+                &[],
+            )
+            .await
+            .expect("the audit row")
+            .get::<_, String>(0)
+    });
+    assert_eq!(actor, "William Boquet");
+}

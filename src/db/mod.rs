@@ -84,6 +84,10 @@ pub enum DbError {
     Tool { tool: &'static str, detail: String },
     #[error("permission denied by the database: {detail}")]
     Refused { detail: String },
+    /// The session was not what the command was sent for (see
+    /// `Database::expect_session`): nothing ran; the shell asks again.
+    #[error("your session changed while the command was sent\nhelp: run the command again")]
+    SessionChanged,
     #[error("{message}")]
     Invalid { message: String },
     #[error("{message}")]
@@ -118,6 +122,7 @@ impl DbError {
             DbError::RestoreTargetNotEmpty => Exit::Conflict,
             DbError::NoSuchBackup { .. } => Exit::Usage,
             DbError::Refused { .. } => Exit::PermissionDenied,
+            DbError::SessionChanged => Exit::NotLoggedIn,
             DbError::Invalid { .. } => Exit::Validation,
             DbError::Duplicate { .. } => Exit::Conflict,
             DbError::Tool { .. } | DbError::Query { .. } | DbError::Io { .. } => Exit::Internal,
@@ -144,6 +149,13 @@ impl From<tokio_postgres::Error> for DbError {
                 .unwrap_or_else(|| "refused".to_owned());
             return DbError::Refused { detail };
         }
+        // The expected-session check failed, or a statement sent after it
+        // in the same round trip found the transaction already failed.
+        if matches!(source.code(), Some(code) if code.code() == EXPECTED_SESSION_FAILED
+            || *code == SqlState::IN_FAILED_SQL_TRANSACTION)
+        {
+            return DbError::SessionChanged;
+        }
         if let Some(error) = source.as_db_error()
             && let Some(mapped) = constraint_message(error)
         {
@@ -156,6 +168,9 @@ impl From<tokio_postgres::Error> for DbError {
         }
     }
 }
+
+/// The SQLSTATE `epic_expect_session` raises (sql/0008).
+const EXPECTED_SESSION_FAILED: &str = "EP001";
 
 /// A broken rule of the schema, in words: the database is the last line
 /// of defence, and what it refuses is explained like the checks before it.
@@ -250,6 +265,9 @@ pub struct Database {
     held: Option<deadpool_postgres::Object>,
     /// Whether a command's transaction is open on `held`.
     in_command: bool,
+    /// A command's opening (BEGIN, the expected-session check, the app
+    /// role) not yet sent: it goes with the command's first statement.
+    expecting: Option<rows::Expected>,
 }
 
 impl Database {
@@ -327,6 +345,7 @@ impl Database {
             pg_config,
             held: None,
             in_command: false,
+            expecting: None,
         })
     }
 

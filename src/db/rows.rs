@@ -3,7 +3,7 @@
 //! for its whole session (so prepared statements are reused).
 
 use chrono::{DateTime, FixedOffset, Local, Utc};
-use futures_util::{StreamExt, pin_mut};
+use futures_util::{FutureExt, StreamExt, pin_mut};
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
@@ -14,7 +14,11 @@ use crate::plan::{ColumnKind, OutColumn, Plan};
 use crate::render::Value;
 
 impl Database {
-    /// The session's connection, opened on first use and reopened after a failure.
+    /// The session's connection, opened on first use and reopened after a
+    /// failure. Every statement goes through here, so a command opened with
+    /// [`Self::expect_session`] sends its opening just before its first
+    /// statement: queued on the connection, not awaited, in the same round
+    /// trip.
     pub(super) async fn session(&mut self) -> Result<&deadpool_postgres::Object, DbError> {
         if self.held.as_ref().is_some_and(|client| client.is_closed()) {
             self.held = None;
@@ -22,7 +26,52 @@ impl Database {
         if self.held.is_none() {
             self.held = Some(self.client().await?);
         }
+        if let Some(expected) = self.expecting.take() {
+            let client = self.held.as_ref().expect("just opened");
+            let (expect, enter) = tokio::join!(
+                client.prepare_cached(EXPECT_SESSION),
+                client.prepare_cached(ENTER_APP_ROLE),
+            );
+            let (expect, enter) = (expect?, enter?);
+            let hex = hex(&expected.session_hash);
+            let expect_params: [&(dyn ToSql + Sync); 5] = [
+                &expected.session_hash,
+                &expected.employee_id,
+                &expected.department,
+                &expected.name,
+                &expected.idle_seconds,
+            ];
+            let enter_params: [&(dyn ToSql + Sync); 1] = [&hex];
+            // Polled once, each request is queued in order; their answers
+            // are not needed: if one fails, the transaction is failed and
+            // the statement that follows says so (`DbError::SessionChanged`).
+            let _ = client.batch_execute("BEGIN").now_or_never();
+            let _ = client.execute(&expect, &expect_params).now_or_never();
+            let _ = client.execute(&enter, &enter_params).now_or_never();
+            self.in_command = true;
+        }
         Ok(self.held.as_ref().expect("just opened"))
+    }
+
+    /// Opens a command for a session whose identity the shell already
+    /// knows, without a round trip of its own: BEGIN, a check that the
+    /// session is still alive and still `expected` (`epic_expect_session`,
+    /// which fails the transaction otherwise) and the switch to the app role
+    /// go out with the command's first statement. If nothing is sent before
+    /// `finish`, nothing was opened.
+    pub fn expect_session(
+        &mut self,
+        session_hash: &[u8],
+        expected: &Identity,
+        idle: std::time::Duration,
+    ) {
+        self.expecting = Some(Expected {
+            session_hash: session_hash.to_vec(),
+            employee_id: expected.employee_id,
+            department: expected.role.name().to_owned(),
+            name: expected.name.clone(),
+            idle_seconds: idle.as_secs_f64(),
+        });
     }
 
     /// Starts a command's transaction as the application role, acting for
@@ -94,6 +143,8 @@ impl Database {
     /// Does nothing when the command's last statement already committed
     /// (see `write_audited`).
     pub async fn finish(&mut self, succeeded: bool) -> Result<(), DbError> {
+        // An opening never sent opened nothing.
+        self.expecting = None;
         if !std::mem::take(&mut self.in_command) {
             return Ok(());
         }
@@ -191,6 +242,17 @@ impl Database {
         }
     }
 }
+
+/// What [`Database::expect_session`] checks.
+pub(super) struct Expected {
+    session_hash: Vec<u8>,
+    employee_id: i64,
+    department: String,
+    name: String,
+    idle_seconds: f64,
+}
+
+const EXPECT_SESSION: &str = "SELECT epic_expect_session($1, $2, $3, $4, $5)";
 
 /// Becomes the application role acting for a session, until the
 /// transaction ends (`set_config(.., true)` is `SET LOCAL`). Without

@@ -100,6 +100,9 @@ impl Database {
             &audit.action,
             &audit.entity,
         ]);
+        // Opens the command first if it is still to be sent, so that it is
+        // known to be open.
+        self.session().await?;
         let commit = then == Then::Commit && self.in_command;
         let client = self.session().await?;
         let statement = client.prepare_cached(&sql).await?;

@@ -371,6 +371,12 @@ pub struct Epic {
     _owned_dir: Option<tempfile::TempDir>,
 }
 
+/// A running epic (see `Epic::spawn`).
+pub struct Running {
+    pub child: std::process::Child,
+    _owned_dir: Option<tempfile::TempDir>,
+}
+
 #[derive(Debug)]
 pub struct Ran {
     pub code: i32,
@@ -443,6 +449,19 @@ impl Epic {
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Epic {
         self.stdin = Some(input.into());
         self
+    }
+
+    /// Starts epic with piped standard streams, for a test that talks to it
+    /// a line at a time.
+    pub fn spawn(mut self) -> Running {
+        self.command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        Running {
+            child: self.command.spawn().expect("start epic"),
+            _owned_dir: self._owned_dir.take(),
+        }
     }
 
     /// Runs with standard output discarded; the exit code and the peak
