@@ -17,6 +17,8 @@
 //! `BENCH.md`. Options: `-- --size S|M|L` (default L), `--runs N` (start-up
 //! runs, default 31), `--no-write` (print only).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::os::fd::OwnedFd;
@@ -111,7 +113,7 @@ fn main() {
     let socket = status["socket"].as_str().expect("a socket").to_owned();
     let server_user = status["server user"].as_str().expect("a user").to_owned();
     let psql = Psql {
-        binary: psql_binary(),
+        binary: common::psql_binary(),
         socket,
         user: server_user,
     };
@@ -768,19 +770,6 @@ fn idle_rss(mut command: Command, prompt: &str) -> i64 {
     let _ = child.kill();
     let _ = child.wait();
     rss
-}
-
-fn psql_binary() -> PathBuf {
-    let binaries = epic::db::local::PgBinaries::find(
-        std::env::var_os("EPIC_PG_BIN").as_deref().map(Path::new),
-    )
-    .expect("PostgreSQL binaries");
-    let beside_server = binaries.tool("psql");
-    if beside_server.is_file() {
-        beside_server
-    } else {
-        PathBuf::from("psql")
-    }
 }
 
 fn machine_facts(psql: &Psql) -> Vec<(String, String)> {

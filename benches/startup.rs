@@ -4,7 +4,9 @@
 //!
 //! Run with `cargo bench --bench startup` (optionally `-- RUNS`).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -40,7 +42,7 @@ fn main() {
         .expect("run epic");
     assert!(status.success(), "the first epic run failed");
     let socket = socket_dir(epic_command());
-    let psql = psql_binary();
+    let psql = common::psql_binary();
 
     let mut epic_times = Vec::with_capacity(runs);
     let mut psql_times = Vec::with_capacity(runs);
@@ -94,17 +96,4 @@ fn socket_dir(mut epic: Command) -> PathBuf {
         .expect("epic db status");
     let status: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON status");
     PathBuf::from(status[0]["socket"].as_str().expect("a socket path"))
-}
-
-fn psql_binary() -> PathBuf {
-    let binaries = epic::db::local::PgBinaries::find(
-        std::env::var_os("EPIC_PG_BIN").as_deref().map(Path::new),
-    )
-    .expect("PostgreSQL binaries");
-    let beside_server = binaries.tool("psql");
-    if beside_server.is_file() {
-        beside_server
-    } else {
-        PathBuf::from("psql")
-    }
 }
