@@ -785,7 +785,7 @@ fn vertical_text(value: &Value) -> Cow<'_, str> {
 struct CsvSink<'w> {
     writer: csv::Writer<&'w mut dyn Write>,
     header_written: bool,
-    /// Numbers and times are written here first, so a field costs no allocation.
+    /// Each field is written here first, so a field costs no allocation.
     scratch: String,
 }
 
@@ -815,17 +815,9 @@ impl<'w> CsvSink<'w> {
     fn row(&mut self, columns: &[Column], values: &[Value]) -> io::Result<()> {
         self.header(columns)?;
         for value in values {
-            let text: &str = match value {
-                Value::Null => "",
-                Value::Bool(b) => bool_text(*b),
-                Value::Text(s) => s,
-                Value::Int(_) | Value::Money(_) | Value::Timestamp(_) => {
-                    self.scratch.clear();
-                    write_csv_text(&mut self.scratch, value);
-                    &self.scratch
-                }
-            };
-            self.writer.write_field(text.as_bytes())?;
+            self.scratch.clear();
+            write_csv_text(&mut self.scratch, value);
+            self.writer.write_field(self.scratch.as_bytes())?;
         }
         self.writer.write_record(None::<&[u8]>)?;
         Ok(())

@@ -1,6 +1,7 @@
 //! Running planned statements: rows come back as typed [`Value`]s, streamed
 //! one at a time to whoever renders them, on a connection the shell keeps
-//! for its whole session (so prepared statements are reused).
+//! for its whole session (so prepared statements are reused). Also how a
+//! command's transaction opens as the application role and ends.
 
 use chrono::{DateTime, FixedOffset, Local, Utc};
 use futures_util::{FutureExt, StreamExt, pin_mut};

@@ -100,10 +100,8 @@ impl Database {
             &audit.action,
             &audit.entity,
         ]);
-        // Opens the command first if it is still to be sent, so that it is
-        // known to be open.
-        self.session().await?;
-        let commit = then == Then::Commit && self.in_command;
+        // A command still to be opened is opened by this very statement.
+        let commit = then == Then::Commit && (self.in_command || self.expecting.is_some());
         let client = self.session().await?;
         let statement = client.prepare_cached(&sql).await?;
         let row = if commit {
