@@ -13,21 +13,11 @@
 -- password change) keeps full access through an `owner_all` policy on each
 -- table, since FORCE ROW LEVEL SECURITY applies to owners too.
 
-DO $$
-BEGIN
-    CREATE ROLE epic_app NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT;
-EXCEPTION
-    -- Roles are shared by the whole server: another database created it.
-    WHEN duplicate_object OR unique_violation THEN NULL;
-END $$;
-
-DO $$
-BEGIN
-    -- The connecting role must be able to become epic_app (a superuser can anyway).
-    IF NOT pg_has_role(current_user, 'epic_app', 'MEMBER') THEN
-        EXECUTE format('GRANT epic_app TO %I', current_user);
-    END IF;
-END $$;
+-- epic_app is created by the DBA (`epic db roles`) before the first
+-- migration, with the other roles: creating roles takes CREATEROLE, which
+-- nothing that runs epic should hold. (This file first created it here;
+-- the change was made in place, and the migration runner accepts the
+-- earlier text as applied.)
 
 GRANT USAGE ON SCHEMA public TO epic_app;
 

@@ -1,10 +1,18 @@
-//! Settings from the environment (and a `.env` file, loaded by `main` before
-//! this runs): which database, where epic keeps its files, first-run admin
-//! credentials. Nothing here touches the network or the disk beyond reading
-//! variables, so building a `Config` is free on the start-up path.
+//! Settings from the environment (and a `.env` file in the current
+//! directory, loaded by `main` before this runs): which database, where
+//! epic keeps its files, first-run admin credentials. Building a `Config`
+//! reads variables only; the per-user config file is read when the
+//! database is opened ([`Config::target`]).
+//!
+//! Security limits (session length, idle time, lock-outs) are not here:
+//! they live in the database, where admins change them, so that nobody's
+//! environment can loosen them.
 
 use std::fmt;
 use std::path::PathBuf;
+
+use crate::db::connect::{self, ConnectError, RoleOverrides, ServerSettings};
+use crate::db::roles::{RoleNameError, RoleNames};
 
 /// A value that must never be printed: `Debug` and `Display` redact it.
 #[derive(Clone, PartialEq, Eq)]
@@ -25,12 +33,20 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Where the data lives.
+/// Where the data lives, as the environment says.
 #[derive(Debug, Clone)]
 pub enum DatabaseTarget {
     /// Any PostgreSQL server, from `DATABASE_URL`.
     Url(Secret),
-    /// The cluster epic manages itself under the data directory.
+    /// A profile of the config file if there is one, else the cluster epic
+    /// manages itself under the data directory.
+    Local,
+}
+
+/// Where the data lives, once the config file is read.
+#[derive(Debug)]
+pub enum Target {
+    Server(Box<ServerSettings>),
     Local,
 }
 
@@ -52,24 +68,21 @@ pub struct Config {
     pub pg_user: String,
     /// First-run admin account for scripts (`EPIC_ADMIN_EMAIL`, `EPIC_ADMIN_PASSWORD`).
     pub admin: Option<AdminSeed>,
-    pub bcrypt_cost: u32,
+    /// The bcrypt cost a new CRM starts with (`EPIC_BCRYPT_COST`, read by
+    /// the migration that creates it); admins change it afterwards.
+    pub bcrypt_cost: Option<u32>,
     /// Rows shown by a table in the interactive shell before it stops.
     pub page_size: usize,
-    /// The JWT signing secret from `EPIC_SECRET_KEY`; when unset, a key
-    /// generated on first use is kept in the data directory.
-    pub secret_key: Option<Secret>,
     /// Where the session token is kept (`EPIC_SESSION_FILE`).
     pub session_file: PathBuf,
-    /// A session ends this long after login (`EPIC_SESSION_HOURS`).
-    pub session_lifetime: std::time::Duration,
-    /// ...or after this long without a command (`EPIC_IDLE_MINUTES`).
-    pub session_idle: std::time::Duration,
-    /// Failed logins for one email within this window lock it (`EPIC_LOGIN_WINDOW_MINUTES`).
-    pub login_window: std::time::Duration,
-    /// How long a locked email stays locked (`EPIC_LOGIN_COOLDOWN_MINUTES`).
-    pub login_cooldown: std::time::Duration,
-    /// How many failures lock an email (`EPIC_LOGIN_MAX_FAILURES`).
-    pub login_max_failures: i64,
+    /// The per-user config file (`EPIC_CONFIG`, else `~/.config/epic/config.toml`).
+    pub config_file: Option<PathBuf>,
+    /// Its profile to use (`--profile`, `EPIC_PROFILE`); the top level when none.
+    pub profile: Option<String>,
+    /// The database password from `PGPASSWORD`, when no `.pgpass` line matches.
+    pub pg_password: Option<Secret>,
+    /// The `.pgpass` file (`PGPASSFILE`, else `~/.pgpass`).
+    pub pgpass: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +97,8 @@ pub enum ConfigError {
     HalfAdmin,
     #[error("cannot find a data directory for epic: set EPIC_DATA_DIR")]
     NoDataDir,
+    #[error(transparent)]
+    Roles(#[from] RoleNameError),
 }
 
 impl Config {
@@ -110,36 +125,22 @@ impl Config {
             (None, None) => None,
             _ => return Err(ConfigError::HalfAdmin),
         };
-        let bcrypt_cost = parse_in_range(
-            &lookup,
-            "EPIC_BCRYPT_COST",
-            12,
-            4..=31,
-            "a number from 4 to 31",
-        )?;
+        let bcrypt_cost = match lookup("EPIC_BCRYPT_COST") {
+            Some(_) => Some(parse_in_range(
+                &lookup,
+                "EPIC_BCRYPT_COST",
+                12,
+                4..=31,
+                "a number from 4 to 31",
+            )?),
+            None => None,
+        };
         let page_size = parse_in_range(
             &lookup,
             "EPIC_PAGE_SIZE",
             100,
             1..=1_000_000,
             "a number of rows from 1 to 1000000",
-        )?;
-        let minutes = |name, default, range| -> Result<std::time::Duration, ConfigError> {
-            let value: u64 = parse_in_range(
-                &lookup,
-                name,
-                default,
-                range,
-                "a number of minutes from 1 to 10080",
-            )?;
-            Ok(std::time::Duration::from_secs(value * 60))
-        };
-        let session_hours: u64 = parse_in_range(
-            &lookup,
-            "EPIC_SESSION_HOURS",
-            8,
-            1..=720,
-            "a number of hours from 1 to 720",
         )?;
         let session_file = match lookup("EPIC_SESSION_FILE") {
             Some(path) => PathBuf::from(path),
@@ -149,19 +150,15 @@ impl Config {
                 .unwrap_or_else(|| data_dir.join("session")),
         };
         Ok(Config {
-            secret_key: lookup("EPIC_SECRET_KEY").map(Secret::new),
             session_file,
-            session_lifetime: std::time::Duration::from_secs(session_hours * 3600),
-            session_idle: minutes("EPIC_IDLE_MINUTES", 30, 1..=10_080)?,
-            login_window: minutes("EPIC_LOGIN_WINDOW_MINUTES", 15, 1..=10_080)?,
-            login_cooldown: minutes("EPIC_LOGIN_COOLDOWN_MINUTES", 15, 1..=10_080)?,
-            login_max_failures: parse_in_range(
-                &lookup,
-                "EPIC_LOGIN_MAX_FAILURES",
-                5,
-                1..=100,
-                "a number from 1 to 100",
-            )?,
+            config_file: lookup("EPIC_CONFIG")
+                .map(PathBuf::from)
+                .or_else(|| dirs::config_dir().map(|dir| dir.join("epic").join("config.toml"))),
+            profile: lookup("EPIC_PROFILE"),
+            pg_password: lookup("PGPASSWORD").map(Secret::new),
+            pgpass: lookup("PGPASSFILE")
+                .map(PathBuf::from)
+                .or_else(|| dirs::home_dir().map(|home| home.join(".pgpass"))),
             database,
             data_dir,
             pg_bin: lookup("EPIC_PG_BIN").map(PathBuf::from),
@@ -174,6 +171,41 @@ impl Config {
 
     pub fn history_file(&self) -> PathBuf {
         self.data_dir.join("history")
+    }
+
+    /// Where the data lives: `DATABASE_URL`, else the config file's
+    /// profile, else the local cluster.
+    pub fn target(&self) -> Result<Target, ConnectError> {
+        if let DatabaseTarget::Url(url) = &self.database {
+            return Ok(Target::Server(Box::new(ServerSettings::from_url(
+                url.expose(),
+            )?)));
+        }
+        Ok(match self.profile_file()? {
+            Some(profile) => Target::Server(Box::new(profile.settings)),
+            None => Target::Local,
+        })
+    }
+
+    fn profile_file(&self) -> Result<Option<connect::Profile>, ConnectError> {
+        match &self.config_file {
+            Some(path) => connect::load_profile(path, self.profile.as_deref()),
+            None => Ok(None),
+        }
+    }
+
+    /// The deployment's role names: the config file's `[roles]`, else the defaults.
+    pub fn roles(&self) -> Result<RoleNames, ConfigError> {
+        let overrides = match self.profile_file() {
+            Ok(Some(profile)) => profile.roles,
+            _ => RoleOverrides::default(),
+        };
+        Ok(RoleNames::new(
+            overrides.owner.as_deref(),
+            overrides.migrator.as_deref(),
+            overrides.client.as_deref(),
+            overrides.app.as_deref(),
+        )?)
     }
 }
 
@@ -218,7 +250,7 @@ mod tests {
         let config = config(&[("EPIC_DATA_DIR", "/tmp/x")]).expect("valid");
         assert!(matches!(config.database, DatabaseTarget::Local));
         assert_eq!(config.data_dir, PathBuf::from("/tmp/x"));
-        assert_eq!(config.bcrypt_cost, 12);
+        assert_eq!(config.bcrypt_cost, None);
     }
 
     #[test]

@@ -8,9 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use epic::config::{Config, DatabaseTarget};
+use epic::config::{Config, DatabaseTarget, Target};
 use epic::db::local::{ClusterState, LocalCluster};
-use epic::db::{Database, DbError, backup, migrate};
+use epic::db::roles::RoleNames;
+use epic::db::{Database, DbError, Login, backup, migrate};
 use epic::error::{self, Error, Exit};
 use epic::generate::{self, Targets};
 use epic::render::{Column, Format, RowWriter, Style, Value};
@@ -43,6 +44,9 @@ struct Cli {
     /// Show the causes of errors (driver and tool messages)
     #[arg(short, long)]
     verbose: bool,
+    /// Connect with this profile of the config file (also EPIC_PROFILE)
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
     #[command(subcommand)]
     action: Option<Action>,
 }
@@ -102,13 +106,30 @@ enum GenSize {
 
 #[derive(Debug, Subcommand)]
 enum DbAction {
-    /// Where the data is, and whether the local server is running
+    /// Where the data is, the server reached, TLS, and the schema version
     Status,
+    /// Print the SQL a superuser runs once to create epic's roles on a shared server
+    Roles {
+        /// The role that owns every object [default: epic_owner]
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+        /// The operator's login: migrate, backup, restore [default: epic_migrator]
+        #[arg(long, value_name = "NAME")]
+        migrator: Option<String>,
+        /// The login every desk holds [default: epic_client]
+        #[arg(long, value_name = "NAME")]
+        client: Option<String>,
+        /// The role commands run as [default: epic_app]
+        #[arg(long, value_name = "NAME")]
+        app: Option<String>,
+    },
+    /// Apply the schema migrations and create the first admin (the migrator's credentials)
+    Migrate,
     /// Start the local server (any command starts it when needed)
     Start,
     /// Stop the local server
     Stop,
-    /// Write a backup (pg_dump custom format) to FILE
+    /// Write a backup (pg_dump custom format, mode 0600) to FILE (the migrator's credentials)
     Backup { file: PathBuf },
     /// Restore a backup taken with `epic db backup`
     Restore {
@@ -126,13 +147,20 @@ fn parse_format(given: &str) -> Result<Format, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let verbose = cli.verbose;
-    if let Err(e) = dotenvy::dotenv()
+    // The current directory's `.env` only: one in a parent directory is
+    // somebody else's project.
+    if let Err(e) = dotenvy::from_path(".env")
         && !e.not_found()
     {
         let _ = writeln!(std::io::stderr(), "warning: .env ignored: {e}");
     }
     let config = match Config::from_env() {
-        Ok(config) => config,
+        Ok(mut config) => {
+            if cli.profile.is_some() {
+                config.profile = cli.profile.clone();
+            }
+            config
+        }
         Err(error) => {
             let error = Error::from(error);
             let _ = writeln!(
@@ -174,8 +202,8 @@ fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
             runtime.block_on(db_command(&config, action, format, &mut out))
         }
         Some(Action::Demo { seed }) => {
-            let database = runtime.block_on(open(&config, &mut err))?;
-            runtime.block_on(load_demo(&config, &database, seed, &mut out))
+            runtime.block_on(open(&config, &mut err))?;
+            runtime.block_on(load_demo(&config, seed, &mut out))
         }
         Some(Action::Gen {
             size,
@@ -192,8 +220,8 @@ fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
                 (Some(GenSize::M), None) => Some(Targets::M),
                 (Some(GenSize::L), None) => Some(Targets::L),
             };
-            let database = runtime.block_on(open(&config, &mut err))?;
-            runtime.block_on(generate_data(&config, &database, seed, targets, &mut out))
+            runtime.block_on(open(&config, &mut err))?;
+            runtime.block_on(generate_data(&config, seed, targets, &mut out))
         }
         Some(Action::Login { email }) => run_one(
             config,
@@ -289,31 +317,64 @@ fn run_one(
 /// Values that must never reach Sentry even by accident.
 fn secrets_of(config: &Config) -> Vec<String> {
     let mut secrets = Vec::new();
-    if let Some(key) = &config.secret_key {
-        secrets.push(key.expose().to_owned());
+    if let Some(password) = &config.pg_password {
+        secrets.push(password.expose().to_owned());
     }
     if let Some(admin) = &config.admin {
         secrets.push(admin.password.expose().to_owned());
     }
-    if let DatabaseTarget::Url(url) = &config.database {
-        if let Ok(parsed) = url.expose().parse::<tokio_postgres::Config>()
-            && let Some(password) = parsed.get_password()
-        {
-            secrets.push(String::from_utf8_lossy(password).into_owned());
-        }
+    if let DatabaseTarget::Url(_) = &config.database
+        && let Ok(Target::Server(settings)) = config.target()
+        && let Some(password) = settings.pg.get_password()
+    {
+        secrets.push(String::from_utf8_lossy(password).into_owned());
     }
     secrets
 }
 
-/// Connects, brings the schema up to date, and on a brand-new database
-/// creates the first admin account.
+/// Opens the database for a desk: the client login, on a schema of the
+/// version this epic needs. The local cluster is set up and migrated on
+/// first use (and asks for its first admin); a shared server is migrated by
+/// an operator only (`epic db migrate`).
 async fn open(config: &Config, err: &mut dyn Write) -> Result<Database, Error> {
-    let database = Database::connect(config).await?;
+    let mut database = Database::connect(config, Login::Client).await?;
+    let info = database.schema_info().await?;
+    let local = matches!(database.location, epic::db::Location::Local(_));
+    let current = migrate::check_version(info.as_ref());
+    let has_employees = info.as_ref().is_some_and(|i| i.has_employees);
+    match (current, local) {
+        (Ok(()), _) if has_employees => Ok(database),
+        (Ok(()), false) => Err(DbError::NoAccountYet.into()),
+        (Err(e @ DbError::SchemaNewer { .. }), _) | (Err(e), false) => Err(e.into()),
+        (_, true) => {
+            migrate_database(config, err).await?;
+            let mut database = Database::connect(config, Login::Client).await?;
+            let info = database.schema_info().await?;
+            migrate::check_version(info.as_ref())?;
+            Ok(database)
+        }
+    }
+}
+
+/// `epic db migrate` (and the local cluster's first start): the migrator
+/// applies what is missing of the schema, as the owner role, then creates
+/// the first admin if there is no employee. On the local cluster the roles
+/// are made first, by the script a DBA runs on a shared server.
+async fn migrate_database(
+    config: &Config,
+    err: &mut dyn Write,
+) -> Result<migrate::Migrated, Error> {
+    let roles = config.roles()?;
+    let database = Database::connect(config, Login::Migrator).await?;
+    if let epic::db::Location::Local(cluster) = &database.location {
+        epic::db::prepare_local_database(cluster, &roles).await?;
+    }
     let mut client = database.client().await?;
-    let state = migrate::ensure_current(&mut client, migrate::MIGRATIONS).await?;
-    if !state.has_employees {
+    let migrated =
+        migrate::migrate(&mut client, &roles, migrate::MIGRATIONS, config.bcrypt_cost).await?;
+    if !migrated.has_employees {
         let admin = setup::first_admin(config, err)?;
-        if setup::create_first_admin(&mut client, &admin, config.bcrypt_cost).await? {
+        if setup::create_first_admin(&mut client, &roles.owner, &admin).await? {
             let _ = writeln!(
                 err,
                 "Created the admin account {} ({}).",
@@ -321,8 +382,40 @@ async fn open(config: &Config, err: &mut dyn Write) -> Result<Database, Error> {
             );
         }
     }
-    drop(client);
-    Ok(database)
+    Ok(migrated)
+}
+
+/// A connection for the operator's loaders (demo, gen): the migrator's, as
+/// the owner role, with the bcrypt cost new hashes take.
+async fn operator_client(config: &Config) -> Result<(deadpool_postgres::Object, u32), Error> {
+    let roles = config.roles()?;
+    let database = Database::connect(config, Login::Migrator).await?;
+    let client = database.client().await?;
+    let row = client
+        .query_one(
+            "SELECT pg_has_role(session_user, $1, 'MEMBER'), session_user::text",
+            &[&roles.owner],
+        )
+        .await
+        .map_err(DbError::from)?;
+    if !row.get::<_, bool>(0) {
+        return Err(DbError::NotMigrator {
+            user: row.get(1),
+            owner: roles.owner.clone(),
+            migrator: roles.migrator.clone(),
+        }
+        .into());
+    }
+    client
+        .execute("SELECT set_config('role', $1, false)", &[&roles.owner])
+        .await
+        .map_err(DbError::from)?;
+    let cost: i32 = client
+        .query_one("SELECT bcrypt_cost FROM security_settings", &[])
+        .await
+        .map_err(DbError::from)?
+        .get(0);
+    Ok((client, cost as u32))
 }
 
 async fn db_command(
@@ -333,6 +426,42 @@ async fn db_command(
 ) -> Result<Exit, Error> {
     match action {
         DbAction::Status => db_status(config, format, out).await,
+        DbAction::Roles {
+            owner,
+            migrator,
+            client,
+            app,
+        } => {
+            let configured = config.roles()?;
+            let roles = RoleNames::new(
+                Some(owner.as_deref().unwrap_or(&configured.owner)),
+                Some(migrator.as_deref().unwrap_or(&configured.migrator)),
+                Some(client.as_deref().unwrap_or(&configured.client)),
+                Some(app.as_deref().unwrap_or(&configured.app)),
+            )
+            .map_err(epic::config::ConfigError::from)?;
+            out.write_all(roles.script().as_bytes())
+                .map_err(|source| Error::Output { source })?;
+            Ok(Exit::Success)
+        }
+        DbAction::Migrate => {
+            let migrated = migrate_database(config, &mut std::io::stderr()).await?;
+            let message = match (migrated.applied_now.first(), migrated.applied_now.last()) {
+                (Some(first), Some(last)) if first == last => {
+                    format!(
+                        "Applied migration {first}: the schema is at version {}.",
+                        migrated.version
+                    )
+                }
+                (Some(first), Some(last)) => format!(
+                    "Applied migrations {first} to {last}: the schema is at version {}.",
+                    migrated.version
+                ),
+                _ => format!("The schema is current (version {}).", migrated.version),
+            };
+            let _ = writeln!(std::io::stderr(), "{message}");
+            Ok(Exit::Success)
+        }
         DbAction::Start => {
             let cluster = local_only(config, "start")?;
             cluster.ensure_running()?;
@@ -350,7 +479,7 @@ async fn db_command(
             Ok(Exit::Success)
         }
         DbAction::Backup { file } => {
-            let database = Database::connect(config).await?;
+            let database = Database::connect(config, Login::Migrator).await?;
             backup::backup(config, &database, &file)?;
             let _ = writeln!(
                 std::io::stderr(),
@@ -361,8 +490,12 @@ async fn db_command(
             Ok(Exit::Success)
         }
         DbAction::Restore { file, force } => {
-            let database = Database::connect(config).await?;
-            backup::restore(config, &database, &file, force).await?;
+            let roles = config.roles()?;
+            let database = Database::connect(config, Login::Migrator).await?;
+            if let epic::db::Location::Local(cluster) = &database.location {
+                epic::db::prepare_local_database(cluster, &roles).await?;
+            }
+            backup::restore(config, &database, &roles, &file, force).await?;
             let _ = writeln!(
                 std::io::stderr(),
                 "Restored {} into {}.",
@@ -375,10 +508,10 @@ async fn db_command(
 }
 
 fn local_only(config: &Config, verb: &'static str) -> Result<LocalCluster, Error> {
-    match config.database {
-        DatabaseTarget::Local => Ok(LocalCluster::locate(config)?),
-        DatabaseTarget::Url(_) => Err(Error::Config(epic::config::ConfigError::Invalid {
-            name: "DATABASE_URL",
+    match config.target().map_err(DbError::from)? {
+        Target::Local => Ok(LocalCluster::locate(config)?),
+        Target::Server(_) => Err(Error::Config(epic::config::ConfigError::Invalid {
+            name: "DATABASE_URL or the config file's profile",
             expected: match verb {
                 "start" => "unset for `epic db start`, which manages only the local database",
                 _ => "unset for `epic db stop`, which manages only the local database",
@@ -391,12 +524,12 @@ fn local_only(config: &Config, verb: &'static str) -> Result<LocalCluster, Error
 async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Result<Exit, Error> {
     let mut fields: Vec<(&str, Value)> = Vec::new();
     let text = |s: String| Value::Text(s);
-    let reachable = match &config.database {
-        DatabaseTarget::Url(_) => {
-            fields.push(("database", text("DATABASE_URL".to_owned())));
+    let reachable = match config.target().map_err(DbError::from)? {
+        Target::Server(settings) => {
+            fields.push(("database", text(settings.describe())));
             true
         }
-        DatabaseTarget::Local => {
+        Target::Local => {
             let cluster = LocalCluster::locate(config)?;
             let state = cluster.state()?;
             fields.push(("database", text("local".to_owned())));
@@ -426,22 +559,40 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
     };
     let mut exit = Exit::Success;
     if reachable {
-        match Database::connect(config).await {
-            Ok(database) => {
-                fields.push(("connection", text(database.location.to_string())));
-                let client = database.client().await?;
-                let versions = migrate::applied_versions(&**client).await?;
-                let known = migrate::MIGRATIONS.len();
+        match Database::connect(config, Login::Client).await {
+            Ok(mut database) => {
+                let reached = database.reached().await?;
+                fields.push(("server", text(reached.server)));
+                fields.push(("logged in as", text(reached.user)));
+                fields.push(("tls", text(reached.tls)));
+                fields.push((
+                    "recovery",
+                    text(
+                        if reached.standby {
+                            "standby (read-only)"
+                        } else {
+                            "primary"
+                        }
+                        .to_owned(),
+                    ),
+                ));
+                let info = database.schema_info().await?;
+                let known = migrate::current_version();
                 fields.push((
                     "schema",
-                    text(match versions.last() {
-                        None => "empty (the first command creates it)".to_owned(),
-                        Some(v) if *v as usize == known => format!("version {v}, current"),
-                        Some(v) => format!("version {v}; this epic knows {known}"),
+                    text(match &info {
+                        None => {
+                            "no epic schema (an administrator runs `epic db migrate`)".to_owned()
+                        }
+                        Some(i) if i.version == known => format!("version {}, current", i.version),
+                        Some(i) => format!("version {}; this epic needs {known}", i.version),
                     }),
                 ));
             }
-            Err(e @ DbError::Unavailable { .. }) => {
+            Err(
+                e
+                @ (DbError::Unavailable { .. } | DbError::Tls { .. } | DbError::NoSuchRole { .. }),
+            ) => {
                 fields.push(("connection", text(e.to_string())));
                 exit = Exit::DatabaseUnavailable;
             }
@@ -463,14 +614,9 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
     Ok(exit)
 }
 
-async fn load_demo(
-    config: &Config,
-    database: &Database,
-    seed: u64,
-    out: &mut dyn Write,
-) -> Result<Exit, Error> {
-    let mut client = database.client().await?;
-    let report = demo::load(&mut client, config.bcrypt_cost, seed).await?;
+async fn load_demo(config: &Config, seed: u64, out: &mut dyn Write) -> Result<Exit, Error> {
+    let (mut client, bcrypt_cost) = operator_client(config).await?;
+    let report = demo::load(&mut client, bcrypt_cost, seed).await?;
     let _ = writeln!(
         std::io::stderr(),
         "Loaded {} employees, {} clients, {} contracts and {} events. Demo logins:",
@@ -487,14 +633,13 @@ async fn load_demo(
 /// password; counts and where the time went on standard error.
 async fn generate_data(
     config: &Config,
-    database: &Database,
     seed: u64,
     targets: Option<Targets>,
     out: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let started = std::time::Instant::now();
-    let mut client = database.client().await?;
-    let report = generate::generate(&mut client, config.bcrypt_cost, seed, targets).await?;
+    let (mut client, bcrypt_cost) = operator_client(config).await?;
+    let report = generate::generate(&mut client, bcrypt_cost, seed, targets).await?;
     let elapsed = started.elapsed();
     let mut err = std::io::stderr();
     let _ = writeln!(

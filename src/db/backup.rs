@@ -1,31 +1,63 @@
 //! `epic db backup` and `epic db restore`: pg_dump and pg_restore in their
-//! custom format, on the local cluster or the `DATABASE_URL` server alike.
+//! custom format, with the migrator's credentials, on the local cluster or a
+//! shared server alike.
 //!
 //! The tools come from the same PostgreSQL installation as the local server
-//! and receive the connection through libpq's environment variables, so a
-//! password never appears on a command line. A restore never overwrites data
-//! by accident: a database holding any table is refused unless `--force`,
-//! and a restore is one transaction, so a failed one changes nothing.
+//! and receive the connection (TLS settings included) through libpq's
+//! environment variables, so a password never appears on a command line.
+//! A backup file is created readable by its owner only: it holds every
+//! record (and no usable session: the database keeps only the hashes of
+//! session tokens). Row security is forced on every table, so pg_dump reads
+//! through it (`--enable-row-security`), as the migrator, who sees every row
+//! as a member of the owner role.
+//!
+//! A restore runs as the owner role (`--role`), so what it creates belongs
+//! to it, and keeps the backup's grants: the roles must already exist (a
+//! DBA creates them with `epic db roles`). The extensions are the
+//! database's own, created before and never dropped. A restore never
+//! overwrites data by accident: a database holding any table is refused
+//! unless `--force`, and it is one transaction, so a failed one changes
+//! nothing.
 
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use super::local::PgBinaries;
+use super::roles::RoleNames;
 use super::{Database, DbError};
 use crate::config::Config;
 
 pub fn backup(config: &Config, database: &Database, file: &Path) -> Result<(), DbError> {
     let binaries = PgBinaries::find(config.pg_bin.as_deref())?;
+    // Private from the first byte: created 0600, never widened afterwards.
+    let output = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(file)
+        .map_err(|source| DbError::io("create the backup file", source))?;
     let mut command = Command::new(binaries.tool("pg_dump"));
     command
-        .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
-        .arg(file);
-    run_tool("pg_dump", command, database)
+        .args(["--format=custom", "--no-owner", "--enable-row-security"])
+        .stdout(output);
+    let outcome = run_tool("pg_dump", command, database, None);
+    if outcome.is_err() {
+        let _ = std::fs::remove_file(file);
+    }
+    outcome
 }
+
+/// Extensions epic's schema uses; the owner creates them (they are trusted).
+const EXTENSIONS: &str =
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS pgcrypto;";
 
 pub async fn restore(
     config: &Config,
     database: &Database,
+    roles: &RoleNames,
     file: &Path,
     force: bool,
 ) -> Result<(), DbError> {
@@ -34,7 +66,7 @@ pub async fn restore(
             path: file.to_path_buf(),
         });
     }
-    let client = database.client().await?;
+    let mut client = database.client().await?;
     let tables: i64 = client
         .query_one(
             "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -48,60 +80,105 @@ pub async fn restore(
     if tables > 0 && !force {
         return Err(DbError::RestoreTargetNotEmpty);
     }
-    // The backup's policies name the application role, which lives in the
-    // server, not in the dump: make sure it exists before restoring.
-    client.batch_execute(ENSURE_APP_ROLE).await?;
+    {
+        let transaction = client.transaction().await?;
+        super::migrate::check_roles(&*transaction, roles).await?;
+        transaction
+            .execute("SELECT set_config('role', $1, true)", &[&roles.owner])
+            .await?;
+        transaction.batch_execute(EXTENSIONS).await?;
+        transaction.commit().await?;
+    }
     drop(client);
     let binaries = PgBinaries::find(config.pg_bin.as_deref())?;
+    let list = restore_list(&binaries, file)?;
     let mut command = Command::new(binaries.tool("pg_restore"));
-    command.args([
-        "--no-owner",
-        "--no-privileges",
-        "--single-transaction",
-        "--exit-on-error",
-    ]);
+    command
+        .args([
+            "--no-owner",
+            "--single-transaction",
+            "--exit-on-error",
+            // The table of contents comes on standard input (below).
+            "--use-list=/dev/stdin",
+            "--role",
+        ])
+        .arg(&roles.owner);
     if force {
         command.args(["--clean", "--if-exists"]);
     }
-    command.arg("--dbname").arg(dbname(database)).arg(file);
-    run_tool("pg_restore", command, database)
+    command.arg("--dbname").arg(database.dbname()).arg(file);
+    run_tool("pg_restore", command, database, Some(list))
 }
 
-/// The same statement as in `sql/0005_least_privilege.sql`.
-const ENSURE_APP_ROLE: &str = "DO $$ BEGIN \
-    CREATE ROLE epic_app NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT; \
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$";
-
-fn dbname(database: &Database) -> String {
-    database
-        .pg_config()
-        .get_dbname()
-        .unwrap_or("postgres")
-        .to_owned()
-}
-
-fn run_tool(tool: &'static str, mut command: Command, database: &Database) -> Result<(), DbError> {
-    for (name, value) in database.libpq_env() {
-        command.env(name, value);
-    }
-    let output = command
-        .env("PGAPPNAME", "epic")
+/// The backup's table of contents without its extensions: they belong to
+/// the target database (created above), so a restore neither creates nor,
+/// with `--clean`, drops them.
+fn restore_list(binaries: &PgBinaries, file: &Path) -> Result<String, DbError> {
+    let output = Command::new(binaries.tool("pg_restore"))
+        .arg("--list")
+        .arg(file)
         .stdin(Stdio::null())
         .output()
         .map_err(|source| DbError::io("run the PostgreSQL tools", source))?;
+    if !output.status.success() {
+        return Err(tool_error("pg_restore", &output.stderr));
+    }
+    let listing = String::from_utf8_lossy(&output.stdout);
+    let mut list = String::with_capacity(listing.len());
+    for line in listing.lines() {
+        // `123; 3079 16385 EXTENSION - pg_trgm`, `4567; 0 0 COMMENT - EXTENSION pg_trgm`
+        let entry = line.split_once(';').map_or("", |(_, rest)| rest);
+        if !entry.contains(" EXTENSION ") {
+            list.push_str(line);
+            list.push('\n');
+        }
+    }
+    Ok(list)
+}
+
+/// Runs a tool on the database, `stdin` written to its standard input.
+fn run_tool(
+    tool: &'static str,
+    mut command: Command,
+    database: &Database,
+    stdin: Option<String>,
+) -> Result<(), DbError> {
+    for (name, value) in database.libpq_env() {
+        command.env(name, value);
+    }
+    let io = |source| DbError::io("run the PostgreSQL tools", source);
+    let mut child = command
+        .env("PGAPPNAME", "epic")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(io)?;
+    if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        // The tool reads it whole before it starts; a closed pipe is its own error.
+        let _ = pipe.write_all(text.as_bytes());
+    }
+    let output = child.wait_with_output().map_err(io)?;
     if output.status.success() {
         Ok(())
     } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        // The tools' own words name the problem (no such file, version
-        // mismatch); keep the first line, which never holds a password.
-        let detail = stderr
-            .lines()
-            .find(|line| !line.trim().is_empty())
-            .unwrap_or("no message")
-            .trim_start_matches(&format!("{tool}: "))
-            .trim_start_matches("error: ")
-            .to_owned();
-        Err(DbError::Tool { tool, detail })
+        Err(tool_error(tool, &output.stderr))
     }
+}
+
+/// The tools' own words name the problem (no such file, version mismatch);
+/// keep the first line, which never holds a password.
+fn tool_error(tool: &'static str, stderr: &[u8]) -> DbError {
+    let stderr = String::from_utf8_lossy(stderr);
+    let detail = stderr
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("no message")
+        .trim_start_matches(&format!("{tool}: "))
+        .trim_start_matches("error: ")
+        .to_owned();
+    DbError::Tool { tool, detail }
 }

@@ -219,25 +219,30 @@ impl LocalCluster {
         self.cluster_dir.join("server.log")
     }
 
-    /// How clients reach the server: its socket, as its superuser.
-    pub fn pg_config(&self, dbname: &str) -> tokio_postgres::Config {
+    /// How clients reach the server: its socket, as `user`. The socket's
+    /// directory is the owner's alone, and the server trusts it: reaching
+    /// it proves who you are. Commands still log in as the client role and
+    /// the operator's acts as the migrator, as on a shared server.
+    pub fn pg_config(&self, dbname: &str, user: &str) -> tokio_postgres::Config {
         let mut config = tokio_postgres::Config::new();
         config
             .host_path(&self.socket_dir)
             .port(PORT)
-            .user(SUPERUSER)
+            .user(user)
             .dbname(dbname)
+            .ssl_mode(tokio_postgres::config::SslMode::Disable)
             .application_name("epic");
         config
     }
 
     /// The same, as environment variables for `pg_dump` and `pg_restore`.
-    pub fn libpq_env(&self) -> Vec<(&'static str, String)> {
+    pub fn libpq_env(&self, user: &str) -> Vec<(&'static str, String)> {
         vec![
             ("PGHOST", self.socket_dir.display().to_string()),
             ("PGPORT", PORT.to_string()),
-            ("PGUSER", SUPERUSER.to_owned()),
+            ("PGUSER", user.to_owned()),
             ("PGDATABASE", DATABASE.to_owned()),
+            ("PGSSLMODE", "disable".to_owned()),
         ]
     }
 
@@ -381,7 +386,8 @@ impl LocalCluster {
         Ok(())
     }
 
-    fn lock(&self) -> Result<nix::fcntl::Flock<fs::File>, DbError> {
+    /// Serialises what two epics starting at once must not both do.
+    pub(crate) fn lock(&self) -> Result<nix::fcntl::Flock<fs::File>, DbError> {
         create_data_dir(&self.data_dir)
             .map_err(|source| DbError::io("create the data directory", source))?;
         let file = fs::OpenOptions::new()

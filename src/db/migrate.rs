@@ -1,24 +1,35 @@
-//! Schema migrations: the numbered files in `sql/`, compiled into the binary,
-//! applied automatically and exactly once.
+//! Schema migrations: the numbered files in `sql/`, compiled into the
+//! binary, applied exactly once, by an operator's act.
 //!
-//! Each applied migration is recorded with the SHA-256 of its text. A file
-//! edited after it was applied is refused (the database would silently differ
-//! from a fresh one), and so is a database migrated by a newer epic. The fast
-//! path, a current schema, costs one query; the slow path runs under an
-//! advisory lock in one transaction, so two epics starting together cannot
-//! both migrate and a failed migration leaves nothing behind.
+//! On a shared server only `epic db migrate`, connected as the migrator,
+//! applies them; the local cluster epic runs itself migrates on start. Each
+//! run happens in one transaction under an advisory lock (two operators
+//! cannot both migrate, and a failure leaves nothing behind) and as the
+//! owner role, so every object belongs to it and to no login. Each applied
+//! migration is recorded with the SHA-256 of its text: a file edited after
+//! it was applied is refused (the database would silently differ from a
+//! fresh one), and so is a database migrated by a newer epic.
+//!
+//! Desks never read the history: they ask `epic_schema_info()`, a definer
+//! function, which version the schema is at ([`schema_info`]), in the one
+//! query start-up costs.
 
 use sha2::{Digest, Sha256};
-use tokio_postgres::GenericClient;
 use tokio_postgres::error::SqlState;
 
 use super::DbError;
+use super::roles::RoleNames;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Migration {
     pub version: i32,
     pub name: &'static str,
     pub sql: &'static str,
+    /// Checksums of earlier texts of this file that databases may have
+    /// applied. A released migration is never changed in what it makes;
+    /// when one had to change in how it runs (0005 created a role, which
+    /// a shared server's migrator may not), the old text stays accepted.
+    pub earlier: &'static [&'static str],
 }
 
 impl Migration {
@@ -36,41 +47,56 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 1,
         name: "0001_core.sql",
         sql: include_str!("../../sql/0001_core.sql"),
+        earlier: &[],
     },
     Migration {
         version: 2,
         name: "0002_audit_and_notifications.sql",
         sql: include_str!("../../sql/0002_audit_and_notifications.sql"),
+        earlier: &[],
     },
     Migration {
         version: 3,
         name: "0003_login_throttling.sql",
         sql: include_str!("../../sql/0003_login_throttling.sql"),
+        earlier: &[],
     },
     Migration {
         version: 4,
         name: "0004_deactivation_revokes_sessions.sql",
         sql: include_str!("../../sql/0004_deactivation_revokes_sessions.sql"),
+        earlier: &[],
     },
     Migration {
         version: 5,
         name: "0005_least_privilege.sql",
         sql: include_str!("../../sql/0005_least_privilege.sql"),
+        // It created `epic_app` itself, which needs CREATEROLE.
+        earlier: &["c689a8b7ef393cadfd5d08509698ce7bfcdbf817d9be8ec07edc20184375c07e"],
     },
     Migration {
         version: 6,
         name: "0006_notifications.sql",
         sql: include_str!("../../sql/0006_notifications.sql"),
+        earlier: &[],
     },
     Migration {
         version: 7,
         name: "0007_notification_payload.sql",
         sql: include_str!("../../sql/0007_notification_payload.sql"),
+        earlier: &[],
     },
     Migration {
         version: 8,
         name: "0008_fast_at_any_size.sql",
         sql: include_str!("../../sql/0008_fast_at_any_size.sql"),
+        earlier: &[],
+    },
+    Migration {
+        version: 9,
+        name: "0009_shared_server.sql",
+        sql: include_str!("../../sql/0009_shared_server.sql"),
+        earlier: &[],
     },
 ];
 
@@ -84,61 +110,92 @@ const HISTORY_TABLE: &str = "CREATE TABLE IF NOT EXISTS epic_schema_migrations (
     applied_at timestamptz NOT NULL DEFAULT now()
 )";
 
-/// What start-up learns about the database in its one query.
+/// The version this epic brings the schema to.
+pub fn current_version() -> i32 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// What a migration run did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchemaState {
-    /// Versions applied by this call (empty on the fast path).
+pub struct Migrated {
+    /// Versions applied by this run (empty when the schema was current).
     pub applied_now: Vec<i32>,
-    /// Whether any employee exists (false on a brand-new database: time to create the admin).
+    /// The schema version now.
+    pub version: i32,
+    /// Whether any employee exists (false on a new CRM: time for the first admin).
     pub has_employees: bool,
 }
 
-/// Brings the schema up to `migrations` (normally [`MIGRATIONS`]).
-pub async fn ensure_current(
-    client: &mut tokio_postgres::Client,
-    migrations: &[Migration],
-) -> Result<SchemaState, DbError> {
-    // Fast path: one round trip tells the applied versions and whether the
-    // first admin exists. `employees` exists as soon as migration 1 does.
-    let fast = client
-        .query(
-            "SELECT version, name, checksum, EXISTS (SELECT 1 FROM employees) AS has_employees \
-             FROM epic_schema_migrations ORDER BY version",
-            &[],
-        )
-        .await;
-    match fast {
-        Ok(rows) => {
-            let applied: Vec<Applied> = rows.iter().map(Applied::from_row).collect();
-            verify(&applied, migrations)?;
-            if applied.len() == migrations.len() {
-                let has_employees = rows.first().is_some_and(|row| row.get("has_employees"));
-                return Ok(SchemaState {
-                    applied_now: Vec::new(),
-                    has_employees,
-                });
-            }
+/// Objects of a database set up before the owner role existed (owned by
+/// whoever migrated it: the local cluster's superuser, or a login) become
+/// the owner's. Extension members stay their extension's.
+const ADOPTABLE: &str = "\
+    SELECT format('ALTER TABLE %s OWNER TO %I', c.oid::regclass, $1::text) \
+    FROM pg_class c \
+    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') \
+      AND c.relowner = session_user::regrole \
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass \
+                      AND d.objid = c.oid AND d.deptype = 'e') \
+    UNION ALL \
+    SELECT format('ALTER FUNCTION %s OWNER TO %I', p.oid::regprocedure, $1::text) \
+    FROM pg_proc p \
+    WHERE p.pronamespace = 'public'::regnamespace AND p.proowner = session_user::regrole \
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass \
+                      AND d.objid = p.oid AND d.deptype = 'e')";
+
+/// Row security is forced on every table, also for their owner, who reads
+/// through the `owner_all` policies: the ones an earlier epic made name
+/// whoever migrated then, and must name the owner role before the history
+/// can be read.
+const OWNER_POLICIES: &str = "\
+    SELECT format('ALTER POLICY owner_all ON %s TO %I', p.polrelid::regclass, $1::text) \
+    FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid \
+    WHERE p.polname = 'owner_all' AND c.relnamespace = 'public'::regnamespace \
+      AND NOT (SELECT r.oid FROM pg_roles r WHERE r.rolname = $1::text) = ANY (p.polroles)";
+
+/// Gives the owner role what the session's user owns of epic's schema
+/// (see [`ADOPTABLE`]).
+pub(crate) async fn adopt(
+    client: &impl tokio_postgres::GenericClient,
+    owner: &str,
+) -> Result<(), DbError> {
+    for query in [ADOPTABLE, OWNER_POLICIES] {
+        for row in client.query(query, &[&owner]).await? {
+            // Statements built by format() from catalog names: no user text.
+            client.batch_execute(row.get::<_, &str>(0)).await?;
         }
-        Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => {}
-        Err(e) => return Err(e.into()),
     }
-    migrate(client, migrations).await
+    Ok(())
 }
 
-async fn migrate(
+/// Brings the schema up to `migrations` (normally [`MIGRATIONS`]), as the
+/// owner role, on a connection that can become it (the migrator, or the
+/// local cluster's superuser). `bcrypt_cost`, when given, becomes the cost
+/// of new password hashes on a database whose security settings this run
+/// creates.
+pub async fn migrate(
     client: &mut tokio_postgres::Client,
+    roles: &RoleNames,
     migrations: &[Migration],
-) -> Result<SchemaState, DbError> {
+    bcrypt_cost: Option<u32>,
+) -> Result<Migrated, DbError> {
     let transaction = client.transaction().await?;
     transaction
         .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    check_roles(&transaction, roles).await?;
+    adopt(&transaction, &roles.owner).await?;
+    transaction
+        .execute("SELECT set_config('role', $1, true)", &[&roles.owner])
         .await?;
     transaction.batch_execute(HISTORY_TABLE).await?;
     let applied = read_applied(&transaction).await?;
     verify(&applied, migrations)?;
     let mut applied_now = Vec::new();
-    for migration in &migrations[applied.len()..] {
-        transaction.batch_execute(migration.sql).await?;
+    for migration in &migrations[applied.len().min(migrations.len())..] {
+        transaction
+            .batch_execute(&roles.apply(migration.sql))
+            .await?;
         transaction
             .execute(
                 "INSERT INTO epic_schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
@@ -147,29 +204,140 @@ async fn migrate(
             .await?;
         applied_now.push(migration.version);
     }
+    if let Some(cost) = bcrypt_cost
+        && applied_now.contains(&SECURITY_SETTINGS_CREATED)
+    {
+        transaction
+            .execute(
+                "UPDATE security_settings SET bcrypt_cost = $1",
+                &[&(cost as i32)],
+            )
+            .await?;
+    }
+    let version = migrations.last().map_or(0, |m| m.version);
+    if version >= SECURITY_SETTINGS_CREATED {
+        let info = transaction
+            .query_one("SELECT app_role FROM epic_schema_info()", &[])
+            .await?;
+        let app_role: String = info.get(0);
+        if app_role != roles.app {
+            return Err(DbError::RolesDiffer {
+                configured: roles.app.clone(),
+                found: app_role,
+            });
+        }
+    }
     let has_employees = transaction
         .query_one("SELECT EXISTS (SELECT 1 FROM employees)", &[])
         .await?
         .get(0);
     transaction.commit().await?;
-    Ok(SchemaState {
+    Ok(Migrated {
         applied_now,
+        version,
         has_employees,
     })
 }
 
-/// The versions recorded in the database, for `epic db status`.
-pub async fn applied_versions(client: &impl GenericClient) -> Result<Vec<i32>, DbError> {
+/// The migration that creates the security settings and `epic_schema_info`.
+const SECURITY_SETTINGS_CREATED: i32 = 9;
+
+/// The DBA's part is done: the four roles exist, this connection can become
+/// the owner, and the owner owns the schema.
+pub(crate) async fn check_roles(
+    client: &impl tokio_postgres::GenericClient,
+    roles: &RoleNames,
+) -> Result<(), DbError> {
+    let names: Vec<&str> = roles.all().to_vec();
+    let row = client
+        .query_one(
+            "SELECT ARRAY(SELECT n FROM unnest($1::text[]) n \
+                          WHERE NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = n)), \
+                    session_user::text, \
+                    (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public')",
+            &[&names],
+        )
+        .await?;
+    let missing: Vec<String> = row.get(0);
+    let user: String = row.get(1);
+    let schema_owner: String = row.get(2);
+    if !missing.is_empty() {
+        return Err(DbError::RolesMissing {
+            names: missing.join(", "),
+        });
+    }
+    let can_become_owner: bool = client
+        .query_one(
+            "SELECT pg_has_role(session_user, $1, 'MEMBER')",
+            &[&roles.owner],
+        )
+        .await?
+        .get(0);
+    if !can_become_owner {
+        return Err(DbError::NotMigrator {
+            user,
+            owner: roles.owner.clone(),
+            migrator: roles.migrator.clone(),
+        });
+    }
+    if schema_owner != roles.owner {
+        return Err(DbError::SchemaNotOwned {
+            owner: roles.owner.clone(),
+            found: schema_owner,
+        });
+    }
+    Ok(())
+}
+
+/// What a desk learns about the schema in its first query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaInfo {
+    pub version: i32,
+    /// The role commands run as.
+    pub app_role: String,
+    /// Whether anyone can log in yet.
+    pub has_employees: bool,
+}
+
+/// The schema as a desk sees it, through `epic_schema_info()`: `None` when
+/// there is no epic schema yet, or one too old to answer (before version 9).
+pub async fn schema_info(
+    client: &impl tokio_postgres::GenericClient,
+) -> Result<Option<SchemaInfo>, DbError> {
     match client
-        .query(
-            "SELECT version FROM epic_schema_migrations ORDER BY version",
+        .query_one(
+            "SELECT version, app_role, has_employees FROM epic_schema_info()",
             &[],
         )
         .await
     {
-        Ok(rows) => Ok(rows.iter().map(|row| row.get(0)).collect()),
-        Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => Ok(Vec::new()),
+        Ok(row) => Ok(Some(SchemaInfo {
+            version: row.get::<_, Option<i32>>(0).unwrap_or(0),
+            app_role: row.get(1),
+            has_employees: row.get(2),
+        })),
+        Err(e) if e.code() == Some(&SqlState::UNDEFINED_FUNCTION) => Ok(None),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether the schema `info` describes is the one this epic needs.
+pub fn check_version(info: Option<&SchemaInfo>) -> Result<(), DbError> {
+    let needed = current_version();
+    match info {
+        Some(info) if info.version == needed => Ok(()),
+        Some(info) if info.version > needed => Err(DbError::SchemaNewer {
+            found: info.version,
+            known: needed,
+        }),
+        Some(info) => Err(DbError::SchemaBehind {
+            found: Some(info.version),
+            needed,
+        }),
+        None => Err(DbError::SchemaBehind {
+            found: None,
+            needed,
+        }),
     }
 }
 
@@ -178,31 +346,33 @@ struct Applied {
     checksum: String,
 }
 
-impl Applied {
-    fn from_row(row: &tokio_postgres::Row) -> Applied {
-        Applied {
-            version: row.get("version"),
-            checksum: row.get("checksum"),
-        }
-    }
-}
-
-async fn read_applied(client: &impl GenericClient) -> Result<Vec<Applied>, DbError> {
+async fn read_applied(
+    client: &impl tokio_postgres::GenericClient,
+) -> Result<Vec<Applied>, DbError> {
     let rows = client
         .query(
-            "SELECT version, name, checksum FROM epic_schema_migrations ORDER BY version",
+            "SELECT version, checksum FROM epic_schema_migrations ORDER BY version",
             &[],
         )
         .await?;
-    Ok(rows.iter().map(Applied::from_row).collect())
+    Ok(rows
+        .iter()
+        .map(|row| Applied {
+            version: row.get(0),
+            checksum: row.get(1),
+        })
+        .collect())
 }
 
-/// Applied migrations must be a prefix of the known ones, byte for byte.
+/// Applied migrations must be a prefix of the known ones, byte for byte
+/// (or an earlier text the file declares).
 fn verify(applied: &[Applied], migrations: &[Migration]) -> Result<(), DbError> {
     for (index, found) in applied.iter().enumerate() {
         match migrations.get(index) {
             Some(known) if known.version == found.version => {
-                if known.checksum() != found.checksum {
+                if known.checksum() != found.checksum
+                    && !known.earlier.contains(&found.checksum.as_str())
+                {
                     return Err(DbError::MigrationChanged {
                         version: known.version,
                         name: known.name.to_owned(),

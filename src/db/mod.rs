@@ -1,25 +1,30 @@
-//! The database stage: the only module that holds connections. It finds or
-//! starts the server ([`local`]), keeps the schema current ([`migrate`]),
-//! takes backups ([`backup`]), and turns driver failures into typed errors
-//! whose messages never contain SQL or driver text (that stays in the
-//! source chain, shown only with `--verbose`).
+//! The database stage: the only module that holds connections. It reaches
+//! the server ([`connect`]: a URL or a profile, TLS, passwords) or starts
+//! epic's own ([`local`]), logs in as one of the deployment's roles
+//! ([`roles`]), keeps the schema current by an operator's act
+//! ([`migrate`]), takes backups ([`backup`]), and turns driver failures
+//! into typed errors whose messages never contain SQL or driver text (that
+//! stays in the source chain, shown only with `--verbose`).
 
 pub mod backup;
+pub mod connect;
 pub mod identity;
 pub mod local;
 pub mod migrate;
+pub mod roles;
 mod rows;
 pub mod write;
 
 use std::path::PathBuf;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
-use crate::config::{Config, DatabaseTarget};
+use crate::config::{Config, Target};
 use crate::error::Exit;
+use connect::{ServerSettings, Tls, TlsProblem};
 use local::LocalCluster;
+use roles::RoleNames;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -44,19 +49,40 @@ pub enum DbError {
         /// What pg_ctl or initdb said; shown with --verbose.
         detail: String,
     },
-    #[error(
-        "DATABASE_URL is not a valid PostgreSQL connection string\nhelp: write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE"
-    )]
-    BadUrl {
-        #[source]
-        source: tokio_postgres::Error,
-    },
+    #[error(transparent)]
+    Settings(#[from] connect::ConnectError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     #[error("cannot connect to the database ({target})\nhelp: run with --verbose to see why")]
     Unavailable {
         target: String,
         #[source]
         source: tokio_postgres::Error,
     },
+    #[error("cannot connect to {target} securely: {problem}")]
+    Tls { target: String, problem: TlsProblem },
+    #[error(
+        "the server wants a password for {target} and none was given\n\
+         help: put it in ~/.pgpass (mode 0600) or PGPASSWORD, or run epic on a terminal to be asked"
+    )]
+    NeedsPassword { target: String },
+    #[error("the server refused the password for {target}\nhelp: check ~/.pgpass or PGPASSWORD")]
+    WrongPassword { target: String },
+    #[error(
+        "the server accepts only encrypted connections ({target})\n\
+         help: remove sslmode=disable: epic encrypts and verifies the server's certificate by default"
+    )]
+    NeedsTls { target: String },
+    #[error(
+        "the server does not let {target} in from here\n\
+         help: its DBA allows this login, address and database in pg_hba.conf"
+    )]
+    NotAllowedIn { target: String },
+    #[error(
+        "the database role `{role}` does not exist on the server\n\
+         help: a DBA creates epic's roles once with the output of `epic db roles`"
+    )]
+    NoSuchRole { role: String },
     #[error("the database connection was lost")]
     ConnectionLost {
         #[source]
@@ -73,6 +99,41 @@ pub enum DbError {
          help: upgrade epic before using this database"
     )]
     SchemaNewer { found: i32, known: i32 },
+    #[error(
+        "{}this epic needs schema version {needed}\n\
+         help: an administrator runs `epic db migrate` with the migrator's credentials",
+        match found { Some(v) => format!("this database has schema version {v}; "), None => "this database has no epic schema yet; ".to_owned() }
+    )]
+    SchemaBehind { found: Option<i32>, needed: i32 },
+    #[error(
+        "the database roles {names} do not exist\n\
+         help: a DBA creates them once, as a superuser: `epic db roles | psql -d DATABASE`"
+    )]
+    RolesMissing { names: String },
+    #[error(
+        "`{user}` cannot migrate this database: migrations run as `{owner}`, and only its members may\n\
+         help: run `epic db migrate` with the migrator's credentials (`{migrator}`)"
+    )]
+    NotMigrator {
+        user: String,
+        owner: String,
+        migrator: String,
+    },
+    #[error(
+        "the schema `public` belongs to `{found}`, not to `{owner}`\n\
+         help: a DBA runs the output of `epic db roles` in this database, as a superuser"
+    )]
+    SchemaNotOwned { owner: String, found: String },
+    #[error(
+        "this database was migrated for the application role `{found}`, but the configuration names `{configured}`\n\
+         help: keep the role names it was first migrated with (`[roles]` in the config file)"
+    )]
+    RolesDiffer { configured: String, found: String },
+    #[error(
+        "this database has no employee yet\n\
+         help: an administrator creates the first admin with `epic db migrate`"
+    )]
+    NoAccountYet,
     #[error(
         "the target database is not empty\n\
          help: restore into an empty database, or add --force to replace what the backup contains"
@@ -116,9 +177,23 @@ impl DbError {
             | DbError::NoServerUser { .. }
             | DbError::ClusterFailed { .. }
             | DbError::Unavailable { .. }
+            | DbError::Tls { .. }
+            | DbError::NeedsPassword { .. }
+            | DbError::WrongPassword { .. }
+            | DbError::NeedsTls { .. }
+            | DbError::NotAllowedIn { .. }
+            | DbError::NoSuchRole { .. }
             | DbError::ConnectionLost { .. } => Exit::DatabaseUnavailable,
-            DbError::BadUrl { .. } => Exit::Usage,
-            DbError::MigrationChanged { .. } | DbError::SchemaNewer { .. } => Exit::Schema,
+            DbError::Settings(e) => e.exit(),
+            DbError::Config(_) => Exit::Usage,
+            DbError::MigrationChanged { .. }
+            | DbError::SchemaNewer { .. }
+            | DbError::SchemaBehind { .. }
+            | DbError::RolesMissing { .. }
+            | DbError::SchemaNotOwned { .. }
+            | DbError::RolesDiffer { .. } => Exit::Schema,
+            DbError::NotMigrator { .. } => Exit::PermissionDenied,
+            DbError::NoAccountYet => Exit::NotLoggedIn,
             DbError::RestoreTargetNotEmpty => Exit::Conflict,
             DbError::NoSuchBackup { .. } => Exit::Usage,
             DbError::Refused { .. } => Exit::PermissionDenied,
@@ -238,11 +313,20 @@ impl From<deadpool_postgres::PoolError> for DbError {
     }
 }
 
+/// Which of the deployment's logins a connection uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Login {
+    /// A desk: the identity functions, then commands as the app role.
+    Client,
+    /// The operator: migrations, backups, restores, demo data.
+    Migrator,
+}
+
 /// Where the connection goes, described without secrets.
 #[derive(Debug, Clone)]
 pub enum Location {
     Local(Box<LocalCluster>),
-    Url { described: String },
+    Server { described: String },
 }
 
 impl std::fmt::Display for Location {
@@ -251,7 +335,7 @@ impl std::fmt::Display for Location {
             Location::Local(cluster) => {
                 write!(f, "the local database in {}", cluster.cluster_dir.display())
             }
-            Location::Url { described } => f.write_str(described),
+            Location::Server { described } => f.write_str(described),
         }
     }
 }
@@ -261,6 +345,11 @@ pub struct Database {
     pool: Pool,
     pub location: Location,
     pg_config: tokio_postgres::Config,
+    tls: Tls,
+    /// How `pg_dump` and `pg_restore` reach the same database.
+    libpq_env: Vec<(&'static str, String)>,
+    /// The role commands run as, as the database names it (`epic_schema_info`).
+    app_role: String,
     /// The connection a shell session keeps (see `rows`).
     held: Option<deadpool_postgres::Object>,
     /// Whether a command's transaction is open on `held`.
@@ -271,60 +360,75 @@ pub struct Database {
 }
 
 impl Database {
-    /// Connects, starting (and on first use creating) the local cluster when
-    /// no `DATABASE_URL` is set. Does not touch the schema.
-    pub async fn connect(config: &Config) -> Result<Database, DbError> {
-        match &config.database {
-            DatabaseTarget::Url(url) => {
-                let pg_config: tokio_postgres::Config = url
-                    .expose()
-                    .parse()
-                    .map_err(|source| DbError::BadUrl { source })?;
-                let location = Location::Url {
-                    described: describe(&pg_config),
-                };
-                let database = Database::with_pool(pg_config, location)?;
-                database.check_reachable().await?;
-                Ok(database)
+    /// Connects as `login`: to the server `DATABASE_URL` or the profile
+    /// names, or to the local cluster, which is started, created and given
+    /// its roles on first use. Does not touch the schema.
+    pub async fn connect(config: &Config, login: Login) -> Result<Database, DbError> {
+        let roles = config.roles()?;
+        match config.target()? {
+            Target::Server(mut settings) => {
+                settings.fill_password(
+                    config.pg_password.as_ref().map(|p| p.expose()),
+                    config.pgpass.as_deref(),
+                )?;
+                Database::on_server(*settings).await
             }
-            DatabaseTarget::Local => {
+            Target::Local => {
                 let cluster = LocalCluster::locate(config)?;
-                let pg_config = cluster.pg_config(local::DATABASE);
-                let database =
-                    Database::with_pool(pg_config, Location::Local(Box::new(cluster.clone())))?;
+                let user = match login {
+                    Login::Client => &roles.client,
+                    Login::Migrator => &roles.migrator,
+                };
+                let database = Database::on_local(&cluster, user)?;
                 match database.check_reachable().await {
                     Ok(()) => return Ok(database),
                     Err(DbError::Unavailable { source, .. })
-                        if source.code() == Some(&SqlState::INVALID_CATALOG_NAME) =>
-                    {
-                        create_local_database(&cluster).await?;
-                    }
-                    Err(DbError::Unavailable { .. }) => {
-                        cluster.ensure_running()?;
-                        create_local_database(&cluster).await?;
-                    }
+                        if source.code() == Some(&SqlState::INVALID_CATALOG_NAME) => {}
+                    Err(DbError::NoSuchRole { .. }) => {}
+                    Err(DbError::Unavailable { .. }) => cluster.ensure_running()?,
                     Err(other) => return Err(other),
                 }
-                let database = Database::with_pool(
-                    cluster.pg_config(local::DATABASE),
-                    Location::Local(Box::new(cluster)),
-                )?;
+                prepare_local_database(&cluster, &roles).await?;
+                let database = Database::on_local(&cluster, user)?;
                 database.check_reachable().await?;
                 Ok(database)
             }
         }
     }
 
+    /// A pool on a server reached through `settings`, checked reachable.
+    pub async fn on_server(settings: ServerSettings) -> Result<Database, DbError> {
+        let tls = settings.tls_connector()?;
+        let location = Location::Server {
+            described: settings.describe(),
+        };
+        let database =
+            Database::with_pool(settings.pg.clone(), tls, location, settings.libpq_env())?;
+        database.check_reachable().await?;
+        Ok(database)
+    }
+
+    fn on_local(cluster: &LocalCluster, user: &str) -> Result<Database, DbError> {
+        Database::with_pool(
+            cluster.pg_config(local::DATABASE, user),
+            connect::unencrypted(),
+            Location::Local(Box::new(cluster.clone())),
+            cluster.libpq_env(user),
+        )
+    }
+
     fn with_pool(
         pg_config: tokio_postgres::Config,
+        tls: Tls,
         location: Location,
+        libpq_env: Vec<(&'static str, String)>,
     ) -> Result<Database, DbError> {
         // `Clean` resets session state (settings, prepared statements,
         // LISTENs) when a connection goes back, so nothing one command set
         // can leak into the next user of that connection.
         let manager = Manager::from_config(
             pg_config.clone(),
-            NoTls,
+            tls.clone(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Clean,
             },
@@ -343,6 +447,9 @@ impl Database {
             pool,
             location,
             pg_config,
+            tls,
+            libpq_env,
+            app_role: roles::DEFAULT_APP.to_owned(),
             held: None,
             in_command: false,
             expecting: None,
@@ -355,76 +462,142 @@ impl Database {
 
     pub async fn client(&self) -> Result<deadpool_postgres::Object, DbError> {
         self.pool.get().await.map_err(|error| match error {
-            deadpool_postgres::PoolError::Backend(source) => DbError::Unavailable {
-                target: self.location.to_string(),
-                source,
-            },
+            deadpool_postgres::PoolError::Backend(source) => {
+                connection_failure(self.location.to_string(), self.pg_config.get_user(), source)
+            }
             other => other.into(),
         })
     }
 
-    pub fn pg_config(&self) -> &tokio_postgres::Config {
-        &self.pg_config
+    /// The schema as a desk sees it; remembers the application role it names.
+    pub async fn schema_info(&mut self) -> Result<Option<migrate::SchemaInfo>, DbError> {
+        let client = self.client().await?;
+        let info = migrate::schema_info(&**client).await?;
+        if let Some(info) = &info {
+            self.app_role = info.app_role.clone();
+        }
+        Ok(info)
+    }
+
+    /// A connection of its own with the pool's settings (the live
+    /// notifications' listener holds one), and the TLS to open it with.
+    pub fn connection_settings(&self) -> (tokio_postgres::Config, Tls) {
+        (self.pg_config.clone(), self.tls.clone())
     }
 
     /// libpq environment variables that reach the same database, for
     /// `pg_dump`/`pg_restore`: passed through the environment so that a
     /// password never shows in the process list.
-    pub fn libpq_env(&self) -> Vec<(&'static str, String)> {
-        if let Location::Local(cluster) = &self.location {
-            return cluster.libpq_env();
-        }
-        let config = &self.pg_config;
-        let mut env = Vec::new();
-        if let Some(host) = config.get_hosts().first() {
-            match host {
-                tokio_postgres::config::Host::Tcp(name) => env.push(("PGHOST", name.clone())),
-                tokio_postgres::config::Host::Unix(path) => {
-                    env.push(("PGHOST", path.display().to_string()))
-                }
-            }
-        }
-        if let Some(port) = config.get_ports().first() {
-            env.push(("PGPORT", port.to_string()));
-        }
-        if let Some(user) = config.get_user() {
-            env.push(("PGUSER", user.to_owned()));
-        }
-        if let Some(dbname) = config.get_dbname() {
-            env.push(("PGDATABASE", dbname.to_owned()));
-        }
-        if let Some(password) = config.get_password() {
-            env.push(("PGPASSWORD", String::from_utf8_lossy(password).into_owned()));
-        }
-        env
+    pub fn libpq_env(&self) -> &[(&'static str, String)] {
+        &self.libpq_env
+    }
+
+    /// The server this connection actually reached, as the server says:
+    /// with several hosts, the one that answered.
+    pub async fn reached(&mut self) -> Result<Reached, DbError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(
+                "SELECT coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'Unix socket'), \
+                        current_setting('server_version'), session_user::text, \
+                        coalesce((SELECT CASE WHEN s.ssl THEN s.version || ', ' || s.cipher END \
+                                  FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()), 'none'), \
+                        pg_is_in_recovery()",
+                &[],
+            )
+            .await?;
+        let address: String = row.get(0);
+        let version: String = row.get(1);
+        Ok(Reached {
+            server: format!("{address} (PostgreSQL {version})"),
+            user: row.get(2),
+            tls: row.get(3),
+            standby: row.get(4),
+        })
+    }
+
+    /// The role commands run as.
+    pub fn app_role(&self) -> &str {
+        &self.app_role
+    }
+
+    pub fn dbname(&self) -> &str {
+        self.pg_config.get_dbname().unwrap_or("postgres")
     }
 }
 
-/// `user@host:port/db`, never the password.
-fn describe(config: &tokio_postgres::Config) -> String {
-    let host = match config.get_hosts().first() {
-        Some(tokio_postgres::config::Host::Tcp(name)) => name.clone(),
-        Some(tokio_postgres::config::Host::Unix(path)) => path.display().to_string(),
-        None => "localhost".to_owned(),
-    };
-    let port = config.get_ports().first().copied().unwrap_or(5432);
-    format!(
-        "{}@{host}:{port}/{}",
-        config.get_user().unwrap_or("?"),
-        config.get_dbname().unwrap_or("?")
-    )
+/// What `epic db status` says of the server reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reached {
+    /// Its address and version.
+    pub server: String,
+    /// The login the connection uses.
+    pub user: String,
+    /// The TLS version and cipher, or `none`.
+    pub tls: String,
+    /// A hot standby (read-only).
+    pub standby: bool,
 }
 
-async fn create_local_database(cluster: &LocalCluster) -> Result<(), DbError> {
-    let (client, connection) =
-        cluster
-            .pg_config("postgres")
-            .connect(NoTls)
-            .await
-            .map_err(|source| DbError::Unavailable {
-                target: format!("the local database in {}", cluster.cluster_dir.display()),
-                source,
-            })?;
+/// A failed connection, explained: TLS, passwords and missing roles in
+/// words; anything else as unavailable, with the cause for `--verbose`.
+pub(crate) fn connection_failure(
+    target: String,
+    user: Option<&str>,
+    source: tokio_postgres::Error,
+) -> DbError {
+    if let Some(problem) = connect::tls_problem(&source) {
+        return DbError::Tls { target, problem };
+    }
+    let text = source.to_string();
+    if text.contains("password missing") {
+        return DbError::NeedsPassword { target };
+    }
+    let message = source
+        .as_db_error()
+        .map(|e| e.message())
+        .unwrap_or_default();
+    match source.code() {
+        Some(code) if *code == SqlState::INVALID_PASSWORD => DbError::WrongPassword { target },
+        Some(code)
+            if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+                && message.contains("no encryption") =>
+        {
+            DbError::NeedsTls { target }
+        }
+        Some(code) if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+            DbError::NotAllowedIn { target }
+        }
+        Some(code)
+            if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+                && source
+                    .as_db_error()
+                    .is_some_and(|e| e.message().contains("does not exist")) =>
+        {
+            DbError::NoSuchRole {
+                role: user.unwrap_or("?").to_owned(),
+            }
+        }
+        _ => DbError::Unavailable { target, source },
+    }
+}
+
+/// The local cluster's database exists and holds epic's roles: created with
+/// the cluster's superuser, over its private socket, by the same script a
+/// DBA runs on a shared server.
+pub async fn prepare_local_database(
+    cluster: &LocalCluster,
+    roles: &RoleNames,
+) -> Result<(), DbError> {
+    let _lock = cluster.lock()?;
+    let (client, connection) = cluster
+        .pg_config("postgres", local::SUPERUSER)
+        .connect(tokio_postgres::NoTls)
+        .await
+        .map_err(|source| DbError::Unavailable {
+            target: format!("the local database in {}", cluster.cluster_dir.display()),
+            source,
+        })?;
     let driver = tokio::spawn(connection);
     let exists = client
         .query_opt(
@@ -442,6 +615,20 @@ async fn create_local_database(cluster: &LocalCluster) -> Result<(), DbError> {
             Err(e) => return Err(e.into()),
         }
     }
+    drop(client);
+    let _ = driver.await;
+    let (client, connection) = cluster
+        .pg_config(local::DATABASE, local::SUPERUSER)
+        .connect(tokio_postgres::NoTls)
+        .await
+        .map_err(|source| DbError::Unavailable {
+            target: format!("the local database in {}", cluster.cluster_dir.display()),
+            source,
+        })?;
+    let driver = tokio::spawn(connection);
+    client.batch_execute(&roles.script()).await?;
+    // A cluster made by an earlier epic: its superuser owns the schema.
+    migrate::adopt(&client, &roles.owner).await?;
     drop(client);
     let _ = driver.await;
     Ok(())

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::identity::{CHECK_SESSION, Identity, identity_of};
+use super::identity::{CHECK_SESSION, Identity, SessionCheck, session_check_of};
 use super::{Database, DbError};
 use crate::plan::{ColumnKind, OutColumn, Plan};
 use crate::render::Value;
@@ -34,15 +34,13 @@ impl Database {
                 client.prepare_cached(ENTER_APP_ROLE),
             );
             let (expect, enter) = (expect?, enter?);
-            let hex = hex(&expected.session_hash);
-            let expect_params: [&(dyn ToSql + Sync); 5] = [
-                &expected.session_hash,
+            let expect_params: [&(dyn ToSql + Sync); 4] = [
+                &expected.token,
                 &expected.employee_id,
                 &expected.department,
                 &expected.name,
-                &expected.idle_seconds,
             ];
-            let enter_params: [&(dyn ToSql + Sync); 1] = [&hex];
+            let enter_params: [&(dyn ToSql + Sync); 2] = [&expected.token, &self.app_role];
             // Polled once, each request is queued in order; their answers
             // are not needed: if one fails, the transaction is failed and
             // the statement that follows says so (`DbError::SessionChanged`).
@@ -60,30 +58,24 @@ impl Database {
     /// which fails the transaction otherwise) and the switch to the app role
     /// go out with the command's first statement. If nothing is sent before
     /// `finish`, nothing was opened.
-    pub fn expect_session(
-        &mut self,
-        session_hash: &[u8],
-        expected: &Identity,
-        idle: std::time::Duration,
-    ) {
+    pub fn expect_session(&mut self, token: &str, expected: &Identity) {
         self.expecting = Some(Expected {
-            session_hash: session_hash.to_vec(),
+            token: token.to_owned(),
             employee_id: expected.employee_id,
             department: expected.role.name().to_owned(),
             name: expected.name.clone(),
-            idle_seconds: idle.as_secs_f64(),
         });
     }
 
     /// Starts a command's transaction as the application role, acting for
-    /// the session whose id hashes to `session_hash`. Both the role and the
-    /// setting are transaction-local: nothing outlives the command. One
-    /// round trip: the statements are pipelined.
-    pub async fn begin_as(&mut self, session_hash: &[u8]) -> Result<(), DbError> {
-        let hex = hex(session_hash);
+    /// the session of `token`. Both the role and the setting are
+    /// transaction-local: nothing outlives the command. One round trip: the
+    /// statements are pipelined.
+    pub async fn begin_as(&mut self, token: &str) -> Result<(), DbError> {
+        let app_role = self.app_role.clone();
         let client = self.session().await?;
         let enter = client.prepare_cached(ENTER_APP_ROLE).await?;
-        let enter_params: [&(dyn ToSql + Sync); 1] = [&hex];
+        let enter_params: [&(dyn ToSql + Sync); 2] = [&token, &app_role];
         let (begun, entered) = tokio::join!(
             client.batch_execute("BEGIN"),
             client.execute(&enter, &enter_params),
@@ -98,39 +90,33 @@ impl Database {
 
     /// [`Self::begin_as`] with the session check first, in the same
     /// transaction and the same round trip: the session's identity if it is
-    /// alive, with the transaction open as the application role; `None`
+    /// alive, with the transaction open as the application role; why not
     /// (and nothing open) if it is not. The two statements are prepared
     /// once per connection (together, in one round trip).
-    pub async fn begin_checked(
-        &mut self,
-        session_hash: &[u8],
-        employee_id: i64,
-        idle: std::time::Duration,
-    ) -> Result<Option<Identity>, DbError> {
-        let hex = hex(session_hash);
-        let idle = idle.as_secs_f64();
+    pub async fn begin_checked(&mut self, token: &str) -> Result<SessionCheck, DbError> {
+        let app_role = self.app_role.clone();
         let client = self.session().await?;
         let (check, enter) = tokio::join!(
             client.prepare_cached(CHECK_SESSION),
             client.prepare_cached(ENTER_APP_ROLE),
         );
         let (check, enter) = (check?, enter?);
-        let check_params: [&(dyn ToSql + Sync); 3] = [&session_hash, &employee_id, &idle];
-        let enter_params: [&(dyn ToSql + Sync); 1] = [&hex];
+        let check_params: [&(dyn ToSql + Sync); 1] = [&token];
+        let enter_params: [&(dyn ToSql + Sync); 2] = [&token, &app_role];
         let (begun, checked, entered) = tokio::join!(
             client.batch_execute("BEGIN"),
-            client.query_opt(&check, &check_params),
+            client.query_one(&check, &check_params),
             client.execute(&enter, &enter_params),
         );
         self.in_command = begun.is_ok();
         let outcome = begun
             .and(checked)
-            .and_then(|row| entered.map(|_| row.as_ref().and_then(identity_of)));
+            .and_then(|row| entered.map(|_| session_check_of(&row)));
         match outcome {
-            Ok(Some(identity)) => Ok(Some(identity)),
-            Ok(None) => {
+            Ok(Ok(identity)) => Ok(Ok(identity)),
+            Ok(Err(problem)) => {
                 self.finish(false).await?;
-                Ok(None)
+                Ok(Err(problem))
             }
             Err(e) => {
                 let _ = self.finish(false).await;
@@ -246,26 +232,22 @@ impl Database {
 
 /// What [`Database::expect_session`] checks.
 pub(super) struct Expected {
-    session_hash: Vec<u8>,
+    token: String,
     employee_id: i64,
     department: String,
     name: String,
-    idle_seconds: f64,
 }
 
-const EXPECT_SESSION: &str = "SELECT epic_expect_session($1, $2, $3, $4, $5)";
+const EXPECT_SESSION: &str = "SELECT epic_expect_session($1, $2, $3, $4)";
 
-/// Becomes the application role acting for a session, until the
-/// transaction ends (`set_config(.., true)` is `SET LOCAL`). Without
-/// Memoize: it sizes its cache from the planner's estimate, and on a million
-/// events setting that up and freeing it took 4 ms of a first page that
-/// otherwise takes 0.5 ms.
+/// Becomes the application role (`$2`) acting for the session of token
+/// `$1`, until the transaction ends (`set_config(.., true)` is `SET
+/// LOCAL`). The database hashes the token to find the session. Without
+/// Memoize: it sizes its cache from the planner's estimate, and on a
+/// million events setting that up and freeing it took 4 ms of a first page
+/// that otherwise takes 0.5 ms.
 const ENTER_APP_ROLE: &str = "SELECT set_config('epic.session', $1, true), \
-     set_config('role', 'epic_app', true), set_config('enable_memoize', 'off', true)";
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+     set_config('role', $2, true), set_config('enable_memoize', 'off', true)";
 
 /// The local time zone's offset, by UTC day: a day whose first and last
 /// moments have the same offset has it throughout (zones change offset at

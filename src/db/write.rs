@@ -1,9 +1,8 @@
 //! Running writes: the lookups that establish ownership before the checker
 //! decides, the statements `plan` builds for creates and updates, and
 //! employee deletion with reassignment. All of it runs inside the
-//! command's transaction, as the application role.
-
-use serde_json::Value as Json;
+//! command's transaction, as the application role; the database audits
+//! every row written.
 
 use super::{Database, DbError};
 use crate::plan::Plan;
@@ -69,41 +68,18 @@ impl Database {
         Ok(row.map(|row| row.get(0)))
     }
 
-    /// Runs a create or update plan and appends it to the audit trail in
-    /// the same statement (one round trip): the record's id, or `None` when
-    /// no row was touched (and then nothing is audited either). With
-    /// `Then::Commit` the COMMIT goes in the same round trip: a failed
+    /// Runs a create or update plan: the record's id, or `None` when no row
+    /// was touched. The database writes the audit trail itself (a trigger,
+    /// in the acting employee's name, with the record before and after).
+    /// With `Then::Commit` the COMMIT goes in the same round trip: a failed
     /// statement turns it into a rollback, so nothing half-done can land.
-    pub async fn write_audited(
-        &mut self,
-        plan: &Plan,
-        audit: &AuditedAs<'_>,
-        then: Then,
-    ) -> Result<Option<i64>, DbError> {
-        let next = plan.params.len();
-        let sql = format!(
-            "WITH written AS ({}), \
-             audited AS (INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, before, after) \
-                         SELECT ${}::bigint, ${}::text, ${}::text, ${}::text, id, before, after FROM written) \
-             SELECT id FROM written",
-            plan.sql,
-            next + 1,
-            next + 2,
-            next + 3,
-            next + 4
-        );
-        let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+    pub async fn write(&mut self, plan: &Plan, then: Then) -> Result<Option<i64>, DbError> {
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
             plan.params.iter().map(|p| p.as_sql()).collect();
-        params.extend([
-            &audit.actor_id as &(dyn tokio_postgres::types::ToSql + Sync),
-            &audit.actor_name,
-            &audit.action,
-            &audit.entity,
-        ]);
         // A command still to be opened is opened by this very statement.
         let commit = then == Then::Commit && (self.in_command || self.expecting.is_some());
         let client = self.session().await?;
-        let statement = client.prepare_cached(&sql).await?;
+        let statement = client.prepare_cached(&plan.sql).await?;
         let row = if commit {
             let (row, committed) = tokio::join!(
                 client.query_opt(&statement, &params),
@@ -150,27 +126,14 @@ impl Database {
         Ok((clients, events))
     }
 
-    /// Deletes an employee; returns their record as JSON, or `None`.
-    pub async fn delete_employee(&mut self, id: i64) -> Result<Option<Json>, DbError> {
+    /// Deletes an employee (the database audits it); whether one was deleted.
+    pub async fn delete_employee(&mut self, id: i64) -> Result<bool, DbError> {
         let client = self.session().await?;
-        let row = client
-            .query_opt(
-                "DELETE FROM employees e WHERE e.id = $1 RETURNING jsonb_build_object('id', e.id, \
-                 'name', e.full_name, 'email', e.email, 'department', e.department, 'active', e.active)",
-                &[&id],
-            )
-            .await?;
-        Ok(row.map(|row| row.get(0)))
+        Ok(client
+            .execute("DELETE FROM employees WHERE id = $1", &[&id])
+            .await?
+            > 0)
     }
-}
-
-/// The audit trail entry a write makes: who, and what they did to which
-/// kind of record (the record's id and content come from the write).
-pub struct AuditedAs<'a> {
-    pub actor_id: i64,
-    pub actor_name: &'a str,
-    pub action: &'a str,
-    pub entity: &'a str,
 }
 
 /// What follows a write in its command.
