@@ -433,3 +433,57 @@ mod tests {
         assert_eq!(Entity::from_name("event"), Some(Entity::Event));
     }
 }
+
+/// A security limit, kept in the database (`security_settings`) and changed
+/// by admins with `set security NAME = VALUE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecuritySetting {
+    pub name: &'static str,
+    pub meaning: &'static str,
+    pub min: i32,
+    pub max: i32,
+}
+
+/// Every security setting, with the range the database's CHECK allows.
+pub const SECURITY_SETTINGS: &[SecuritySetting] = &[
+    SecuritySetting {
+        name: "session_hours",
+        meaning: "hours a session lasts after login",
+        min: 1,
+        max: 720,
+    },
+    SecuritySetting {
+        name: "idle_minutes",
+        meaning: "minutes without a command that end a session",
+        min: 1,
+        max: 10080,
+    },
+    SecuritySetting {
+        name: "login_max_failures",
+        meaning: "failed logins for one email that lock it",
+        min: 1,
+        max: 100,
+    },
+    SecuritySetting {
+        name: "login_window_minutes",
+        meaning: "minutes within which those failures count",
+        min: 1,
+        max: 10080,
+    },
+    SecuritySetting {
+        name: "login_cooldown_minutes",
+        meaning: "minutes a locked email stays locked",
+        min: 1,
+        max: 10080,
+    },
+    SecuritySetting {
+        name: "bcrypt_cost",
+        meaning: "bcrypt cost of new password hashes",
+        min: 4,
+        max: 31,
+    },
+];
+
+pub fn security_setting(name: &str) -> Option<&'static SecuritySetting> {
+    SECURITY_SETTINGS.iter().find(|s| s.name == name)
+}

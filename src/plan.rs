@@ -802,16 +802,17 @@ pub fn plan_show_one(entity: Entity, id: i64) -> Plan {
 
 /// `show sessions`: the live sessions (not revoked, not expired, not idle
 /// longer than `idle_seconds`), never their tokens.
-pub fn plan_sessions(idle_seconds: i64) -> Plan {
+pub fn plan_sessions() -> Plan {
     use ColumnKind::*;
     Plan {
+        // The idle limit is the database's, like every security limit.
         sql: "SELECT s.id, e.full_name, e.email, e.department, s.created_at, s.last_seen_at, s.expires_at \
-              FROM user_sessions s JOIN employees e ON e.id = s.employee_id \
+              FROM user_sessions s JOIN employees e ON e.id = s.employee_id CROSS JOIN security_settings c \
               WHERE s.revoked_at IS NULL AND s.expires_at > now() \
-                AND s.last_seen_at > now() - make_interval(secs => $1::bigint) \
+                AND s.last_seen_at > now() - make_interval(mins => c.idle_minutes) \
               ORDER BY s.created_at, s.id"
             .to_owned(),
-        params: vec![Param::Int(idle_seconds)],
+        params: Vec::new(),
         columns: vec![
             col("id", Id),
             col("employee", Text),
@@ -820,6 +821,34 @@ pub fn plan_sessions(idle_seconds: i64) -> Plan {
             col("logged_in", Timestamp),
             col("last_seen", Timestamp),
             col("expires", Timestamp),
+        ],
+    }
+}
+
+/// `show security`: the security limits, one row each.
+pub fn plan_security() -> Plan {
+    use ColumnKind::*;
+    let rows: Vec<String> = crate::model::SECURITY_SETTINGS
+        .iter()
+        .map(|setting| {
+            // Names, meanings and ranges are constants of ours; the column comes from the same list.
+            format!(
+                "('{}', s.{}, '{} ({} to {})')",
+                setting.name, setting.name, setting.meaning, setting.min, setting.max
+            )
+        })
+        .collect();
+    Plan {
+        sql: format!(
+            "SELECT v.setting, v.value, v.meaning FROM security_settings s \
+             CROSS JOIN LATERAL (VALUES {}) AS v(setting, value, meaning)",
+            rows.join(", ")
+        ),
+        params: Vec::new(),
+        columns: vec![
+            col("setting", Text),
+            col("value", Integer),
+            col("meaning", Text),
         ],
     }
 }
@@ -1252,18 +1281,6 @@ fn table(entity: Entity) -> &'static str {
     }
 }
 
-/// A record as JSON for the audit trail: every column the application
-/// role may read (never a password hash).
-fn record_json(entity: Entity, alias: &str) -> String {
-    match entity {
-        Entity::Employee => format!(
-            "jsonb_build_object('id', {alias}.id, 'name', {alias}.full_name, 'email', {alias}.email, \
-             'department', {alias}.department, 'active', {alias}.active)"
-        ),
-        _ => format!("to_jsonb({alias})"),
-    }
-}
-
 /// The bind for a stored value; employee fields arrive resolved to ids.
 fn stored(
     b: &mut Builder,
@@ -1371,9 +1388,8 @@ pub fn plan_create(
         b.push(", ");
         b.bind(param);
     }
-    b.push(") RETURNING id, NULL::jsonb AS before, ");
-    b.push(&record_json(create.entity, table(create.entity)));
-    b.push(" AS after");
+    // The database audits the new record (a trigger, in the actor's name).
+    b.push(") RETURNING id");
     Plan {
         sql: b.sql,
         params: b.params,
@@ -1381,8 +1397,7 @@ pub fn plan_create(
     }
 }
 
-/// `update ENTITY ID set ...`: an UPDATE returning the id and the record
-/// before and after, as JSON.
+/// `update ENTITY ID set ...`: an UPDATE returning the id.
 pub fn plan_update(
     entity: Entity,
     id: i64,
@@ -1391,13 +1406,7 @@ pub fn plan_update(
 ) -> Plan {
     let name = table(entity);
     let mut b = Builder::new();
-    b.push("WITH old AS (SELECT ");
-    b.push(&record_json(entity, "o"));
-    b.push(" AS record FROM ");
-    b.push(name);
-    b.push(" o WHERE o.id = ");
-    b.bind(Param::Int(id));
-    b.push(") UPDATE ");
+    b.push("UPDATE ");
     b.push(name);
     b.push(" SET updated_at = now()");
     if entity == Entity::Client && !set.iter().any(|(f, _)| *f == Field::ClientLastContact) {
@@ -1412,9 +1421,8 @@ pub fn plan_update(
     }
     b.push(" WHERE id = ");
     b.bind(Param::Int(id));
-    b.push(" RETURNING id, (SELECT record FROM old) AS before, ");
-    b.push(&record_json(entity, name));
-    b.push(" AS after");
+    // The database audits the record before and after (a trigger).
+    b.push(" RETURNING id");
     Plan {
         sql: b.sql,
         params: b.params,

@@ -35,6 +35,8 @@ pub enum Target {
     /// Someone else's password (reset).
     Password,
     AuditLog,
+    /// The security limits (session length, idle time, lock-outs).
+    Security,
 }
 
 /// Whose record it is, from the acting employee's point of view.
@@ -175,6 +177,8 @@ const GRANTS: &[Grant] = &[
     grant(Admin, Read, Sessions, NotApplicableOk, &[]),
     grant(Admin, Update, Sessions, NotApplicableOk, &[]),
     grant(Admin, Update, Logins, NotApplicableOk, &[]),
+    grant(Admin, Read, Security, NotApplicableOk, &[]),
+    grant(Admin, Update, Security, NotApplicableOk, &[]),
     grant(Admin, Read, AuditLog, NotApplicableOk, &[]),
     // Management reads the audit trail of the CRM's records too.
     grant(Management, Read, AuditLog, NotApplicableOk, &[]),
@@ -273,6 +277,8 @@ fn rule(role: Role, request: &Request) -> String {
         (Update, Logins) => "unlock logins".to_owned(),
         (Update, Password) => "reset passwords".to_owned(),
         (Read, AuditLog) => "read the audit log".to_owned(),
+        (Read, Security) => "read the security settings".to_owned(),
+        (Update, Security) => "change security settings".to_owned(),
         (Create, Event) => match request.id {
             Some(id) => format!("create an event for contract {id}"),
             None => "create events".to_owned(),
@@ -314,6 +320,7 @@ fn noun(target: Target) -> &'static str {
         Logins => "login",
         Password => "password",
         AuditLog => "audit entrie",
+        Security => "security setting",
     }
 }
 
@@ -348,6 +355,8 @@ pub fn request_for(command: &crate::syntax::Command) -> Option<Request> {
         C::RevokeSession { id } => (Update, Sessions, Some(*id)),
         C::RevokeSessionsOf { .. } => (Update, Sessions, None),
         C::Unlock { .. } => (Update, Logins, None),
+        C::ShowSecurity => (Read, Security, None),
+        C::SetSecurity { .. } => (Update, Security, None),
         C::ResetPassword { employee } => (
             Update,
             Password,
@@ -406,6 +415,7 @@ mod tests {
             (Read, Sessions) => role == Admin,
             (Read, AuditLog) => matches!(role, Management | Admin),
             (_, Sessions) | (_, Logins) => role == Admin && request.action == Update,
+            (Read | Update, Security) => role == Admin,
             (Update, Password) => matches!(role, Management | Admin),
             (Create | Update | Delete, Employee) => matches!(role, Management | Admin),
             (Create, Contract) => matches!(role, Management | Admin),
@@ -431,7 +441,7 @@ mod tests {
     fn the_checker_agrees_with_the_spec_on_every_combination() {
         let actions = [Read, Create, Update, Delete];
         let targets = [
-            Client, Contract, Event, Employee, Sessions, Logins, Password, AuditLog,
+            Client, Contract, Event, Employee, Sessions, Logins, Password, AuditLog, Security,
         ];
         let ownerships = [Ownership::Own, Ownership::Others, Ownership::NotApplicable];
         let field_groups: [&[Guarded]; 5] = [
@@ -465,7 +475,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 4 * 4 * 8 * 3 * 5);
+        assert_eq!(checked, 4 * 4 * 9 * 3 * 5);
     }
 
     fn denial(

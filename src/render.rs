@@ -370,7 +370,7 @@ const RESET: &str = "\x1b[0m";
 /// Text as one table line: newlines become `↵`, tabs a space, and any other
 /// control character `�`, so that a value can neither break the row nor send
 /// escape sequences to the terminal.
-fn one_line(s: &str) -> Cow<'_, str> {
+pub fn one_line(s: &str) -> Cow<'_, str> {
     if !s.chars().any(char::is_control) {
         return Cow::Borrowed(s);
     }

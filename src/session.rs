@@ -6,8 +6,6 @@
 
 use std::io::{BufRead, Write};
 
-use serde_json::json;
-
 use crate::auth::{self, AuthError, Gate, session_file};
 use crate::db::identity::Identity;
 use crate::error::Error;
@@ -77,16 +75,14 @@ impl Shell {
             Some(token) => token.clone(),
             None => session_file::read(&self.config.session_file)?.ok_or(AuthError::NotLoggedIn)?,
         };
-        match auth::authenticate(&mut self.database, &self.config, &self.keys, &token, gate).await {
-            Ok((identity, hash)) => {
+        match auth::authenticate(&mut self.database, &token, gate).await {
+            Ok(identity) => {
                 self.token = Some(token);
-                self.session_hash = Some(hash);
                 self.identity = Some(identity.clone());
                 Ok(identity)
             }
             Err(error) => {
                 self.token = None;
-                self.session_hash = None;
                 self.identity = None;
                 if !matches!(error, AuthError::Db(_)) {
                     // A dead session: its file is of no further use.
@@ -97,27 +93,22 @@ impl Shell {
         }
     }
 
-    /// The SHA-256 of the current session's id, which the database's
-    /// policies look up: what a command's transaction acts for.
-    pub fn session_hash(&self) -> Result<Vec<u8>, Error> {
-        Ok(self.session_hash.clone().ok_or(AuthError::NotLoggedIn)?)
+    /// The current session's token, which a command's transaction presents
+    /// to the database.
+    pub fn token(&self) -> Result<String, Error> {
+        Ok(self.token.clone().ok_or(AuthError::NotLoggedIn)?)
     }
 
     pub async fn login(&mut self, email: &str, err: &mut dyn Write) -> Result<(), Error> {
         let password = self
             .passwords
             .read("Password: ", "`login` in a batch read from standard input")?;
-        let logged_in = auth::login(
-            &mut self.database,
-            &self.config,
-            &self.keys,
-            email,
-            &password,
-        )
-        .await?;
+        let logged_in = auth::login(&mut self.database, email, &password).await?;
         // The session this login replaces ends now rather than lingering unseen.
-        if let Ok(previous) = self.require_identity().await {
-            auth::logout(&mut self.database, &self.config, &previous).await?;
+        if self.require_identity().await.is_ok()
+            && let Some(previous) = self.token.take()
+        {
+            auth::logout(&mut self.database, &previous).await?;
         }
         session_file::write(&self.config.session_file, &logged_in.token)?;
         let identity = logged_in.identity;
@@ -136,16 +127,15 @@ impl Shell {
         }
         writeln!(err, "{greeting}").map_err(|source| Error::Output { source })?;
         self.token = Some(logged_in.token);
-        self.session_hash = Some(logged_in.session_hash);
         self.identity = Some(identity);
         Ok(())
     }
 
-    pub async fn logout(&mut self, identity: &Identity, err: &mut dyn Write) -> Result<(), Error> {
-        auth::logout(&mut self.database, &self.config, identity).await?;
+    pub async fn logout(&mut self, err: &mut dyn Write) -> Result<(), Error> {
+        let token = self.token()?;
+        auth::logout(&mut self.database, &token).await?;
         session_file::remove(&self.config.session_file)?;
         self.token = None;
-        self.session_hash = None;
         self.identity = None;
         writeln!(err, "Logged out.").map_err(|source| Error::Output { source })
     }
@@ -186,9 +176,9 @@ impl Shell {
                 return Err(AuthError::Password(auth::PasswordError::Mismatch).into());
             }
         }
+        let token = self.token()?;
         let revoked =
-            auth::change_password(&mut self.database, &self.config, identity, &current, &new)
-                .await?;
+            auth::change_password(&mut self.database, identity, &token, &current, &new).await?;
         let mut message = String::from("Password changed.");
         if revoked > 0 {
             message.push_str(&format!(
@@ -235,58 +225,24 @@ impl Shell {
         }
     }
 
-    pub async fn revoke_session(
-        &mut self,
-        identity: &Identity,
-        id: i64,
-        err: &mut dyn Write,
-    ) -> Result<(), Error> {
-        let Some((owner_id, owner)) = self
-            .database
-            .live_session_owner(id, self.config.session_idle)
-            .await?
-        else {
+    pub async fn revoke_session(&mut self, id: i64, err: &mut dyn Write) -> Result<(), Error> {
+        let Some((_, owner)) = self.database.revoke_session(id).await? else {
             return Err(Error::NotFound {
                 entity: "live session",
                 id,
             });
         };
-        self.database
-            .revoke_sessions(Some(id), None, None, self.config.session_idle)
-            .await?;
-        self.database
-            .audit(
-                Some((identity.employee_id, &identity.name)),
-                "revoke session",
-                Some("session"),
-                Some(id),
-                json!({ "employee_id": owner_id }),
-            )
-            .await?;
         crate::telemetry::security_event("session revoked");
         writeln!(err, "Revoked session {id} of {owner}.").map_err(|source| Error::Output { source })
     }
 
     pub async fn revoke_sessions_of(
         &mut self,
-        identity: &Identity,
         employee: &EmployeeRef,
         err: &mut dyn Write,
     ) -> Result<(), Error> {
         let (id, name, _) = self.employee(employee).await?;
-        let revoked = self
-            .database
-            .revoke_sessions(None, Some(id), None, self.config.session_idle)
-            .await?;
-        self.database
-            .audit(
-                Some((identity.employee_id, &identity.name)),
-                "revoke sessions",
-                Some("employee"),
-                Some(id),
-                json!({ "revoked": revoked }),
-            )
-            .await?;
+        let revoked = self.database.revoke_sessions_of(id).await?;
         crate::telemetry::security_event("sessions revoked");
         writeln!(
             err,
@@ -296,59 +252,47 @@ impl Shell {
         .map_err(|source| Error::Output { source })
     }
 
-    pub async fn unlock(
-        &mut self,
-        identity: &Identity,
-        email: &str,
-        err: &mut dyn Write,
-    ) -> Result<(), Error> {
-        let key = email.to_lowercase();
-        self.database.record_login_attempt(&key, "unlock").await?;
-        self.database
-            .audit(
-                Some((identity.employee_id, &identity.name)),
-                "unlock login",
-                None,
-                None,
-                json!({ "email": key }),
-            )
-            .await?;
+    pub async fn unlock(&mut self, email: &str, err: &mut dyn Write) -> Result<(), Error> {
+        let key = self.database.unlock(email).await?;
         writeln!(err, "Logins for {key} are unlocked.").map_err(|source| Error::Output { source })
     }
 
-    /// Sets a temporary password, shown once, that must be changed at the
-    /// next login; every session of the employee is revoked.
+    /// Sets a temporary password, made and hashed by the database and shown
+    /// once, that must be changed at the next login; every session of the
+    /// employee is revoked.
     pub async fn reset_password(
         &mut self,
-        identity: &Identity,
         employee: &EmployeeRef,
         out: &mut dyn Write,
     ) -> Result<(), Error> {
         let (id, name, email) = self.employee(employee).await?;
-        let temporary = loop {
-            let candidate = auth::temporary_password();
-            if auth::check_policy(&candidate, &email, &name).is_ok() {
-                break candidate;
-            }
-        };
-        let hash =
-            auth::hash_password(&temporary, self.config.bcrypt_cost).map_err(AuthError::from)?;
-        // The database revokes every session of theirs as the new hash lands.
-        self.database.set_password(id, &hash, true).await?;
-        self.database
-            .audit(
-                Some((identity.employee_id, &identity.name)),
-                "reset password",
-                Some("employee"),
-                Some(id),
-                json!({ "sessions": "revoked" }),
-            )
-            .await?;
+        let temporary = self
+            .database
+            .reset_password(id)
+            .await?
+            .ok_or(Error::NotFound {
+                entity: "employee",
+                id,
+            })?;
         writeln!(
             out,
             "Temporary password for {name} ({email}), shown only this once:\n  {temporary}\n\
              They must choose their own at their next login."
         )
         .map_err(|source| Error::Output { source })
+    }
+
+    /// `set security NAME = VALUE` (admins): the database checks the role,
+    /// the range, and audits the change.
+    pub async fn set_security(
+        &mut self,
+        setting: &str,
+        value: i32,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let before = self.database.set_security(setting, value).await?;
+        crate::telemetry::security_event("security setting changed");
+        writeln!(err, "Security setting {setting}: {before} -> {value}.")
+            .map_err(|source| Error::Output { source })
     }
 }

@@ -1,6 +1,9 @@
-//! First run: on a database with no employee, create the first admin
-//! account, from `EPIC_ADMIN_EMAIL` / `EPIC_ADMIN_PASSWORD` (scripts) or by
-//! asking on the terminal (name, email, password typed twice without echo).
+//! The first admin: on a database with no employee, `epic db migrate` (and
+//! the local cluster's first start) creates the first admin account, from
+//! `EPIC_ADMIN_EMAIL` / `EPIC_ADMIN_PASSWORD` (scripts) or by asking on the
+//! terminal (name, email, password typed twice without echo). It runs with
+//! the migrator's credentials, as the owner role; the database hashes the
+//! password.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -129,14 +132,18 @@ pub fn first_admin(config: &Config, err: &mut dyn Write) -> Result<NewAdmin, Set
 }
 
 /// Inserts the admin unless some employee appeared meanwhile (another epic
-/// ran its first run at the same moment). Returns whether it was created.
+/// ran its first run at the same moment), on the migrator's connection, as
+/// `owner`. Returns whether it was created.
 pub async fn create_first_admin(
     client: &mut tokio_postgres::Client,
+    owner: &str,
     admin: &NewAdmin,
-    bcrypt_cost: u32,
 ) -> Result<bool, SetupError> {
-    let hash = auth::hash_password(admin.password.expose(), bcrypt_cost)?;
     let transaction = client.transaction().await.map_err(DbError::from)?;
+    transaction
+        .execute("SELECT set_config('role', $1, true)", &[&owner])
+        .await
+        .map_err(DbError::from)?;
     transaction
         .execute("LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE", &[])
         .await
@@ -144,9 +151,9 @@ pub async fn create_first_admin(
     let created = transaction
         .query_opt(
             "INSERT INTO employees (full_name, email, department, password_hash) \
-             SELECT $1, $2, 'admin', $3 WHERE NOT EXISTS (SELECT 1 FROM employees) \
+             SELECT $1, $2, 'admin', epic_bcrypt($3) WHERE NOT EXISTS (SELECT 1 FROM employees) \
              RETURNING id",
-            &[&admin.name, &admin.email, &hash],
+            &[&admin.name, &admin.email, &admin.password.expose()],
         )
         .await
         .map_err(DbError::from)?;

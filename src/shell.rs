@@ -12,7 +12,6 @@ use rustyline::{Config as EditorConfig, Editor};
 use tokio::runtime::Runtime;
 
 use crate::auth::AuthError;
-use crate::auth::token::Keys;
 use crate::complete::LanguageHelper;
 use crate::config::Config;
 use crate::db::Database;
@@ -41,12 +40,9 @@ pub struct Shell {
     /// On a terminal: colour (unless NO_COLOR), paging, prompts.
     pub interactive: bool,
     pub verbose: bool,
-    pub keys: Keys,
     pub passwords: PasswordSource,
-    /// The session token, once read or issued.
+    /// The session token, once read or issued: what each command presents.
     pub(crate) token: Option<String>,
-    /// SHA-256 of the session id, learned when the token was checked.
-    pub(crate) session_hash: Option<Vec<u8>>,
     /// Who ran the last command, as the database said then.
     pub(crate) identity: Option<Identity>,
 }
@@ -60,17 +56,14 @@ impl Shell {
         verbose: bool,
         passwords: PasswordSource,
     ) -> Result<Shell, Error> {
-        let keys = Keys::load(&config)?;
         Ok(Shell {
             config,
             database,
             format,
             interactive,
             verbose,
-            keys,
             passwords,
             token: None,
-            session_hash: None,
             identity: None,
         })
     }
@@ -130,7 +123,7 @@ impl Shell {
                     return Err(AuthError::MustChangePassword.into());
                 }
                 match command {
-                    Command::Logout => self.logout(&identity, err).await?,
+                    Command::Logout => self.logout(err).await?,
                     Command::WhoAmI => self.whoami(&identity, out)?,
                     Command::Passwd => self.passwd(&identity, err).await?,
                     // All of it happens, or none.
@@ -138,7 +131,7 @@ impl Shell {
                         let result = self.run_as(&identity, command, out, err).await;
                         self.database.finish(result.is_ok()).await?;
                         if let Err(error) = &result {
-                            self.audit_denial(&identity, error).await?;
+                            self.audit_denial(error).await?;
                         }
                         result?;
                     }
@@ -173,13 +166,12 @@ impl Shell {
             Command::Show(_) | Command::ShowOne { .. } | Command::Count { .. } | Command::Create(_)
         );
         let identity = self.identity.clone()?;
-        let hash = self.session_hash.clone()?;
-        if !sends_first || identity.must_change_password || self.token.is_none() {
+        let token = self.token.clone()?;
+        if !sends_first || identity.must_change_password {
             return None;
         }
         crate::telemetry::set_user(Some(&identity));
-        self.database
-            .expect_session(&hash, &identity, self.config.session_idle);
+        self.database.expect_session(&token, &identity);
         let result = self.run_as(&identity, command.clone(), out, err).await;
         let retry = matches!(
             result,
@@ -205,8 +197,9 @@ impl Shell {
     }
 
     /// Records a refusal in the audit log, in a transaction of its own (the
-    /// refused command's was rolled back).
-    async fn audit_denial(&mut self, identity: &Identity, error: &Error) -> Result<(), Error> {
+    /// refused command's was rolled back). The database writes it in the
+    /// session's name.
+    async fn audit_denial(&mut self, error: &Error) -> Result<(), Error> {
         let Error::Denied {
             message,
             request,
@@ -215,17 +208,11 @@ impl Shell {
         else {
             return Ok(());
         };
-        let hash = self.session_hash()?;
-        self.database.begin_as(&hash).await?;
+        let token = self.token()?;
+        self.database.begin_as(&token).await?;
         let result = self
             .database
-            .audit(
-                Some((identity.employee_id, &identity.name)),
-                "denied",
-                None,
-                *record,
-                serde_json::json!({ "request": request, "rule": message }),
-            )
+            .audit_denial(request, message, None, *record)
             .await;
         self.database.finish(result.is_ok()).await?;
         Ok(result?)
@@ -253,21 +240,27 @@ impl Shell {
             }
             Command::Explain(inner) => self.explain(&inner, out)?,
             Command::ShowSessions => {
-                let idle = self.config.session_idle.as_secs() as i64;
-                self.list(&plan::plan_sessions(idle), "live sessions", out, err)
+                self.list(&plan::plan_sessions(), "live sessions", out, err)
                     .await?;
             }
+            Command::ShowSecurity => {
+                self.list(&plan::plan_security(), "security settings", out, err)
+                    .await?;
+            }
+            Command::SetSecurity { setting, value } => {
+                self.set_security(setting, value, err).await?;
+            }
             Command::RevokeSession { id } => {
-                self.revoke_session(identity, id, err).await?;
+                self.revoke_session(id, err).await?;
             }
             Command::RevokeSessionsOf { employee } => {
-                self.revoke_sessions_of(identity, &employee, err).await?;
+                self.revoke_sessions_of(&employee, err).await?;
             }
             Command::Unlock { email } => {
-                self.unlock(identity, &email, err).await?;
+                self.unlock(&email, err).await?;
             }
             Command::ResetPassword { employee } => {
-                self.reset_password(identity, &employee, out).await?;
+                self.reset_password(&employee, out).await?;
             }
             Command::ShowNotifications => {
                 self.list(&plan::plan_notifications(), "notifications", out, err)
@@ -585,23 +578,21 @@ impl Shell {
             }
         }
         // Live notifications, printed above the prompt for whoever is logged in.
-        let listening_for =
-            std::sync::Arc::new(std::sync::atomic::AtomicI64::new(crate::listen::NOBODY));
-        if let Ok(printer) = editor.create_external_printer() {
-            crate::listen::start(
-                self.database.pg_config().clone(),
-                listening_for.clone(),
-                printer,
-            );
-        }
+        let listening = editor.create_external_printer().ok().map(|printer| {
+            let (pg_config, tls) = self.database.connection_settings();
+            crate::listen::start(pg_config, tls, self.database.app_role().to_owned(), printer)
+        });
         let mut names_for: Option<i64> = None;
         loop {
-            listening_for.store(
-                self.identity
-                    .as_ref()
-                    .map_or(crate::listen::NOBODY, |i| i.employee_id),
-                std::sync::atomic::Ordering::Relaxed,
-            );
+            if let Some(listening) = &listening {
+                // Only a new token wakes the thread.
+                listening.send_if_modified(|token| {
+                    let now = self.identity.as_ref().and(self.token.clone());
+                    let changed = *token != now;
+                    *token = now;
+                    changed
+                });
+            }
             // Names to complete after `support =`, read as the logged-in
             // employee (only someone logged in may read the directory).
             let acting = self.identity.as_ref().map(|i| i.session_id);
@@ -652,8 +643,8 @@ impl Shell {
 
     /// Active employees' names, read under the application role.
     async fn directory_names(&mut self) -> Result<Vec<String>, Error> {
-        let hash = self.session_hash()?;
-        self.database.begin_as(&hash).await?;
+        let token = self.token()?;
+        self.database.begin_as(&token).await?;
         let names = self.database.employee_names().await;
         self.database.finish(names.is_ok()).await?;
         Ok(names?)

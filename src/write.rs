@@ -1,18 +1,16 @@
 //! The write stage of the shell: for `create`, `update`, `delete` and
 //! `deactivate`, read who owns the record, ask the permission checker with
 //! that ownership and the guarded fields touched, then run the statement
-//! `plan` built and record it in the audit trail with the record before and
-//! after. Everything happens in the command's transaction, as the
-//! application role, so the database checks every rule again and a failure
-//! leaves nothing behind.
+//! `plan` built. Everything happens in the command's transaction, as the
+//! application role, so the database checks every rule again, records the
+//! write in the audit trail itself (with the record before and after), and
+//! a failure leaves nothing behind.
 
 use std::io::Write;
 
-use serde_json::json;
-
 use crate::auth::{self, AuthError};
 use crate::db::identity::Identity;
-use crate::db::write::{AuditedAs, Then};
+use crate::db::write::Then;
 use crate::error::Error;
 use crate::model::{Entity, Field, FieldType};
 use crate::plan;
@@ -63,28 +61,6 @@ impl Shell {
                 *value = Assign::Value(Value::Integer(id));
             }
         }
-        Ok(())
-    }
-
-    async fn audit_write(
-        &mut self,
-        identity: &Identity,
-        action: &str,
-        entity: Entity,
-        id: i64,
-        before: Option<serde_json::Value>,
-        after: Option<serde_json::Value>,
-    ) -> Result<(), Error> {
-        self.database
-            .audit_change(
-                (identity.employee_id, &identity.name),
-                action,
-                entity.singular(),
-                id,
-                before,
-                after,
-            )
-            .await?;
         Ok(())
     }
 
@@ -167,8 +143,10 @@ impl Shell {
                     made
                 }
             };
-            let hash =
-                auth::hash_password(&password, self.config.bcrypt_cost).map_err(AuthError::from)?;
+            let hash = self
+                .database
+                .new_password_hash(&password, &email, &name)
+                .await?;
             let extra = vec![
                 ("password_hash", plan::Param::Text(hash)),
                 (
@@ -177,10 +155,9 @@ impl Shell {
                 ),
             ];
             let plan = plan::plan_create(&create, me, &self.plan_context(), extra);
-            let audit = audited_as(identity, "create", Entity::Employee);
             let id = self
                 .database
-                .write_audited(&plan, &audit, Then::Commit)
+                .write(&plan, Then::Commit)
                 .await?
                 .ok_or(Error::Invalid {
                     message: "the employee was not created".to_owned(),
@@ -198,12 +175,7 @@ impl Shell {
             return Ok(());
         }
         let plan = plan::plan_create(&create, me, &self.plan_context(), Vec::new());
-        let audit = audited_as(identity, "create", create.entity);
-        let Some(id) = self
-            .database
-            .write_audited(&plan, &audit, Then::Commit)
-            .await?
-        else {
+        let Some(id) = self.database.write(&plan, Then::Commit).await? else {
             return Err(Error::Invalid {
                 message: format!("the {} was not created", create.entity.singular()),
             });
@@ -273,12 +245,7 @@ impl Shell {
             },
         )?;
         let plan = plan::plan_update(entity, id, &set, &self.plan_context());
-        let audit = audited_as(identity, "update", entity);
-        let Some(_) = self
-            .database
-            .write_audited(&plan, &audit, Then::Continue)
-            .await?
-        else {
+        let Some(_) = self.database.write(&plan, Then::Continue).await? else {
             // Visible but not writable: the database's policy said no.
             return Err(Error::Denied {
                 message: format!("the database refused to update {} {id}", entity.singular()),
@@ -294,16 +261,8 @@ impl Shell {
             crate::telemetry::security_event("employee updated");
         }
         if signed_now {
+            // The database audits it as `contract signed`.
             crate::telemetry::security_event("contract signed");
-            self.database
-                .audit(
-                    Some((me, &identity.name)),
-                    "contract signed",
-                    Some("contract"),
-                    Some(id),
-                    json!({}),
-                )
-                .await?;
         }
         writeln!(err, "Updated {} {id}.", entity.singular())
             .map_err(|source| Error::Output { source })
@@ -362,9 +321,7 @@ impl Shell {
                 );
             }
         }
-        let before = self.database.delete_employee(id).await?;
-        self.audit_write(identity, "delete", Entity::Employee, id, before, None)
-            .await?;
+        self.database.delete_employee(id).await?;
         crate::telemetry::security_event("employee deleted");
         writeln!(err, "Deleted employee {id}{moved}.").map_err(|source| Error::Output { source })
     }
@@ -388,9 +345,8 @@ impl Shell {
             },
         )?;
         let plan = plan::plan_update(Entity::Employee, id, &set, &self.plan_context());
-        let audit = audited_as(identity, "deactivate", Entity::Employee);
         self.database
-            .write_audited(&plan, &audit, Then::Continue)
+            .write(&plan, Then::Continue)
             .await?
             .ok_or(Error::NotFound {
                 entity: "employee",
@@ -417,13 +373,4 @@ fn text_of(values: &[(Field, Assign)], field: Field) -> String {
             _ => None,
         })
         .unwrap_or_default()
-}
-
-fn audited_as<'a>(identity: &'a Identity, action: &'a str, entity: Entity) -> AuditedAs<'a> {
-    AuditedAs {
-        actor_id: identity.employee_id,
-        actor_name: &identity.name,
-        action,
-        entity: entity.singular(),
-    }
 }

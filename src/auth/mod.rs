@@ -1,28 +1,26 @@
-//! Identity: who is using epic. Passwords (policy and bcrypt), signed
-//! session tokens, the session file, and the flows that tie them to the
-//! `user_sessions` table: login with throttling, the check every command
-//! makes, logout, password changes and session administration.
+//! Identity: who is using epic, as the shell sees it. The password policy
+//! (checked before the database checks its own rules), the session file,
+//! and the flows over the database's identity functions: login, the check
+//! every command makes, logout, password changes. What each answer means
+//! for the user is decided here.
 //!
-//! A token only names a session; the database decides on every command
-//! whether that session is alive and what its employee may do.
+//! The database decides everything else. It verifies passwords (bcrypt, in
+//! pgcrypto), throttles, signs the session token (a JWT whose key it alone
+//! holds), and on every command checks that the token's session is alive
+//! and what its employee may do. The desk keeps the token and presents it;
+//! it holds no key, so it can mint nothing.
 
 mod password;
 pub mod session_file;
-pub mod token;
 
 use std::path::PathBuf;
 
 use rand::Rng;
-use serde_json::json;
 
-use crate::config::Config;
-use crate::db::identity::{Identity, SessionProblem};
+use crate::db::identity::{Identity, LoginOutcome, PasswordChange, SessionProblem};
 use crate::db::{Database, DbError};
 use crate::error::Exit;
-pub use password::{
-    MAX_BYTES, MIN_CHARS, PasswordError, check_policy, hash_password, verify_password,
-};
-use token::{AUDIENCE, Claims, ISSUER, Keys};
+pub use password::{MAX_BYTES, MIN_CHARS, PasswordError, check_policy, hash_password};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -36,13 +34,13 @@ pub enum AuthError {
         "too many failed logins for this email: try again in {minutes} minute{}\nhelp: an admin can unlock it sooner",
         if *minutes == 1 { "" } else { "s" }
     )]
-    LockedOut { minutes: i64 },
+    LockedOut { minutes: i32 },
     #[error("your session was revoked\nhelp: log in again")]
     SessionRevoked,
     #[error("your session has expired\nhelp: log in again")]
     SessionExpired,
     #[error("your session ended after {minutes} minutes without a command\nhelp: log in again")]
-    SessionIdle { minutes: u64 },
+    SessionIdle { minutes: i32 },
     #[error("your account was deactivated\nhelp: ask a manager")]
     AccountDeactivated,
     #[error("your session is not valid (altered, or signed with another key)\nhelp: log in again")]
@@ -50,16 +48,11 @@ pub enum AuthError {
     #[error("refusing the session file {}: {reason}", path.display())]
     UnsafeFile { path: PathBuf, reason: &'static str },
     #[error("cannot use {}: {source}", path.display())]
-    KeyFile {
+    File {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error(
-        "EPIC_SECRET_KEY is too short: it has {bytes} bytes and needs at least {}\nhelp: generate one with `openssl rand -base64 48`",
-        token::MIN_SECRET_BYTES
-    )]
-    WeakSecret { bytes: usize },
     #[error("you must change your temporary password before anything else\nhelp: type `passwd`")]
     MustChangePassword,
     #[error("the current password is wrong")]
@@ -85,10 +78,10 @@ pub enum AuthError {
 impl AuthError {
     pub fn exit(&self) -> Exit {
         match self {
-            AuthError::WeakSecret { .. } | AuthError::NeedsTerminal { .. } => Exit::Usage,
+            AuthError::NeedsTerminal { .. } => Exit::Usage,
             AuthError::Password(_) | AuthError::SamePassword => Exit::Validation,
             AuthError::MustChangePassword => Exit::PermissionDenied,
-            AuthError::KeyFile { .. } | AuthError::Terminal { .. } => Exit::Internal,
+            AuthError::File { .. } | AuthError::Terminal { .. } => Exit::Internal,
             AuthError::Db(e) => e.exit(),
             _ => Exit::NotLoggedIn,
         }
@@ -99,230 +92,99 @@ impl AuthError {
 pub struct LoggedIn {
     pub identity: Identity,
     pub token: String,
-    /// What the database's policies look the session up by.
-    pub session_hash: Vec<u8>,
     pub unread_notifications: i64,
 }
 
-/// Logs in: throttling first, then the password (for an unknown email, a
-/// hash of the same cost is computed so both failures take the same time
-/// and read the same), then a new session row and its signed token.
+/// Logs in: the database throttles, verifies the password (taking as long
+/// for an unknown email, and saying the same), opens a session and signs
+/// its token.
 pub async fn login(
     database: &mut Database,
-    config: &Config,
-    keys: &Keys,
     email: &str,
     password: &str,
 ) -> Result<LoggedIn, AuthError> {
-    let email_key = email.trim().to_lowercase();
-    if let Some(seconds) = database
-        .login_lockout(
-            &email_key,
-            config.login_window,
-            config.login_cooldown,
-            config.login_max_failures,
-        )
-        .await?
-    {
-        return Err(AuthError::LockedOut {
-            minutes: (seconds + 59) / 60,
-        });
-    }
-    let found = database.find_login(&email_key).await?;
-    let password_ok = match &found {
-        Some(row) => verify_password(password, &row.password_hash),
-        None => {
-            // Same work as a real check, so timing does not tell which emails exist.
-            let _ = bcrypt::hash(
-                password.get(..MAX_BYTES).unwrap_or(password),
-                config.bcrypt_cost,
-            );
-            false
-        }
-    };
-    let employee = match found {
-        Some(row) if password_ok => row,
-        _ => {
-            database.record_login_attempt(&email_key, "failure").await?;
-            if database
-                .login_lockout(
-                    &email_key,
-                    config.login_window,
-                    config.login_cooldown,
-                    config.login_max_failures,
-                )
-                .await?
-                .is_some()
-            {
-                database
-                    .audit(
-                        None,
-                        "login locked",
-                        None,
-                        None,
-                        json!({ "email": email_key, "after_failures": config.login_max_failures }),
-                    )
-                    .await?;
+    match database.login(email.trim(), password).await? {
+        LoginOutcome::LoggedIn {
+            identity,
+            token,
+            unread_notifications,
+        } => Ok(LoggedIn {
+            identity,
+            token,
+            unread_notifications,
+        }),
+        LoginOutcome::Wrong { locked_now } => {
+            if locked_now {
                 crate::telemetry::security_event("login locked out after repeated failures");
             }
-            return Err(AuthError::BadCredentials);
+            Err(AuthError::BadCredentials)
         }
-    };
-    if !employee.active {
-        database.record_login_attempt(&email_key, "failure").await?;
-        return Err(AuthError::Deactivated);
+        LoginOutcome::Locked { minutes } => Err(AuthError::LockedOut { minutes }),
+        LoginOutcome::Deactivated => Err(AuthError::Deactivated),
     }
-    database.record_login_attempt(&email_key, "success").await?;
-    let jti = token::new_session_id();
-    let hash = token::session_id_hash(&jti);
-    let (session_id, started, expires) = database
-        .create_session(employee.id, &hash, config.session_lifetime)
-        .await?;
-    let claims = Claims {
-        jti,
-        sub: employee.id.to_string(),
-        iss: ISSUER.to_owned(),
-        aud: AUDIENCE.to_owned(),
-        iat: started.timestamp(),
-        exp: expires.timestamp(),
-    };
-    let token = keys.issue(&claims)?;
-    let identity = database
-        .check_session(&hash, employee.id, config.session_idle)
-        .await?
-        .ok_or(AuthError::InvalidToken)?;
-    database
-        .audit(
-            Some((employee.id, &employee.name)),
-            "login",
-            Some("session"),
-            Some(session_id),
-            json!({ "expires": expires.to_rfc3339() }),
-        )
-        .await?;
-    let unread_notifications = database.unread_notifications(employee.id).await?;
-    Ok(LoggedIn {
-        identity,
-        token,
-        session_hash: hash,
-        unread_notifications,
-    })
 }
 
 /// Where the session check runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gate {
-    /// On its own, as the schema owner (login, logout, whoami, passwd).
+    /// On its own, as the client login (logout, whoami, passwd).
     Alone,
     /// Opening the command's transaction as the application role, in the
     /// same round trip; on success the transaction is left open.
     OpeningCommand,
 }
 
-/// The check every command makes: signature, algorithm, issuer, audience
-/// and expiry of the token, then the session row (not revoked, not expired,
-/// not idle too long) and its employee (still active), in one round trip.
+/// The check every command makes, in the database: the token is one it
+/// signed and has not expired, its session is not revoked, expired or idle
+/// too long, and its employee is active. One round trip.
 pub async fn authenticate(
     database: &mut Database,
-    config: &Config,
-    keys: &Keys,
     token: &str,
     gate: Gate,
-) -> Result<(Identity, Vec<u8>), AuthError> {
-    let claims = keys.verify(token)?;
-    let employee_id = claims.employee_id()?;
-    let hash = token::session_id_hash(&claims.jti);
-    let alive = match gate {
-        Gate::Alone => {
-            database
-                .check_session(&hash, employee_id, config.session_idle)
-                .await?
-        }
-        Gate::OpeningCommand => {
-            database
-                .begin_checked(&hash, employee_id, config.session_idle)
-                .await?
-        }
+) -> Result<Identity, AuthError> {
+    let checked = match gate {
+        Gate::Alone => database.check_session(token).await?,
+        Gate::OpeningCommand => database.begin_checked(token).await?,
     };
-    if let Some(identity) = alive {
-        return Ok((identity, hash));
-    }
-    Err(
-        match database.session_problem(&hash, config.session_idle).await? {
-            SessionProblem::Unknown => AuthError::InvalidToken,
-            SessionProblem::Revoked => AuthError::SessionRevoked,
-            SessionProblem::Expired => AuthError::SessionExpired,
-            SessionProblem::Idle => AuthError::SessionIdle {
-                minutes: config.session_idle.as_secs() / 60,
-            },
-            SessionProblem::Deactivated => AuthError::AccountDeactivated,
-        },
-    )
+    checked.map_err(|problem| match problem {
+        SessionProblem::Unknown => AuthError::InvalidToken,
+        SessionProblem::Revoked => AuthError::SessionRevoked,
+        SessionProblem::Expired => AuthError::SessionExpired,
+        SessionProblem::Idle { minutes } => AuthError::SessionIdle { minutes },
+        SessionProblem::Deactivated => AuthError::AccountDeactivated,
+    })
 }
 
-/// Revokes the session row; the caller removes the session file.
-pub async fn logout(
-    database: &mut Database,
-    config: &Config,
-    identity: &Identity,
-) -> Result<(), AuthError> {
-    database
-        .revoke_sessions(Some(identity.session_id), None, None, config.session_idle)
-        .await?;
-    database
-        .audit(
-            Some((identity.employee_id, &identity.name)),
-            "logout",
-            Some("session"),
-            Some(identity.session_id),
-            json!({}),
-        )
-        .await?;
+/// Ends the token's session; the caller removes the session file.
+pub async fn logout(database: &mut Database, token: &str) -> Result<(), AuthError> {
+    database.logout(token).await?;
     Ok(())
 }
 
-/// `passwd`: the current password, then a new one that meets the policy.
-/// Every other session of the employee is revoked.
+/// `passwd`: the current password, then a new one that meets the policy
+/// (here, then the database's own rules). Every other session of the
+/// employee is revoked; how many.
 pub async fn change_password(
     database: &mut Database,
-    config: &Config,
     identity: &Identity,
+    token: &str,
     current: &str,
     new: &str,
-) -> Result<u64, AuthError> {
-    let hash = database
-        .password_hash(identity.employee_id)
-        .await?
-        .ok_or(AuthError::InvalidToken)?;
-    if !verify_password(current, &hash) {
-        return Err(AuthError::WrongCurrentPassword);
-    }
+) -> Result<i64, AuthError> {
     if current == new {
         return Err(AuthError::SamePassword);
     }
     check_policy(new, &identity.email, &identity.name)?;
-    let new_hash = hash_password(new, config.bcrypt_cost)?;
-    database
-        .set_password(identity.employee_id, &new_hash, false)
-        .await?;
-    let revoked = database
-        .revoke_sessions(
-            None,
-            Some(identity.employee_id),
-            Some(identity.session_id),
-            config.session_idle,
-        )
-        .await?;
-    database
-        .audit(
-            Some((identity.employee_id, &identity.name)),
-            "change password",
-            Some("employee"),
-            Some(identity.employee_id),
-            json!({ "other_sessions_revoked": revoked }),
-        )
-        .await?;
-    Ok(revoked)
+    match database.change_password(token, current, new).await? {
+        PasswordChange::Changed {
+            other_sessions_revoked,
+        } => Ok(other_sessions_revoked),
+        PasswordChange::NotLoggedIn => Err(AuthError::InvalidToken),
+        PasswordChange::Locked { minutes } => Err(AuthError::LockedOut { minutes }),
+        PasswordChange::WrongCurrent => Err(AuthError::WrongCurrentPassword),
+        PasswordChange::Same => Err(AuthError::SamePassword),
+        PasswordChange::Weak => Err(AuthError::Password(PasswordError::Weak)),
+    }
 }
 
 /// A strong temporary password: 20 characters from an alphabet without

@@ -15,7 +15,7 @@ pub fn read(path: &Path) -> Result<Option<String>, AuthError> {
         Ok(meta) => meta,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
         Err(source) => {
-            return Err(AuthError::KeyFile {
+            return Err(AuthError::File {
                 path: path.to_path_buf(),
                 source,
             });
@@ -47,7 +47,7 @@ pub fn read(path: &Path) -> Result<Option<String>, AuthError> {
         .custom_flags(nix::libc::O_NOFOLLOW)
         .open(path)
         .and_then(|file| file.take(16 * 1024).read_to_string(&mut token))
-        .map_err(|source| AuthError::KeyFile {
+        .map_err(|source| AuthError::File {
             path: path.to_path_buf(),
             source,
         })?;
@@ -58,7 +58,7 @@ pub fn read(path: &Path) -> Result<Option<String>, AuthError> {
 /// Replaces the session file with `token`: written to a new file created
 /// with mode 0600, then renamed into place.
 pub fn write(path: &Path, token: &str) -> Result<(), AuthError> {
-    let failed = |source| AuthError::KeyFile {
+    let failed = |source| AuthError::File {
         path: path.to_path_buf(),
         source,
     };
@@ -83,7 +83,7 @@ pub fn remove(path: &Path) -> Result<(), AuthError> {
     match fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
-        Err(source) => Err(AuthError::KeyFile {
+        Err(source) => Err(AuthError::File {
             path: path.to_path_buf(),
             source,
         }),

@@ -48,6 +48,13 @@ pub enum Command {
     Passwd,
     /// `show sessions` (admin): the live sessions.
     ShowSessions,
+    /// `show security` (admin): the security limits.
+    ShowSecurity,
+    /// `set security NAME = VALUE` (admin): changes a security limit.
+    SetSecurity {
+        setting: &'static str,
+        value: i32,
+    },
     /// `show notifications`: one's own, newest first; they are then read.
     ShowNotifications,
     /// `revoke session N` (admin).
@@ -242,6 +249,10 @@ impl fmt::Display for Command {
             Command::WhoAmI => f.write_str("whoami"),
             Command::Passwd => f.write_str("passwd"),
             Command::ShowSessions => f.write_str("show sessions"),
+            Command::ShowSecurity => f.write_str("show security"),
+            Command::SetSecurity { setting, value } => {
+                write!(f, "set security {setting} = {value}")
+            }
             Command::ShowNotifications => f.write_str("show notifications"),
             Command::RevokeSession { id } => write!(f, "revoke session {id}"),
             Command::RevokeSessionsOf { employee } => write!(f, "revoke sessions of {employee}"),

@@ -28,7 +28,7 @@ use super::error::{SyntaxError, SyntaxErrorKind};
 use super::help;
 use super::lexer::{Token, TokenKind, tokenize};
 use super::suggest::did_you_mean;
-use crate::model::{CompareOp, Entity, Field, FieldType};
+use crate::model::{CompareOp, Entity, Field, FieldType, SECURITY_SETTINGS, security_setting};
 use crate::render::{FORMAT_NAMES, Format};
 
 /// Longer commands are refused before any parsing: bounded work for hostile input.
@@ -247,7 +247,7 @@ impl<'a> Parser<'a> {
         match first.raw.to_lowercase().as_str() {
             "help" => self.help(),
             "quit" | "exit" => Ok(Command::Quit),
-            "set" => self.set_format(),
+            "set" => self.set(),
             "show" => self.show(),
             "count" => self.count(),
             "explain" => self.explain(&first),
@@ -308,25 +308,75 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `set_format = "set" "format" ( "table" | "vertical" | "csv" | "json" ) ;`
-    fn set_format(&mut self) -> Result<Command, SyntaxError> {
+    /// `set = "set" ( "format" format_name | "security" security_setting "=" number ) ;`
+    fn set(&mut self) -> Result<Command, SyntaxError> {
         match self.next() {
-            Some(setting) if setting.is_word("format") => {}
+            Some(setting) if setting.is_word("format") => self.set_format(),
+            Some(setting) if setting.is_word("security") => self.set_security(),
             Some(setting) => {
                 let error = self.error(
                     SyntaxErrorKind::Unknown,
                     format!("unknown setting `{}`", setting.raw),
                     setting.span.clone(),
                 );
-                return Err(match did_you_mean(&setting.raw, ["format"]) {
+                Err(match did_you_mean(&setting.raw, ["format", "security"]) {
                     Some(word) => error.with_help(format!("did you mean `{word}`?")),
                     None => error.with_help(
-                        "the only setting is `format`: set format table|vertical|csv|json",
+                        "settings are `format` (set format table|vertical|csv|json) and \
+                         `security` (set security NAME = VALUE, for admins)",
                     ),
-                });
+                })
             }
-            None => return Err(self.expected("a setting: format", &[])),
+            None => Err(self.expected("a setting: format or security", &[])),
         }
+    }
+
+    /// `security_setting "=" number`, after `set security`.
+    fn set_security(&mut self) -> Result<Command, SyntaxError> {
+        let names: Vec<&str> = SECURITY_SETTINGS.iter().map(|s| s.name).collect();
+        let listed = format!("security settings are: {}", names.join(", "));
+        let Some(name) = self.next() else {
+            return Err(self
+                .expected("a security setting after `set security`", &[])
+                .with_help(listed));
+        };
+        let Some(setting) = security_setting(&name.raw.to_lowercase()) else {
+            let error = self.error(
+                SyntaxErrorKind::Unknown,
+                format!("unknown security setting `{}`", name.raw),
+                name.span.clone(),
+            );
+            return Err(match did_you_mean(&name.raw, names.iter().copied()) {
+                Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                None => error.with_help(listed),
+            });
+        };
+        if !self.eat_symbol("=") {
+            return Err(self.expected(&format!("`=` after `{}`", setting.name), &[]));
+        }
+        let range = format!(
+            "`{}` is a whole number from {} to {}",
+            setting.name, setting.min, setting.max
+        );
+        match self.next() {
+            Some(token) if token.kind == TokenKind::Number => match token.raw.parse::<i32>() {
+                Ok(value) if (setting.min..=setting.max).contains(&value) => {
+                    if self.peek().is_some() {
+                        return Err(self.expected("the end of the command", &[]));
+                    }
+                    Ok(Command::SetSecurity {
+                        setting: setting.name,
+                        value,
+                    })
+                }
+                _ => Err(self.error(SyntaxErrorKind::BadValue, range, token.span.clone())),
+            },
+            _ => Err(self.expected(&range, &[])),
+        }
+    }
+
+    /// `set_format = "set" "format" ( "table" | "vertical" | "csv" | "json" ) ;`
+    fn set_format(&mut self) -> Result<Command, SyntaxError> {
         let Some(name) = self.next() else {
             return Err(self.expected("a format: table, vertical, csv or json", &[]));
         };
@@ -763,6 +813,9 @@ impl<'a> Parser<'a> {
     fn show(&mut self) -> Result<Command, SyntaxError> {
         if self.eat_word("sessions") {
             return Ok(Command::ShowSessions);
+        }
+        if self.eat_word("security") {
+            return Ok(Command::ShowSecurity);
         }
         if self.eat_word("notifications") {
             return Ok(Command::ShowNotifications);
