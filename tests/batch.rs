@@ -141,7 +141,8 @@ fn exit_code_usage_for_a_malformed_database_url() {
         .run();
     assert_eq!(ran.code, 2, "{ran:?}");
     assert!(
-        ran.stderr.starts_with("error: DATABASE_URL is not a valid"),
+        ran.stderr
+            .starts_with("error: the connection settings are not valid"),
         "{}",
         ran.stderr
     );
@@ -149,13 +150,13 @@ fn exit_code_usage_for_a_malformed_database_url() {
 }
 
 #[test]
-fn first_run_without_admin_credentials_or_terminal_says_what_to_set() {
+fn first_migration_without_admin_credentials_or_terminal_says_what_to_set() {
     let db = TestDb::new();
     let ran = db
-        .epic()
+        .operator()
         .env_remove("EPIC_ADMIN_EMAIL")
         .env_remove("EPIC_ADMIN_PASSWORD")
-        .args(["-c", "help"])
+        .args(["db", "migrate"])
         .run();
     assert_eq!(ran.code, 4, "{ran:?}");
     assert!(
@@ -165,15 +166,25 @@ fn first_run_without_admin_credentials_or_terminal_says_what_to_set() {
         ran.stderr
     );
     assert_eq!(db.query_one_i64("SELECT count(*) FROM employees"), 0);
+    // A desk then finds nobody to log in as, and says who creates the first admin.
+    let desk = db.epic().args(["-c", "help"]).run();
+    assert_eq!(
+        (desk.code, desk.stderr.as_str()),
+        (
+            4,
+            "error: this database has no employee yet\n\
+             help: an administrator creates the first admin with `epic db migrate`\n"
+        )
+    );
 }
 
 #[test]
-fn first_run_refuses_a_weak_admin_password_and_stores_nothing() {
+fn first_migration_refuses_a_weak_admin_password_and_stores_nothing() {
     let db = TestDb::new();
     let ran = db
-        .epic()
+        .operator()
         .env("EPIC_ADMIN_PASSWORD", "short")
-        .args(["-c", "help"])
+        .args(["db", "migrate"])
         .run();
     assert_eq!(ran.code, 3, "{ran:?}");
     assert_eq!(
@@ -184,13 +195,14 @@ fn first_run_refuses_a_weak_admin_password_and_stores_nothing() {
 }
 
 #[test]
-fn first_run_creates_one_admin_with_a_bcrypt_hash_and_an_audit_row() {
+fn first_migration_creates_one_admin_with_a_bcrypt_hash_and_an_audit_row() {
     let db = TestDb::new();
-    let ran = db.epic().args(["-c", "help"]).run();
+    let ran = db.operator().args(["db", "migrate"]).run();
     assert_eq!(ran.code, 0, "{ran:?}");
     assert_eq!(
         ran.stderr,
-        "Created the admin account admin@epic.events (Ada Admin).\n"
+        "Created the admin account admin@epic.events (Ada Admin).\n\
+         Applied migrations 1 to 9: the schema is at version 9.\n"
     );
     assert_eq!(
         db.query_one_i64(
@@ -203,9 +215,14 @@ fn first_run_creates_one_admin_with_a_bcrypt_hash_and_an_audit_row() {
         db.query_one_i64("SELECT count(*) FROM audit_log WHERE entity = 'employee'"),
         1
     );
-    // The second run finds the admin and asks nothing.
-    let again = db.epic().args(["-c", "help"]).run();
-    assert_eq!((again.code, again.stderr.as_str()), (0, ""));
+    // The next run finds the admin and asks nothing; a desk starts.
+    let again = db.operator().args(["db", "migrate"]).run();
+    assert_eq!(
+        (again.code, again.stderr.as_str()),
+        (0, "The schema is current (version 9).\n")
+    );
+    let desk = db.epic().args(["-c", "help"]).run();
+    assert_eq!((desk.code, desk.stderr.as_str()), (0, ""));
     assert_eq!(db.query_one_i64("SELECT count(*) FROM employees"), 1);
 }
 
@@ -215,7 +232,11 @@ fn database_url_is_read_from_a_dotenv_file_in_the_current_directory() {
     let dir = tempfile::tempdir_in(common::scratch_root()).expect("a directory");
     std::fs::write(
         dir.path().join(".env"),
-        format!("DATABASE_URL='{}'\n", db.url()),
+        format!(
+            "DATABASE_URL='{}'\nPGPASSWORD='{}'\n",
+            db.url(),
+            common::CLIENT_PASSWORD
+        ),
     )
     .expect("write .env");
     // Without the .env file this run would start a local cluster in EPIC_DATA_DIR.
@@ -224,7 +245,21 @@ fn database_url_is_read_from_a_dotenv_file_in_the_current_directory() {
         .run();
     assert_eq!(ran.code, 0, "{ran:?}");
     let status: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON");
-    assert_eq!(status[0]["database"], "DATABASE_URL");
+    assert_eq!(
+        status[0]["database"],
+        format!(
+            "epic_client@127.0.0.1:{}/{}",
+            common::server().port,
+            db.name
+        )
+    );
+    assert_eq!(status[0]["logged in as"], "epic_client");
+    assert!(
+        status[0]["tls"]
+            .as_str()
+            .is_some_and(|tls| tls.starts_with("TLSv1.3")),
+        "{status}"
+    );
     assert!(
         !dir.path().join("pg").exists(),
         "no local cluster was created"

@@ -12,7 +12,7 @@ const SMALL: &[&str] = &["gen", "--clients", "500"];
 
 fn generated(seed: &str) -> (TestDb, Ran) {
     let db = TestDb::migrated();
-    let ran = db.epic().args(SMALL).args(["--seed", seed]).run();
+    let ran = db.operator().args(SMALL).args(["--seed", seed]).run();
     assert_eq!(ran.code, 0, "{ran:?}");
     (db, ran)
 }
@@ -274,7 +274,7 @@ fn a_second_gen_is_refused_and_changes_nothing() {
     let (db, _) = generated("5");
     let before = fingerprint(&db);
     for args in [SMALL, &["gen", "--size", "M"], &["gen"]] {
-        let again = db.epic().args(args).run();
+        let again = db.operator().args(args).run();
         assert_eq!(again.code, 9, "{args:?}: {again:?}");
         assert!(
             again.stderr.contains("the database already holds clients"),
@@ -303,8 +303,8 @@ fn the_same_seed_gives_the_same_data() {
 fn size_s_is_exactly_the_demo() {
     let by_gen = TestDb::migrated();
     let by_demo = TestDb::migrated();
-    let gen_run = by_gen.epic().args(["gen", "--size", "s"]).run();
-    let demo_run = by_demo.epic().arg("demo").run();
+    let gen_run = by_gen.operator().args(["gen", "--size", "s"]).run();
+    let demo_run = by_demo.operator().arg("demo").run();
     assert_eq!((gen_run.code, demo_run.code), (0, 0), "{gen_run:?}");
     assert_eq!(gen_run.stdout, demo_run.stdout);
     assert_eq!(fingerprint(&by_gen), fingerprint(&by_demo));
@@ -333,7 +333,7 @@ fn impossible_sizes_are_usage_errors_that_touch_nothing() {
         ),
         (&["gen", "--size", "XL"], "invalid value"),
     ] {
-        let ran = db.epic().args(args).run();
+        let ran = db.operator().args(args).run();
         assert_eq!(ran.code, 2, "{args:?}: {ran:?}");
         assert!(ran.stderr.contains(says), "{args:?}: {}", ran.stderr);
     }
@@ -346,7 +346,7 @@ fn a_failure_halfway_leaves_nothing_behind() {
     // A rule the demo keeps and a few bulk events (the huge ones) break: the last COPY fails
     // after the demo, the staff, the clients and the contracts went in.
     db.execute("ALTER TABLE events ADD CONSTRAINT test_small_events CHECK (attendees <= 1000)");
-    let ran = db.epic().args(SMALL).run();
+    let ran = db.operator().args(SMALL).run();
     assert_eq!(ran.code, 1, "{ran:?}");
     assert!(
         ran.stderr.contains("could not load the generated data"),

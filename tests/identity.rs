@@ -1,6 +1,8 @@
 //! Identity, as a security review would check it: logins that give nothing
 //! away, sessions that the database can end at any time, tokens that cannot
-//! be forged or bent, session files only their owner can read, throttling.
+//! be forged or bent (not even with the database's own key), session files
+//! only their owner can read, throttling, and security limits that only
+//! admins change, in the database.
 
 mod common;
 
@@ -9,7 +11,7 @@ use std::path::PathBuf;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{ADMIN_EMAIL, ADMIN_PASSWORD, Epic, Ran, SECRET_KEY, TestDb};
+use common::{Epic, Ran, TestDb};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
 
@@ -301,7 +303,27 @@ fn tampered_and_forged_tokens_are_refused() {
     let admin_id = world
         .db
         .query_one_i64("SELECT id FROM employees WHERE department = 'admin'");
-    let secret = SECRET_KEY.as_bytes();
+    // The database's own signing key, as a stolen dump would give it.
+    let key: Vec<u8> = world.db.with_client(async |client| {
+        client
+            .query_one("SELECT secret FROM token_keys", &[])
+            .await
+            .expect("the key")
+            .get(0)
+    });
+    let secret = key.as_slice();
+    // The genuine token is a standard HS256 JWT under that key, with every claim.
+    let mut validation = jsonwebtoken::Validation::new(Algorithm::HS256);
+    validation.set_issuer(&["epic"]);
+    validation.set_audience(&["epic-crm"]);
+    validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub", "jti"]);
+    let decoded = jsonwebtoken::decode::<serde_json::Value>(
+        &genuine,
+        &jsonwebtoken::DecodingKey::from_secret(secret),
+        &validation,
+    )
+    .expect("a valid JWT");
+    assert_eq!(decoded.claims["sub"], world.kate_id.to_string());
     let hs256 = Header::new(Algorithm::HS256);
     let with = |changes: serde_json::Value| {
         let mut changed = claims.clone();
@@ -379,7 +401,7 @@ fn tampered_and_forged_tokens_are_refused() {
             sign(&hs256, &with(json!({ "exp": 1_600_000_000 })), secret),
         ),
         (
-            "sub of another employee",
+            "sub of another employee, signed with the database's key",
             sign(
                 &hs256,
                 &with(json!({ "sub": admin_id.to_string() })),
@@ -387,12 +409,30 @@ fn tampered_and_forged_tokens_are_refused() {
             ),
         ),
         (
-            "a made-up session id",
+            "a made-up session id, signed with the database's key",
             sign(
                 &hs256,
                 &with(json!({ "jti": "AAAAAAAAAAAAAAAAAAAAAA" })),
                 secret,
             ),
+        ),
+        (
+            "the same claims signed again with the database's key, keys reordered",
+            sign(&hs256, &claims, secret),
+        ),
+        (
+            "the stored hash of the session, as the token",
+            world.db.with_client(async |client| {
+                client
+                    .query_one(
+                        "SELECT encode(token_hash, 'hex') FROM user_sessions WHERE revoked_at IS NULL \
+                         ORDER BY id DESC LIMIT 1",
+                        &[],
+                    )
+                    .await
+                    .expect("a session")
+                    .get(0)
+            }),
         ),
         ("garbage", "not.a.token".to_owned()),
     ];
@@ -629,55 +669,119 @@ fn a_reset_password_is_shown_once_and_must_be_changed_before_anything_else() {
 }
 
 #[test]
-fn a_short_secret_key_is_refused_at_start_up_without_showing_it() {
-    let db = TestDb::migrated();
-    let ran = db
-        .epic()
-        .env("EPIC_SECRET_KEY", "sixteen-bytes!!!")
-        .args(["-c", "show events"])
-        .run();
-    assert_eq!(ran.code, 2, "{ran:?}");
-    assert!(!ran.stderr.contains("sixteen-bytes"), "{}", ran.stderr);
-    assert!(
-        ran.stderr.starts_with(
-            "error: EPIC_SECRET_KEY is too short: it has 16 bytes and needs at least 32"
-        ),
-        "{}",
-        ran.stderr
+fn security_limits_live_in_the_database_and_only_admins_change_them() {
+    let world = World::new();
+    assert_eq!(world.kate_login(KATE_PASSWORD).code, 0);
+    // Nobody's environment loosens them any more.
+    world.db.execute(
+        "UPDATE user_sessions SET last_seen_at = now() - interval '31 minutes' \
+         WHERE employee_id IN (SELECT id FROM employees WHERE email = 'kate@epic.events')",
     );
+    let loosened = world
+        .kate()
+        .env("EPIC_IDLE_MINUTES", "10000")
+        .env("EPIC_SESSION_HOURS", "720")
+        .args(["-c", "whoami"])
+        .run();
+    not_logged_in(
+        &loosened,
+        "your session ended after 30 minutes without a command",
+    );
+
+    assert_eq!(world.kate_login(KATE_PASSWORD).code, 0);
+    let refused = world
+        .kate()
+        .args(["-c", "set security idle_minutes = 600"])
+        .run();
+    assert_eq!(
+        (refused.code, refused.stderr.as_str()),
+        (
+            5,
+            "error: line 1: permission denied: only admins may change security settings\n"
+        )
+    );
+    let changed = world
+        .db
+        .epic()
+        .args(["-c", "set security idle_minutes = 45"])
+        .run();
+    assert_eq!(
+        (changed.code, changed.stderr.as_str()),
+        (0, "Security setting idle_minutes: 30 -> 45.\n")
+    );
+    let shown = world
+        .db
+        .epic()
+        .args(["--format", "csv", "-c", "show security"])
+        .run();
+    assert!(
+        shown.stdout.contains("idle_minutes,45,"),
+        "{}",
+        shown.stdout
+    );
+    assert_eq!(
+        world.db.query_one_i64(
+            "SELECT count(*) FROM audit_log WHERE action = 'change security setting' \
+             AND detail = '{\"setting\": \"idle_minutes\", \"from\": 30, \"to\": 45}'"
+        ),
+        1,
+        "the change is audited"
+    );
+    let out_of_range = world
+        .db
+        .epic()
+        .args(["-c", "set security idle_minutes = 0"])
+        .run();
+    assert_eq!(out_of_range.code, 3, "{out_of_range:?}");
+    assert!(
+        out_of_range
+            .stderr
+            .contains("`idle_minutes` is a whole number from 1 to 10080"),
+        "{}",
+        out_of_range.stderr
+    );
+    // Now 40 idle minutes are within the limit.
+    world.db.execute(
+        "UPDATE user_sessions SET last_seen_at = now() - interval '40 minutes' \
+         WHERE employee_id IN (SELECT id FROM employees WHERE email = 'kate@epic.events') AND revoked_at IS NULL",
+    );
+    assert_eq!(world.kate().args(["-c", "whoami"]).run().code, 0);
 }
 
 #[test]
-fn without_epic_secret_key_a_private_key_file_is_generated_and_reused() {
-    let db = TestDb::migrated();
-    let data = tempfile::tempdir_in(common::scratch_root()).expect("a data dir");
-    let run = || {
-        db.epic()
-            .env_remove("EPIC_SECRET_KEY")
-            .env("EPIC_DATA_DIR", data.path())
-            .env("EPIC_SESSION_FILE", data.path().join("session"))
-    };
+fn parallel_guesses_for_one_email_are_counted_one_at_a_time() {
+    let world = World::new();
+    let guesses: Vec<_> = (0..30)
+        .map(|i| {
+            let epic = world
+                .kate()
+                .args(["login", KATE_EMAIL])
+                .stdin(format!("Not-Her-Password-{i}\n"));
+            std::thread::spawn(move || epic.run())
+        })
+        .collect();
+    let answers: Vec<Ran> = guesses
+        .into_iter()
+        .map(|g| g.join().expect("a guess"))
+        .collect();
+    let wrong = answers
+        .iter()
+        .filter(|r| r.stderr == "error: wrong email or password\n")
+        .count();
+    let locked = answers
+        .iter()
+        .filter(|r| r.stderr.contains("too many failed logins"))
+        .count();
     assert_eq!(
-        run()
-            .args(["login", ADMIN_EMAIL])
-            .stdin(format!("{ADMIN_PASSWORD}\n"))
-            .run()
-            .code,
-        0
+        (wrong, locked),
+        (5, 25),
+        "only five guesses are ever checked"
     );
-    let key = data.path().join("secret.key");
     assert_eq!(
-        std::fs::metadata(&key)
-            .expect("a key file")
-            .permissions()
-            .mode()
-            & 0o777,
-        0o600
-    );
-    assert_eq!(
-        run().args(["-c", "whoami"]).run().code,
-        0,
-        "the same key verifies later runs"
+        world.db.query_one_i64(
+            "SELECT count(*) FROM login_attempts WHERE kind = 'failure' AND email_key = 'kate@epic.events'"
+        ),
+        5
     );
 }
 

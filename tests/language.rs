@@ -402,7 +402,7 @@ fn payloads_reach_postgresql_only_as_parameters() {
 #[test]
 fn running_the_payloads_leaves_the_database_unchanged() {
     let db = common::TestDb::migrated();
-    let demo = db.epic().arg("demo").run();
+    let demo = db.operator().arg("demo").run();
     assert_eq!(demo.code, 0, "{demo:?}");
     let fingerprint = || {
         db.with_client(async |client| {
@@ -565,7 +565,7 @@ fn every_issue_example_is_accepted_exactly_as_written() {
 #[test]
 fn not_equal_includes_the_records_where_the_field_is_none() {
     let db = common::TestDb::migrated();
-    assert_eq!(db.epic().arg("demo").run().code, 0);
+    assert_eq!(db.operator().arg("demo").run().code, 0);
     let count = |condition: &str| -> i64 {
         let ran = db
             .epic()

@@ -1,6 +1,8 @@
 //! The second layer, on its own: PostgreSQL refuses what SPEC.md does not
-//! grant, for SQL sent directly as the application role with a valid
-//! session and no application checker in the way.
+//! grant, for SQL a desk sends directly, as the client login over TLS
+//! (what an employee with `psql` and a desk's credentials has), acting as
+//! the application role with a valid session and no application checker in
+//! the way; and the same writes through the shell.
 
 mod common;
 
@@ -12,8 +14,8 @@ use tokio_postgres::error::SqlState;
 
 const HASH: &str = "$2b$04$abcdefghijklmnopqrstuuJ5VTvRGKP6M4sSQH0QyGq3Ct7Gkq0aX";
 
-/// Employees, one session each (token hash = 32 times the employee's id
-/// byte), and records owned by some and not others.
+/// Employees and records owned by some and not others; each acting
+/// employee gets a session of their own ([`Sessions`]).
 const FIXTURE: &str = r#"
 INSERT INTO employees (id, full_name, email, department, password_hash) VALUES
   (101, 'Maud Manager', 'maud@epic.events', 'management', '$HASH'),
@@ -23,9 +25,6 @@ INSERT INTO employees (id, full_name, email, department, password_hash) VALUES
   (105, 'Paul Support', 'paul@epic.events', 'support', '$HASH'),
   (106, 'Ada Admin', 'ada@epic.events', 'admin', '$HASH'),
   (107, 'Free Agent', 'free@epic.events', 'support', '$HASH');
-INSERT INTO user_sessions (employee_id, token_hash, expires_at)
-  SELECT id, decode(repeat(lpad(to_hex(id - 100), 2, '0'), 32), 'hex'), now() + interval '1 hour'
-  FROM employees WHERE id BETWEEN 101 AND 106;
 INSERT INTO clients (id, full_name, email, sales_contact_id) VALUES
   (11, 'Own Client', 'own@client.io', 102), (12, 'Other Client', 'other@client.io', 103);
 INSERT INTO contracts (id, client_id, total, remaining, signed) VALUES
@@ -35,8 +34,17 @@ INSERT INTO events (id, contract_id, name, start_at, end_at, support_contact_id)
   (32, 22, 'Other Event', '2030-01-01', '2030-01-02', 105);
 "#;
 
-fn session_hex(employee_id: i64) -> String {
-    format!("{:02x}", employee_id - 100).repeat(32)
+/// A live session token for each acting employee of the fixture.
+struct Sessions(std::collections::HashMap<i64, String>);
+
+impl Sessions {
+    fn of(db: &TestDb) -> Sessions {
+        Sessions((101..=106).map(|id| (id, db.session_for(id))).collect())
+    }
+
+    fn token(&self, employee: i64) -> &str {
+        &self.0[&employee]
+    }
 }
 
 /// The acting employee per role, and who else owns things.
@@ -49,15 +57,16 @@ fn actor(role: Role) -> i64 {
     }
 }
 
-/// Runs `sql` as epic_app for `session` (None: no session) in a
-/// transaction that is always rolled back. Ok(rows affected) or the SQLSTATE.
-async fn as_app(client: &mut Client, session: Option<&str>, sql: &str) -> Result<u64, SqlState> {
+/// Runs `sql` as epic_app for the session of `token` (None: no session), on
+/// the client login's own connection, in a transaction that is always
+/// rolled back. Ok(rows affected) or the SQLSTATE.
+async fn as_app(client: &mut Client, token: Option<&str>, sql: &str) -> Result<u64, SqlState> {
     let tx = client.transaction().await.expect("begin");
     tx.batch_execute("SET LOCAL ROLE epic_app")
         .await
         .expect("set role");
-    if let Some(hex) = session {
-        tx.execute("SELECT set_config('epic.session', $1, true)", &[&hex])
+    if let Some(token) = token {
+        tx.execute("SELECT set_config('epic.session', $1, true)", &[&token])
             .await
             .expect("set session");
     }
@@ -319,7 +328,8 @@ fn cases() -> Vec<Case> {
                     &[],
                 )
             },
-            sql: |_| "UPDATE user_sessions SET revoked_at = now() WHERE employee_id = 105".into(),
+            // Sessions are ended by the database's identity functions only.
+            sql: |_| "SELECT epic_revoke_sessions_of(105)".into(),
         },
         Case {
             what: "lift a login lock-out",
@@ -331,10 +341,7 @@ fn cases() -> Vec<Case> {
                     &[],
                 )
             },
-            sql: |_| {
-                "INSERT INTO login_attempts (email_key, kind) VALUES ('kate@epic.events', 'unlock')"
-                    .into()
-            },
+            sql: |_| "SELECT epic_unlock('kate@epic.events')".into(),
         },
     ]
 }
@@ -343,14 +350,16 @@ fn cases() -> Vec<Case> {
 fn the_database_refuses_what_the_spec_does_not_grant() {
     let db = TestDb::migrated();
     db.execute(&FIXTURE.replace("$HASH", HASH));
-    let (checked, failures) = db.with_client(async |client| {
+    let sessions = Sessions::of(&db);
+    let (checked, failures) = common::block_on(async {
+        let client = &mut db.client_connection().await;
         let mut checked = 0;
         let mut failures = Vec::new();
         for case in cases() {
             for role in [Role::Management, Role::Sales, Role::Support, Role::Admin] {
                 let expected = policy::authorize(role, &(case.request)(role)).is_ok();
-                let hex = session_hex(actor(role));
-                let outcome = as_app(client, Some(&hex), &(case.sql)(role)).await;
+                let token = sessions.token(actor(role));
+                let outcome = as_app(client, Some(token), &(case.sql)(role)).await;
                 let allowed = matches!(outcome, Ok(n) if n > 0);
                 if allowed != expected {
                     failures.push(format!(
@@ -378,33 +387,59 @@ fn the_database_refuses_what_the_spec_does_not_grant() {
 fn every_role_reads_the_crm_but_never_hashes_or_tokens_and_a_dead_session_reads_nothing() {
     let db = TestDb::migrated();
     db.execute(&FIXTURE.replace("$HASH", HASH));
-    db.with_client(async |client| {
+    let sessions = Sessions::of(&db);
+    common::block_on(async {
+        let client = &mut db.client_connection().await;
         for role in [Role::Management, Role::Sales, Role::Support, Role::Admin] {
-            let hex = session_hex(actor(role));
+            let hex = sessions.token(actor(role));
             for table in ["clients", "contracts", "events"] {
                 // Table names are constants of this test.
-                let rows = as_app(client, Some(&hex), &format!("SELECT * FROM {table}")).await;
-                assert!(matches!(rows, Ok(n) if n >= 2), "{role} reads {table}: {rows:?}");
+                let rows = as_app(client, Some(hex), &format!("SELECT * FROM {table}")).await;
+                assert!(
+                    matches!(rows, Ok(n) if n >= 2),
+                    "{role} reads {table}: {rows:?}"
+                );
             }
-            let directory = as_app(client, Some(&hex), "SELECT id, full_name, email, department FROM employees").await;
-            assert!(matches!(directory, Ok(n) if n >= 6), "{role}: {directory:?}");
-            let hashes = as_app(client, Some(&hex), "SELECT password_hash FROM employees").await;
-            assert_eq!(hashes, Err(SqlState::INSUFFICIENT_PRIVILEGE), "{role} reads password hashes");
-            let tokens = as_app(client, Some(&hex), "SELECT token_hash FROM user_sessions").await;
-            assert_eq!(tokens, Err(SqlState::INSUFFICIENT_PRIVILEGE), "{role} reads token hashes");
-        }
-        // Revoke Kate's session and expire Sam's: they read nothing.
-        client
-            .batch_execute(
-                "UPDATE user_sessions SET revoked_at = now() WHERE employee_id = 104; \
-                 UPDATE user_sessions SET created_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE employee_id = 102;",
+            let directory = as_app(
+                client,
+                Some(hex),
+                "SELECT id, full_name, email, department FROM employees",
             )
-            .await
-            .expect("end two sessions");
-        for dead in [104, 102] {
+            .await;
+            assert!(
+                matches!(directory, Ok(n) if n >= 6),
+                "{role}: {directory:?}"
+            );
+            let hashes = as_app(client, Some(hex), "SELECT password_hash FROM employees").await;
+            assert_eq!(
+                hashes,
+                Err(SqlState::INSUFFICIENT_PRIVILEGE),
+                "{role} reads password hashes"
+            );
+            let tokens = as_app(client, Some(hex), "SELECT token_hash FROM user_sessions").await;
+            assert_eq!(
+                tokens,
+                Err(SqlState::INSUFFICIENT_PRIVILEGE),
+                "{role} reads token hashes"
+            );
+        }
+        // Revoke Kate's session, expire Sam's, leave Maud's idle: they read nothing.
+        // (The DBA's connection, from a thread of its own: this one drives the client's.)
+        std::thread::scope(|scope| {
+            scope.spawn(|| db.execute(
+                "UPDATE user_sessions SET revoked_at = now() WHERE employee_id = 104; \
+                 UPDATE user_sessions SET created_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE employee_id = 102; \
+                 UPDATE user_sessions SET last_seen_at = now() - interval '31 minutes' WHERE employee_id = 101;",
+            ));
+        });
+        for dead in [104, 102, 101] {
             for table in ["clients", "contracts", "events", "employees"] {
-                let sql = if table == "employees" { "SELECT id FROM employees".to_owned() } else { format!("SELECT * FROM {table}") };
-                let rows = as_app(client, Some(&session_hex(dead)), &sql).await;
+                let sql = if table == "employees" {
+                    "SELECT id FROM employees".to_owned()
+                } else {
+                    format!("SELECT * FROM {table}")
+                };
+                let rows = as_app(client, Some(sessions.token(dead)), &sql).await;
                 assert_eq!(rows, Ok(0), "a dead session ({dead}) reads {table}");
             }
         }
@@ -414,70 +449,28 @@ fn every_role_reads_the_crm_but_never_hashes_or_tokens_and_a_dead_session_reads_
 }
 
 #[test]
-fn the_catalog_shows_no_way_around_the_policies() {
-    let db = TestDb::migrated();
-    let checks: &[(&str, &str)] = &[
-        (
-            "the application role is a superuser, bypasses RLS, or can log in",
-            "SELECT rolname FROM pg_roles WHERE rolname = 'epic_app' AND (rolsuper OR rolbypassrls OR rolcanlogin)",
-        ),
-        (
-            "the application role owns a table",
-            "SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner \
-             WHERE r.rolname = 'epic_app'",
-        ),
-        (
-            "a table without row security, or without it forced",
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT (c.relrowsecurity AND c.relforcerowsecurity)",
-        ),
-        (
-            "a SECURITY DEFINER function without a pinned search_path",
-            "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-             WHERE n.nspname = 'public' AND p.prosecdef \
-               AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')",
-        ),
-        (
-            "a SECURITY DEFINER function anyone may execute",
-            "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-             WHERE n.nspname = 'public' AND p.prosecdef AND has_function_privilege('public', p.oid, 'EXECUTE')",
-        ),
-    ];
-    db.with_client(async |client| {
-        for (what, sql) in checks {
-            let rows = client.query(*sql, &[]).await.expect("catalog query");
-            let names: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
-            assert!(names.is_empty(), "{what}: {names:?}");
-        }
-    });
-}
-
-#[test]
 fn no_pooled_connection_carries_one_employees_identity_into_anothers_command() {
     let db = TestDb::migrated();
     db.execute(&FIXTURE.replace("$HASH", HASH));
+    let sessions = Sessions::of(&db);
     common::block_on(async {
         let config = epic::config::Config::from_lookup(|name| match name {
-            "DATABASE_URL" => Some(db.url().to_owned()),
+            "DATABASE_URL" => Some(db.url()),
+            "PGPASSWORD" => Some(common::CLIENT_PASSWORD.to_owned()),
             "EPIC_DATA_DIR" => Some(db.home.path().display().to_string()),
             _ => None,
         })
         .expect("a config");
-        let mut database = epic::db::Database::connect(&config)
+        let mut database = epic::db::Database::connect(&config, epic::db::Login::Client)
             .await
             .expect("connects");
-        let who = |hex: Option<String>| {
-            let sql = "SELECT current_user::text || ':' || coalesce(epic_session_employee()::text, 'nobody')";
-            (hex, sql)
-        };
+        database.schema_info().await.expect("the schema");
+        let sql =
+            "SELECT current_user::text || ':' || coalesce(epic_session_employee()::text, 'nobody')";
         let mut seen = Vec::new();
-        for (hex, sql) in [
-            who(Some(session_hex(104))),
-            who(Some(session_hex(106))),
-            who(Some(session_hex(104))),
-        ] {
+        for employee in [104, 106, 104] {
             database
-                .begin_as(&hex_bytes(hex.as_deref().expect("a session")))
+                .begin_as(sessions.token(employee))
                 .await
                 .expect("begin");
             let plan = epic::plan::Plan {
@@ -504,7 +497,7 @@ fn no_pooled_connection_carries_one_employees_identity_into_anothers_command() {
                 .expect("a row");
             assert_eq!(
                 format!("{:?}", left[0]),
-                "Text(\"postgres:\")",
+                "Text(\"epic_client:\")",
                 "something outlived the transaction"
             );
         }
@@ -517,13 +510,6 @@ fn no_pooled_connection_carries_one_employees_identity_into_anothers_command() {
             ]
         );
     });
-}
-
-fn hex_bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
-        .collect()
 }
 
 /// The same writes as epic commands, through the shell, each on a fresh
@@ -564,33 +550,12 @@ fn shell_command(case: &str, role: Role) -> String {
     }
 }
 
-/// Sessions the shell can use: for each fixture employee, a token signed
-/// with the test key whose id hashes to the session row's token hash.
-const SHELL_SESSIONS: &str = "UPDATE user_sessions s SET token_hash = sha256(convert_to('session-of-' || s.employee_id || '-xxxxxxxxxxxx', 'UTF8'))";
-
-fn forged_token(employee_id: i64) -> String {
-    let now = jsonwebtoken::get_current_timestamp() as i64;
-    let claims = serde_json::json!({
-        "jti": format!("session-of-{employee_id}-xxxxxxxxxxxx"),
-        "sub": employee_id.to_string(),
-        "iss": "epic",
-        "aud": "epic-crm",
-        "iat": now,
-        "exp": now + 3600,
-    });
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &claims,
-        &jsonwebtoken::EncodingKey::from_secret(common::SECRET_KEY.as_bytes()),
-    )
-    .expect("signs")
-}
-
 #[test]
 fn the_shell_refuses_what_the_spec_does_not_grant() {
     let fixture = TestDb::migrated();
     fixture.execute(&FIXTURE.replace("$HASH", HASH));
-    fixture.execute(SHELL_SESSIONS);
+    // Tokens signed by the fixture's database: its copies share its key and rows.
+    let sessions = Sessions::of(&fixture);
     let home = tempfile::tempdir_in(common::scratch_root()).expect("a home");
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -600,7 +565,7 @@ fn the_shell_refuses_what_the_spec_does_not_grant() {
             let db = TestDb::copy_of(&fixture);
             let session_file = home.path().join(format!("session-{}", actor(role)));
             let _ = std::fs::remove_file(&session_file);
-            epic::auth::session_file::write(&session_file, &forged_token(actor(role)))
+            epic::auth::session_file::write(&session_file, sessions.token(actor(role)))
                 .expect("session file");
             let command = shell_command(case.what, role);
             let ran = db

@@ -17,7 +17,7 @@ const KATE_PASSWORD: &str = "Runs-The-Wedding-42";
 #[test]
 fn an_open_shell_prints_a_new_notification_within_two_seconds() {
     let db = TestDb::migrated();
-    assert_eq!(db.epic().arg("demo").run().code, 0);
+    assert_eq!(db.operator().arg("demo").run().code, 0);
     let kate_session = db.home.path().join("kate-session");
     let login = db
         .epic()
@@ -35,9 +35,10 @@ fn an_open_shell_prints_a_new_notification_within_two_seconds() {
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("DATABASE_URL", db.url())
+        .env("PGPASSWORD", common::CLIENT_PASSWORD)
+        .env("EPIC_CONFIG", db.home.path().join("config.toml"))
         .env("EPIC_DATA_DIR", db.home.path())
         .env("EPIC_SESSION_FILE", &kate_session)
-        .env("EPIC_SECRET_KEY", common::SECRET_KEY)
         .env("TERM", "xterm")
         .env("NO_COLOR", "1")
         .stdin(slave(&pty.slave))
@@ -75,6 +76,24 @@ fn an_open_shell_prints_a_new_notification_within_two_seconds() {
     };
     wait_for("epic kate>", Duration::from_secs(20)).expect("Kate's prompt appears");
 
+    // An insider with the client login listens, and sends a fake
+    // notification naming Kate's id, the way payloads used to look.
+    let kate_id = db.query_one_i64("SELECT id FROM employees WHERE email = 'kate@epic.events'");
+    common::block_on(async {
+        let forger = db.client_connection().await;
+        forger
+            .execute(
+                "SELECT pg_notify('epic_notifications', $1)",
+                &[&format!("{kate_id}:You are fired, says management")],
+            )
+            .await
+            .expect("anyone may NOTIFY");
+        forger
+            .batch_execute("NOTIFY epic_notifications, 'Event 1023 was assigned to you (forged)'")
+            .await
+            .expect("anyone may NOTIFY");
+    });
+
     // Someone else assigns her an event.
     let start = Instant::now();
     let assign = db
@@ -86,11 +105,24 @@ fn an_open_shell_prints_a_new_notification_within_two_seconds() {
         "Event 1023 Lou Bouzin General Assembly was assigned to you",
         Duration::from_secs(5),
     );
+    let screen_now = wait_for("never on screen", Duration::from_millis(300)).unwrap_err();
     let _ = nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(shell.id() as i32),
         nix::sys::signal::Signal::SIGKILL,
     );
     let _ = shell.wait();
+    // What an insider listening on the channel gets of real notifications: wake-ups, no text.
+    let heard = listener_payloads(&db, 3);
+    for forged in ["You are fired", "(forged)"] {
+        assert!(
+            !screen_now.contains(forged),
+            "a forged NOTIFY reached Kate's screen:\n{screen_now}"
+        );
+    }
+    assert!(
+        heard.iter().all(|payload| !payload.contains("Lou Bouzin")),
+        "a listener read a notification's text: {heard:?}"
+    );
     match shown {
         Ok(_) => {
             let elapsed = start.elapsed();
@@ -102,4 +134,50 @@ fn an_open_shell_prints_a_new_notification_within_two_seconds() {
         }
         Err(screen) => panic!("no notification on Kate's screen:\n{screen}"),
     }
+}
+
+/// A listener's view of the channel while a real notification is sent: the
+/// payloads it receives.
+fn listener_payloads(db: &TestDb, events: usize) -> Vec<String> {
+    use futures_util::StreamExt;
+    common::block_on(async {
+        let settings = epic::db::connect::ServerSettings::from_url(&db.url()).expect("a URL");
+        let tls = settings.tls_connector().expect("TLS");
+        let mut config = settings.pg.clone();
+        config.password(common::CLIENT_PASSWORD);
+        let (client, mut connection) = config.connect(tls).await.expect("connects");
+        let (sender, mut payloads) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+            while let Some(Ok(message)) = messages.next().await {
+                if let tokio_postgres::AsyncMessage::Notification(n) = message {
+                    let _ = sender.send(n.payload().to_owned());
+                }
+            }
+        });
+        client
+            .batch_execute("LISTEN epic_notifications")
+            .await
+            .expect("LISTEN");
+        // A real change for Kate, by management.
+        let helene = db.logged_in("helene@epic.events", "Balances-The-Books-7");
+        for n in 0..events {
+            let ran = db
+                .epic()
+                .env("EPIC_SESSION_FILE", &helene)
+                .args(["-c", &format!("update event 1023 set notes = \"Room {n}\"")])
+                .run();
+            assert_eq!(ran.code, 0, "{ran:?}");
+        }
+        let mut heard = Vec::new();
+        while heard.len() < events {
+            match tokio::time::timeout(Duration::from_secs(5), payloads.recv()).await {
+                Ok(Some(payload)) => heard.push(payload),
+                _ => break,
+            }
+        }
+        assert_eq!(heard.len(), events, "a wake-up for each change");
+        drop(client);
+        heard
+    })
 }

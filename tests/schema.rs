@@ -246,17 +246,37 @@ fn a_newer_binary_migrates_an_older_database_and_keeps_its_rows() {
     let db = TestDb::new();
     // The database as the first release left it: migration 1 only.
     let state = db.with_client(async |client| {
-        epic::db::migrate::ensure_current(client, &epic::db::migrate::MIGRATIONS[..1])
-            .await
-            .expect("migration 1 applies")
+        epic::db::migrate::migrate(
+            client,
+            &epic::db::roles::RoleNames::default(),
+            &epic::db::migrate::MIGRATIONS[..1],
+            None,
+        )
+        .await
+        .expect("migration 1 applies")
     });
     assert_eq!(state.applied_now, vec![1]);
     db.execute(
         "INSERT INTO employees (full_name, email, department, password_hash) VALUES \
          ('Old Admin', 'old@epic.events', 'admin', '$2b$04$abcdefghijklmnopqrstuuJ5VTvRGKP6M4sSQH0QyGq3Ct7Gkq0aX')",
     );
-    let ran = db.epic().args(["-c", "help"]).run();
-    assert_eq!((ran.code, ran.stderr.as_str()), (0, ""), "{ran:?}");
+    // A desk does not migrate a shared server: it says who must.
+    let desk = db.epic().args(["-c", "help"]).run();
+    assert_eq!(desk.code, 8, "{desk:?}");
+    assert_eq!(
+        desk.stderr,
+        "error[E-SCHEMA]: this database has no epic schema yet; this epic needs schema version 9\n\
+         help: an administrator runs `epic db migrate` with the migrator's credentials\n"
+    );
+    let ran = db.operator().args(["db", "migrate"]).run();
+    assert_eq!(
+        (ran.code, ran.stderr.as_str()),
+        (
+            0,
+            "Applied migrations 2 to 9: the schema is at version 9.\n"
+        ),
+        "{ran:?}"
+    );
     let versions = db.query_one_i64("SELECT count(*) FROM epic_schema_migrations");
     assert_eq!(versions as usize, epic::db::migrate::MIGRATIONS.len());
     assert_eq!(
@@ -268,31 +288,31 @@ fn a_newer_binary_migrates_an_older_database_and_keeps_its_rows() {
         db.query_one_i64("SELECT count(*) FROM employees WHERE email = 'old@epic.events'"),
         1
     );
+    assert_eq!(db.epic().args(["-c", "help"]).run().code, 0);
 }
 
 #[test]
 fn migrations_run_exactly_once() {
     let db = TestDb::migrated();
     for _ in 0..3 {
-        let state = db.with_client(async |client| {
-            epic::db::migrate::ensure_current(client, epic::db::migrate::MIGRATIONS)
-                .await
-                .expect("current")
-        });
-        assert!(state.applied_now.is_empty());
-        assert!(state.has_employees);
+        let ran = db.operator().args(["db", "migrate"]).run();
+        assert_eq!(
+            (ran.code, ran.stderr.as_str()),
+            (0, "The schema is current (version 9).\n")
+        );
     }
     assert_eq!(
         db.query_one_i64("SELECT count(*) FROM epic_schema_migrations") as usize,
         epic::db::migrate::MIGRATIONS.len()
     );
+    assert_eq!(db.query_one_i64("SELECT count(*) FROM employees"), 1);
 }
 
 #[test]
 fn a_changed_migration_is_refused_with_a_clear_message() {
     let db = TestDb::migrated();
     db.execute("UPDATE epic_schema_migrations SET checksum = 'edited' WHERE version = 1");
-    let ran = db.epic().args(["-c", "help"]).run();
+    let ran = db.operator().args(["db", "migrate"]).run();
     assert_eq!(ran.code, 8, "{ran:?}");
     assert_eq!(
         ran.stderr,
@@ -303,24 +323,44 @@ fn a_changed_migration_is_refused_with_a_clear_message() {
 }
 
 #[test]
-fn a_database_from_a_newer_epic_is_refused() {
+fn the_earlier_text_of_an_amended_migration_is_accepted() {
+    // 0005 used to create the application role itself; databases migrated
+    // then recorded that text's checksum.
     let db = TestDb::migrated();
-    db.execute("INSERT INTO epic_schema_migrations (version, name, checksum) VALUES (999, '0999_future.sql', 'x')");
-    let ran = db.epic().args(["-c", "help"]).run();
-    assert_eq!(ran.code, 8, "{ran:?}");
-    assert!(
-        ran.stderr.contains("newer than this epic knows"),
-        "{}",
-        ran.stderr
+    db.execute(
+        "UPDATE epic_schema_migrations \
+         SET checksum = 'c689a8b7ef393cadfd5d08509698ce7bfcdbf817d9be8ec07edc20184375c07e' WHERE version = 5",
+    );
+    let ran = db.operator().args(["db", "migrate"]).run();
+    assert_eq!(
+        (ran.code, ran.stderr.as_str()),
+        (0, "The schema is current (version 9).\n")
     );
 }
 
 #[test]
-fn concurrent_first_runs_migrate_once_and_create_one_admin() {
+fn a_database_from_a_newer_epic_is_refused() {
+    let db = TestDb::migrated();
+    db.execute("INSERT INTO epic_schema_migrations (version, name, checksum) VALUES (999, '0999_future.sql', 'x')");
+    for ran in [
+        db.epic().args(["-c", "help"]).run(),
+        db.operator().args(["db", "migrate"]).run(),
+    ] {
+        assert_eq!(ran.code, 8, "{ran:?}");
+        assert!(
+            ran.stderr.contains("newer than this epic knows"),
+            "{}",
+            ran.stderr
+        );
+    }
+}
+
+#[test]
+fn concurrent_migrations_migrate_once_and_create_one_admin() {
     let db = TestDb::new();
     let runs: Vec<_> = (0..4)
         .map(|_| {
-            let epic = db.epic().args(["-c", "help"]);
+            let epic = db.operator().args(["db", "migrate"]);
             std::thread::spawn(move || epic.run())
         })
         .collect();

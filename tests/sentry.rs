@@ -161,7 +161,7 @@ fn what_reaches_sentry_and_what_never_does() {
     let everything = format!("{first}{second}{third}");
     for secret in [
         common::ADMIN_PASSWORD,
-        common::SECRET_KEY,
+        common::CLIENT_PASSWORD,
         "Closes-Big-Deals-19",
         "db-password-xyz",
         "bill@epic.events",

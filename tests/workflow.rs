@@ -198,7 +198,7 @@ fn the_story_of_spec_md() {
 #[test]
 fn deleting_an_employee_moves_their_work_or_changes_nothing() {
     let db = TestDb::migrated();
-    assert_eq!(db.epic().arg("demo").run().code, 0);
+    assert_eq!(db.operator().arg("demo").run().code, 0);
     let bill_clients = db.query_one_i64("SELECT count(*) FROM clients c JOIN employees e ON e.id = c.sales_contact_id WHERE e.email = 'bill@epic.events'");
     assert!(bill_clients > 0);
     let bill = db.query_one_i64("SELECT id FROM employees WHERE email = 'bill@epic.events'");
@@ -259,7 +259,7 @@ fn deleting_an_employee_moves_their_work_or_changes_nothing() {
 #[test]
 fn each_validation_rule_explains_itself_and_changes_nothing() {
     let db = TestDb::migrated();
-    assert_eq!(db.epic().arg("demo").run().code, 0);
+    assert_eq!(db.operator().arg("demo").run().code, 0);
     let fingerprint = || {
         db.query_one_i64(
             "SELECT (SELECT count(*) FROM clients) + (SELECT count(*) FROM contracts) * 1000 + (SELECT count(*) FROM events) * 1000000 \
@@ -373,7 +373,7 @@ fn each_validation_rule_explains_itself_and_changes_nothing() {
 #[test]
 fn an_ambiguous_employee_name_is_refused_with_the_candidates() {
     let db = TestDb::migrated();
-    assert_eq!(db.epic().arg("demo").run().code, 0);
+    assert_eq!(db.operator().arg("demo").run().code, 0);
     db.execute(&format!(
         "INSERT INTO employees (full_name, email, department, password_hash) VALUES \
          ('Kate Hastroff', 'kate.h@epic.events', 'support', '{}')",

@@ -18,7 +18,8 @@
 //! ```
 //!
 //! Each runs against a fresh database whose admin (admin@epic.events) is
-//! logged in; a `login EMAIL PASSWORD` setup line logs in someone else. Run with
+//! logged in; a `login EMAIL PASSWORD` setup line logs in someone else, and
+//! `demo` runs as the operator (the migrator's credentials). Run with
 //! `EPIC_BLESS=1` to rewrite the expected sections from what epic printed,
 //! then review the diff.
 
@@ -165,10 +166,13 @@ pub fn run_all(dir: &Path) {
         let expected = parse(&text);
         let db = TestDb::migrated();
         for setup in &expected.setup {
-            // `login EMAIL PASSWORD` logs in with the password on standard input.
+            // `login EMAIL PASSWORD` logs in with the password on standard
+            // input; `demo` and `gen` are the operator's, with the migrator's
+            // credentials.
             let words: Vec<&str> = setup.split_whitespace().collect();
             let ran = match words.as_slice() {
                 ["login", email, password] => db.login(email, password),
+                ["demo" | "gen", ..] => db.operator().args(&words).run(),
                 _ => db.epic().args(&words).run(),
             };
             assert_eq!(
