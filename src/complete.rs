@@ -174,6 +174,8 @@ enum Position {
     /// After `limit` or `offset` (`true`: an `offset` may follow the number).
     Rows(bool),
     AfterLimit,
+    /// After `set security`: a security setting's name.
+    SecuritySetting,
     /// After `revoke`: `session` or `sessions`.
     RevokeWhat,
     /// After `revoke sessions` or `reset password`: `of`.
@@ -244,11 +246,14 @@ fn step(position: Position, token: &Token) -> Option<Position> {
         }
         Setting => match word? {
             "format" => Format,
+            "security" => SecuritySetting,
             _ => return None,
         },
+        SecuritySetting if crate::model::security_setting(word?).is_some() => End,
+        SecuritySetting => return None,
         Format if FORMAT_NAMES.contains(&word?) => End,
         Format => return None,
-        EntityName { count: false } if word == Some("sessions") => End,
+        EntityName { count: false } if matches!(word, Some("sessions" | "security")) => End,
         EntityName { count } => Clauses(Query {
             entity: Entity::from_name(word?)?,
             count,
@@ -378,15 +383,21 @@ fn keywords(position: Position, nothing_typed: bool) -> Vec<&'static str> {
     match position {
         Command | HelpTopic => help::command_names().into_iter().chain(["exit"]).collect(),
         ExplainTarget => vec!["show", "count"],
-        Setting => vec!["format"],
+        Setting => vec!["format", "security"],
         Format => FORMAT_NAMES.to_vec(),
+        SecuritySetting => crate::model::SECURITY_SETTINGS
+            .iter()
+            .map(|s| s.name)
+            .collect(),
         EntityName { count } if nothing_typed => Entity::ALL
             .iter()
             .map(|e| e.plural())
             .chain((!count).then_some("sessions"))
+            .chain((!count).then_some("security"))
             .collect(),
         EntityName { count } => Entity::names()
             .chain((!count).then_some("sessions"))
+            .chain((!count).then_some("security"))
             .collect(),
         RevokeWhat => vec!["session", "sessions"],
         Of => vec!["of"],
@@ -764,6 +775,7 @@ mod tests {
                     "contracts",
                     "employees",
                     "events",
+                    "security",
                     "sessions",
                 ],
             ),
@@ -874,7 +886,8 @@ mod tests {
             ("show events order by start desc, e", &["end"]),
             ("show events limit 10 ", &["offset"]),
             ("show events limit 10 offset 5 ", &[]),
-            ("set ", &["format"]),
+            ("set ", &["format", "security"]),
+            ("set security idle", &["idle_minutes"]),
             ("set format c", &["csv"]),
             ("set format ", &["csv", "json", "table", "vertical"]),
             ("set \\\nformat j", &["json"]),

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use epic::config::{Config, DatabaseTarget, Target};
+use epic::config::{Config, DatabaseTarget, Secret, Target};
 use epic::db::local::{ClusterState, LocalCluster};
 use epic::db::roles::RoleNames;
 use epic::db::{Database, DbError, Login, backup, migrate};
@@ -332,12 +332,34 @@ fn secrets_of(config: &Config) -> Vec<String> {
     secrets
 }
 
+/// Connects as `login`; when the server wants a password that neither
+/// PGPASSWORD nor `.pgpass` gave, asks for it on the terminal, once per run.
+async fn connect(config: &Config, login: Login) -> Result<Database, Error> {
+    static PROMPTED: std::sync::OnceLock<Secret> = std::sync::OnceLock::new();
+    let mut config = std::borrow::Cow::Borrowed(config);
+    if let Some(password) = PROMPTED.get() {
+        config.to_mut().pg_password = Some(password.clone());
+    }
+    match Database::connect(&config, login).await {
+        Err(DbError::NeedsPassword { target })
+            if std::io::stdin().is_terminal() && PROMPTED.get().is_none() =>
+        {
+            let password = rpassword::prompt_password(format!("Password for {target}: "))
+                .map_err(|source| Error::Input { source })?;
+            let password = PROMPTED.get_or_init(|| Secret::new(password)).clone();
+            config.to_mut().pg_password = Some(password);
+            Ok(Database::connect(&config, login).await?)
+        }
+        other => Ok(other?),
+    }
+}
+
 /// Opens the database for a desk: the client login, on a schema of the
 /// version this epic needs. The local cluster is set up and migrated on
 /// first use (and asks for its first admin); a shared server is migrated by
 /// an operator only (`epic db migrate`).
 async fn open(config: &Config, err: &mut dyn Write) -> Result<Database, Error> {
-    let mut database = Database::connect(config, Login::Client).await?;
+    let mut database = connect(config, Login::Client).await?;
     let info = database.schema_info().await?;
     let local = matches!(database.location, epic::db::Location::Local(_));
     let current = migrate::check_version(info.as_ref());
@@ -348,7 +370,7 @@ async fn open(config: &Config, err: &mut dyn Write) -> Result<Database, Error> {
         (Err(e @ DbError::SchemaNewer { .. }), _) | (Err(e), false) => Err(e.into()),
         (_, true) => {
             migrate_database(config, err).await?;
-            let mut database = Database::connect(config, Login::Client).await?;
+            let mut database = connect(config, Login::Client).await?;
             let info = database.schema_info().await?;
             migrate::check_version(info.as_ref())?;
             Ok(database)
@@ -365,7 +387,7 @@ async fn migrate_database(
     err: &mut dyn Write,
 ) -> Result<migrate::Migrated, Error> {
     let roles = config.roles()?;
-    let database = Database::connect(config, Login::Migrator).await?;
+    let database = connect(config, Login::Migrator).await?;
     if let epic::db::Location::Local(cluster) = &database.location {
         epic::db::prepare_local_database(cluster, &roles).await?;
     }
@@ -389,7 +411,7 @@ async fn migrate_database(
 /// the owner role, with the bcrypt cost new hashes take.
 async fn operator_client(config: &Config) -> Result<(deadpool_postgres::Object, u32), Error> {
     let roles = config.roles()?;
-    let database = Database::connect(config, Login::Migrator).await?;
+    let database = connect(config, Login::Migrator).await?;
     let client = database.client().await?;
     let row = client
         .query_one(
@@ -479,7 +501,7 @@ async fn db_command(
             Ok(Exit::Success)
         }
         DbAction::Backup { file } => {
-            let database = Database::connect(config, Login::Migrator).await?;
+            let database = connect(config, Login::Migrator).await?;
             backup::backup(config, &database, &file)?;
             let _ = writeln!(
                 std::io::stderr(),
@@ -491,7 +513,7 @@ async fn db_command(
         }
         DbAction::Restore { file, force } => {
             let roles = config.roles()?;
-            let database = Database::connect(config, Login::Migrator).await?;
+            let database = connect(config, Login::Migrator).await?;
             if let epic::db::Location::Local(cluster) = &database.location {
                 epic::db::prepare_local_database(cluster, &roles).await?;
             }
@@ -559,7 +581,7 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
     };
     let mut exit = Exit::Success;
     if reachable {
-        match Database::connect(config, Login::Client).await {
+        match connect(config, Login::Client).await {
             Ok(mut database) => {
                 let reached = database.reached().await?;
                 fields.push(("server", text(reached.server)));
@@ -589,14 +611,12 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
                     }),
                 ));
             }
-            Err(
-                e
-                @ (DbError::Unavailable { .. } | DbError::Tls { .. } | DbError::NoSuchRole { .. }),
-            ) => {
+            // A server that cannot be reached is what status reports, not a failure of it.
+            Err(Error::Db(e)) if e.exit() == Exit::DatabaseUnavailable => {
                 fields.push(("connection", text(e.to_string())));
                 exit = Exit::DatabaseUnavailable;
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     }
     let columns = fields.iter().map(|(name, _)| Column::left(*name)).collect();

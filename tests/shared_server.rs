@@ -766,3 +766,75 @@ fn the_catalog_gives_the_client_login_exactly_the_documented_privileges() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_desk_without_a_stored_password_is_asked_for_it_on_its_terminal() {
+    use std::io::{Read, Write};
+    use std::os::unix::process::CommandExt;
+    let db = TestDb::migrated();
+    let pty = nix::pty::openpty(None, None).expect("a pseudo-terminal");
+    let slave = |fd: &std::os::fd::OwnedFd| {
+        std::process::Stdio::from(fd.try_clone().expect("dup the terminal"))
+    };
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_epic"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DATABASE_URL", db.url())
+        .env("EPIC_CONFIG", db.home.path().join("config.toml"))
+        .env("EPIC_DATA_DIR", db.home.path())
+        .env("EPIC_SESSION_FILE", db.session_file())
+        .env("PGPASSFILE", db.home.path().join("no-pgpass"))
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .args(["-c", "whoami"])
+        .stdin(slave(&pty.slave))
+        .stdout(slave(&pty.slave))
+        .stderr(slave(&pty.slave));
+    // The terminal must be epic's controlling terminal for a password prompt.
+    // SAFETY: setsid and the ioctl are async-signal-safe and touch only the child.
+    unsafe {
+        command.pre_exec(|| {
+            nix::unistd::setsid().map_err(std::io::Error::from)?;
+            if libc::ioctl(0, libc::TIOCSCTTY, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut desk = command.spawn().expect("start epic");
+    // Only epic holds the terminal now: its end is the end of the screen.
+    drop(command);
+    drop(pty.slave);
+    let mut master = std::fs::File::from(pty.master);
+    let mut screen = String::new();
+    let mut buffer = [0u8; 1024];
+    let asked = format!(
+        "Password for epic_client@127.0.0.1:{}/{}: ",
+        common::server().port,
+        db.name
+    );
+    while !screen.contains(&asked) {
+        match master.read(&mut buffer) {
+            Ok(n) if n > 0 => screen.push_str(&String::from_utf8_lossy(&buffer[..n])),
+            // EIO: the terminal's other end is closed, epic has ended.
+            _ => panic!("epic ended without asking: {screen}"),
+        }
+    }
+    master
+        .write_all(format!("{CLIENT_PASSWORD}\n").as_bytes())
+        .expect("type the password");
+    while !screen.contains("Ada Admin") {
+        match master.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => screen.push_str(&String::from_utf8_lossy(&buffer[..n])),
+        }
+    }
+    let status = desk.wait().expect("epic ends");
+    assert!(status.success(), "{screen}");
+    assert!(screen.contains("Ada Admin"), "{screen}");
+    assert!(
+        !screen.contains(CLIENT_PASSWORD),
+        "the password was echoed: {screen}"
+    );
+}

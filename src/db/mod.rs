@@ -549,7 +549,13 @@ pub(crate) fn connection_failure(
     if let Some(problem) = connect::tls_problem(&source) {
         return DbError::Tls { target, problem };
     }
-    let text = source.to_string();
+    // tokio-postgres says "invalid configuration", caused by "password missing".
+    let mut text = source.to_string();
+    let mut cause = std::error::Error::source(&source);
+    while let Some(inner) = cause {
+        text.push_str(&format!(": {inner}"));
+        cause = inner.source();
+    }
     if text.contains("password missing") {
         return DbError::NeedsPassword { target };
     }

@@ -146,9 +146,14 @@ pub const COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp {
         name: "set",
-        syntax: "set format table|vertical|csv|json",
-        summary: "choose how results are printed for the rest of the session",
-        examples: &["set format csv", "set format table"],
+        syntax: "set format table|vertical|csv|json\n  set security SETTING = N",
+        summary: "choose how results are printed for the rest of the session; change a security limit (admin)",
+        examples: &[
+            "set format csv",
+            "set format table",
+            "show security",
+            "set security idle_minutes = 20",
+        ],
     },
     CommandHelp {
         name: "quit",

@@ -420,6 +420,19 @@ impl<'a> Parser<'a> {
                     )));
             }
         };
+        // Sessions, notifications and the security settings are not listings of SQL of their own.
+        if !matches!(
+            inner,
+            Command::Show(_) | Command::ShowOne { .. } | Command::Count { .. }
+        ) {
+            return Err(self
+                .error(
+                    SyntaxErrorKind::Expected,
+                    format!("`explain` shows the SQL of a listing or a count, not of `{inner}`"),
+                    keyword.span.clone(),
+                )
+                .with_help("for example: explain show events where support is none"));
+        }
         Ok(Command::Explain(Box::new(inner)))
     }
 

@@ -9,13 +9,16 @@ set \
 --- exit
 2
 --- stdout
-choose how results are printed for the rest of the session
+choose how results are printed for the rest of the session; change a security limit (admin)
 
   set format table|vertical|csv|json
+  set security SETTING = N
 
 Examples:
   set format csv
   set format table
+  show security
+  set security idle_minutes = 20
 --- stderr
 error: line 5, column 3: unknown format `yaml`
     yaml

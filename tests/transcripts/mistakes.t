@@ -31,6 +31,9 @@ set fromat csv
 show events support is none
 show clients where sales is mee
 show event 0
+explain show sessions
+set security idle_minutes = 0
+set security idle = 10
 --- exit
 2
 --- stdout
@@ -143,3 +146,14 @@ error: line 28, column 12: `0` is not a record number
   show event 0
              ^
 help: record numbers are whole numbers from 1 up
+error: line 29, column 1: `explain` shows the SQL of a listing or a count, not of `show sessions`
+  explain show sessions
+  ^^^^^^^
+help: for example: explain show events where support is none
+error: line 30, column 29: `idle_minutes` is a whole number from 1 to 10080
+  set security idle_minutes = 0
+                              ^
+error: line 31, column 14: unknown security setting `idle`
+  set security idle = 10
+               ^^^^
+help: security settings are: session_hours, idle_minutes, login_max_failures, login_window_minutes, login_cooldown_minutes, bcrypt_cost
