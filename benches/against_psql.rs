@@ -18,6 +18,9 @@
 //! runs, default 31), `--no-write` (print only).
 
 mod common;
+// The tests' server harness, for the shared-server measures.
+#[path = "../tests/common/mod.rs"]
+mod harness;
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -135,6 +138,8 @@ fn main() {
     report.rows.push(batch(&bench, &psql, 3));
     eprintln!("idle shell ...");
     report.rows.push(idle_shell(&bench, &psql));
+    eprintln!("a shared server: TLS on TCP, scram, the client login ...");
+    report.rows.extend(shared_server(options.runs));
 
     let text = report.markdown(&options.size);
     println!("{text}");
@@ -511,7 +516,7 @@ fn daily_filters(bench: &Bench, runtime: &tokio::runtime::Runtime) -> Vec<Daily>
     for (name, (email, _), listing) in DAILY {
         let config = bench.config(email);
         let database = runtime
-            .block_on(Database::connect(&config))
+            .block_on(Database::connect(&config, epic::db::Login::Client))
             .expect("connect");
         let mut shell = Shell::new(
             config,
@@ -590,7 +595,9 @@ fn explain_under_rls(
 ) -> (String, bool) {
     let config = bench.config(email);
     runtime.block_on(async {
-        let database = Database::connect(&config).await.expect("connect");
+        let database = Database::connect(&config, epic::db::Login::Client)
+            .await
+            .expect("connect");
         let mut client = database.client().await.expect("a connection");
         let command = format!("show {listing}");
         let EpicCommand::Show(query) = syntax::parse(&command).expect("parses") else {
@@ -598,12 +605,12 @@ fn explain_under_rls(
         };
         let page = config.page_size as u64 + 1;
         let plan = plan::plan_show(&query, &context(me), Some(page)).expect("a plan");
+        // The employee's own session: the token epic keeps in their file.
+        let token = std::fs::read_to_string(bench.session_file(email)).expect("a session file");
         let tx = client.transaction().await.expect("begin");
         tx.execute(
-            "SELECT set_config('epic.session', encode(token_hash, 'hex'), true) \
-             FROM user_sessions s JOIN employees e ON e.id = s.employee_id \
-             WHERE e.email = $1 AND s.revoked_at IS NULL ORDER BY s.id DESC LIMIT 1",
-            &[&email],
+            "SELECT set_config('epic.session', $1, true)",
+            &[&token.trim()],
         )
         .await
         .expect("act for the session");
@@ -641,7 +648,9 @@ fn explain_under_rls(
             let scans_before = trigram_scans(&client).await;
             let mut shell = Shell::new(
                 config.clone(),
-                Database::connect(&config).await.expect("connect"),
+                Database::connect(&config, epic::db::Login::Client)
+                    .await
+                    .expect("connect"),
                 Format::Table,
                 true,
                 false,
@@ -662,7 +671,12 @@ fn explain_under_rls(
             let scans_after = trigram_scans(&client).await;
             eprintln!("  trigram index scans: {scans_before} before, {scans_after} after");
             uses_index &= scans_after > scans_before;
-            let rows = client
+            // As the owner role reads it (the migrator is its member).
+            let operator = Database::connect(&config, epic::db::Login::Migrator)
+                .await
+                .expect("the migrator connects");
+            let operator = operator.client().await.expect("a connection");
+            let rows = operator
                 .query(
                     "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) \
                      SELECT id FROM clients WHERE full_name ILIKE $1",
@@ -714,6 +728,114 @@ async fn trigram_scans(client: &tokio_postgres::Client) -> i64 {
         .await
         .expect("index statistics")
         .get(0)
+}
+
+/// On a server set up as a company's (the tests' harness: TCP on 127.0.0.1,
+/// `hostssl` and scram-sha-256 only, a CA made for the run, the roles from
+/// `epic db roles`, the demo data): start-up plus the small query, epic as
+/// a desk (the client login, `sslmode=verify-full`, the session check and
+/// row security) against psql with the same TLS and password exchange as
+/// the superuser; and a login at bcrypt cost 12, against psql running the
+/// same bcrypt check over the same kind of connection (what a login cannot
+/// avoid), so the ratio is what epic adds to it.
+fn shared_server(runs: usize) -> Vec<Row> {
+    let db = harness::TestDb::migrated();
+    let demo = db.operator().arg("demo").run();
+    assert_eq!(demo.code, 0, "{demo:?}");
+    const PSQL_PASSWORD: &str = "bench-superuser-password";
+    const LOGIN: (&str, &str) = ("cost12@epic.events", "Twelve-Rounds-Of-Salt-12");
+    db.execute(&format!(
+        "ALTER ROLE postgres PASSWORD '{PSQL_PASSWORD}'; \
+         UPDATE security_settings SET bcrypt_cost = 12; \
+         INSERT INTO employees (full_name, email, department, password_hash) \
+         VALUES ('Cost Twelve', '{}', 'support', crypt('{}', gen_salt('bf', 12)));",
+        LOGIN.0, LOGIN.1
+    ));
+    let helene = db.logged_in(HELENE.0, HELENE.1);
+    let server = harness::server();
+    let desk = |session: &Path| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_epic"));
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("DATABASE_URL", db.url())
+            .env("PGPASSWORD", harness::CLIENT_PASSWORD)
+            .env("EPIC_CONFIG", db.home.path().join("config.toml"))
+            .env("EPIC_DATA_DIR", db.home.path())
+            .env("EPIC_SESSION_FILE", session)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit());
+        command
+    };
+    let psql = || {
+        let mut command = Command::new(common::psql_binary());
+        command
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
+            .arg(format!(
+                "host=127.0.0.1 port={} dbname={} user=postgres sslmode=verify-full sslrootcert={}",
+                server.port,
+                db.name,
+                server.ca_file.display()
+            ))
+            .env("PGPASSWORD", PSQL_PASSWORD)
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit());
+        command
+    };
+    let sql = literal_sql(SMALL_QUERY, None);
+    let mut epic_times = Vec::with_capacity(runs);
+    let mut psql_times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        epic_times.push(measure(desk(&helene).args(["-c", SMALL_QUERY]), None).wall);
+        psql_times.push(measure(psql().args(["-c", &sql]), None).wall);
+    }
+    let (epic_startup, psql_startup) = (median(&mut epic_times), median(&mut psql_times));
+    let startup_ratio = epic_startup.as_secs_f64() / psql_startup.as_secs_f64();
+
+    const LOGINS: usize = 15;
+    let check = format!(
+        "SELECT crypt('{0}', password_hash) = password_hash FROM employees WHERE email = '{1}'",
+        LOGIN.1, LOGIN.0
+    );
+    let session = db.home.path().join("cost12.session");
+    let mut epic_logins = Vec::with_capacity(LOGINS);
+    let mut psql_checks = Vec::with_capacity(LOGINS);
+    for _ in 0..LOGINS {
+        let password = format!("{}\n", LOGIN.1);
+        epic_logins.push(
+            measure(
+                desk(&session).args(["login", LOGIN.0]),
+                Some(password.as_bytes()),
+            )
+            .wall,
+        );
+        psql_checks.push(measure(psql().args(["-At", "-c", &check]), None).wall);
+    }
+    let (epic_login, psql_check) = (median(&mut epic_logins), median(&mut psql_checks));
+    let login_ratio = epic_login.as_secs_f64() / psql_check.as_secs_f64();
+    vec![
+        Row {
+            what: format!(
+                "shared server over TLS: start-up and one small query (median of {runs})"
+            ),
+            epic: format!("{:.1} ms", ms(epic_startup)),
+            psql: format!("{:.1} ms", ms(psql_startup)),
+            ratio: Some(startup_ratio),
+            target: "≤ 1.3".to_owned(),
+            met: startup_ratio <= 1.3,
+        },
+        Row {
+            what: format!(
+                "shared server over TLS: login at bcrypt cost 12, against psql's bcrypt check (median of {LOGINS})"
+            ),
+            epic: format!("{:.1} ms", ms(epic_login)),
+            psql: format!("{:.1} ms", ms(psql_check)),
+            ratio: Some(login_ratio),
+            target: "≤ 1.1".to_owned(),
+            met: login_ratio <= 1.1,
+        },
+    ]
 }
 
 /// An interactive shell on a pseudo-terminal, idle at its prompt: its
