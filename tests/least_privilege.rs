@@ -7,32 +7,11 @@
 mod common;
 
 use common::TestDb;
+use common::fixture::{self, HASH};
 use epic::model::Role;
 use epic::policy::{self, Action, Guarded, Ownership, Request, Target};
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
-
-const HASH: &str = "$2b$04$abcdefghijklmnopqrstuuJ5VTvRGKP6M4sSQH0QyGq3Ct7Gkq0aX";
-
-/// Employees and records owned by some and not others; each acting
-/// employee gets a session of their own ([`Sessions`]).
-const FIXTURE: &str = r#"
-INSERT INTO employees (id, full_name, email, department, password_hash) VALUES
-  (101, 'Maud Manager', 'maud@epic.events', 'management', '$HASH'),
-  (102, 'Sam Sales', 'sam@epic.events', 'sales', '$HASH'),
-  (103, 'Sid Sales', 'sid@epic.events', 'sales', '$HASH'),
-  (104, 'Kate Hastroff', 'kate@epic.events', 'support', '$HASH'),
-  (105, 'Paul Support', 'paul@epic.events', 'support', '$HASH'),
-  (106, 'Ada Admin', 'ada@epic.events', 'admin', '$HASH'),
-  (107, 'Free Agent', 'free@epic.events', 'support', '$HASH');
-INSERT INTO clients (id, full_name, email, sales_contact_id) VALUES
-  (11, 'Own Client', 'own@client.io', 102), (12, 'Other Client', 'other@client.io', 103);
-INSERT INTO contracts (id, client_id, total, remaining, signed) VALUES
-  (21, 11, 1000, 500, true), (22, 12, 1000, 500, true), (23, 11, 1000, 1000, false);
-INSERT INTO events (id, contract_id, name, start_at, end_at, support_contact_id) VALUES
-  (31, 21, 'Own Event', '2030-01-01', '2030-01-02', 104),
-  (32, 22, 'Other Event', '2030-01-01', '2030-01-02', 105);
-"#;
 
 /// A live session token for each acting employee of the fixture.
 struct Sessions(std::collections::HashMap<i64, String>);
@@ -349,7 +328,7 @@ fn cases() -> Vec<Case> {
 #[test]
 fn the_database_refuses_what_the_spec_does_not_grant() {
     let db = TestDb::migrated();
-    db.execute(&FIXTURE.replace("$HASH", HASH));
+    fixture::load(&db);
     let sessions = Sessions::of(&db);
     let (checked, failures) = common::block_on(async {
         let client = &mut db.client_connection().await;
@@ -386,7 +365,7 @@ fn the_database_refuses_what_the_spec_does_not_grant() {
 #[test]
 fn every_role_reads_the_crm_but_never_hashes_or_tokens_and_a_dead_session_reads_nothing() {
     let db = TestDb::migrated();
-    db.execute(&FIXTURE.replace("$HASH", HASH));
+    fixture::load(&db);
     let sessions = Sessions::of(&db);
     common::block_on(async {
         let client = &mut db.client_connection().await;
@@ -451,7 +430,7 @@ fn every_role_reads_the_crm_but_never_hashes_or_tokens_and_a_dead_session_reads_
 #[test]
 fn no_pooled_connection_carries_one_employees_identity_into_anothers_command() {
     let db = TestDb::migrated();
-    db.execute(&FIXTURE.replace("$HASH", HASH));
+    fixture::load(&db);
     let sessions = Sessions::of(&db);
     common::block_on(async {
         let config = epic::config::Config::from_lookup(|name| match name {
@@ -553,7 +532,7 @@ fn shell_command(case: &str, role: Role) -> String {
 #[test]
 fn the_shell_refuses_what_the_spec_does_not_grant() {
     let fixture = TestDb::migrated();
-    fixture.execute(&FIXTURE.replace("$HASH", HASH));
+    fixture::load(&fixture);
     // Tokens signed by the fixture's database: its copies share its key and rows.
     let sessions = Sessions::of(&fixture);
     let home = tempfile::tempdir_in(common::scratch_root()).expect("a home");

@@ -9,32 +9,10 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
+use common::fixture::{self, HASH};
 use common::{CLIENT_PASSWORD, MIGRATOR_PASSWORD, TestDb};
 use tokio_postgres::SimpleQueryMessage;
 use tokio_postgres::error::SqlState;
-
-const HASH: &str = "$2b$04$abcdefghijklmnopqrstuuJ5VTvRGKP6M4sSQH0QyGq3Ct7Gkq0aX";
-
-/// Two salespeople with a client each, two support employees with an event
-/// each, management, an admin, and a notification for Kate.
-const FIXTURE: &str = r#"
-INSERT INTO employees (id, full_name, email, department, password_hash) VALUES
-  (101, 'Maud Manager', 'maud@epic.events', 'management', '$HASH'),
-  (102, 'Sam Sales', 'sam@epic.events', 'sales', '$HASH'),
-  (103, 'Sid Sales', 'sid@epic.events', 'sales', '$HASH'),
-  (104, 'Kate Hastroff', 'kate@epic.events', 'support', '$HASH'),
-  (105, 'Paul Support', 'paul@epic.events', 'support', '$HASH'),
-  (106, 'Ada Admin', 'ada@epic.events', 'admin', '$HASH');
-INSERT INTO clients (id, full_name, email, sales_contact_id) VALUES
-  (11, 'Own Client', 'own@client.io', 102), (12, 'Other Client', 'other@client.io', 103);
-INSERT INTO contracts (id, client_id, total, remaining, signed) VALUES
-  (21, 11, 1000, 500, true), (22, 12, 1000, 500, true);
-INSERT INTO events (id, contract_id, name, start_at, end_at, support_contact_id) VALUES
-  (31, 21, 'Own Event', '2030-01-01', '2030-01-02', 104),
-  (32, 22, 'Other Event', '2030-01-01', '2030-01-02', 105);
-INSERT INTO notifications (employee_id, event_id, message) VALUES
-  (104, 31, 'Event 31 Own Event changed: the secret venue');
-"#;
 
 /// What an attempt got: the messages of a simple query, or the refusal.
 type Answer = Result<Vec<SimpleQueryMessage>, SqlState>;
@@ -95,7 +73,11 @@ fn came_to_nothing(answer: &Answer) -> bool {
 #[test]
 fn an_insider_with_a_desks_credentials_gets_nothing_their_role_does_not_give() {
     let db = TestDb::migrated();
-    db.execute(&FIXTURE.replace("$HASH", HASH));
+    fixture::load(&db);
+    db.execute(
+        "INSERT INTO notifications (employee_id, event_id, message) \
+         VALUES (104, 31, 'Event 31 Own Event changed: the secret venue')",
+    );
     let maud = db.session_for(101);
     let sam = db.session_for(102);
     let kate = db.session_for(104);

@@ -687,12 +687,20 @@ impl ServerSettings {
             // Disable never starts a handshake; the connector is only there
             // because tokio-postgres wants one.
             (SslMode::Disable, _) | (SslMode::Prefer | SslMode::Require, None) => {
-                Arc::new(EncryptOnly { algorithms })
+                Arc::new(PartialVerifier {
+                    check: PartialCheck::EncryptOnly,
+                    algorithms,
+                })
             }
-            (SslMode::Prefer | SslMode::Require | SslMode::VerifyCa, _) => Arc::new(CaOnly {
-                inner: webpki_verifier(trusted_roots(root_cert, mode)?, &provider)?,
-                algorithms,
-            }),
+            (SslMode::Prefer | SslMode::Require | SslMode::VerifyCa, _) => {
+                Arc::new(PartialVerifier {
+                    check: PartialCheck::ChainOnly(webpki_verifier(
+                        trusted_roots(root_cert, mode)?,
+                        &provider,
+                    )?),
+                    algorithms,
+                })
+            }
             (SslMode::VerifyFull, _) => {
                 webpki_verifier(trusted_roots(root_cert, mode)?, &provider)?
             }
@@ -798,58 +806,26 @@ fn roots_from_system(
     Ok(roots)
 }
 
-/// `require` and `prefer` without a CA: any certificate, but the handshake
-/// must be signed by its key.
+/// The certificate checks libpq leaves out for `require`/`prefer` (none)
+/// and `verify-ca` (the name); `verify-full` uses webpki's verifier as it is.
+/// Either way the handshake must be signed by the certificate's key.
 #[derive(Debug)]
-struct EncryptOnly {
+struct PartialVerifier {
+    check: PartialCheck,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for EncryptOnly {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
-}
-
-/// `verify-ca`: the full check, except that a certificate not valid for the
-/// name is accepted. webpki checks the chain (and dates, and usage) before
-/// the name, so a name error means everything else passed.
 #[derive(Debug)]
-struct CaOnly {
-    inner: Arc<WebPkiServerVerifier>,
-    algorithms: WebPkiSupportedAlgorithms,
+enum PartialCheck {
+    /// `require` and `prefer` without a CA: any certificate.
+    EncryptOnly,
+    /// `verify-ca`: the full check, except that a certificate not valid for
+    /// the name is accepted. webpki checks the chain (and dates, and usage)
+    /// before the name, so a name error means everything else passed.
+    ChainOnly(Arc<WebPkiServerVerifier>),
 }
 
-impl ServerCertVerifier for CaOnly {
+impl ServerCertVerifier for PartialVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -858,13 +834,10 @@ impl ServerCertVerifier for CaOnly {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self.inner.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        ) {
+        let PartialCheck::ChainOnly(inner) = &self.check else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        match inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),

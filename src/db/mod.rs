@@ -596,15 +596,7 @@ pub async fn prepare_local_database(
     roles: &RoleNames,
 ) -> Result<(), DbError> {
     let _lock = cluster.lock()?;
-    let (client, connection) = cluster
-        .pg_config("postgres", local::SUPERUSER)
-        .connect(tokio_postgres::NoTls)
-        .await
-        .map_err(|source| DbError::Unavailable {
-            target: format!("the local database in {}", cluster.cluster_dir.display()),
-            source,
-        })?;
-    let driver = tokio::spawn(connection);
+    let (client, driver) = as_superuser(cluster, "postgres").await?;
     let exists = client
         .query_opt(
             "SELECT 1 FROM pg_database WHERE datname = $1",
@@ -623,19 +615,31 @@ pub async fn prepare_local_database(
     }
     drop(client);
     let _ = driver.await;
-    let (client, connection) = cluster
-        .pg_config(local::DATABASE, local::SUPERUSER)
-        .connect(tokio_postgres::NoTls)
-        .await
-        .map_err(|source| DbError::Unavailable {
-            target: format!("the local database in {}", cluster.cluster_dir.display()),
-            source,
-        })?;
-    let driver = tokio::spawn(connection);
+    let (client, driver) = as_superuser(cluster, local::DATABASE).await?;
     client.batch_execute(&roles.script()).await?;
     // A cluster made by an earlier epic: its superuser owns the schema.
     migrate::adopt(&client, &roles.owner).await?;
     drop(client);
     let _ = driver.await;
     Ok(())
+}
+
+/// The local cluster's superuser, on its private socket, to `dbname`; the
+/// connection's driver runs until the client is dropped.
+async fn as_superuser(
+    cluster: &LocalCluster,
+    dbname: &str,
+) -> Result<(tokio_postgres::Client, tokio::task::JoinHandle<()>), DbError> {
+    let (client, connection) = cluster
+        .pg_config(dbname, local::SUPERUSER)
+        .connect(tokio_postgres::NoTls)
+        .await
+        .map_err(|source| DbError::Unavailable {
+            target: format!("the local database in {}", cluster.cluster_dir.display()),
+            source,
+        })?;
+    let driver = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok((client, driver))
 }

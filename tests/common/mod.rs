@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use epic::db::local::{PgBinaries, ServerUser};
 
+pub mod fixture;
 pub mod transcript;
 
 /// A password that meets the policy, for the first admin of every test database.
@@ -118,18 +119,21 @@ pub fn make_certificates(dir: &Path, name: &str) {
     let csr = format!("{name}.csr");
     let crt = format!("{name}.crt");
     let ext = format!("{name}.ext");
-    openssl(
-        dir,
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            &ca_key,
-        ],
-    );
+    let new_key = |file: &str| {
+        openssl(
+            dir,
+            &[
+                "ecparam",
+                "-name",
+                "prime256v1",
+                "-genkey",
+                "-noout",
+                "-out",
+                file,
+            ],
+        )
+    };
+    new_key(&ca_key);
     openssl(
         dir,
         &[
@@ -147,18 +151,7 @@ pub fn make_certificates(dir: &Path, name: &str) {
             &ca_crt,
         ],
     );
-    openssl(
-        dir,
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            &key,
-        ],
-    );
+    new_key(&key);
     openssl(
         dir,
         &[
