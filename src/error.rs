@@ -90,6 +90,8 @@ pub enum Error {
         message: String,
         /// What was asked, for the audit log.
         request: String,
+        /// The record the refusal is about, and its kind, for the audit log.
+        entity: Option<&'static str>,
         record: Option<i64>,
     },
     #[error(transparent)]

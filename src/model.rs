@@ -482,6 +482,18 @@ pub const SECURITY_SETTINGS: &[SecuritySetting] = &[
         min: 4,
         max: 31,
     },
+    SecuritySetting {
+        name: "login_address_max_failures",
+        meaning: "failed logins from one address, within the window, that hold it back",
+        min: 1,
+        max: 100000,
+    },
+    SecuritySetting {
+        name: "login_server_max_failures_per_minute",
+        meaning: "failed logins in a minute, all addresses, that pause logins for a minute",
+        min: 1,
+        max: 100000,
+    },
 ];
 
 pub fn security_setting(name: &str) -> Option<&'static SecuritySetting> {

@@ -1388,8 +1388,14 @@ pub fn plan_create(
         b.push(", ");
         b.bind(param);
     }
+    if create.entity == Entity::Client {
+        // A client's email is taken once: the shell names who has it.
+        b.push(") ON CONFLICT ((lower(email))) DO NOTHING");
+    } else {
+        b.push(")");
+    }
     // The database audits the new record (a trigger, in the actor's name).
-    b.push(") RETURNING id");
+    b.push(" RETURNING id");
     Plan {
         sql: b.sql,
         params: b.params,
@@ -1409,8 +1415,11 @@ pub fn plan_update(
     b.push("UPDATE ");
     b.push(name);
     b.push(" SET updated_at = now()");
-    if entity == Entity::Client && !set.iter().any(|(f, _)| *f == Field::ClientLastContact) {
-        // Updating a client is contact with them.
+    if entity == Entity::Client
+        && !set.iter().any(|(f, _)| *f == Field::ClientLastContact)
+        && set.iter().any(|(f, _)| *f != Field::ClientSales)
+    {
+        // Updating a client's details is contact with them; reassigning them is not.
         b.push(", last_contact_at = now()");
     }
     for (field, value) in set {

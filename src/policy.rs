@@ -51,15 +51,22 @@ pub enum Ownership {
     NotApplicable,
 }
 
-/// Fields that carry a rule of their own.
+/// Fields, and facts about the record, that carry a rule of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Guarded {
     /// A client's sales contact (reassigning the client).
     ClientOwner,
+    /// Any other field of a client: its details, the sales contact's to change.
+    ClientDetails,
     /// An event's contract.
     EventContract,
     /// An event's support contact (assigning support).
     EventSupport,
+    /// An admin account: creating one, changing or removing one, resetting
+    /// its password, or moving anyone into or out of the admin department.
+    AdminAccount,
+    /// One's own account, deactivated, deleted or moved to another department.
+    OwnAccount,
 }
 
 /// What a command asks to do.
@@ -133,19 +140,38 @@ const GRANTS: &[Grant] = &[
     grant(Admin, Read, Contract, Any, &[]),
     grant(Admin, Read, Event, Any, &[]),
     grant(Admin, Read, Employee, Any, &[]),
-    // management: create, update, delete employees
-    grant(Management, Create, Employee, Any, &[]),
-    grant(Management, Update, Employee, Any, &[]),
-    grant(Management, Delete, Employee, Any, &[]),
+    // management: create, update, delete employees other than admins;
+    // nobody deactivates, deletes or demotes themselves
+    grant(Management, Create, Employee, Any, &[Guarded::AdminAccount]),
+    grant(
+        Management,
+        Update,
+        Employee,
+        Any,
+        &[Guarded::AdminAccount, Guarded::OwnAccount],
+    ),
+    grant(
+        Management,
+        Delete,
+        Employee,
+        Any,
+        &[Guarded::AdminAccount, Guarded::OwnAccount],
+    ),
     // management: create and update all contracts
     grant(Management, Create, Contract, Any, &[]),
     grant(Management, Update, Contract, Any, &[]),
     // management: update all events, including assigning or removing support
     grant(Management, Update, Event, Any, &[]),
-    // management: reassign a client to another salesperson
-    grant(Management, Update, Client, Any, &[]),
-    // management: reset a forgotten password (identity issue)
-    grant(Management, Update, Password, NotApplicableOk, &[]),
+    // management: reassign a client to another salesperson, and nothing else on a client
+    grant(Management, Update, Client, Any, &[Guarded::ClientDetails]),
+    // management: reset a forgotten password, not an admin's
+    grant(
+        Management,
+        Update,
+        Password,
+        NotApplicableOk,
+        &[Guarded::AdminAccount],
+    ),
     // sales: create clients (owned by themselves)
     grant(Sales, Create, Client, OwnOnly, &[]),
     // sales: update their own clients, not the owner
@@ -164,14 +190,14 @@ const GRANTS: &[Grant] = &[
         OwnOnly,
         &[Guarded::EventContract, Guarded::EventSupport],
     ),
-    // admin: what management may...
+    // admin: what management may, admin accounts included...
     grant(Admin, Create, Employee, Any, &[]),
-    grant(Admin, Update, Employee, Any, &[]),
-    grant(Admin, Delete, Employee, Any, &[]),
+    grant(Admin, Update, Employee, Any, &[Guarded::OwnAccount]),
+    grant(Admin, Delete, Employee, Any, &[Guarded::OwnAccount]),
     grant(Admin, Create, Contract, Any, &[]),
     grant(Admin, Update, Contract, Any, &[]),
     grant(Admin, Update, Event, Any, &[]),
-    grant(Admin, Update, Client, Any, &[]),
+    grant(Admin, Update, Client, Any, &[Guarded::ClientDetails]),
     grant(Admin, Update, Password, NotApplicableOk, &[]),
     // ...plus security administration: sessions, unlocking, the audit log
     grant(Admin, Read, Sessions, NotApplicableOk, &[]),
@@ -183,6 +209,18 @@ const GRANTS: &[Grant] = &[
     // Management reads the audit trail of the CRM's records too.
     grant(Management, Read, AuditLog, NotApplicableOk, &[]),
 ];
+
+/// The rule of [`Guarded::AdminAccount`], in words (the database says the same).
+pub const ADMIN_RULE: &str = "only an admin may create an admin, change, reset or remove an admin account, or move anyone into or out of the admin department";
+
+/// The rule of [`Guarded::OwnAccount`].
+pub const OWN_ACCOUNT_RULE: &str =
+    "nobody may deactivate, delete or change the department of their own account";
+
+/// The rule that no grant can waive: a data condition, checked by the write
+/// stage and by the database.
+pub const LAST_ADMIN_RULE: &str =
+    "the last active admin cannot be deactivated, deleted or moved out of the admin department";
 
 /// `Any` under another name, for targets that have no owner: reads better in the table.
 #[allow(non_upper_case_globals)]
@@ -235,6 +273,12 @@ fn rule(role: Role, request: &Request) -> String {
                 "only management may reassign {} to another salesperson",
                 record("client")
             ),
+            Guarded::ClientDetails => format!(
+                "only the client's sales contact may change the details of {}; management may only reassign it",
+                record("client")
+            ),
+            Guarded::AdminAccount => ADMIN_RULE.to_owned(),
+            Guarded::OwnAccount => OWN_ACCOUNT_RULE.to_owned(),
             Guarded::EventContract => format!(
                 "only management may move {} to another contract",
                 record("event")
@@ -276,6 +320,10 @@ fn rule(role: Role, request: &Request) -> String {
         (Update, Sessions) => "revoke sessions".to_owned(),
         (Update, Logins) => "unlock logins".to_owned(),
         (Update, Password) => "reset passwords".to_owned(),
+        (Create, Contract) => match request.id {
+            Some(id) => format!("create a contract for client {id}"),
+            None => "create contracts".to_owned(),
+        },
         (Read, AuditLog) => "read the audit log".to_owned(),
         (Read, Security) => "read the security settings".to_owned(),
         (Update, Security) => "change security settings".to_owned(),
@@ -357,14 +405,6 @@ pub fn request_for(command: &crate::syntax::Command) -> Option<Request> {
         C::Unlock { .. } => (Update, Logins, None),
         C::ShowSecurity => (Read, Security, None),
         C::SetSecurity { .. } => (Update, Security, None),
-        C::ResetPassword { employee } => (
-            Update,
-            Password,
-            match employee {
-                crate::syntax::ast::EmployeeRef::Id(id) => Some(*id),
-                crate::syntax::ast::EmployeeRef::Name(_) => None,
-            },
-        ),
         C::Help { .. }
         | C::Quit
         | C::SetFormat { .. }
@@ -377,8 +417,13 @@ pub fn request_for(command: &crate::syntax::Command) -> Option<Request> {
         }
         // Reports summarise what every logged-in employee may read.
         C::Report { .. } => (Read, Contract, None),
-        // Writes are decided by the write stage, once it has read who owns the record.
-        C::Create(_) | C::Update { .. } | C::Delete { .. } | C::Deactivate { .. } => return None,
+        // Writes are decided by the write stage, once it has read who owns
+        // the record; a reset once it knows whose password it is.
+        C::Create(_)
+        | C::Update { .. }
+        | C::Delete { .. }
+        | C::Deactivate { .. }
+        | C::ResetPassword { .. } => return None,
     };
     Some(Request {
         action,
@@ -387,6 +432,24 @@ pub fn request_for(command: &crate::syntax::Command) -> Option<Request> {
         touches: Vec::new(),
         id,
     })
+}
+
+impl Request {
+    /// The kind of record [`Request::id`] names, as the audit trail says it:
+    /// a contract is created for a client, an event for a contract.
+    pub fn record_entity(&self) -> Option<&'static str> {
+        self.id?;
+        Some(match (self.action, self.target) {
+            (Create, Contract) => "client",
+            (Create, Event) => "contract",
+            (_, Client) => "client",
+            (_, Contract) => "contract",
+            (_, Event) => "event",
+            (_, Employee | Password) => "employee",
+            (_, Sessions) => "session",
+            (_, Logins | AuditLog | Security) => return None,
+        })
+    }
 }
 
 impl fmt::Display for Request {
@@ -416,13 +479,22 @@ mod tests {
             (Read, AuditLog) => matches!(role, Management | Admin),
             (_, Sessions) | (_, Logins) => role == Admin && request.action == Update,
             (Read | Update, Security) => role == Admin,
-            (Update, Password) => matches!(role, Management | Admin),
-            (Create | Update | Delete, Employee) => matches!(role, Management | Admin),
+            (Update, Password) => {
+                role == Admin || (role == Management && !touches(Guarded::AdminAccount))
+            }
+            (Create, Employee) => {
+                role == Admin || (role == Management && !touches(Guarded::AdminAccount))
+            }
+            (Update | Delete, Employee) => {
+                !touches(Guarded::OwnAccount)
+                    && (role == Admin
+                        || (role == Management && !touches(Guarded::AdminAccount)))
+            }
             (Create, Contract) => matches!(role, Management | Admin),
             (Update, Contract) => matches!(role, Management | Admin) || (role == Sales && own),
             (Create, Client) => role == Sales && own,
             (Update, Client) => {
-                matches!(role, Management | Admin)
+                (matches!(role, Management | Admin) && !touches(Guarded::ClientDetails))
                     || (role == Sales && own && !touches(Guarded::ClientOwner))
             }
             (Create, Event) => role == Sales && own && !touches(Guarded::EventSupport),
@@ -444,12 +516,17 @@ mod tests {
             Client, Contract, Event, Employee, Sessions, Logins, Password, AuditLog, Security,
         ];
         let ownerships = [Ownership::Own, Ownership::Others, Ownership::NotApplicable];
-        let field_groups: [&[Guarded]; 5] = [
+        let field_groups: [&[Guarded]; 10] = [
             &[],
             &[Guarded::ClientOwner],
+            &[Guarded::ClientDetails],
+            &[Guarded::ClientOwner, Guarded::ClientDetails],
             &[Guarded::EventContract],
             &[Guarded::EventSupport],
             &[Guarded::EventContract, Guarded::EventSupport],
+            &[Guarded::AdminAccount],
+            &[Guarded::OwnAccount],
+            &[Guarded::AdminAccount, Guarded::OwnAccount],
         ];
         let mut checked = 0;
         for role in ROLES {
@@ -475,7 +552,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 4 * 4 * 9 * 3 * 5);
+        assert_eq!(checked, 4 * 4 * 9 * 3 * 10);
     }
 
     fn denial(
@@ -537,6 +614,26 @@ mod tests {
         assert_eq!(
             denial(Support, Update, Password, NotApplicable, &[]),
             "only management may reset passwords"
+        );
+        assert_eq!(
+            denial(Management, Update, Password, NotApplicable, &[Guarded::AdminAccount]),
+            ADMIN_RULE
+        );
+        assert_eq!(
+            denial(Management, Create, Employee, NotApplicable, &[Guarded::AdminAccount]),
+            ADMIN_RULE
+        );
+        assert_eq!(
+            denial(Admin, Delete, Employee, NotApplicable, &[Guarded::OwnAccount]),
+            OWN_ACCOUNT_RULE
+        );
+        assert_eq!(
+            denial(Management, Update, Client, Others, &[Guarded::ClientDetails]),
+            "only the client's sales contact may change the details of client 12; management may only reassign it"
+        );
+        assert_eq!(
+            denial(Sales, Create, Contract, NotApplicable, &[]),
+            "only management may create a contract for client 12"
         );
     }
 }

@@ -170,6 +170,8 @@ impl Shell {
         let what = "`passwd` in a batch read from standard input";
         let current = self.passwords.read("Current password: ", what)?;
         let new = self.passwords.read("New password: ", what)?;
+        // Why it is refused, before it is asked for again.
+        auth::check_policy(&new, &identity.email, &identity.name).map_err(AuthError::from)?;
         if self.passwords == PasswordSource::Terminal {
             let again = self.passwords.read("New password again: ", what)?;
             if again != new {
@@ -262,10 +264,31 @@ impl Shell {
     /// employee is revoked.
     pub async fn reset_password(
         &mut self,
+        identity: &Identity,
         employee: &EmployeeRef,
         out: &mut dyn Write,
     ) -> Result<(), Error> {
         let (id, name, email) = self.employee(employee).await?;
+        // An admin's password is the admins' to reset.
+        let is_admin = self
+            .database
+            .employee_facts(id)
+            .await?
+            .is_some_and(|facts| facts.role == crate::model::Role::Admin);
+        self.authorize(
+            identity,
+            &crate::policy::Request {
+                action: crate::policy::Action::Update,
+                target: crate::policy::Target::Password,
+                ownership: crate::policy::Ownership::NotApplicable,
+                touches: if is_admin {
+                    vec![crate::policy::Guarded::AdminAccount]
+                } else {
+                    Vec::new()
+                },
+                id: Some(id),
+            },
+        )?;
         let temporary = self
             .database
             .reset_password(id)

@@ -192,6 +192,7 @@ impl Shell {
         policy::authorize(identity.role, request).map_err(|denial| Error::Denied {
             message: denial.rule,
             request: request.to_string(),
+            entity: request.record_entity(),
             record: request.id,
         })
     }
@@ -203,6 +204,7 @@ impl Shell {
         let Error::Denied {
             message,
             request,
+            entity,
             record,
         } = error
         else {
@@ -212,7 +214,7 @@ impl Shell {
         self.database.begin_as(&token).await?;
         let result = self
             .database
-            .audit_denial(request, message, None, *record)
+            .audit_denial(request, message, *entity, *record)
             .await;
         self.database.finish(result.is_ok()).await?;
         Ok(result?)
@@ -260,7 +262,7 @@ impl Shell {
                 self.unlock(&email, err).await?;
             }
             Command::ResetPassword { employee } => {
-                self.reset_password(&employee, out).await?;
+                self.reset_password(identity, &employee, out).await?;
             }
             Command::ShowNotifications => {
                 self.list(&plan::plan_notifications(), "notifications", out, err)

@@ -12,7 +12,8 @@ use crate::auth::{self, AuthError};
 use crate::db::identity::Identity;
 use crate::db::write::Then;
 use crate::error::Error;
-use crate::model::{Entity, Field, FieldType};
+use crate::db::write::EmployeeFacts;
+use crate::model::{Entity, Field, FieldType, Role};
 use crate::plan;
 use crate::policy::{Action, Guarded, Ownership, Request, Target};
 use crate::shell::Shell;
@@ -28,16 +29,46 @@ fn target(entity: Entity) -> Target {
     }
 }
 
-/// The guarded fields among those set.
-fn touched(fields: impl Iterator<Item = Field>) -> Vec<Guarded> {
-    fields
-        .filter_map(|field| match field {
+/// The guarded fields among those set. On an existing client, every field
+/// but its sales contact is its details.
+fn touched(entity: Entity, updating: bool, fields: impl Iterator<Item = Field>) -> Vec<Guarded> {
+    let mut guarded: Vec<Guarded> = Vec::new();
+    for field in fields {
+        let rule = match field {
             Field::ClientSales => Some(Guarded::ClientOwner),
             Field::EventContract => Some(Guarded::EventContract),
             Field::EventSupport => Some(Guarded::EventSupport),
+            _ if updating && entity == Entity::Client => Some(Guarded::ClientDetails),
             _ => None,
-        })
-        .collect()
+        };
+        if let Some(rule) = rule
+            && !guarded.contains(&rule)
+        {
+            guarded.push(rule);
+        }
+    }
+    guarded
+}
+
+/// What an employee record's change touches of the trust rules: an admin
+/// account (the record is one, or becomes or stops being one), and one's
+/// own account removed or moved. `becomes` is the department set, if any;
+/// `removes` whether the change deactivates or deletes.
+fn employee_guards(
+    subject: &EmployeeFacts,
+    me: i64,
+    becomes: Option<Role>,
+    removes: bool,
+) -> Vec<Guarded> {
+    let mut guarded = Vec::new();
+    if subject.role == Role::Admin || becomes == Some(Role::Admin) {
+        guarded.push(Guarded::AdminAccount);
+    }
+    let moves = becomes.is_some_and(|role| role != subject.role);
+    if subject.id == me && (removes || moves) {
+        guarded.push(Guarded::OwnAccount);
+    }
+    guarded
 }
 
 fn owned(by: Option<i64>, me: i64) -> Ownership {
@@ -56,12 +87,31 @@ impl Shell {
             if field.ty() != FieldType::Employee {
                 continue;
             }
-            if let Assign::Value(Value::Text(name)) = value {
-                let (id, _, _) = self.employee(&EmployeeRef::Name(name.clone())).await?;
-                *value = Assign::Value(Value::Integer(id));
+            match value {
+                Assign::Value(Value::Text(name)) => {
+                    let (id, _, _) = self.employee(&EmployeeRef::Name(name.clone())).await?;
+                    *value = Assign::Value(Value::Integer(id));
+                }
+                // A number names an employee who must exist: say so rather
+                // than that they are in the wrong department.
+                Assign::Value(Value::Integer(id)) => {
+                    self.employee(&EmployeeRef::Id(*id)).await?;
+                }
+                _ => {}
             }
         }
         Ok(())
+    }
+
+    /// A client's email is its own: another client with it is named.
+    async fn email_is_free(&mut self, values: &[(Field, Assign)], id: i64) -> Result<(), Error> {
+        let Some(email) = email_of(values) else {
+            return Ok(());
+        };
+        match self.database.client_with_email(&email).await? {
+            Some((other, name)) if other != id => Err(email_taken(other, &name, &email)),
+            _ => Ok(()),
+        }
     }
 
     pub async fn create(
@@ -108,7 +158,16 @@ impl Shell {
                 action: Action::Create,
                 target: target(create.entity),
                 ownership,
-                touches: touched(create.values.iter().map(|(f, _)| *f)),
+                touches: {
+                    let mut touches =
+                        touched(create.entity, false, create.values.iter().map(|(f, _)| *f));
+                    if create.entity == Entity::Employee
+                        && department_set(&create.values) == Some(Role::Admin)
+                    {
+                        touches.push(Guarded::AdminAccount);
+                    }
+                    touches
+                },
                 id: create.parent,
             },
         )?;
@@ -175,7 +234,22 @@ impl Shell {
             return Ok(());
         }
         let plan = plan::plan_create(&create, me, &self.plan_context(), Vec::new());
-        let Some(id) = self.database.write(&plan, Then::Commit).await? else {
+        let created = match email_of(&create.values) {
+            // A client whose email is taken is not created; the one that has
+            // it is named (in the same round trip: a retried batch stays fast).
+            Some(email) if create.entity == Entity::Client => {
+                match self
+                    .database
+                    .write_unless_email_taken(&plan, &email, Then::Commit)
+                    .await?
+                {
+                    Ok(id) => Some(id),
+                    Err((other, name)) => return Err(email_taken(other, &name, &email)),
+                }
+            }
+            _ => self.database.write(&plan, Then::Commit).await?,
+        };
+        let Some(id) = created else {
             return Err(Error::Invalid {
                 message: format!("the {} was not created", create.entity.singular()),
             });
@@ -224,32 +298,49 @@ impl Shell {
                 // An event is "theirs" for its support contact.
                 owned(owners.support, me)
             }
-            Entity::Employee => {
-                self.database
-                    .employee_by_id(id)
-                    .await?
-                    .ok_or_else(not_found)?;
-                Ownership::NotApplicable
-            }
+            Entity::Employee => Ownership::NotApplicable,
             // The parser refuses writes to the audit log; the checker would too.
             Entity::Audit => Ownership::NotApplicable,
         };
+        let mut touches = touched(entity, true, set.iter().map(|(f, _)| *f));
+        let mut subject = None;
+        if entity == Entity::Employee {
+            let facts = self
+                .database
+                .employee_facts(id)
+                .await?
+                .ok_or_else(not_found)?;
+            let removes = set.iter().any(|(f, v)| {
+                *f == Field::EmployeeActive && *v == Assign::Value(Value::Bool(false))
+            });
+            touches.extend(employee_guards(&facts, me, department_set(&set), removes));
+            subject = Some((facts, removes));
+        }
         self.authorize(
             identity,
             &Request {
                 action: Action::Update,
                 target: target(entity),
                 ownership,
-                touches: touched(set.iter().map(|(f, _)| *f)),
+                touches,
                 id: Some(id),
             },
         )?;
+        if entity == Entity::Client {
+            self.email_is_free(&set, id).await?;
+        }
+        if let Some((facts, removes)) = &subject {
+            let leaves_admins =
+                department_set(&set).is_some_and(|role| role != Role::Admin) || *removes;
+            self.keep_an_admin(facts, leaves_admins).await?;
+        }
         let plan = plan::plan_update(entity, id, &set, &self.plan_context());
         let Some(_) = self.database.write(&plan, Then::Continue).await? else {
             // Visible but not writable: the database's policy said no.
             return Err(Error::Denied {
                 message: format!("the database refused to update {} {id}", entity.singular()),
                 request: format!("update {} {id}", entity.singular()),
+                entity: Some(entity.singular()),
                 record: Some(id),
             });
         };
@@ -276,22 +367,33 @@ impl Shell {
         reassign_to: Option<EmployeeRef>,
         err: &mut dyn Write,
     ) -> Result<(), Error> {
+        // Only employees are ever deleted; for anything else the checker says who may not.
+        let facts = match entity {
+            Entity::Employee => Some(self.database.employee_facts(id).await?.ok_or(
+                Error::NotFound {
+                    entity: "employee",
+                    id,
+                },
+            )?),
+            _ => None,
+        };
         self.authorize(
             identity,
             &Request {
                 action: Action::Delete,
                 target: target(entity),
                 ownership: Ownership::NotApplicable,
-                touches: Vec::new(),
+                touches: facts.as_ref().map_or_else(Vec::new, |facts| {
+                    employee_guards(facts, identity.employee_id, None, true)
+                }),
                 id: Some(id),
             },
         )?;
-        let Some((name, _)) = self.database.employee_by_id(id).await? else {
-            return Err(Error::NotFound {
-                entity: "employee",
-                id,
-            });
+        let Some(facts) = facts else {
+            unreachable!("only employees may be deleted, and the checker refused the rest")
         };
+        self.keep_an_admin(&facts, true).await?;
+        let name = facts.name.clone();
         let (clients, events) = self.database.employee_holdings(id).await?;
         let mut moved = String::new();
         match reassign_to {
@@ -333,6 +435,10 @@ impl Shell {
         err: &mut dyn Write,
     ) -> Result<(), Error> {
         let (id, name, _) = self.employee(&employee).await?;
+        let facts = self.database.employee_facts(id).await?.ok_or(Error::NotFound {
+            entity: "employee",
+            id,
+        })?;
         let set = vec![(Field::EmployeeActive, Assign::Value(Value::Bool(false)))];
         self.authorize(
             identity,
@@ -340,10 +446,11 @@ impl Shell {
                 action: Action::Update,
                 target: Target::Employee,
                 ownership: Ownership::NotApplicable,
-                touches: Vec::new(),
+                touches: employee_guards(&facts, identity.employee_id, None, true),
                 id: Some(id),
             },
         )?;
+        self.keep_an_admin(&facts, true).await?;
         let plan = plan::plan_update(Entity::Employee, id, &set, &self.plan_context());
         self.database
             .write(&plan, Then::Continue)
@@ -359,6 +466,61 @@ impl Shell {
         )
         .map_err(|source| Error::Output { source })
     }
+}
+
+impl Shell {
+    /// Refuses a change that would leave no active admin: `leaves` when it
+    /// takes `subject` out of the admins (the database refuses it too).
+    async fn keep_an_admin(&mut self, subject: &EmployeeFacts, leaves: bool) -> Result<(), Error> {
+        if leaves
+            && subject.role == Role::Admin
+            && subject.active
+            && self.database.other_active_admins(subject.id).await? == 0
+        {
+            return Err(Error::Denied {
+                message: crate::policy::LAST_ADMIN_RULE.to_owned(),
+                request: format!("remove the last admin, employee {}", subject.id),
+                entity: Some("employee"),
+                record: Some(subject.id),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The client email a create or update sets, if any.
+fn email_of(values: &[(Field, Assign)]) -> Option<String> {
+    values.iter().find_map(|(field, value)| match (field, value) {
+        (Field::ClientEmail, Assign::Value(Value::Text(email))) => Some(email.clone()),
+        _ => None,
+    })
+}
+
+fn email_taken(other: i64, name: &str, email: &str) -> Error {
+    if other == 0 {
+        // Taken at the same moment by another command.
+        return crate::db::DbError::Duplicate {
+            message: format!("a client with the email `{email}` already exists: nothing was created"),
+        }
+        .into();
+    }
+    crate::db::DbError::Duplicate {
+        message: format!(
+            "client {other} ({name}) already has the email `{email}`: nothing was created\n\
+             help: `show client {other}`; each client has an email of its own"
+        ),
+    }
+    .into()
+}
+
+/// The department a create or update sets, if any.
+fn department_set(values: &[(Field, Assign)]) -> Option<Role> {
+    values.iter().find_map(|(field, value)| match (field, value) {
+        (Field::EmployeeDepartment, Assign::Value(Value::Enum(name))) => {
+            Role::from_department(name)
+        }
+        _ => None,
+    })
 }
 
 fn plural(n: u64) -> &'static str {

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use rand::Rng;
 
-use crate::db::identity::{Identity, LoginOutcome, PasswordChange, SessionProblem};
+use crate::db::identity::{Identity, LoginLimit, LoginOutcome, PasswordChange, SessionProblem};
 use crate::db::{Database, DbError};
 use crate::error::Exit;
 pub use password::{MAX_BYTES, MIN_CHARS, PasswordError, check_policy, hash_password};
@@ -35,6 +35,15 @@ pub enum AuthError {
         if *minutes == 1 { "" } else { "s" }
     )]
     LockedOut { minutes: i32 },
+    #[error(
+        "too many failed logins from this address: try again in {minutes} minute{}\nhelp: an admin can raise the limit (`set security login_address_max_failures = N`)",
+        if *minutes == 1 { "" } else { "s" }
+    )]
+    AddressLockedOut { minutes: i32 },
+    #[error(
+        "too many failed logins on the server in the last minute: try again in a minute\nhelp: an admin can raise the limit (`set security login_server_max_failures_per_minute = N`)"
+    )]
+    ServerLockedOut,
     #[error("your session was revoked\nhelp: log in again")]
     SessionRevoked,
     #[error("your session has expired\nhelp: log in again")]
@@ -119,7 +128,11 @@ pub async fn login(
             }
             Err(AuthError::BadCredentials)
         }
-        LoginOutcome::Locked { minutes } => Err(AuthError::LockedOut { minutes }),
+        LoginOutcome::Locked { minutes, by } => Err(match by {
+            LoginLimit::Email => AuthError::LockedOut { minutes },
+            LoginLimit::Address => AuthError::AddressLockedOut { minutes },
+            LoginLimit::Server => AuthError::ServerLockedOut,
+        }),
         LoginOutcome::Deactivated => Err(AuthError::Deactivated),
     }
 }

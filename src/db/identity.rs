@@ -59,8 +59,20 @@ pub enum LoginOutcome {
     },
     Locked {
         minutes: i32,
+        by: LoginLimit,
     },
     Deactivated,
+}
+
+/// Which limit holds logins back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginLimit {
+    /// Too many failures for this email.
+    Email,
+    /// Too many failures from this address, whatever the emails.
+    Address,
+    /// Too many failures on the whole server in the last minute.
+    Server,
 }
 
 /// What `epic_change_password` says.
@@ -144,8 +156,17 @@ impl Database {
                     unread_notifications: row.get(12),
                 }
             }
-            "locked" => LoginOutcome::Locked {
+            "locked email" | "locked" => LoginOutcome::Locked {
                 minutes: row.get(2),
+                by: LoginLimit::Email,
+            },
+            "locked address" => LoginOutcome::Locked {
+                minutes: row.get(2),
+                by: LoginLimit::Address,
+            },
+            "locked server" => LoginOutcome::Locked {
+                minutes: row.get(2),
+                by: LoginLimit::Server,
             },
             "deactivated" => LoginOutcome::Deactivated,
             _ => LoginOutcome::Wrong {

@@ -5,6 +5,7 @@
 //! every row written.
 
 use super::{Database, DbError};
+use crate::model::Role;
 use crate::plan::Plan;
 
 /// What the checker needs to know about an existing record.
@@ -95,6 +96,89 @@ impl Database {
         Ok(row.map(|row| row.get(0)))
     }
 
+    /// An employee's name, email, department and whether they are active.
+    pub async fn employee_facts(&mut self, id: i64) -> Result<Option<EmployeeFacts>, DbError> {
+        let client = self.session().await?;
+        let row = client
+            .query_opt(
+                "SELECT full_name, email, department, active FROM employees WHERE id = $1",
+                &[&id],
+            )
+            .await?;
+        Ok(row.and_then(|row| {
+            Some(EmployeeFacts {
+                id,
+                name: row.get(0),
+                email: row.get(1),
+                role: Role::from_department(row.get(2))?,
+                active: row.get(3),
+            })
+        }))
+    }
+
+    /// [`Self::write`] for a new client, unless a client already has its
+    /// email: then that client's id and name. The look-up and the insert
+    /// (`ON CONFLICT ... DO NOTHING`, see `plan_create`) go in one round trip.
+    pub async fn write_unless_email_taken(
+        &mut self,
+        plan: &Plan,
+        email: &str,
+        then: Then,
+    ) -> Result<Result<i64, (i64, String)>, DbError> {
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            plan.params.iter().map(|p| p.as_sql()).collect();
+        let commit = then == Then::Commit && (self.in_command || self.expecting.is_some());
+        let client = self.session().await?;
+        let (find, insert) = tokio::join!(
+            client.prepare_cached(CLIENT_WITH_EMAIL),
+            client.prepare_cached(&plan.sql)
+        );
+        let (find, insert) = (find?, insert?);
+        let email_params: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&email];
+        let (found, row, committed) = tokio::join!(
+            client.query_opt(&find, &email_params),
+            client.query_opt(&insert, &params),
+            async {
+                if commit {
+                    client.batch_execute("COMMIT").await
+                } else {
+                    Ok(())
+                }
+            }
+        );
+        if commit {
+            self.in_command = false;
+        }
+        let (found, row) = (found?, row?);
+        committed?;
+        Ok(match (row, found) {
+            (Some(row), _) => Ok(row.get(0)),
+            (None, Some(other)) => Err((other.get(0), other.get(1))),
+            // Taken by a client this session cannot see: none such, all are read.
+            (None, None) => Err((0, String::new())),
+        })
+    }
+
+    /// The client whose email this is, ignoring case: id and name.
+    pub async fn client_with_email(&mut self, email: &str) -> Result<Option<(i64, String)>, DbError> {
+        let client = self.session().await?;
+        let statement = client.prepare_cached(CLIENT_WITH_EMAIL).await?;
+        let row = client.query_opt(&statement, &[&email]).await?;
+        Ok(row.map(|row| (row.get(0), row.get(1))))
+    }
+
+    /// How many active admins there are besides `id`.
+    pub async fn other_active_admins(&mut self, id: i64) -> Result<i64, DbError> {
+        let client = self.session().await?;
+        Ok(client
+            .query_one(
+                "SELECT count(*) FROM employees WHERE department = 'admin' AND active AND id <> $1",
+                &[&id],
+            )
+            .await?
+            .get(0))
+    }
+
     /// How many clients an employee owns and events they support.
     pub async fn employee_holdings(&mut self, id: i64) -> Result<(i64, i64), DbError> {
         let client = self.session().await?;
@@ -134,6 +218,18 @@ impl Database {
             .await?
             > 0)
     }
+}
+
+const CLIENT_WITH_EMAIL: &str = "SELECT id, full_name FROM clients WHERE lower(email) = lower($1)";
+
+/// An employee as the trust rules see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployeeFacts {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
 }
 
 /// What follows a write in its command.
