@@ -487,8 +487,7 @@ mod tests {
             }
             (Update | Delete, Employee) => {
                 !touches(Guarded::OwnAccount)
-                    && (role == Admin
-                        || (role == Management && !touches(Guarded::AdminAccount)))
+                    && (role == Admin || (role == Management && !touches(Guarded::AdminAccount)))
             }
             (Create, Contract) => matches!(role, Management | Admin),
             (Update, Contract) => matches!(role, Management | Admin) || (role == Sales && own),
@@ -616,19 +615,43 @@ mod tests {
             "only management may reset passwords"
         );
         assert_eq!(
-            denial(Management, Update, Password, NotApplicable, &[Guarded::AdminAccount]),
+            denial(
+                Management,
+                Update,
+                Password,
+                NotApplicable,
+                &[Guarded::AdminAccount]
+            ),
             ADMIN_RULE
         );
         assert_eq!(
-            denial(Management, Create, Employee, NotApplicable, &[Guarded::AdminAccount]),
+            denial(
+                Management,
+                Create,
+                Employee,
+                NotApplicable,
+                &[Guarded::AdminAccount]
+            ),
             ADMIN_RULE
         );
         assert_eq!(
-            denial(Admin, Delete, Employee, NotApplicable, &[Guarded::OwnAccount]),
+            denial(
+                Admin,
+                Delete,
+                Employee,
+                NotApplicable,
+                &[Guarded::OwnAccount]
+            ),
             OWN_ACCOUNT_RULE
         );
         assert_eq!(
-            denial(Management, Update, Client, Others, &[Guarded::ClientDetails]),
+            denial(
+                Management,
+                Update,
+                Client,
+                Others,
+                &[Guarded::ClientDetails]
+            ),
             "only the client's sales contact may change the details of client 12; management may only reassign it"
         );
         assert_eq!(

@@ -10,9 +10,9 @@ use std::io::Write;
 
 use crate::auth::{self, AuthError};
 use crate::db::identity::Identity;
+use crate::db::write::EmployeeFacts;
 use crate::db::write::Then;
 use crate::error::Error;
-use crate::db::write::EmployeeFacts;
 use crate::model::{Entity, Field, FieldType, Role};
 use crate::plan;
 use crate::policy::{Action, Guarded, Ownership, Request, Target};
@@ -435,10 +435,14 @@ impl Shell {
         err: &mut dyn Write,
     ) -> Result<(), Error> {
         let (id, name, _) = self.employee(&employee).await?;
-        let facts = self.database.employee_facts(id).await?.ok_or(Error::NotFound {
-            entity: "employee",
-            id,
-        })?;
+        let facts = self
+            .database
+            .employee_facts(id)
+            .await?
+            .ok_or(Error::NotFound {
+                entity: "employee",
+                id,
+            })?;
         let set = vec![(Field::EmployeeActive, Assign::Value(Value::Bool(false)))];
         self.authorize(
             identity,
@@ -490,17 +494,21 @@ impl Shell {
 
 /// The client email a create or update sets, if any.
 fn email_of(values: &[(Field, Assign)]) -> Option<String> {
-    values.iter().find_map(|(field, value)| match (field, value) {
-        (Field::ClientEmail, Assign::Value(Value::Text(email))) => Some(email.clone()),
-        _ => None,
-    })
+    values
+        .iter()
+        .find_map(|(field, value)| match (field, value) {
+            (Field::ClientEmail, Assign::Value(Value::Text(email))) => Some(email.clone()),
+            _ => None,
+        })
 }
 
 fn email_taken(other: i64, name: &str, email: &str) -> Error {
     if other == 0 {
         // Taken at the same moment by another command.
         return crate::db::DbError::Duplicate {
-            message: format!("a client with the email `{email}` already exists: nothing was created"),
+            message: format!(
+                "a client with the email `{email}` already exists: nothing was created"
+            ),
         }
         .into();
     }
@@ -515,12 +523,14 @@ fn email_taken(other: i64, name: &str, email: &str) -> Error {
 
 /// The department a create or update sets, if any.
 fn department_set(values: &[(Field, Assign)]) -> Option<Role> {
-    values.iter().find_map(|(field, value)| match (field, value) {
-        (Field::EmployeeDepartment, Assign::Value(Value::Enum(name))) => {
-            Role::from_department(name)
-        }
-        _ => None,
-    })
+    values
+        .iter()
+        .find_map(|(field, value)| match (field, value) {
+            (Field::EmployeeDepartment, Assign::Value(Value::Enum(name))) => {
+                Role::from_department(name)
+            }
+            _ => None,
+        })
 }
 
 fn plural(n: u64) -> &'static str {

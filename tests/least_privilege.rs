@@ -117,7 +117,7 @@ fn cases() -> Vec<Case> {
                     Action::Update,
                     Target::Client,
                     own_for(role, Role::Sales),
-                    &[],
+                    &[Guarded::ClientDetails],
                 )
             },
             sql: |_| "UPDATE clients SET phone = '+33 1 23 45 67 89' WHERE id = 11".into(),
@@ -136,7 +136,14 @@ fn cases() -> Vec<Case> {
         },
         Case {
             what: "update someone else's client",
-            request: |_| request(Action::Update, Target::Client, Ownership::Others, &[]),
+            request: |_| {
+                request(
+                    Action::Update,
+                    Target::Client,
+                    Ownership::Others,
+                    &[Guarded::ClientDetails],
+                )
+            },
             sql: |_| "UPDATE clients SET phone = '+33 1 23 45 67 89' WHERE id = 12".into(),
         },
         Case {
@@ -244,7 +251,7 @@ fn cases() -> Vec<Case> {
                     &[Guarded::EventContract],
                 )
             },
-            sql: |_| "UPDATE events SET contract_id = 23 WHERE id = 31".into(),
+            sql: |_| "UPDATE events SET contract_id = 24 WHERE id = 31".into(),
         },
         Case {
             what: "update the notes of someone else's event",
@@ -515,7 +522,7 @@ fn shell_command(case: &str, role: Role) -> String {
         }
         "update the notes of one's own event" => "update event 31 set notes = \"n\"".into(),
         "change the support contact of one's own event" => "update event 31 set support = 105".into(),
-        "move one's own event to another contract" => "update event 31 set contract = 23".into(),
+        "move one's own event to another contract" => "update event 31 set contract = 24".into(),
         "update the notes of someone else's event" => "update event 32 set notes = \"n\"".into(),
         "delete an event" => "delete event 32".into(),
         "create an employee" => {

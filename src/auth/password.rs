@@ -99,7 +99,11 @@ fn strong_enough(password: &str, email: &str, full_name: &str) -> Result<(), Pas
     let name = full_name.to_lowercase();
     let mut context: Vec<&str> = COMPANY_WORDS.to_vec();
     context.push(&email);
-    context.extend(email.split(['@', '.', '-', '_', '+']).filter(|w| !w.is_empty()));
+    context.extend(
+        email
+            .split(['@', '.', '-', '_', '+'])
+            .filter(|w| !w.is_empty()),
+    );
     context.push(&name);
     context.extend(name.split_whitespace());
     let estimate = zxcvbn::zxcvbn(password, &context);
@@ -127,7 +131,9 @@ fn strong_enough(password: &str, email: &str, full_name: &str) -> Result<(), Pas
                 "without its last digits and symbols it is a word or name that is easy to guess"
                     .to_owned(),
             ),
-            suggestion: Some("put the words that make it strong in the middle, not a year at the end".to_owned()),
+            suggestion: Some(
+                "put the words that make it strong in the middle, not a year at the end".to_owned(),
+            ),
         });
     }
     // zxcvbn's feedback is sentences; ours are lowercase, without a period.
@@ -254,10 +260,7 @@ mod tests {
             "CompanyName123",
         ];
         for password in obvious {
-            assert!(
-                check(password).is_err(),
-                "`{password}` was accepted"
-            );
+            assert!(check(password).is_err(), "`{password}` was accepted");
         }
     }
 
@@ -266,17 +269,37 @@ mod tests {
     fn the_passwords_of_the_demo_and_the_tests_pass() {
         for (password, email, name) in [
             ("Correct-Horse-Battery-42", "admin@epic.events", "Ada Admin"),
-            ("Correct-Horse-Battery-42", "admin@epic.events", "Administrator"),
+            (
+                "Correct-Horse-Battery-42",
+                "admin@epic.events",
+                "Administrator",
+            ),
             ("Runs-The-Wedding-42", "kate@epic.events", "Kate Hastroff"),
             ("Closes-Big-Deals-19", "bill@epic.events", "Bill Boquet"),
-            ("Balances-The-Books-7", "helene@epic.events", "Hélène Garnier"),
-            ("A-New-Long-Passphrase-7", "kate@epic.events", "Kate Hastroff"),
+            (
+                "Balances-The-Books-7",
+                "helene@epic.events",
+                "Hélène Garnier",
+            ),
+            (
+                "A-New-Long-Passphrase-7",
+                "kate@epic.events",
+                "Kate Hastroff",
+            ),
             ("Finds-New-Clients-33", "nina@epic.events", "Nina Nouvelle"),
             ("Long-Enough-Pass-1", "new@epic.events", "New Person"),
             ("Signs-The-Deals-77", "maud@epic.events", "Maud Gestion"),
             ("Another-Long-Password-1", "x@epic.events", "Someone Else"),
-            ("A-Brand-New-Passphrase-8", "kate@epic.events", "Kate Hastroff"),
-            ("Twelve-Rounds-Of-Salt-12", "cost@epic.events", "Cost Checker"),
+            (
+                "A-Brand-New-Passphrase-8",
+                "kate@epic.events",
+                "Kate Hastroff",
+            ),
+            (
+                "Twelve-Rounds-Of-Salt-12",
+                "cost@epic.events",
+                "Cost Checker",
+            ),
         ] {
             assert_eq!(check_policy(password, email, name), Ok(()), "{password}");
         }

@@ -286,17 +286,14 @@ fn constraint_message(error: &tokio_postgres::error::DbError) -> Option<DbError>
             "events_support_contact_id_department" => {
                 invalid("an event's support contact must be in the support department")
             }
-            "clients_sales_contact_id_active" => {
-                invalid("a client's sales contact must be an active salesperson, not a deactivated one")
-            }
+            "clients_sales_contact_id_active" => invalid(
+                "a client's sales contact must be an active salesperson, not a deactivated one",
+            ),
             "events_support_contact_id_active" => invalid(
                 "an event's support contact must be an active support employee, not a deactivated one",
             ),
             "events_contract_signed" => Some(DbError::Invalid {
-                message: format!(
-                    "{}: an event's contract must be signed",
-                    error.message()
-                ),
+                message: format!("{}: an event's contract must be signed", error.message()),
             }),
             "contracts_signed_with_events" => Some(DbError::Invalid {
                 message: format!(

@@ -160,7 +160,10 @@ impl Database {
     }
 
     /// The client whose email this is, ignoring case: id and name.
-    pub async fn client_with_email(&mut self, email: &str) -> Result<Option<(i64, String)>, DbError> {
+    pub async fn client_with_email(
+        &mut self,
+        email: &str,
+    ) -> Result<Option<(i64, String)>, DbError> {
         let client = self.session().await?;
         let statement = client.prepare_cached(CLIENT_WITH_EMAIL).await?;
         let row = client.query_opt(&statement, &[&email]).await?;

@@ -21,7 +21,8 @@ INSERT INTO employees (id, full_name, email, department, password_hash) VALUES
 INSERT INTO clients (id, full_name, email, sales_contact_id) VALUES
   (11, 'Own Client', 'own@client.io', 102), (12, 'Other Client', 'other@client.io', 103);
 INSERT INTO contracts (id, client_id, total, remaining, signed) VALUES
-  (21, 11, 1000, 500, true), (22, 12, 1000, 500, true), (23, 11, 1000, 1000, false);
+  (21, 11, 1000, 500, true), (22, 12, 1000, 500, true), (23, 11, 1000, 1000, false),
+  (24, 11, 2000, 0, true);
 INSERT INTO events (id, contract_id, name, start_at, end_at, support_contact_id) VALUES
   (31, 21, 'Own Event', '2030-01-01', '2030-01-02', 104),
   (32, 22, 'Other Event', '2030-01-01', '2030-01-02', 105);

@@ -156,4 +156,4 @@ error: line 30, column 29: `idle_minutes` is a whole number from 1 to 10080
 error: line 31, column 14: unknown security setting `idle`
   set security idle = 10
                ^^^^
-help: security settings are: session_hours, idle_minutes, login_max_failures, login_window_minutes, login_cooldown_minutes, bcrypt_cost
+help: security settings are: session_hours, idle_minutes, login_max_failures, login_window_minutes, login_cooldown_minutes, bcrypt_cost, login_address_max_failures, login_server_max_failures_per_minute
