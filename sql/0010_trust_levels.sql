@@ -254,7 +254,10 @@ BEGIN
             INSERT INTO audit_log (action, detail)
             VALUES ('login locked', jsonb_build_object('email', email_key, 'limit', blocked.limit_hit,
                                                        'address', host(address),
-                                                       'after_failures', settings.login_max_failures));
+                                                       'after_failures', CASE blocked.limit_hit
+                                                           WHEN 'email' THEN settings.login_max_failures
+                                                           WHEN 'address' THEN settings.login_address_max_failures
+                                                           ELSE settings.login_server_max_failures_per_minute END));
         END IF;
         status := 'wrong';
         RETURN;

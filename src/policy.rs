@@ -217,8 +217,11 @@ pub const ADMIN_RULE: &str = "only an admin may create an admin, change, reset o
 pub const OWN_ACCOUNT_RULE: &str =
     "nobody may deactivate, delete or change the department of their own account";
 
-/// The rule that no grant can waive: a data condition, checked by the write
-/// stage and by the database.
+/// The rule that no grant can waive, kept by the database alone: whoever
+/// writes, even without a session, and under a race between two admins.
+/// No checked request reaches it (an acting admin is an active admin, and
+/// [`OWN_ACCOUNT_RULE`] keeps them), so the shell only relays the
+/// database's words, which are these (tests/trust.rs compares them).
 pub const LAST_ADMIN_RULE: &str =
     "the last active admin cannot be deactivated, deleted or moved out of the admin department";
 
@@ -255,9 +258,17 @@ pub fn authorize(role: Role, request: &Request) -> Result<(), Denial> {
 
 /// Who may do it, in words, from the table itself.
 fn rule(role: Role, request: &Request) -> String {
-    let record = |noun: &str| match request.id {
-        Some(id) => format!("{noun} {id}"),
-        None => format!("{noun}s"),
+    // A create's id is its parent's: the record does not exist yet.
+    let record = |noun: &str| match (request.action, request.id) {
+        (Create, Some(id)) => {
+            let parent = match request.target {
+                Event => "contract",
+                _ => "client",
+            };
+            format!("a new {noun} for {parent} {id}")
+        }
+        (_, Some(id)) => format!("{noun} {id}"),
+        (_, None) => format!("{noun}s"),
     };
     // A guarded field the role could otherwise change: name the field's rule.
     if let Some(field) = request.touches.iter().find(|field| {
@@ -657,6 +668,11 @@ mod tests {
         assert_eq!(
             denial(Sales, Create, Contract, NotApplicable, &[]),
             "only management may create a contract for client 12"
+        );
+        // A create names the record it would make, by its parent.
+        assert_eq!(
+            denial(Sales, Create, Event, Own, &[Guarded::EventSupport]),
+            "only management may assign or remove the support contact of a new event for contract 12"
         );
     }
 }

@@ -109,7 +109,9 @@ impl Shell {
             return Ok(());
         };
         match self.database.client_with_email(&email).await? {
-            Some((other, name)) if other != id => Err(email_taken(other, &name, &email)),
+            Some((other, name)) if other != id => {
+                Err(email_taken(other, &name, &email, "nothing was changed"))
+            }
             _ => Ok(()),
         }
     }
@@ -244,7 +246,9 @@ impl Shell {
                     .await?
                 {
                     Ok(id) => Some(id),
-                    Err((other, name)) => return Err(email_taken(other, &name, &email)),
+                    Err((other, name)) => {
+                        return Err(email_taken(other, &name, &email, "nothing was created"));
+                    }
                 }
             }
             _ => self.database.write(&plan, Then::Commit).await?,
@@ -303,7 +307,6 @@ impl Shell {
             Entity::Audit => Ownership::NotApplicable,
         };
         let mut touches = touched(entity, true, set.iter().map(|(f, _)| *f));
-        let mut subject = None;
         if entity == Entity::Employee {
             let facts = self
                 .database
@@ -314,7 +317,6 @@ impl Shell {
                 *f == Field::EmployeeActive && *v == Assign::Value(Value::Bool(false))
             });
             touches.extend(employee_guards(&facts, me, department_set(&set), removes));
-            subject = Some((facts, removes));
         }
         self.authorize(
             identity,
@@ -328,11 +330,6 @@ impl Shell {
         )?;
         if entity == Entity::Client {
             self.email_is_free(&set, id).await?;
-        }
-        if let Some((facts, removes)) = &subject {
-            let leaves_admins =
-                department_set(&set).is_some_and(|role| role != Role::Admin) || *removes;
-            self.keep_an_admin(facts, leaves_admins).await?;
         }
         let plan = plan::plan_update(entity, id, &set, &self.plan_context());
         let Some(_) = self.database.write(&plan, Then::Continue).await? else {
@@ -392,7 +389,6 @@ impl Shell {
         let Some(facts) = facts else {
             unreachable!("only employees may be deleted, and the checker refused the rest")
         };
-        self.keep_an_admin(&facts, true).await?;
         let name = facts.name.clone();
         let (clients, events) = self.database.employee_holdings(id).await?;
         let mut moved = String::new();
@@ -454,7 +450,6 @@ impl Shell {
                 id: Some(id),
             },
         )?;
-        self.keep_an_admin(&facts, true).await?;
         let plan = plan::plan_update(Entity::Employee, id, &set, &self.plan_context());
         self.database
             .write(&plan, Then::Continue)
@@ -472,26 +467,6 @@ impl Shell {
     }
 }
 
-impl Shell {
-    /// Refuses a change that would leave no active admin: `leaves` when it
-    /// takes `subject` out of the admins (the database refuses it too).
-    async fn keep_an_admin(&mut self, subject: &EmployeeFacts, leaves: bool) -> Result<(), Error> {
-        if leaves
-            && subject.role == Role::Admin
-            && subject.active
-            && self.database.other_active_admins(subject.id).await? == 0
-        {
-            return Err(Error::Denied {
-                message: crate::policy::LAST_ADMIN_RULE.to_owned(),
-                request: format!("remove the last admin, employee {}", subject.id),
-                entity: Some("employee"),
-                record: Some(subject.id),
-            });
-        }
-        Ok(())
-    }
-}
-
 /// The client email a create or update sets, if any.
 fn email_of(values: &[(Field, Assign)]) -> Option<String> {
     values
@@ -502,19 +477,18 @@ fn email_of(values: &[(Field, Assign)]) -> Option<String> {
         })
 }
 
-fn email_taken(other: i64, name: &str, email: &str) -> Error {
+/// A client email already in use, by `other` (0: by a command that took it
+/// at the same moment, not visible yet); `outcome` says what did not happen.
+fn email_taken(other: i64, name: &str, email: &str, outcome: &str) -> Error {
     if other == 0 {
-        // Taken at the same moment by another command.
         return crate::db::DbError::Duplicate {
-            message: format!(
-                "a client with the email `{email}` already exists: nothing was created"
-            ),
+            message: format!("a client with the email `{email}` already exists: {outcome}"),
         }
         .into();
     }
     crate::db::DbError::Duplicate {
         message: format!(
-            "client {other} ({name}) already has the email `{email}`: nothing was created\n\
+            "client {other} ({name}) already has the email `{email}`: {outcome}\n\
              help: `show client {other}`; each client has an email of its own"
         ),
     }

@@ -785,6 +785,106 @@ fn parallel_guesses_for_one_email_are_counted_one_at_a_time() {
     );
 }
 
+/// `epic login EMAIL` with `password`, from 30 threads at once, one email each.
+fn spray(world: &World, password: &str) -> Vec<Ran> {
+    let guesses: Vec<_> = (0..30)
+        .map(|i| {
+            let epic = world
+                .db
+                .epic()
+                .env(
+                    "EPIC_SESSION_FILE",
+                    world.db.home.path().join(format!("spray-{i}")),
+                )
+                .args(["login", &format!("person{i}@epic.events")])
+                .stdin(format!("{password}\n"));
+            std::thread::spawn(move || epic.run())
+        })
+        .collect();
+    guesses
+        .into_iter()
+        .map(|g| g.join().expect("a guess"))
+        .collect()
+}
+
+fn admin_sets(world: &World, setting: &str, value: u32) {
+    let set = world
+        .db
+        .epic()
+        .args(["-c", &format!("set security {setting} = {value}")])
+        .run();
+    assert_eq!(set.code, 0, "{set:?}");
+}
+
+#[test]
+fn a_spray_of_one_password_over_thirty_emails_from_one_address_stops_at_the_limit() {
+    let world = World::new();
+    admin_sets(&world, "login_address_max_failures", 10);
+    let answers = spray(&world, "Summer-Of-Epic-2026");
+    let wrong = answers
+        .iter()
+        .filter(|r| r.stderr == "error: wrong email or password\n")
+        .count();
+    let held_back = answers
+        .iter()
+        .filter(|r| {
+            r.code == 4
+                && r.stderr.starts_with(
+                    "error: too many failed logins from this address: try again in 15 minutes\n",
+                )
+        })
+        .count();
+    assert_eq!((wrong, held_back), (10, 20), "{answers:#?}");
+    assert_eq!(
+        world.db.query_one_i64(
+            "SELECT count(*) FROM login_attempts WHERE kind = 'failure' AND address = '127.0.0.1'"
+        ),
+        10,
+        "only the limit's worth of passwords was ever checked"
+    );
+    // Kate, from the same address, waits too: the address is what is held back.
+    assert!(
+        world
+            .kate_login(KATE_PASSWORD)
+            .stderr
+            .contains("too many failed logins from this address"),
+    );
+    assert_eq!(
+        world.db.query_one_i64(
+            "SELECT count(*) FROM audit_log WHERE action = 'login locked' AND detail->>'limit' = 'address'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn the_servers_failure_rate_limit_holds_back_logins_from_every_address() {
+    let world = World::new();
+    admin_sets(&world, "login_server_max_failures_per_minute", 12);
+    let answers = spray(&world, "Summer-Of-Epic-2026");
+    let wrong = answers
+        .iter()
+        .filter(|r| r.stderr == "error: wrong email or password\n")
+        .count();
+    let held_back = answers
+        .iter()
+        .filter(|r| {
+            r.code == 4
+                && r.stderr.starts_with(
+                    "error: too many failed logins on the server in the last minute: try again in a minute\n",
+                )
+        })
+        .count();
+    // From one address the guesses take turns, so the count is exact (from
+    // many addresses at once, a few more may be checked as the limit is met).
+    assert_eq!((wrong, held_back), (12, 18), "{answers:#?}");
+    // A minute later the server lets logins through again.
+    world
+        .db
+        .execute("UPDATE login_attempts SET at = at - interval '61 seconds'");
+    assert_eq!(world.kate_login(KATE_PASSWORD).code, 0);
+}
+
 #[test]
 fn passwords_and_tokens_stay_out_of_history_output_and_errors() {
     let world = World::new();

@@ -170,18 +170,6 @@ impl Database {
         Ok(row.map(|row| (row.get(0), row.get(1))))
     }
 
-    /// How many active admins there are besides `id`.
-    pub async fn other_active_admins(&mut self, id: i64) -> Result<i64, DbError> {
-        let client = self.session().await?;
-        Ok(client
-            .query_one(
-                "SELECT count(*) FROM employees WHERE department = 'admin' AND active AND id <> $1",
-                &[&id],
-            )
-            .await?
-            .get(0))
-    }
-
     /// How many clients an employee owns and events they support.
     pub async fn employee_holdings(&mut self, id: i64) -> Result<(i64, i64), DbError> {
         let client = self.session().await?;

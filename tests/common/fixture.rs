@@ -32,3 +32,75 @@ INSERT INTO events (id, contract_id, name, start_at, end_at, support_contact_id)
 pub fn load(db: &TestDb) {
     db.execute(&CRM.replace("$HASH", HASH));
 }
+
+/// A second admin, Ann (108), for the rules about admin accounts: an
+/// admin changing another admin, and the last admin.
+pub fn add_second_admin(db: &TestDb) {
+    db.execute(&format!(
+        "INSERT INTO employees (id, full_name, email, department, password_hash) VALUES \
+         (108, 'Ann Admin', 'ann@epic.events', 'admin', '{HASH}')"
+    ));
+}
+
+/// A live session token for some employees of the fixture, made once by
+/// the DBA ([`TestDb::session_for`]); copies of the database share them.
+pub struct Sessions(std::collections::HashMap<i64, String>);
+
+impl Sessions {
+    pub fn of(db: &TestDb, employees: impl IntoIterator<Item = i64>) -> Sessions {
+        Sessions(
+            employees
+                .into_iter()
+                .map(|id| (id, db.session_for(id)))
+                .collect(),
+        )
+    }
+
+    pub fn token(&self, employee: i64) -> &str {
+        &self.0[&employee]
+    }
+
+    /// `epic` on `db` as `employee`, through a session file of theirs in
+    /// `db`'s home.
+    pub fn shell(&self, db: &TestDb, employee: i64) -> super::Epic {
+        let file = db.home.path().join(format!("session-{employee}"));
+        if !file.exists() {
+            epic::auth::session_file::write(&file, self.token(employee)).expect("session file");
+        }
+        db.epic().env("EPIC_SESSION_FILE", &file)
+    }
+}
+
+/// Runs `sql` as epic_app for the session of `token` (None: no session), on
+/// the client login's own connection (what a desk's `psql` has), in a
+/// transaction that is always rolled back. Ok(rows affected) or the
+/// SQLSTATE with the database's message.
+pub async fn as_app(
+    client: &mut tokio_postgres::Client,
+    token: Option<&str>,
+    sql: &str,
+) -> Result<u64, (tokio_postgres::error::SqlState, String)> {
+    let tx = client.transaction().await.expect("begin");
+    tx.batch_execute("SET LOCAL ROLE epic_app")
+        .await
+        .expect("set role");
+    if let Some(token) = token {
+        tx.execute("SELECT set_config('epic.session', $1, true)", &[&token])
+            .await
+            .expect("set session");
+    }
+    let result = tx.execute(sql, &[]).await.map_err(|e| {
+        let message = e
+            .as_db_error()
+            .map(|db| db.message().to_owned())
+            .unwrap_or_else(|| e.to_string());
+        (
+            e.code()
+                .cloned()
+                .unwrap_or(tokio_postgres::error::SqlState::INTERNAL_ERROR),
+            message,
+        )
+    });
+    tx.rollback().await.expect("rollback");
+    result
+}
