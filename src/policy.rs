@@ -259,16 +259,11 @@ pub fn authorize(role: Role, request: &Request) -> Result<(), Denial> {
 /// Who may do it, in words, from the table itself.
 fn rule(role: Role, request: &Request) -> String {
     // A create's id is its parent's: the record does not exist yet.
-    let record = |noun: &str| match (request.action, request.id) {
-        (Create, Some(id)) => {
-            let parent = match request.target {
-                Event => "contract",
-                _ => "client",
-            };
-            format!("a new {noun} for {parent} {id}")
-        }
-        (_, Some(id)) => format!("{noun} {id}"),
-        (_, None) => format!("{noun}s"),
+    let record = |noun: &str| match (request.action, request.target, request.id) {
+        (Create, Event, Some(id)) => format!("a new {noun} for contract {id}"),
+        (Create, Contract, Some(id)) => format!("a new {noun} for client {id}"),
+        (_, _, Some(id)) => format!("{noun} {id}"),
+        (_, _, None) => format!("{noun}s"),
     };
     // A guarded field the role could otherwise change: name the field's rule.
     if let Some(field) = request.touches.iter().find(|field| {
