@@ -100,8 +100,8 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 10,
-        name: "0010_trust_levels.sql",
-        sql: include_str!("../../sql/0010_trust_levels.sql"),
+        name: "0011_trust_levels.sql",
+        sql: include_str!("../../sql/0011_trust_levels.sql"),
         earlier: &[],
     },
 ];
