@@ -202,7 +202,7 @@ fn first_migration_creates_one_admin_with_a_bcrypt_hash_and_an_audit_row() {
     assert_eq!(
         ran.stderr,
         "Created the admin account admin@epic.events (Ada Admin).\n\
-         Applied migrations 1 to 9: the schema is at version 9.\n"
+         Applied migrations 1 to 10: the schema is at version 10.\n"
     );
     assert_eq!(
         db.query_one_i64(
@@ -219,7 +219,7 @@ fn first_migration_creates_one_admin_with_a_bcrypt_hash_and_an_audit_row() {
     let again = db.operator().args(["db", "migrate"]).run();
     assert_eq!(
         (again.code, again.stderr.as_str()),
-        (0, "The schema is current (version 9).\n")
+        (0, "The schema is current (version 10).\n")
     );
     let desk = db.epic().args(["-c", "help"]).run();
     assert_eq!((desk.code, desk.stderr.as_str()), (0, ""));

@@ -265,7 +265,7 @@ fn a_newer_binary_migrates_an_older_database_and_keeps_its_rows() {
     assert_eq!(desk.code, 8, "{desk:?}");
     assert_eq!(
         desk.stderr,
-        "error[E-SCHEMA]: this database has no epic schema yet; this epic needs schema version 9\n\
+        "error[E-SCHEMA]: this database has no epic schema yet; this epic needs schema version 10\n\
          help: an administrator runs `epic db migrate` with the migrator's credentials\n"
     );
     let ran = db.operator().args(["db", "migrate"]).run();
@@ -273,7 +273,7 @@ fn a_newer_binary_migrates_an_older_database_and_keeps_its_rows() {
         (ran.code, ran.stderr.as_str()),
         (
             0,
-            "Applied migrations 2 to 9: the schema is at version 9.\n"
+            "Applied migrations 2 to 10: the schema is at version 10.\n"
         ),
         "{ran:?}"
     );
@@ -298,7 +298,7 @@ fn migrations_run_exactly_once() {
         let ran = db.operator().args(["db", "migrate"]).run();
         assert_eq!(
             (ran.code, ran.stderr.as_str()),
-            (0, "The schema is current (version 9).\n")
+            (0, "The schema is current (version 10).\n")
         );
     }
     assert_eq!(
@@ -334,7 +334,7 @@ fn the_earlier_text_of_an_amended_migration_is_accepted() {
     let ran = db.operator().args(["db", "migrate"]).run();
     assert_eq!(
         (ran.code, ran.stderr.as_str()),
-        (0, "The schema is current (version 9).\n")
+        (0, "The schema is current (version 10).\n")
     );
 }
 

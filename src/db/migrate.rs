@@ -98,6 +98,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0009_shared_server.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 10,
+        name: "0010_hostile_text.sql",
+        sql: include_str!("../../sql/0010_hostile_text.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.
