@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::model::{Entity, Field, FieldType};
 use crate::plan;
 use crate::policy::{Action, Guarded, Ownership, Request, Target};
+use crate::render;
 use crate::shell::Shell;
 use crate::syntax::ast::{Assign, Create, EmployeeRef, Value};
 
@@ -292,6 +293,7 @@ impl Shell {
                 id,
             });
         };
+        let name = render::one_line(&name);
         let (clients, events) = self.database.employee_holdings(id).await?;
         let mut moved = String::new();
         match reassign_to {
@@ -315,9 +317,10 @@ impl Shell {
                 }
                 let (c, e) = self.database.reassign_employee(id, to_id).await?;
                 moved = format!(
-                    " ({c} client{} and {e} event{} moved to {to_name})",
+                    " ({c} client{} and {e} event{} moved to {})",
                     plural(c),
-                    plural(e)
+                    plural(e),
+                    render::one_line(&to_name)
                 );
             }
         }
@@ -333,6 +336,7 @@ impl Shell {
         err: &mut dyn Write,
     ) -> Result<(), Error> {
         let (id, name, _) = self.employee(&employee).await?;
+        let name = render::one_line(&name).into_owned();
         let set = vec![(Field::EmployeeActive, Assign::Value(Value::Bool(false)))];
         self.authorize(
             identity,
