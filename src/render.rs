@@ -17,14 +17,23 @@
 //!
 //! **Widths.** Everything is measured in terminal columns (display width), not
 //! bytes or chars, so accented names and CJK text line up. A table is shrunk
-//! to the terminal width when there is one; a pipe gets full values. Text
-//! coming from the database is never allowed to move the cursor: control
-//! characters are made visible (a newline becomes `↵` in a table) so that a
-//! row stays one line and stored data cannot drive the terminal.
+//! to the terminal width when there is one; a pipe gets full values.
+//!
+//! **Neutralising.** Text coming from the database is never allowed to
+//! drive the terminal or reorder what it shows, whatever path it takes out:
+//! every character the plain-text rule refuses ([`crate::validate::refused`])
+//! goes through [`one_line`] (a table cell, a name in a message, a
+//! notification: a newline becomes `↵`) or [`plain`] (vertical records, CSV,
+//! error reports: lines kept) and is shown as `�`; JSON escapes it. Input is
+//! checked against the same rule, so only text stored before it, or by hand,
+//! ever needs this.
 //!
 //! **Formats.** Tables are for people, so they are the only format that cuts
 //! values; the vertical record shows whole values; CSV and JSON are for
 //! programs, so they carry exact, typed values and never colour or paging.
+//! CSV is also opened by spreadsheets, which run a cell that starts like a
+//! formula: such text cells get a leading `'` unless the caller asks for
+//! raw CSV ([`Style::raw_csv`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -988,11 +997,11 @@ fn write_json_string(buf: &mut Vec<u8>, s: &str) {
             c if refused(c, Lines::One) => Cow::Owned(format!("\\u{:04x}", u32::from(c))),
             _ => continue,
         };
-        buf.extend_from_slice(s[plain_from..at].as_bytes());
+        buf.extend_from_slice(&s.as_bytes()[plain_from..at]);
         buf.extend_from_slice(escape.as_bytes());
         plain_from = at + c.len_utf8();
     }
-    buf.extend_from_slice(s[plain_from..].as_bytes());
+    buf.extend_from_slice(&s.as_bytes()[plain_from..]);
     buf.push(b'"');
 }
 
