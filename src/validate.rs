@@ -19,6 +19,10 @@ pub enum ValueError {
     #[error("a name must be 1 to {max} characters, without leading or trailing spaces")]
     Name { max: usize },
     #[error(
+        "a name cannot hold {point} ({kind}): stored text holds no control or bidirectional characters"
+    )]
+    NotPlain { point: String, kind: &'static str },
+    #[error(
         "`{given}` is not a phone number: use digits, spaces, `+`, `-`, `.` and parentheses, with 6 to 20 digits"
     )]
     Phone { given: String },
@@ -120,7 +124,13 @@ pub fn email(given: &str) -> Result<String, ValueError> {
 pub fn full_name(given: &str) -> Result<String, ValueError> {
     let trimmed = given.trim();
     let count = trimmed.chars().count();
-    if count == 0 || count > MAX_NAME_CHARS || first_refused(trimmed, Lines::One).is_some() {
+    if let Some((_, c)) = first_refused(trimmed, Lines::One) {
+        return Err(ValueError::NotPlain {
+            point: code_point(c),
+            kind: kind_of(c),
+        });
+    }
+    if count == 0 || count > MAX_NAME_CHARS {
         return Err(ValueError::Name {
             max: MAX_NAME_CHARS,
         });
@@ -252,6 +262,11 @@ mod tests {
     #[test]
     fn refused_characters_are_named_by_code_point_and_kind() {
         assert_eq!(code_point('\u{202e}'), "U+202E");
+        assert_eq!(
+            full_name("Kate\u{202e}").unwrap_err().to_string(),
+            "a name cannot hold U+202E (a bidirectional control character): \
+             stored text holds no control or bidirectional characters"
+        );
         assert_eq!(code_point('\u{1b}'), "U+001B");
         assert_eq!(code_point('\u{9b}'), "U+009B");
         assert_eq!(kind_of('\u{2066}'), "a bidirectional control character");
@@ -267,7 +282,10 @@ mod tests {
             "Kate\u{9b}2J",
             "Kate\tH",
         ] {
-            assert!(full_name(bad).is_err(), "{bad:?}");
+            assert!(
+                matches!(full_name(bad), Err(ValueError::NotPlain { .. })),
+                "{bad:?}"
+            );
             assert!(email(&format!("{bad}@epic.events")).is_err(), "{bad:?}");
         }
     }
