@@ -41,6 +41,9 @@ struct Cli {
     /// How results are printed: table, vertical, csv or json [default: table]
     #[arg(long, global = true, value_name = "FORMAT", value_parser = parse_format)]
     format: Option<Format>,
+    /// CSV text cells exactly as stored: no `'` before a leading =, +, -, @, tab or CR
+    #[arg(long, global = true)]
+    raw_csv: bool,
     /// Show the causes of errors (driver and tool messages)
     #[arg(short, long)]
     verbose: bool,
@@ -274,6 +277,7 @@ fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
                 cli.verbose,
                 passwords,
             )?;
+            shell.raw_csv = cli.raw_csv;
             let status = if !cli.commands.is_empty() {
                 let entries = input::from_arguments(&cli.commands).into_iter().map(Ok);
                 shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going, true)
@@ -310,6 +314,7 @@ fn run_one(
     };
     let format = cli.format.unwrap_or(Format::Table);
     let mut shell = Shell::new(config, database, format, false, cli.verbose, passwords)?;
+    shell.raw_csv = cli.raw_csv;
     let entries = input::from_arguments(&[command]).into_iter().map(Ok);
     Ok(shell.run_batch(runtime, entries, out, err, false, false))
 }
@@ -400,7 +405,8 @@ async fn migrate_database(
             let _ = writeln!(
                 err,
                 "Created the admin account {} ({}).",
-                admin.email, admin.name
+                render::one_line(&admin.email),
+                render::one_line(&admin.name)
             );
         }
     }
@@ -624,6 +630,7 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
         color: use_color(),
         width: render::terminal_width(),
         page: None,
+        raw_csv: false,
     };
     let mut writer = RowWriter::new(out, format, style, columns);
     let output = |source| Error::Output { source };
@@ -700,6 +707,7 @@ fn print_logins(logins: Vec<demo::DemoLogin>, out: &mut dyn Write) -> Result<(),
         color: use_color(),
         width: render::terminal_width(),
         page: None,
+        raw_csv: false,
     };
     let output = |source| Error::Output { source };
     let mut writer = RowWriter::new(out, Format::Table, style, columns);

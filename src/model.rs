@@ -374,6 +374,16 @@ impl Field {
         )
     }
 
+    /// Whether the field's text may span lines (newlines and tabs are
+    /// refused everywhere else: `validate::refused`). Only an event's notes
+    /// may: a name, an email or a location is one line in every listing.
+    pub fn lines(self) -> crate::validate::Lines {
+        match self {
+            Field::EventNotes => crate::validate::Lines::Many,
+            _ => crate::validate::Lines::One,
+        }
+    }
+
     pub fn entity(self) -> Entity {
         Entity::ALL
             .into_iter()

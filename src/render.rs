@@ -17,14 +17,23 @@
 //!
 //! **Widths.** Everything is measured in terminal columns (display width), not
 //! bytes or chars, so accented names and CJK text line up. A table is shrunk
-//! to the terminal width when there is one; a pipe gets full values. Text
-//! coming from the database is never allowed to move the cursor: control
-//! characters are made visible (a newline becomes `↵` in a table) so that a
-//! row stays one line and stored data cannot drive the terminal.
+//! to the terminal width when there is one; a pipe gets full values.
+//!
+//! **Neutralising.** Text coming from the database is never allowed to
+//! drive the terminal or reorder what it shows, whatever path it takes out:
+//! every character the plain-text rule refuses ([`crate::validate::refused`])
+//! goes through [`one_line`] (a table cell, a name in a message, a
+//! notification: a newline becomes `↵`) or [`plain`] (vertical records, CSV,
+//! error reports: lines kept) and is shown as `�`; JSON escapes it. Input is
+//! checked against the same rule, so only text stored before it, or by hand,
+//! ever needs this.
 //!
 //! **Formats.** Tables are for people, so they are the only format that cuts
 //! values; the vertical record shows whole values; CSV and JSON are for
 //! programs, so they carry exact, typed values and never colour or paging.
+//! CSV is also opened by spreadsheets, which run a cell that starts like a
+//! formula: such text cells get a leading `'` unless the caller asks for
+//! raw CSV ([`Style::raw_csv`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -36,6 +45,8 @@ use prettytable::format::{FormatBuilder, LinePosition, LineSeparator, TableForma
 use prettytable::{Cell, Row, Table};
 use rust_decimal::Decimal;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::validate::{Lines, refused};
 
 /// Rows a table buffers before it commits to column widths. Large enough that
 /// the widths represent the data, small enough that the first screen appears
@@ -209,6 +220,9 @@ pub struct Style {
     /// Table or vertical rows shown before stopping (interactive shell);
     /// `None` = all.
     pub page: Option<usize>,
+    /// CSV text cells exactly as stored, for programs: no `'` before a
+    /// leading `=`, `+`, `-`, `@`, tab or carriage return (`--raw-csv`).
+    pub raw_csv: bool,
 }
 
 /// What [`RowWriter::finish`] reports, so the caller can say "N more rows".
@@ -246,7 +260,7 @@ impl<'w> RowWriter<'w> {
         let sink = match format {
             Format::Table => Sink::Table(TableSink::new(out)),
             Format::Vertical => Sink::Vertical(VerticalSink::new(out, &columns)),
-            Format::Csv => Sink::Csv(Box::new(CsvSink::new(out))),
+            Format::Csv => Sink::Csv(Box::new(CsvSink::new(out, style.raw_csv))),
             Format::Json => Sink::Json(JsonSink::new(out, &columns)),
         };
         RowWriter {
@@ -367,11 +381,13 @@ pub fn terminal_width() -> Option<usize> {
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
-/// Text as one table line: newlines become `↵`, tabs a space, and any other
-/// control character `�`, so that a value can neither break the row nor send
-/// escape sequences to the terminal.
+/// Text as one line (a table cell, a name in a message, a notification):
+/// newlines become `↵`, tabs a space, and every other character stored text
+/// may not hold ([`crate::validate::refused`]: controls, DEL, C1, bidirectional
+/// overrides and isolates) `�`, so that a value can neither break the line,
+/// send escape sequences to the terminal, nor reorder what is shown.
 pub fn one_line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(|c| refused(c, Lines::One)) {
         return Cow::Borrowed(s);
     }
     let mut line = String::with_capacity(s.len());
@@ -381,37 +397,62 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => line.push('↵'),
             '\t' => line.push(' '),
-            c if c.is_control() => line.push('\u{FFFD}'),
+            c if refused(c, Lines::One) => line.push(REPLACEMENT),
             c => line.push(c),
         }
     }
     Cow::Owned(line)
 }
 
+/// Text that keeps its lines (a vertical record, a CSV cell, an error
+/// message): newlines, tabs and a carriage return right before a newline
+/// (a line end, however the text was typed) stay, and every other character
+/// [`crate::validate::refused`] names becomes `�`, as in [`one_line`]. The
+/// one function every output path that is not a single line uses, so stored
+/// text reaches no terminal raw.
+pub fn plain(s: &str) -> Cow<'_, str> {
+    let mut chars = s.chars().peekable();
+    let line_end = |c: char, next: Option<&char>| c == '\r' && next == Some(&'\n');
+    let mut clean = true;
+    while let Some(c) = chars.next() {
+        if refused(c, Lines::Many) && !line_end(c, chars.peek()) {
+            clean = false;
+            break;
+        }
+    }
+    if clean {
+        return Cow::Borrowed(s);
+    }
+    let mut text = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if refused(c, Lines::Many) && !line_end(c, chars.peek()) {
+            text.push(REPLACEMENT);
+        } else {
+            text.push(c);
+        }
+    }
+    Cow::Owned(text)
+}
+
+/// What a refused character is shown as: visible, one column wide, and
+/// inert on every terminal.
+const REPLACEMENT: char = '\u{FFFD}';
+
 /// Text for a vertical record: whole lines are kept (the record shows full
-/// values), but control characters other than newline and tab are still
-/// neutralised for the same reason as in [`one_line`].
+/// values), neutralised as by [`plain`].
 fn lines_of(s: &str) -> Vec<Cow<'_, str>> {
-    s.split('\n')
-        .map(|line| {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            if line.chars().any(|c| c.is_control() && c != '\t') {
-                Cow::Owned(
-                    line.chars()
-                        .map(|c| {
-                            if c.is_control() && c != '\t' {
-                                '\u{FFFD}'
-                            } else {
-                                c
-                            }
-                        })
-                        .collect(),
-                )
-            } else {
-                Cow::Borrowed(line)
-            }
-        })
-        .collect()
+    let line = |l: &str| l.strip_suffix('\r').unwrap_or(l).len();
+    match plain(s) {
+        Cow::Borrowed(s) => s
+            .split('\n')
+            .map(|l| Cow::Borrowed(&l[..line(l)]))
+            .collect(),
+        Cow::Owned(s) => s
+            .split('\n')
+            .map(|l| Cow::Owned(l[..line(l)].to_owned()))
+            .collect(),
+    }
 }
 
 /// The psql convention: NULL is shown as nothing in the human formats.
@@ -787,10 +828,12 @@ struct CsvSink<'w> {
     header_written: bool,
     /// Each field is written here first, so a field costs no allocation.
     scratch: String,
+    /// No formula guard ([`Style::raw_csv`]).
+    raw: bool,
 }
 
 impl<'w> CsvSink<'w> {
-    fn new(out: &'w mut dyn Write) -> Self {
+    fn new(out: &'w mut dyn Write, raw: bool) -> Self {
         // `\n` record terminators (the csv crate's default) rather than
         // RFC 4180's `\r\n`: the output is mostly read by Unix tools, and
         // spreadsheets accept both. Quoting follows RFC 4180.
@@ -798,6 +841,7 @@ impl<'w> CsvSink<'w> {
             writer: csv::Writer::from_writer(out),
             header_written: false,
             scratch: String::new(),
+            raw,
         }
     }
 
@@ -807,7 +851,8 @@ impl<'w> CsvSink<'w> {
         if !self.header_written {
             self.header_written = true;
             self.writer
-                .write_record(columns.iter().map(|column| column.name.as_bytes()))?;
+                .write_record(columns.iter().map(|column| column.name.as_bytes()))
+                .map_err(csv_io)?;
         }
         Ok(())
     }
@@ -816,10 +861,12 @@ impl<'w> CsvSink<'w> {
         self.header(columns)?;
         for value in values {
             self.scratch.clear();
-            write_csv_text(&mut self.scratch, value);
-            self.writer.write_field(self.scratch.as_bytes())?;
+            write_csv_text(&mut self.scratch, value, self.raw);
+            self.writer
+                .write_field(self.scratch.as_bytes())
+                .map_err(csv_io)?;
         }
-        self.writer.write_record(None::<&[u8]>)?;
+        self.writer.write_record(None::<&[u8]>).map_err(csv_io)?;
         Ok(())
     }
 
@@ -829,9 +876,27 @@ impl<'w> CsvSink<'w> {
     }
 }
 
+/// The csv crate's error as the I/O error it carries. Its own conversion
+/// makes every error `ErrorKind::Other`, which hid a closed pipe (`epic
+/// --format csv ... | head`) from the shell and made it a failure.
+fn csv_io(error: csv::Error) -> io::Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(error) => error,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// Characters a spreadsheet reads as the start of a formula (or, tab and
+/// carriage return, skips before one) at the beginning of a cell.
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
 /// Exact, machine-readable text: NULL is an empty field, money keeps its
 /// scale, timestamps are RFC 3339 with their offset (as `to_rfc3339`).
-fn write_csv_text(buf: &mut String, value: &Value) {
+/// Text is [`plain`], and unless `raw`, a text cell that a spreadsheet would
+/// run as a formula gets a leading `'` (OWASP's advice for CSV injection);
+/// numbers, money and times are typed values, never formulas, and stay as
+/// they are (`-3` is a number).
+fn write_csv_text(buf: &mut String, value: &Value, raw: bool) {
     use std::fmt::Write as _;
     // Writing to a String cannot fail.
     let _ = match value {
@@ -839,7 +904,12 @@ fn write_csv_text(buf: &mut String, value: &Value) {
         Value::Bool(b) => buf.write_str(bool_text(*b)),
         Value::Int(i) => write!(buf, "{i}"),
         Value::Money(d) => write!(buf, "{d}"),
-        Value::Text(s) => buf.write_str(s),
+        Value::Text(s) => {
+            if !raw && s.starts_with(FORMULA_STARTS) {
+                buf.push('\'');
+            }
+            buf.write_str(&plain(s))
+        }
         // chrono's own RFC 3339 writer is several times faster than a
         // format string.
         Value::Timestamp(t) => buf.write_str(&t.to_rfc3339()),
@@ -903,10 +973,36 @@ fn write_json(buf: &mut Vec<u8>, value: &Value) -> io::Result<()> {
         Value::Bool(b) => buf.extend_from_slice(bool_text(*b).as_bytes()),
         Value::Int(i) => write!(buf, "{i}")?,
         Value::Money(d) => write!(buf, "{d}")?,
-        Value::Text(s) => serde_json::to_writer(&mut *buf, s)?,
+        Value::Text(s) => write_json_string(buf, s),
         Value::Timestamp(t) => serde_json::to_writer(&mut *buf, &t.to_rfc3339())?,
     }
     Ok(())
+}
+
+/// A JSON string that no terminal can be driven by: besides the quote and
+/// the backslash, every character stored text may not hold
+/// ([`crate::validate::refused`]) is escaped, the C0 controls as JSON requires and
+/// DEL, C1 and the bidirectional controls too (`\u202e`), which JSON allows
+/// raw. A parser reads back exactly the stored text.
+fn write_json_string(buf: &mut Vec<u8>, s: &str) {
+    buf.push(b'"');
+    let mut plain_from = 0;
+    for (at, c) in s.char_indices() {
+        let escape: Cow<'static, str> = match c {
+            '"' => Cow::Borrowed("\\\""),
+            '\\' => Cow::Borrowed("\\\\"),
+            '\n' => Cow::Borrowed("\\n"),
+            '\t' => Cow::Borrowed("\\t"),
+            '\r' => Cow::Borrowed("\\r"),
+            c if refused(c, Lines::One) => Cow::Owned(format!("\\u{:04x}", u32::from(c))),
+            _ => continue,
+        };
+        buf.extend_from_slice(&s.as_bytes()[plain_from..at]);
+        buf.extend_from_slice(escape.as_bytes());
+        plain_from = at + c.len_utf8();
+    }
+    buf.extend_from_slice(&s.as_bytes()[plain_from..]);
+    buf.push(b'"');
 }
 
 #[cfg(test)]
@@ -1426,7 +1522,7 @@ name | event 2
         ] {
             let at = DateTime::parse_from_rfc3339(text).unwrap();
             let mut buf = String::new();
-            write_csv_text(&mut buf, &Value::Timestamp(at));
+            write_csv_text(&mut buf, &Value::Timestamp(at), false);
             assert_eq!(buf, at.to_rfc3339(), "{text}");
         }
     }
@@ -1459,6 +1555,180 @@ break\",,
         );
     }
 
+    /// Every character stored text may not hold, each in a value of its own,
+    /// between plain letters.
+    fn hostile_rows() -> Vec<Vec<Value>> {
+        ('\u{1}'..='\u{1f}')
+            .chain('\u{7f}'..='\u{9f}')
+            .chain('\u{202a}'..='\u{202e}')
+            .chain('\u{2066}'..='\u{2069}')
+            .map(|c| vec![Value::Int(c as i64), text(&format!("a{c}b"))])
+            .collect()
+    }
+
+    /// The characters of `output` that must never reach a terminal raw;
+    /// newlines and tabs only when `lines`.
+    fn raw_hostile(output: &str, lines: Lines) -> Vec<String> {
+        output
+            .chars()
+            .filter(|&c| c != '\n' && refused(c, lines))
+            .map(crate::validate::code_point)
+            .collect()
+    }
+
+    #[test]
+    fn no_format_lets_a_stored_control_or_bidi_character_out_raw() {
+        let columns = vec![Column::right("n"), Column::left("name")];
+        let rows = hostile_rows();
+        for format in Format::ALL {
+            let (output, _) = render(format, Style::default(), &columns, &rows);
+            // Tables and JSON keep no tab either; vertical records and CSV
+            // keep tabs, as notes may hold them.
+            let lines = match format {
+                Format::Table | Format::Json => Lines::One,
+                Format::Vertical | Format::Csv => Lines::Many,
+            };
+            assert_eq!(
+                raw_hostile(&output, lines),
+                Vec::<String>::new(),
+                "{format}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_escapes_stored_controls_and_bidi_characters_and_reads_back_exactly() {
+        let columns = vec![Column::right("n"), Column::left("name")];
+        let rows = hostile_rows();
+        let (output, _) = render(Format::Json, Style::default(), &columns, &rows);
+        assert!(output.contains(r#""a\u202eb""#), "{output}");
+        assert!(output.contains(r#""a\u009bb""#), "{output}");
+        assert!(output.contains(r#""a\u007fb""#), "{output}");
+        assert!(output.contains(r#""a\u001bb""#), "{output}");
+        let parsed: serde_json::Value = serde_json::from_str(&output).unwrap();
+        for (record, row) in parsed.as_array().unwrap().iter().zip(&rows) {
+            let Value::Text(stored) = &row[1] else {
+                unreachable!()
+            };
+            assert_eq!(record["name"].as_str(), Some(stored.as_str()));
+        }
+    }
+
+    #[test]
+    fn table_vertical_and_csv_show_a_refused_character_as_the_replacement_character() {
+        let columns = vec![Column::left("name")];
+        let rows = vec![vec![text("Kate\u{202e}ffortsaH \u{1b}[2J\u{9b}1m")]];
+        let (table, _) = render(Format::Table, Style::default(), &columns, &rows);
+        assert!(
+            table.contains("| Kate\u{FFFD}ffortsaH \u{FFFD}[2J\u{FFFD}1m |"),
+            "{table}"
+        );
+        let (vertical, _) = render(Format::Vertical, Style::default(), &columns, &rows);
+        assert!(vertical.contains("name | Kate\u{FFFD}ffortsaH \u{FFFD}[2J\u{FFFD}1m\n"));
+        let (csv, _) = render(Format::Csv, Style::default(), &columns, &rows);
+        assert_eq!(csv, "name\nKate\u{FFFD}ffortsaH \u{FFFD}[2J\u{FFFD}1m\n");
+    }
+
+    #[test]
+    fn plain_keeps_lines_and_tabs_and_one_line_keeps_neither() {
+        let stored = "one\r\n\ttwo\rthree\u{2066}";
+        assert_eq!(plain(stored), "one\r\n\ttwo\u{FFFD}three\u{FFFD}");
+        assert_eq!(one_line(stored), "one↵ two↵three\u{FFFD}");
+        assert!(matches!(plain("Aliénor Vichum"), Cow::Borrowed(_)));
+        assert!(matches!(one_line("Aliénor Vichum"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn csv_text_that_a_spreadsheet_would_run_gets_a_leading_quote() {
+        let columns = vec![
+            Column::left("name"),
+            Column::right("n"),
+            Column::right("amount"),
+        ];
+        let rows = vec![
+            vec![text("=1+1"), Value::Int(-2), money("-12.50")],
+            vec![text("+cmd|' /C calc'!A0"), Value::Int(1), money("3.00")],
+            vec![text("-2"), Value::Null, Value::Null],
+            vec![text("@SUM(A1:A9)"), Value::Null, Value::Null],
+            vec![text("\t=1+1"), Value::Null, Value::Null],
+            vec![text("\r=1+1"), Value::Null, Value::Null],
+            vec![text("Kate = support"), Value::Null, Value::Null],
+        ];
+        check(
+            Format::Csv,
+            Style::default(),
+            &columns,
+            &rows,
+            "\
+name,n,amount
+'=1+1,-2,-12.50
+'+cmd|' /C calc'!A0,1,3.00
+'-2,,
+'@SUM(A1:A9),,
+'\t=1+1,,
+'\u{FFFD}=1+1,,
+Kate = support,,
+",
+        );
+        let raw = Style {
+            raw_csv: true,
+            ..Style::default()
+        };
+        check(
+            Format::Csv,
+            raw,
+            &columns,
+            &rows,
+            "\
+name,n,amount
+=1+1,-2,-12.50
++cmd|' /C calc'!A0,1,3.00
+-2,,
+@SUM(A1:A9),,
+\t=1+1,,
+\u{FFFD}=1+1,,
+Kate = support,,
+",
+        );
+        // Only CSV guards formulas: the other formats are not spreadsheets.
+        let (json, _) = render(Format::Json, Style::default(), &columns, &rows);
+        assert!(json.contains(r#""name":"=1+1""#), "{json}");
+    }
+
+    /// A reader that went away, like `head` after its lines.
+    struct ClosedPipe;
+
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from(io::ErrorKind::BrokenPipe))
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Err(io::Error::from(io::ErrorKind::BrokenPipe))
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_is_reported_as_a_broken_pipe_in_every_format() {
+        let (columns, rows) = events();
+        for format in Format::ALL {
+            let mut out = ClosedPipe;
+            let mut writer = RowWriter::new(&mut out, format, Style::default(), columns.clone());
+            // Enough rows that every format has written by the end.
+            let mut result = Ok(());
+            for i in 0..3 * CHUNK_ROWS {
+                result = writer.row(rows[i % rows.len()].clone());
+                if result.is_err() {
+                    break;
+                }
+            }
+            let error = result
+                .and_then(|()| writer.finish().map(|_| ()))
+                .expect_err("nothing can be written");
+            assert_eq!(error.kind(), io::ErrorKind::BrokenPipe, "{format}: {error}");
+        }
+    }
+
     #[test]
     fn csv_and_json_never_colour() {
         let (columns, rows) = events();
@@ -1466,6 +1736,7 @@ break\",,
             color: true,
             width: Some(20),
             page: Some(1),
+            raw_csv: false,
         };
         for format in [Format::Csv, Format::Json] {
             let plain = render(format, Style::default(), &columns, &rows).0;

@@ -9,7 +9,7 @@ use std::io::{BufRead, Write};
 use crate::auth::{self, AuthError, Gate, session_file};
 use crate::db::identity::Identity;
 use crate::error::Error;
-use crate::render::{Column, Format, RowWriter, Value};
+use crate::render::{self, Column, Format, RowWriter, Value};
 use crate::shell::Shell;
 use crate::syntax::ast::EmployeeRef;
 
@@ -112,7 +112,11 @@ impl Shell {
         }
         session_file::write(&self.config.session_file, &logged_in.token)?;
         let identity = logged_in.identity;
-        let mut greeting = format!("Welcome {} ({}).", identity.name, identity.role);
+        let mut greeting = format!(
+            "Welcome {} ({}).",
+            render::one_line(&identity.name),
+            identity.role
+        );
         match logged_in.unread_notifications {
             0 => {}
             1 => greeting.push_str(" You have 1 unread notification: `show notifications`."),
@@ -218,7 +222,13 @@ impl Shell {
                         name: name.clone(),
                         candidates: found
                             .iter()
-                            .map(|(id, name, email)| format!("employee {id} ({name}, {email})"))
+                            .map(|(id, name, email)| {
+                                format!(
+                                    "employee {id} ({}, {})",
+                                    render::one_line(name),
+                                    render::one_line(email)
+                                )
+                            })
                             .collect::<Vec<_>>()
                             .join(", "),
                     }),
@@ -235,6 +245,7 @@ impl Shell {
             });
         };
         crate::telemetry::security_event("session revoked");
+        let owner = render::one_line(&owner);
         writeln!(err, "Revoked session {id} of {owner}.").map_err(|source| Error::Output { source })
     }
 
@@ -244,6 +255,7 @@ impl Shell {
         err: &mut dyn Write,
     ) -> Result<(), Error> {
         let (id, name, _) = self.employee(employee).await?;
+        let name = render::one_line(&name);
         let revoked = self.database.revoke_sessions_of(id).await?;
         crate::telemetry::security_event("sessions revoked");
         writeln!(
@@ -256,6 +268,7 @@ impl Shell {
 
     pub async fn unlock(&mut self, email: &str, err: &mut dyn Write) -> Result<(), Error> {
         let key = self.database.unlock(email).await?;
+        let key = render::one_line(&key);
         writeln!(err, "Logins for {key} are unlocked.").map_err(|source| Error::Output { source })
     }
 
@@ -289,6 +302,7 @@ impl Shell {
                 id: Some(id),
             },
         )?;
+        let (name, email) = (render::one_line(&name), render::one_line(&email));
         let temporary = self
             .database
             .reset_password(id)

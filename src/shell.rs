@@ -41,6 +41,8 @@ pub struct Shell {
     pub interactive: bool,
     pub verbose: bool,
     pub passwords: PasswordSource,
+    /// CSV text cells as stored, without the formula guard (`--raw-csv`).
+    pub raw_csv: bool,
     /// The session token, once read or issued: what each command presents.
     pub(crate) token: Option<String>,
     /// Who ran the last command, as the database said then.
@@ -63,6 +65,7 @@ impl Shell {
             interactive,
             verbose,
             passwords,
+            raw_csv: false,
             token: None,
             identity: None,
         })
@@ -397,6 +400,7 @@ impl Shell {
                 None
             },
             page,
+            raw_csv: self.raw_csv,
         }
     }
 
@@ -490,7 +494,9 @@ impl Shell {
                 text.push_str(&format!("  ${} = {param}\n", index + 1));
             }
         }
-        out.write_all(text.as_bytes())
+        // A filter may hold any character (it stores nothing), so the
+        // command and its parameters are shown neutralised.
+        out.write_all(render::plain(&text).as_bytes())
             .map_err(|source| Error::Output { source })
     }
 
@@ -570,7 +576,12 @@ impl Shell {
         // Resume a saved session, so the prompt says who from the start.
         match runtime.block_on(self.require_identity()) {
             Ok(identity) => {
-                let _ = writeln!(err, "Logged in as {} ({}).", identity.name, identity.role);
+                let _ = writeln!(
+                    err,
+                    "Logged in as {} ({}).",
+                    render::one_line(&identity.name),
+                    identity.role
+                );
             }
             Err(Error::Auth(AuthError::NotLoggedIn)) => {
                 let _ = writeln!(err, "Not logged in: type `login EMAIL`.");
@@ -657,7 +668,7 @@ impl Shell {
         match &self.identity {
             Some(identity) => {
                 let who = identity.email.split('@').next().unwrap_or(&identity.email);
-                format!("epic {who}> ")
+                format!("epic {}> ", render::one_line(who))
             }
             None => "epic> ".to_owned(),
         }

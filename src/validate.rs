@@ -2,6 +2,15 @@
 //! Each mirrors (and is stricter than or equal to) the CHECK constraint in
 //! `sql/`, so a value refused by the database is refused here first with a
 //! clear message.
+//!
+//! **Plain text.** Stored text is shown later on other people's terminals,
+//! in spreadsheets and in programs, so it may not hold what could drive a
+//! terminal or disguise itself: [`refused`] is that rule, written once. The
+//! parser refuses such a character in every value a command would store,
+//! with a caret under it; the database refuses it again (`sql/0010`); and
+//! `render` replaces it wherever text already stored reaches the user.
+//! Filters store nothing and keep every character, so that text stored
+//! before the rule can still be found (and fixed).
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
@@ -9,6 +18,10 @@ pub enum ValueError {
     Email { given: String },
     #[error("a name must be 1 to {max} characters, without leading or trailing spaces")]
     Name { max: usize },
+    #[error(
+        "a name cannot hold {point} ({kind}): stored text holds no control or bidirectional characters"
+    )]
+    NotPlain { point: String, kind: &'static str },
     #[error(
         "`{given}` is not a phone number: use digits, spaces, `+`, `-`, `.` and parentheses, with 6 to 20 digits"
     )]
@@ -31,6 +44,52 @@ pub fn phone(given: &str) -> Result<String, ValueError> {
     }
 }
 
+/// Whether a text may span lines: only an event's notes may, so only they
+/// may hold a newline or a tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// The characters no stored text may hold: the C0 controls (NUL to U+001F,
+/// less newline and tab where the text may span lines), DEL (U+007F), the
+/// C1 controls (U+0080 to U+009F: U+009B alone starts an escape sequence on
+/// many terminals), and the bidirectional embeddings, overrides and isolates
+/// (U+202A to U+202E, U+2066 to U+2069), which make text display in an
+/// order other than the one it is stored in. `sql/0010` is this rule as a
+/// regular expression, and a test checks that the two agree on every
+/// character.
+pub fn refused(c: char, lines: Lines) -> bool {
+    match c {
+        '\n' | '\t' => lines == Lines::One,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
+}
+
+/// The first character of `text` that [`refused`] refuses, and its byte
+/// offset in `text`.
+pub fn first_refused(text: &str, lines: Lines) -> Option<(usize, char)> {
+    text.char_indices().find(|&(_, c)| refused(c, lines))
+}
+
+/// `U+202E`: how a message names a character that cannot be shown.
+pub fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// What kind of character [`refused`] refused, in words.
+pub fn kind_of(c: char) -> &'static str {
+    match c {
+        '\n' => "a line break",
+        '\t' => "a tab",
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "a bidirectional control character",
+        _ => "a control character",
+    }
+}
+
 pub const MAX_EMAIL_BYTES: usize = 254;
 pub const MAX_NAME_CHARS: usize = 120;
 
@@ -42,7 +101,9 @@ pub fn email(given: &str) -> Result<String, ValueError> {
         given: given.to_owned(),
     };
     if trimmed.len() > MAX_EMAIL_BYTES
-        || trimmed.chars().any(|c| c.is_whitespace() || c.is_control())
+        || trimmed
+            .chars()
+            .any(|c| c.is_whitespace() || refused(c, Lines::One))
     {
         return Err(refuse());
     }
@@ -63,7 +124,13 @@ pub fn email(given: &str) -> Result<String, ValueError> {
 pub fn full_name(given: &str) -> Result<String, ValueError> {
     let trimmed = given.trim();
     let count = trimmed.chars().count();
-    if count == 0 || count > MAX_NAME_CHARS || trimmed.chars().any(char::is_control) {
+    if let Some((_, c)) = first_refused(trimmed, Lines::One) {
+        return Err(ValueError::NotPlain {
+            point: code_point(c),
+            kind: kind_of(c),
+        });
+    }
+    if count == 0 || count > MAX_NAME_CHARS {
         return Err(ValueError::Name {
             max: MAX_NAME_CHARS,
         });
@@ -132,6 +199,94 @@ mod tests {
             "1234567890123456789012",
         ] {
             assert!(phone(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Every character the rule refuses, by the ranges the rule names.
+    fn every_refused_character() -> Vec<char> {
+        ('\u{0}'..='\u{1f}')
+            .chain('\u{7f}'..='\u{9f}')
+            .chain('\u{202a}'..='\u{202e}')
+            .chain('\u{2066}'..='\u{2069}')
+            .collect()
+    }
+
+    #[test]
+    fn every_control_del_c1_and_bidi_character_is_refused_in_one_line_text() {
+        let all = every_refused_character();
+        assert_eq!(all.len(), 32 + 33 + 5 + 4);
+        for c in all {
+            assert!(refused(c, Lines::One), "{}", code_point(c));
+        }
+    }
+
+    #[test]
+    fn notes_may_hold_newlines_and_tabs_and_nothing_else_refused() {
+        for c in every_refused_character() {
+            assert_eq!(
+                refused(c, Lines::Many),
+                c != '\n' && c != '\t',
+                "{}",
+                code_point(c)
+            );
+        }
+        assert_eq!(first_refused("line one\n\tline two", Lines::Many), None);
+        assert_eq!(
+            first_refused("line one\n\tline two", Lines::One),
+            Some((8, '\n'))
+        );
+    }
+
+    #[test]
+    fn the_characters_around_the_refused_ranges_are_plain_text() {
+        for c in [
+            ' ', '~', '\u{a0}', 'é', '\u{2029}', '\u{2065}', '\u{206a}', '\u{200e}', '東', '…',
+            '\u{fffd}',
+        ] {
+            assert!(!refused(c, Lines::One), "{}", code_point(c));
+        }
+    }
+
+    #[test]
+    fn first_refused_gives_the_byte_offset_of_the_first_one() {
+        assert_eq!(first_refused("plain", Lines::One), None);
+        assert_eq!(first_refused("\u{1b}[31m", Lines::One), Some((0, '\u{1b}')));
+        // Offsets are in bytes: `é` takes two.
+        assert_eq!(
+            first_refused("évil\u{202e}txt.exe\u{7}", Lines::One),
+            Some((5, '\u{202e}'))
+        );
+        assert_eq!(first_refused("a\u{85}b", Lines::Many), Some((1, '\u{85}')));
+    }
+
+    #[test]
+    fn refused_characters_are_named_by_code_point_and_kind() {
+        assert_eq!(code_point('\u{202e}'), "U+202E");
+        assert_eq!(
+            full_name("Kate\u{202e}").unwrap_err().to_string(),
+            "a name cannot hold U+202E (a bidirectional control character): \
+             stored text holds no control or bidirectional characters"
+        );
+        assert_eq!(code_point('\u{1b}'), "U+001B");
+        assert_eq!(code_point('\u{9b}'), "U+009B");
+        assert_eq!(kind_of('\u{2066}'), "a bidirectional control character");
+        assert_eq!(kind_of('\u{7f}'), "a control character");
+        assert_eq!(kind_of('\n'), "a line break");
+    }
+
+    #[test]
+    fn names_and_emails_refuse_hostile_text() {
+        for bad in [
+            "Kate\u{202e}ffortsaH",
+            "Kate\u{1b}[2J",
+            "Kate\u{9b}2J",
+            "Kate\tH",
+        ] {
+            assert!(
+                matches!(full_name(bad), Err(ValueError::NotPlain { .. })),
+                "{bad:?}"
+            );
+            assert!(email(&format!("{bad}@epic.events")).is_err(), "{bad:?}");
         }
     }
 

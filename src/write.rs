@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::model::{Entity, Field, FieldType, Role};
 use crate::plan;
 use crate::policy::{Action, Guarded, Ownership, Request, Target};
+use crate::render;
 use crate::shell::Shell;
 use crate::syntax::ast::{Assign, Create, EmployeeRef, Value};
 
@@ -389,7 +390,7 @@ impl Shell {
         let Some(facts) = facts else {
             unreachable!("only employees may be deleted, and the checker refused the rest")
         };
-        let name = facts.name.clone();
+        let name = render::one_line(&facts.name).into_owned();
         let (clients, events) = self.database.employee_holdings(id).await?;
         let mut moved = String::new();
         match reassign_to {
@@ -413,9 +414,10 @@ impl Shell {
                 }
                 let (c, e) = self.database.reassign_employee(id, to_id).await?;
                 moved = format!(
-                    " ({c} client{} and {e} event{} moved to {to_name})",
+                    " ({c} client{} and {e} event{} moved to {})",
                     plural(c),
-                    plural(e)
+                    plural(e),
+                    render::one_line(&to_name)
                 );
             }
         }
@@ -439,6 +441,7 @@ impl Shell {
                 entity: "employee",
                 id,
             })?;
+        let name = render::one_line(&name).into_owned();
         let set = vec![(Field::EmployeeActive, Assign::Value(Value::Bool(false)))];
         self.authorize(
             identity,
@@ -488,8 +491,9 @@ fn email_taken(other: i64, name: &str, email: &str, outcome: &str) -> Error {
     }
     crate::db::DbError::Duplicate {
         message: format!(
-            "client {other} ({name}) already has the email `{email}`: {outcome}\n\
-             help: `show client {other}`; each client has an email of its own"
+            "client {other} ({}) already has the email `{email}`: {outcome}\n\
+             help: `show client {other}`; each client has an email of its own",
+            render::one_line(name)
         ),
     }
     .into()

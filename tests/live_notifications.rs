@@ -1,12 +1,13 @@
 //! Live notifications: Kate's shell is open on a terminal; another process
 //! assigns her an event; her shell prints it above the prompt within two
-//! seconds.
+//! seconds, and an event name stored with escape sequences and a
+//! bidirectional override reaches her terminal neutralised.
 
 mod common;
 
 use std::io::Read;
 use std::os::fd::OwnedFd;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -14,67 +15,98 @@ use common::TestDb;
 
 const KATE_PASSWORD: &str = "Runs-The-Wedding-42";
 
+/// Kate's shell, on a pseudo-terminal of its own, and every byte it has
+/// put on her screen.
+struct Terminal {
+    shell: Child,
+    chunks: mpsc::Receiver<Vec<u8>>,
+    screen: Vec<u8>,
+}
+
+impl Terminal {
+    /// Logs Kate in and opens her shell; returns once her prompt is shown.
+    fn kates(db: &TestDb) -> Terminal {
+        let kate_session = db.home.path().join("kate-session");
+        let login = db
+            .epic()
+            .env("EPIC_SESSION_FILE", &kate_session)
+            .args(["login", "kate@epic.events"])
+            .stdin(format!("{KATE_PASSWORD}\n"))
+            .run();
+        assert_eq!(login.code, 0, "{login:?}");
+        let pty = nix::pty::openpty(None, None).expect("a pseudo-terminal");
+        let slave = |fd: &OwnedFd| Stdio::from(fd.try_clone().expect("dup the terminal"));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_epic"));
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("DATABASE_URL", db.url())
+            .env("PGPASSWORD", common::CLIENT_PASSWORD)
+            .env("EPIC_CONFIG", db.home.path().join("config.toml"))
+            .env("EPIC_DATA_DIR", db.home.path())
+            .env("EPIC_SESSION_FILE", &kate_session)
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .stdin(slave(&pty.slave))
+            .stdout(slave(&pty.slave))
+            .stderr(slave(&pty.slave));
+        let shell = command.spawn().expect("start Kate's shell");
+        drop(pty.slave);
+        let (sender, chunks) = mpsc::channel::<Vec<u8>>();
+        let mut master = std::fs::File::from(pty.master);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = master.read(&mut buffer) {
+                if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut terminal = Terminal {
+            shell,
+            chunks,
+            screen: Vec::new(),
+        };
+        terminal
+            .wait_for("epic kate>", Duration::from_secs(20))
+            .expect("Kate's prompt appears");
+        terminal
+    }
+
+    /// How long until `needle` is on the screen, or the screen so far.
+    fn wait_for(&mut self, needle: &str, within: Duration) -> Result<Duration, String> {
+        let start = Instant::now();
+        while start.elapsed() < within {
+            if let Ok(chunk) = self.chunks.recv_timeout(Duration::from_millis(50)) {
+                self.screen.extend_from_slice(&chunk);
+            }
+            if self.text().contains(needle) {
+                return Ok(start.elapsed());
+            }
+        }
+        Err(self.text())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.screen).into_owned()
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.shell.id() as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+        let _ = self.shell.wait();
+    }
+}
+
 #[test]
 fn an_open_shell_prints_a_new_notification_within_two_seconds() {
     let db = TestDb::migrated();
     assert_eq!(db.operator().arg("demo").run().code, 0);
-    let kate_session = db.home.path().join("kate-session");
-    let login = db
-        .epic()
-        .env("EPIC_SESSION_FILE", &kate_session)
-        .args(["login", "kate@epic.events"])
-        .stdin(format!("{KATE_PASSWORD}\n"))
-        .run();
-    assert_eq!(login.code, 0, "{login:?}");
-
-    // Kate's shell, on a terminal of its own.
-    let pty = nix::pty::openpty(None, None).expect("a pseudo-terminal");
-    let slave = |fd: &OwnedFd| Stdio::from(fd.try_clone().expect("dup the terminal"));
-    let mut command = Command::new(env!("CARGO_BIN_EXE_epic"));
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("DATABASE_URL", db.url())
-        .env("PGPASSWORD", common::CLIENT_PASSWORD)
-        .env("EPIC_CONFIG", db.home.path().join("config.toml"))
-        .env("EPIC_DATA_DIR", db.home.path())
-        .env("EPIC_SESSION_FILE", &kate_session)
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1")
-        .stdin(slave(&pty.slave))
-        .stdout(slave(&pty.slave))
-        .stderr(slave(&pty.slave));
-    let mut shell = command.spawn().expect("start Kate's shell");
-    drop(pty.slave);
-    let (lines, screen) = mpsc::channel::<String>();
-    let mut master = std::fs::File::from(pty.master);
-    std::thread::spawn(move || {
-        let mut buffer = [0u8; 4096];
-        let mut seen = String::new();
-        while let Ok(n) = master.read(&mut buffer) {
-            if n == 0 {
-                break;
-            }
-            seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
-            if lines.send(seen.clone()).is_err() {
-                break;
-            }
-        }
-    });
-    let wait_for = |needle: &str, within: Duration| -> Result<Duration, String> {
-        let start = Instant::now();
-        let mut last = String::new();
-        while start.elapsed() < within {
-            if let Ok(text) = screen.recv_timeout(Duration::from_millis(50)) {
-                last = text;
-            }
-            if last.contains(needle) {
-                return Ok(start.elapsed());
-            }
-        }
-        Err(last)
-    };
-    wait_for("epic kate>", Duration::from_secs(20)).expect("Kate's prompt appears");
+    let mut terminal = Terminal::kates(&db);
 
     // An insider with the client login listens, and sends a fake
     // notification naming Kate's id, the way payloads used to look.
@@ -101,16 +133,14 @@ fn an_open_shell_prints_a_new_notification_within_two_seconds() {
         .args(["-c", "update event 1023 set support = \"Kate Hastroff\""])
         .run();
     assert_eq!(assign.code, 0, "{assign:?}");
-    let shown = wait_for(
+    let shown = terminal.wait_for(
         "Event 1023 Lou Bouzin General Assembly was assigned to you",
         Duration::from_secs(5),
     );
-    let screen_now = wait_for("never on screen", Duration::from_millis(300)).unwrap_err();
-    let _ = nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(shell.id() as i32),
-        nix::sys::signal::Signal::SIGKILL,
-    );
-    let _ = shell.wait();
+    let screen_now = terminal
+        .wait_for("never on screen", Duration::from_millis(300))
+        .unwrap_err();
+    drop(terminal);
     // What an insider listening on the channel gets of real notifications: wake-ups, no text.
     let heard = listener_payloads(&db, 3);
     for forged in ["You are fired", "(forged)"] {
@@ -133,6 +163,57 @@ fn an_open_shell_prints_a_new_notification_within_two_seconds() {
             assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
         }
         Err(screen) => panic!("no notification on Kate's screen:\n{screen}"),
+    }
+}
+
+#[test]
+fn a_notification_naming_escape_sequences_and_a_bidi_override_shows_them_neutralised() {
+    let db = TestDb::migrated();
+    assert_eq!(db.operator().arg("demo").run().code, 0);
+    // The DBA put an event name by hand that sets the terminal's title,
+    // clears the screen, and reverses what follows.
+    db.execute(
+        "ALTER TABLE events DROP CONSTRAINT events_name_plain; \
+         UPDATE events SET name = E'Party\\u001b]0;pwned\\u0007\\u001b[2J\\u009b1m\\u202etxt.exe' \
+         WHERE id = 1023",
+    );
+    let mut terminal = Terminal::kates(&db);
+    let assign = db
+        .epic()
+        .args(["-c", "update event 1023 set support = \"Kate Hastroff\""])
+        .run();
+    assert_eq!(assign.code, 0, "{assign:?}");
+    let neutralised = "» Event 1023 Party\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J\u{FFFD}1m\u{FFFD}txt.exe was assigned to you";
+    if let Err(screen) = terminal.wait_for(neutralised, Duration::from_secs(5)) {
+        panic!("not on Kate's screen, neutralised:\n{screen:?}");
+    }
+    let _ = terminal.wait_for("never on screen", Duration::from_millis(300));
+    // The line as it reached the terminal, byte by byte: printable text, and
+    // nothing of the stored sequences anywhere on the screen.
+    let screen = &terminal.screen;
+    let line_at = screen
+        .windows(neutralised.len())
+        .position(|w| w == neutralised.as_bytes())
+        .expect("the line is on the screen");
+    let line = &screen[line_at..line_at + neutralised.len()];
+    let text = std::str::from_utf8(line).expect("UTF-8");
+    for c in text.chars() {
+        assert!(
+            !c.is_control() && !('\u{202a}'..='\u{202e}').contains(&c),
+            "{c:?} in {text:?}"
+        );
+    }
+    for stored in [
+        &b"\x1b]0;"[..],
+        b"\x1b[2J",
+        b"\x07",
+        "\u{9b}".as_bytes(),
+        "\u{202e}".as_bytes(),
+    ] {
+        assert!(
+            !screen.windows(stored.len()).any(|w| w == stored),
+            "{stored:?} reached Kate's terminal:\n{screen:?}"
+        );
     }
 }
 

@@ -100,6 +100,12 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 10,
+        name: "0010_hostile_text.sql",
+        sql: include_str!("../../sql/0010_hostile_text.sql"),
+        earlier: &[],
+    },
+    Migration {
+        version: 11,
         name: "0011_trust_levels.sql",
         sql: include_str!("../../sql/0011_trust_levels.sql"),
         earlier: &[],

@@ -302,6 +302,31 @@ fn constraint_message(error: &tokio_postgres::error::DbError) -> Option<DbError>
                 ),
             }),
             "clients_check" => invalid("the last contact cannot be before the first"),
+            // `sql/0010`: stored text is plain. Met when a row stored before
+            // the rule is changed without repairing it, or by a client that
+            // is not epic.
+            other if other.ends_with("_plain") => {
+                let field = match other.trim_end_matches("_plain") {
+                    "employees_full_name" | "clients_full_name" | "events_name" => "name",
+                    "employees_email" | "clients_email" | "login_attempts_email_key" => "email",
+                    "clients_phone" => "phone",
+                    "clients_company_name" => "company",
+                    "events_location" => "location",
+                    "events_notes" => "notes",
+                    _ => "a text field",
+                };
+                let lines = if field == "notes" {
+                    "; notes may hold line breaks and tabs"
+                } else {
+                    ", and only notes may hold line breaks and tabs"
+                };
+                Some(DbError::Invalid {
+                    message: format!(
+                        "`{field}` holds a control or bidirectional character, which stored text cannot hold\n\
+                         help: set `{field}` to plain text (in the same update, if it was stored before the rule){lines}"
+                    ),
+                })
+            }
             other if other.ends_with("_full_name_check") || other.ends_with("_name_check") => {
                 invalid("names are 1 to 120 characters (events: 200), without spaces around them")
             }

@@ -12,6 +12,8 @@ use std::ops::Range;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::render::one_line;
+
 /// What went wrong, coarsely, for callers that need to tell errors apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyntaxErrorKind {
@@ -99,7 +101,7 @@ impl fmt::Display for SyntaxError {
         if self.first_line.is_some() {
             write!(f, "line {line}, column {column}: ")?;
         }
-        f.write_str(&self.message)?;
+        f.write_str(&one_line(&self.message))?;
         if !self.text.is_empty() {
             let start = floor_char_boundary(&self.text, self.span.start);
             let end = floor_char_boundary(&self.text, self.span.end.max(start));
@@ -127,9 +129,15 @@ impl fmt::Display for SyntaxError {
                 }
                 shown_end = start + index + c.len_utf8();
             }
-            let source_line = self.text[shown_start..shown_end].replace('\t', " ");
-            let pad = self.text[shown_start..start].width();
-            let marked = self.text[start..end.min(shown_end)].width().max(1);
+            // The line as typed may hold what must not reach a terminal (a
+            // pasted escape sequence, a bidirectional override): it is shown
+            // neutralised, and the caret measured on what is shown.
+            let before = one_line(&self.text[shown_start..start]);
+            let span = one_line(&self.text[start..end.min(shown_end)]);
+            let after = one_line(&self.text[end.min(shown_end)..shown_end]);
+            let source_line = format!("{before}{span}{after}");
+            let pad = before.width();
+            let marked = span.width().max(1);
             write!(
                 f,
                 "\n  {source_line}\n  {}{}",
@@ -138,7 +146,7 @@ impl fmt::Display for SyntaxError {
             )?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\nhelp: {help}")?;
+            write!(f, "\nhelp: {}", crate::render::plain(help))?;
         }
         Ok(())
     }

@@ -169,9 +169,15 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, SyntaxError> {
             }
             Err(_) => {
                 let c = rest.chars().next().expect("rest is not empty");
+                // A control or bidirectional character is named, not shown.
+                let shown = if crate::validate::refused(c, crate::validate::Lines::One) {
+                    crate::validate::code_point(c)
+                } else {
+                    format!("`{c}`")
+                };
                 let mut error = SyntaxError::new(
                     SyntaxErrorKind::Lexical,
-                    format!("unexpected character `{c}`"),
+                    format!("unexpected character {shown}"),
                     start..start + c.len_utf8(),
                     text,
                 );
@@ -194,13 +200,12 @@ fn string(text: &str, start: usize) -> Result<(String, usize), SyntaxError> {
     while let Some((offset, c)) = chars.next() {
         match c {
             '"' => return Ok((value, offset + 2)),
-            '\\' => match chars.next() {
-                Some((_, '"')) => value.push('"'),
-                Some((_, '\\')) => value.push('\\'),
-                Some((_, 'n')) => value.push('\n'),
-                Some((_, 't')) => value.push('\t'),
-                Some((_, 'r')) => value.push('\r'),
-                Some((escape_offset, other)) => {
+            '\\' => match chars
+                .next()
+                .map(|(at, escaped)| (at, escaped, unescape(escaped)))
+            {
+                Some((_, _, Some(unescaped))) => value.push(unescaped),
+                Some((escape_offset, other, None)) => {
                     let at = start + 1 + escape_offset - 1;
                     return Err(SyntaxError::new(
                         SyntaxErrorKind::Lexical,
@@ -231,6 +236,44 @@ fn string(text: &str, start: usize) -> Result<(String, usize), SyntaxError> {
         text,
     )
     .with_help(r#"end it with `"`; write \" for a quote inside a string"#))
+}
+
+/// What the character after a `\\` in a string stands for.
+fn unescape(escaped: char) -> Option<char> {
+    match escaped {
+        '"' => Some('"'),
+        '\\' => Some('\\'),
+        'n' => Some('\n'),
+        't' => Some('\t'),
+        'r' => Some('\r'),
+        _ => None,
+    }
+}
+
+/// Where the character at byte `at` of a string token's value was typed:
+/// the character itself, or the escape that stands for it (`\r`). The
+/// token's whole span if `at` is past its value.
+pub fn span_in_string(token: &Token, at: usize) -> Range<usize> {
+    let mut chars = token.raw.char_indices().skip(1); // the opening quote
+    let mut value_offset = 0;
+    while let Some((start, c)) = chars.next() {
+        let (end, produced) = match c {
+            '\\' => match chars.next() {
+                Some((escape, escaped)) => (
+                    escape + escaped.len_utf8(),
+                    unescape(escaped).unwrap_or(escaped),
+                ),
+                None => break,
+            },
+            '"' => break,
+            c => (start + c.len_utf8(), c),
+        };
+        if value_offset >= at {
+            return token.span.start + start..token.span.start + end;
+        }
+        value_offset += produced.len_utf8();
+    }
+    token.span.clone()
 }
 
 #[cfg(test)]
@@ -287,6 +330,28 @@ mod tests {
         let tokens = tokenize(r#"x = "say \"hi\"\n""#).expect("lexes");
         assert_eq!(tokens[2].value, "say \"hi\"\n");
         assert_eq!(tokens[2].span, 4..18);
+    }
+
+    #[test]
+    fn a_string_character_is_found_where_it_was_typed() {
+        let text = r#"name = "é\r\"x""#;
+        let tokens = tokenize(text).expect("lexes");
+        let token = &tokens[2];
+        assert_eq!(token.value, "é\r\"x");
+        // `é` (bytes 0..2 of the value) was typed at 8..10, `\r` at 10..12,
+        // `\"` at 12..14, `x` at 14..15.
+        for (at, typed) in [(0, "é"), (2, r"\r"), (3, r#"\""#), (4, "x")] {
+            let span = span_in_string(token, at);
+            assert_eq!(&text[span], typed, "value byte {at}");
+        }
+        assert_eq!(span_in_string(token, 99), token.span);
+    }
+
+    #[test]
+    fn a_control_character_outside_strings_is_named_by_code_point() {
+        let error = tokenize("show events \u{1b}[2J").expect_err("refused");
+        assert_eq!(error.message, "unexpected character U+001B");
+        assert_eq!(error.span, 12..13);
     }
 
     #[test]
