@@ -87,7 +87,7 @@ BEGIN
     -- Locked, so that it cannot be unsigned before this event is written.
     SELECT k.signed INTO signed FROM contracts k WHERE k.id = NEW.contract_id FOR SHARE;
     IF signed IS NULL THEN
-        RAISE EXCEPTION 'there is no contract %', NEW.contract_id
+        RAISE EXCEPTION 'no contract with id %', NEW.contract_id
             USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'events_contract_exists';
     END IF;
     IF NOT signed THEN
@@ -132,7 +132,7 @@ BEGIN
     END IF;
     SELECT * INTO found_employee FROM employees e WHERE e.id = assignee;
     IF found_employee.id IS NULL THEN
-        RAISE EXCEPTION 'there is no employee %', assignee
+        RAISE EXCEPTION 'no employee with id %', assignee
             USING ERRCODE = 'foreign_key_violation', CONSTRAINT = TG_TABLE_NAME || '_' || TG_ARGV[0] || '_exists';
     END IF;
     IF found_employee.department IS DISTINCT FROM wanted THEN

@@ -133,6 +133,7 @@ impl Shell {
                     command => {
                         let result = self.run_as(&identity, command, out, err).await;
                         self.database.finish(result.is_ok()).await?;
+                        let result = self.unless_the_session_ended(result).await;
                         if let Err(error) = &result {
                             self.audit_denial(error).await?;
                         }
@@ -187,7 +188,21 @@ impl Shell {
             self.identity = None;
             return None;
         }
-        Some(result)
+        Some(self.unless_the_session_ended(result).await)
+    }
+
+    /// A record not found, or a write that found nothing, may mean that the
+    /// session ended while the command ran (an admin revoked it or
+    /// deactivated the account): row security then hides every row. The
+    /// database says which it was; nothing was changed either way.
+    async fn unless_the_session_ended(&mut self, result: Result<(), Error>) -> Result<(), Error> {
+        if matches!(
+            result,
+            Err(Error::NotFound { .. }) | Err(Error::Db(crate::db::DbError::SessionChanged))
+        ) {
+            self.require_identity().await?;
+        }
+        result
     }
 
     /// Asks the permission checker.

@@ -93,6 +93,21 @@ impl Database {
         } else {
             client.query_opt(&statement, &params).await?
         };
+        if row.is_none() && !commit {
+            // Row security hides every row from a session that ended while
+            // the command ran (another admin revoked it, or deactivated its
+            // employee): that is not a missing record. The shell asks again
+            // and says how the session ended.
+            let live: bool = self
+                .session()
+                .await?
+                .query_one("SELECT epic_session_employee() IS NOT NULL", &[])
+                .await?
+                .get(0);
+            if !live {
+                return Err(DbError::SessionChanged);
+            }
+        }
         Ok(row.map(|row| row.get(0)))
     }
 
