@@ -75,7 +75,8 @@ impl NewAdmin {
         writeln!(
             err,
             "This database has no employee yet. Create the first admin account.\n\
-             Passwords need at least {} characters and must not contain your name or email.",
+             Passwords need at least {} characters, must not contain your name or email, and must be\n\
+             hard to guess: a few unrelated words make a strong one.",
             auth::MIN_CHARS
         )
         .map_err(terminal)?;

@@ -342,6 +342,16 @@ fn each_validation_rule_explains_itself_and_changes_nothing() {
         ),
         ("create client name \"X\"", 2, "a new client needs: email"),
         (
+            "create employee name \"Pat Doe\" email \"pat@epic.events\" department sales password \"Summer2024!!\"",
+            3,
+            "the password is too easy to guess",
+        ),
+        (
+            "create employee name \"Pat Doe\" email \"pat@epic.events\" department sales password \"Epic2026Events\"",
+            3,
+            "without its digits and symbols it is a word or name that is easy to guess",
+        ),
+        (
             "update client 1 set name = \"\"",
             3,
             "`name` cannot be empty",

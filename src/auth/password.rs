@@ -112,11 +112,11 @@ fn strong_enough(password: &str, email: &str, full_name: &str) -> Result<(), Pas
         // `Summer2024!!` scores 3, `Summer` 0: a guessable word with digits
         // and symbols after it is what crackers try right after the word.
         // `Passw0rd!Passw0rd` is one guess typed twice: judge one of them.
+        // `Epic2026Events` is two guessable words with a year between them:
+        // judge the words alone.
         let stem = match repeated_part(password) {
             Some(part) => part,
-            None => password
-                .trim_end_matches(|c: char| !c.is_alphabetic())
-                .to_owned(),
+            None => password.chars().filter(|c| c.is_alphabetic()).collect(),
         };
         if stem.is_empty() || stem == password {
             return Ok(());
@@ -128,11 +128,11 @@ fn strong_enough(password: &str, email: &str, full_name: &str) -> Result<(), Pas
         return Err(PasswordError::Guessable {
             score: stem_score,
             warning: Some(
-                "without its last digits and symbols it is a word or name that is easy to guess"
+                "without its digits and symbols it is a word or name that is easy to guess"
                     .to_owned(),
             ),
             suggestion: Some(
-                "put the words that make it strong in the middle, not a year at the end".to_owned(),
+                "strength comes from the words: a few unrelated ones, not a year or symbols around a common one".to_owned(),
             ),
         });
     }
@@ -258,6 +258,21 @@ mod tests {
             "Winter2025!!",
             "admin1234567",
             "CompanyName123",
+            "Qwerty123456!",
+            "Changeme2026!",
+            "Spring2026!!!",
+            "Autumn2023!!",
+            "Monday123456",
+            "Epic2026Events",
+            "EventsEpic2026",
+            "Passwordpassword",
+            "Abcd1234abcd",
+            "Kate2026Kate",
+            "Trustno1trustno1",
+            "January2027!",
+            "Password123456",
+            "Welcome2026!",
+            "Kate@epic.events1",
         ];
         for password in obvious {
             assert!(check(password).is_err(), "`{password}` was accepted");
