@@ -470,15 +470,18 @@ impl Shell {
 
     /// The typed command as epic understood it, and the SQL it would run.
     fn explain(&self, command: &Command, out: &mut dyn Write) -> Result<(), Error> {
-        let context = self.plan_context();
-        let plan = match command {
-            Command::Show(query) => plan::plan_show(query, &context, None)?,
-            Command::ShowOne { entity, id } => plan::plan_show_one(*entity, *id),
-            Command::Count { entity, filter } => {
-                plan::plan_count(*entity, filter.as_ref(), &context)?
-            }
-            _ => unreachable!("the parser only explains show and count"),
+        let Some(plan) = plan::plan_read(command, &self.plan_context()) else {
+            // The parser refuses these after `explain`; said again, not assumed.
+            return Err(syntax::SyntaxError::new(
+                syntax::SyntaxErrorKind::Expected,
+                format!("`explain` shows the SQL of a listing or a count, not of `{command}`"),
+                0..0,
+                "",
+            )
+            .with_help("for example: explain show events where support is none")
+            .into());
         };
+        let plan = plan?;
         let mut text = format!("command: {command}\nsql:     {}\nparams:", plan.sql);
         if plan.params.is_empty() {
             text.push_str(" none\n");
@@ -497,7 +500,7 @@ impl Shell {
     pub fn run_batch(
         &mut self,
         runtime: &Runtime,
-        entries: impl Iterator<Item = std::io::Result<Entry>>,
+        entries: impl Iterator<Item = Result<Entry, Error>>,
         out: &mut dyn Write,
         err: &mut dyn Write,
         keep_going: bool,
@@ -507,10 +510,22 @@ impl Shell {
         for entry in entries {
             let entry = match entry {
                 Ok(entry) => entry,
-                Err(source) => {
-                    let error = Error::Input { source };
+                // The input itself failed: nothing more can be read.
+                Err(error @ Error::Input { .. }) => {
                     let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
                     return error.exit();
+                }
+                // Lines that make no command (not UTF-8, too long): they say
+                // where they are, and the next command can still run.
+                Err(error) => {
+                    let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
+                    if status == Exit::Success {
+                        status = error.exit();
+                    }
+                    if !keep_going {
+                        break;
+                    }
+                    continue;
                 }
             };
             match runtime.block_on(self.execute(&entry, out, err)) {
