@@ -9,6 +9,7 @@
 use std::io::Write;
 
 use crate::auth::{self, AuthError};
+use crate::db::DbError;
 use crate::db::identity::Identity;
 use crate::db::write::Then;
 use crate::error::Error;
@@ -40,6 +41,37 @@ fn touched(fields: impl Iterator<Item = Field>) -> Vec<Guarded> {
         .collect()
 }
 
+/// The records a write names by number, as (entity, id): its parent and
+/// the contract or employees it sets.
+fn named_records(
+    parent: Option<(&'static str, i64)>,
+    values: &[(Field, Assign)],
+) -> Vec<(&'static str, i64)> {
+    let set = values
+        .iter()
+        .filter_map(|(field, value)| match (field, value) {
+            (Field::EventContract, Assign::Value(Value::Integer(id))) => Some(("contract", *id)),
+            (field, Assign::Value(Value::Integer(id))) if field.ty() == FieldType::Employee => {
+                Some(("employee", *id))
+            }
+            _ => None,
+        });
+    parent.into_iter().chain(set).collect()
+}
+
+/// A foreign key that found no record, said with the number the command gave.
+fn with_number(error: DbError, named: &[(&'static str, i64)]) -> Error {
+    match error {
+        DbError::MissingReference { entity } => {
+            match named.iter().find(|(kind, _)| *kind == entity) {
+                Some((entity, id)) => Error::NotFound { entity, id: *id },
+                None => Error::Db(DbError::MissingReference { entity }),
+            }
+        }
+        other => Error::Db(other),
+    }
+}
+
 fn owned(by: Option<i64>, me: i64) -> Ownership {
     if by == Some(me) {
         Ownership::Own
@@ -59,6 +91,23 @@ impl Shell {
             if let Assign::Value(Value::Text(name)) = value {
                 let (id, _, _) = self.employee(&EmployeeRef::Name(name.clone())).await?;
                 *value = Assign::Value(Value::Integer(id));
+            }
+        }
+        Ok(())
+    }
+
+    /// The records a write names by number exist, said in words before
+    /// the database's foreign keys would refuse it. (Employees given by
+    /// name were found already.)
+    async fn check_named(&mut self, named: &[(&'static str, i64)]) -> Result<(), Error> {
+        for &(entity, id) in named {
+            let found = match entity {
+                "client" => self.database.client_owners(id).await?.is_some(),
+                "contract" => self.database.contract_owners(id).await?.is_some(),
+                _ => self.database.employee_by_id(id).await?.is_some(),
+            };
+            if !found {
+                return Err(Error::NotFound { entity, id });
             }
         }
         Ok(())
@@ -112,6 +161,15 @@ impl Shell {
                 id: create.parent,
             },
         )?;
+        // The parent was looked up above; what the values name is checked here.
+        let named = named_records(None, &create.values);
+        self.check_named(&named).await?;
+        let parent = match create.entity {
+            Entity::Contract => create.parent.map(|id| ("client", id)),
+            Entity::Event => create.parent.map(|id| ("contract", id)),
+            _ => None,
+        };
+        let named = named_records(parent, &create.values);
         if create.entity == Entity::Event {
             // The contract cannot be unsigned while its event is being created.
             let contract = create.parent.unwrap_or_default();
@@ -158,7 +216,8 @@ impl Shell {
             let id = self
                 .database
                 .write(&plan, Then::Commit)
-                .await?
+                .await
+                .map_err(|e| with_number(e, &named))?
                 .ok_or(Error::Invalid {
                     message: "the employee was not created".to_owned(),
                 })?;
@@ -175,7 +234,8 @@ impl Shell {
             return Ok(());
         }
         let plan = plan::plan_create(&create, me, &self.plan_context(), Vec::new());
-        let Some(id) = self.database.write(&plan, Then::Commit).await? else {
+        let written = self.database.write(&plan, Then::Commit).await;
+        let Some(id) = written.map_err(|e| with_number(e, &named))? else {
             return Err(Error::Invalid {
                 message: format!("the {} was not created", create.entity.singular()),
             });
@@ -244,8 +304,11 @@ impl Shell {
                 id: Some(id),
             },
         )?;
+        let named = named_records(None, &set);
+        self.check_named(&named).await?;
         let plan = plan::plan_update(entity, id, &set, &self.plan_context());
-        let Some(_) = self.database.write(&plan, Then::Continue).await? else {
+        let written = self.database.write(&plan, Then::Continue).await;
+        let Some(_) = written.map_err(|e| with_number(e, &named))? else {
             // Visible but not writable: the database's policy said no.
             return Err(Error::Denied {
                 message: format!("the database refused to update {} {id}", entity.singular()),
