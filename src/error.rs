@@ -150,8 +150,18 @@ impl Error {
             Error::Demo(crate::demo::DemoError::NotEmpty) => Exit::Conflict,
             Error::Demo(_) => Exit::Internal,
             Error::Gen(e) => e.exit(),
-            // A file named on the command line that is not there is a usage mistake.
-            Error::Input { source } if source.kind() == std::io::ErrorKind::NotFound => Exit::Usage,
+            // A file named on the command line that is not there, is a
+            // directory or may not be read is a usage mistake.
+            Error::Input { source }
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::NotFound
+                        | std::io::ErrorKind::IsADirectory
+                        | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
+                Exit::Usage
+            }
             Error::Output { .. } | Error::Input { .. } => Exit::Internal,
             Error::NotUtf8 { .. } => Exit::Usage,
             Error::MaybeApplied { .. } => Exit::DatabaseUnavailable,

@@ -83,6 +83,21 @@ fn a_missing_batch_file_is_an_error_not_a_panic() {
 }
 
 #[test]
+fn a_directory_given_with_f_is_a_usage_error() {
+    let db = TestDb::migrated();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let ran = db.epic().arg("-f").arg(dir.path()).run();
+    assert_eq!(
+        (ran.code, ran.stderr.as_str()),
+        (
+            2,
+            "error: cannot read input: Is a directory (os error 21)\n"
+        ),
+        "{ran:?}"
+    );
+}
+
+#[test]
 fn quit_ends_the_batch_successfully() {
     let db = TestDb::migrated();
     let ran = db.epic().stdin("quit\nnonsense\n").run();

@@ -260,3 +260,46 @@ fn a_connection_lost_after_commit_was_sent_says_the_command_may_have_been_applie
         0
     );
 }
+
+#[test]
+fn restoring_a_file_that_is_not_a_backup_is_a_usage_error() {
+    let db = TestDb::migrated();
+    let dir = tempfile::tempdir_in(common::scratch_root()).expect("a directory");
+    let file = dir.path().join("monday.epic");
+    std::fs::write(&file, "show clients\n").expect("write a batch, not a backup");
+    let ran = db
+        .operator()
+        .args(["db", "restore", "--force"])
+        .arg(&file)
+        .run();
+    assert_no_internal_error(&ran);
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert!(
+        ran.stderr.starts_with(&format!(
+            "error: {} is not a backup epic can restore: ",
+            file.display()
+        )) && ran
+            .stderr
+            .ends_with("help: restore a file made by `epic db backup`\n"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn a_backup_to_a_directory_that_does_not_exist_is_a_usage_error() {
+    let db = TestDb::migrated();
+    let ran = db
+        .operator()
+        .args(["db", "backup", "/nonexistent/monday.dump"])
+        .run();
+    assert_no_internal_error(&ran);
+    assert_eq!(
+        (ran.code, ran.stderr.as_str()),
+        (
+            2,
+            "error: cannot write the backup to /nonexistent/monday.dump: No such file or directory (os error 2)\n\
+             help: name a new file in a directory you may write to\n"
+        )
+    );
+}

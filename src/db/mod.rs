@@ -155,6 +155,22 @@ pub enum DbError {
     RestoreTargetNotEmpty,
     #[error("no backup at {}: the file does not exist", path.display())]
     NoSuchBackup { path: PathBuf },
+    #[error(
+        "{} is not a backup epic can restore: {detail}\n\
+         help: restore a file made by `epic db backup`",
+        path.display()
+    )]
+    NotABackup { path: PathBuf, detail: String },
+    #[error(
+        "cannot write the backup to {}: {source}\n\
+         help: name a new file in a directory you may write to",
+        path.display()
+    )]
+    BackupFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{tool} failed: {detail}")]
     Tool { tool: &'static str, detail: String },
     #[error("permission denied by the database: {detail}")]
@@ -213,7 +229,9 @@ impl DbError {
             DbError::NotMigrator { .. } => Exit::PermissionDenied,
             DbError::NoAccountYet => Exit::NotLoggedIn,
             DbError::RestoreTargetNotEmpty => Exit::Conflict,
-            DbError::NoSuchBackup { .. } => Exit::Usage,
+            DbError::NoSuchBackup { .. }
+            | DbError::NotABackup { .. }
+            | DbError::BackupFile { .. } => Exit::Usage,
             DbError::Refused { .. } => Exit::PermissionDenied,
             DbError::SessionChanged => Exit::NotLoggedIn,
             DbError::Invalid { .. } => Exit::Validation,
