@@ -25,8 +25,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(syntax::parse(&printed).as_ref(), Ok(&command), "{printed}");
         match &command {
             Command::Explain(inner) => {
-                let plan = plan::plan_read(inner, &context)
-                    .expect("explain takes only what has a plan");
+                let plan =
+                    plan::plan_read(inner, &context).expect("explain takes only what has a plan");
                 if let Ok(plan) = plan {
                     let mut text = format!("command: {inner}\nsql: {}\n", plan.sql);
                     for param in &plan.params {
