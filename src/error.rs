@@ -106,6 +106,28 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A batch line that is not text: skipped like a command that failed.
+    #[error(
+        "line {line}, column {column}: the byte {byte:#04x} is not UTF-8 text\n\
+         help: epic reads commands as UTF-8; convert the file, for example with \
+         `iconv -f latin1 -t utf-8`"
+    )]
+    NotUtf8 {
+        line: usize,
+        column: usize,
+        byte: u8,
+    },
+    /// The connection went away after the COMMIT was sent: the command may
+    /// have been applied, and `check` shows whether.
+    #[error(
+        "the connection was lost after the command was sent: it may have been applied\n\
+         help: run `{check}` to see whether it was"
+    )]
+    MaybeApplied {
+        check: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
 }
 
 impl Error {
@@ -130,9 +152,21 @@ impl Error {
             Error::Demo(crate::demo::DemoError::NotEmpty) => Exit::Conflict,
             Error::Demo(_) => Exit::Internal,
             Error::Gen(e) => e.exit(),
-            // A file named on the command line that is not there is a usage mistake.
-            Error::Input { source } if source.kind() == std::io::ErrorKind::NotFound => Exit::Usage,
+            // A file named on the command line that is not there, is a
+            // directory or may not be read is a usage mistake.
+            Error::Input { source }
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::NotFound
+                        | std::io::ErrorKind::IsADirectory
+                        | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
+                Exit::Usage
+            }
             Error::Output { .. } | Error::Input { .. } => Exit::Internal,
+            Error::NotUtf8 { .. } => Exit::Usage,
+            Error::MaybeApplied { .. } => Exit::DatabaseUnavailable,
         }
     }
 
@@ -172,7 +206,8 @@ fn describe(error: &Error, verbose: bool, line: Option<usize>, code: Option<&str
         None => String::from("error: "),
     };
     match (error, line) {
-        (Error::Syntax(_), _) | (_, None) => {}
+        // These name their own line.
+        (Error::Syntax(_) | Error::NotUtf8 { .. }, _) | (_, None) => {}
         (_, Some(line)) => text.push_str(&format!("line {line}: ")),
     }
     text.push_str(&error.to_string());

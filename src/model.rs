@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use rust_decimal::Decimal;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Entity {
     Client,
@@ -119,6 +121,18 @@ impl fmt::Display for Entity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.plural())
     }
+}
+
+/// Amounts are stored as `numeric(14, 2)` (sql/0001_core.sql): 14 digits,
+/// two of them after the point. The parser refuses an amount to store that
+/// does not fit, with a caret, instead of leaving it to the database.
+pub const MONEY_PRECISION: u32 = 14;
+/// Digits after the point: amounts are exact to the cent.
+pub const MONEY_SCALE: u32 = 2;
+
+/// The largest amount the money columns hold: 999999999999.99.
+pub fn money_max() -> Decimal {
+    Decimal::from_i128_with_scale(10_i128.pow(MONEY_PRECISION) - 1, MONEY_SCALE)
 }
 
 /// What kind of value a field holds.
@@ -415,6 +429,16 @@ mod tests {
                 assert_eq!(field.entity(), entity);
             }
         }
+    }
+
+    #[test]
+    fn the_money_limit_is_the_columns_numeric_14_2() {
+        assert_eq!(money_max().to_string(), "999999999999.99");
+        let schema = include_str!("../sql/0001_core.sql");
+        assert!(
+            schema.contains(&format!("numeric({MONEY_PRECISION},{MONEY_SCALE})")),
+            "the money columns changed type"
+        );
     }
 
     #[test]

@@ -968,6 +968,22 @@ pub fn plan_count(
     })
 }
 
+/// The plan of a read `explain` shows: a listing, one record or a count.
+/// `None` for any other command, which `explain` does not take (the parser
+/// refuses them after `explain`).
+pub fn plan_read(
+    command: &crate::syntax::Command,
+    context: &PlanContext,
+) -> Option<Result<Plan, PlanError>> {
+    use crate::syntax::Command;
+    match command {
+        Command::Show(query) => Some(plan_show(query, context, None)),
+        Command::ShowOne { entity, id } => Some(Ok(plan_show_one(*entity, *id))),
+        Command::Count { entity, filter } => Some(plan_count(*entity, filter.as_ref(), context)),
+        _ => None,
+    }
+}
+
 /// A predicate that is true or false, never NULL.
 fn condition(b: &mut Builder, filter: &Filter, context: &PlanContext) -> Result<(), PlanError> {
     match filter {

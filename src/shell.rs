@@ -14,8 +14,8 @@ use tokio::runtime::Runtime;
 use crate::auth::AuthError;
 use crate::complete::LanguageHelper;
 use crate::config::Config;
-use crate::db::Database;
 use crate::db::identity::Identity;
+use crate::db::{Database, DbError};
 use crate::error::{self, Error, Exit};
 use crate::input::{self, Entry};
 use crate::model::Entity;
@@ -86,15 +86,35 @@ impl Shell {
                 e.at_line(entry.first_line)
             }
         })?;
+        let check = check_after_loss(&command);
+        self.run_command(command, out, err)
+            .await
+            .map_err(|error| match error {
+                Error::Db(DbError::LostAfterCommit { source }) => match check {
+                    Some(check) => Error::MaybeApplied { check, source },
+                    // A read's COMMIT changes nothing: the connection was lost, that is all.
+                    None => Error::Db(DbError::ConnectionLost { source }),
+                },
+                other => other,
+            })
+    }
+
+    /// Runs one parsed command (see [`Shell::execute`]).
+    async fn run_command(
+        &mut self,
+        command: Command,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<Flow, Error> {
         let output = |e| Error::Output { source: e };
         match command {
             Command::Help { topic: None } => {
                 out.write_all(help::overview().as_bytes()).map_err(output)?
             }
             Command::Help { topic: Some(topic) } => {
-                let entry = help::find(topic).expect("the parser only accepts known topics");
-                out.write_all(help::detail(entry).as_bytes())
-                    .map_err(output)?;
+                // The parser accepts known topics only.
+                let text = help::find(topic).map_or_else(help::overview, help::detail);
+                out.write_all(text.as_bytes()).map_err(output)?;
             }
             Command::Quit => return Ok(Flow::Quit),
             Command::SetFormat { format } => self.format = format,
@@ -131,13 +151,18 @@ impl Shell {
                     Command::Passwd => self.passwd(&identity, err).await?,
                     // All of it happens, or none.
                     command => {
-                        let result = self.run_as(&identity, command, out, err).await;
+                        // Notes ("Updated client 12.") are told once the
+                        // command has committed, never before a COMMIT that
+                        // fails or whose answer is lost.
+                        let mut notes = Vec::new();
+                        let result = self.run_as(&identity, command, out, &mut notes).await;
                         self.database.finish(result.is_ok()).await?;
                         let result = self.unless_the_session_ended(result).await;
                         if let Err(error) = &result {
                             self.audit_denial(error).await?;
                         }
                         result?;
+                        err.write_all(&notes).map_err(output)?;
                     }
                 }
             }
@@ -491,15 +516,18 @@ impl Shell {
 
     /// The typed command as epic understood it, and the SQL it would run.
     fn explain(&self, command: &Command, out: &mut dyn Write) -> Result<(), Error> {
-        let context = self.plan_context();
-        let plan = match command {
-            Command::Show(query) => plan::plan_show(query, &context, None)?,
-            Command::ShowOne { entity, id } => plan::plan_show_one(*entity, *id),
-            Command::Count { entity, filter } => {
-                plan::plan_count(*entity, filter.as_ref(), &context)?
-            }
-            _ => unreachable!("the parser only explains show and count"),
+        let Some(plan) = plan::plan_read(command, &self.plan_context()) else {
+            // The parser refuses these after `explain`; said again, not assumed.
+            return Err(syntax::SyntaxError::new(
+                syntax::SyntaxErrorKind::Expected,
+                format!("`explain` shows the SQL of a listing or a count, not of `{command}`"),
+                0..0,
+                "",
+            )
+            .with_help("for example: explain show events where support is none")
+            .into());
         };
+        let plan = plan?;
         let mut text = format!("command: {command}\nsql:     {}\nparams:", plan.sql);
         if plan.params.is_empty() {
             text.push_str(" none\n");
@@ -520,7 +548,7 @@ impl Shell {
     pub fn run_batch(
         &mut self,
         runtime: &Runtime,
-        entries: impl Iterator<Item = std::io::Result<Entry>>,
+        entries: impl Iterator<Item = Result<Entry, Error>>,
         out: &mut dyn Write,
         err: &mut dyn Write,
         keep_going: bool,
@@ -530,10 +558,22 @@ impl Shell {
         for entry in entries {
             let entry = match entry {
                 Ok(entry) => entry,
-                Err(source) => {
-                    let error = Error::Input { source };
+                // The input itself failed: nothing more can be read.
+                Err(error @ Error::Input { .. }) => {
                     let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
                     return error.exit();
+                }
+                // Lines that make no command (not UTF-8, too long): they say
+                // where they are, and the next command can still run.
+                Err(error) => {
+                    let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
+                    if status == Exit::Success {
+                        status = error.exit();
+                    }
+                    if !keep_going {
+                        break;
+                    }
+                    continue;
                 }
             };
             match runtime.block_on(self.execute(&entry, out, err)) {
@@ -688,6 +728,48 @@ impl Shell {
             None => "epic> ".to_owned(),
         }
     }
+}
+
+/// A command that shows whether `command` was applied, for when the
+/// connection was lost after its COMMIT was sent; `None` for reads, which
+/// change nothing.
+fn check_after_loss(command: &Command) -> Option<String> {
+    use crate::syntax::ast::{Assign, EmployeeRef, Value, quote};
+    let email = |values: &[(crate::model::Field, Assign)]| {
+        values.iter().find_map(|(field, value)| match value {
+            Assign::Value(Value::Text(text)) if field.ty() == crate::model::FieldType::Email => {
+                Some(quote(text))
+            }
+            _ => None,
+        })
+    };
+    Some(match command {
+        Command::Create(create) => match (create.entity, email(&create.values)) {
+            (Entity::Event, _) => format!(
+                "show events where contract = {}",
+                create.parent.unwrap_or_default()
+            ),
+            (entity @ (Entity::Client | Entity::Employee), Some(email)) => {
+                format!("show {} where email = {email}", entity.plural())
+            }
+            (entity, _) => format!("show {} order by id desc limit 5", entity.plural()),
+        },
+        Command::Update { entity, id, .. } => format!("show {} {id}", entity.singular()),
+        Command::Delete { id, .. } => format!("show employee {id}"),
+        Command::Deactivate { employee } => match employee {
+            EmployeeRef::Id(id) => format!("show employee {id}"),
+            EmployeeRef::Name(name) => format!("show employees where name = {}", quote(name)),
+        },
+        Command::SetSecurity { .. } => "show security".to_owned(),
+        Command::RevokeSession { .. } | Command::RevokeSessionsOf { .. } => {
+            "show sessions".to_owned()
+        }
+        Command::Unlock { .. } | Command::ResetPassword { .. } => {
+            "show audit order by at desc limit 5".to_owned()
+        }
+        Command::ShowNotifications => "show notifications".to_owned(),
+        _ => return None,
+    })
 }
 
 /// A horizontal bar `width` cells long at full scale, in eighths of a cell.

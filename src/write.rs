@@ -9,6 +9,7 @@
 use std::io::Write;
 
 use crate::auth::{self, AuthError};
+use crate::db::DbError;
 use crate::db::identity::Identity;
 use crate::db::write::EmployeeFacts;
 use crate::db::write::Then;
@@ -72,6 +73,37 @@ fn employee_guards(
     guarded
 }
 
+/// The records a write names by number, as (entity, id): its parent and
+/// the contract or employees it sets.
+fn named_records(
+    parent: Option<(&'static str, i64)>,
+    values: &[(Field, Assign)],
+) -> Vec<(&'static str, i64)> {
+    let set = values
+        .iter()
+        .filter_map(|(field, value)| match (field, value) {
+            (Field::EventContract, Assign::Value(Value::Integer(id))) => Some(("contract", *id)),
+            (field, Assign::Value(Value::Integer(id))) if field.ty() == FieldType::Employee => {
+                Some(("employee", *id))
+            }
+            _ => None,
+        });
+    parent.into_iter().chain(set).collect()
+}
+
+/// A foreign key that found no record, said with the number the command gave.
+fn with_number(error: DbError, named: &[(&'static str, i64)]) -> Error {
+    match error {
+        DbError::MissingReference { entity } => {
+            match named.iter().find(|(kind, _)| *kind == entity) {
+                Some((entity, id)) => Error::NotFound { entity, id: *id },
+                None => Error::Db(DbError::MissingReference { entity }),
+            }
+        }
+        other => Error::Db(other),
+    }
+}
+
 fn owned(by: Option<i64>, me: i64) -> Ownership {
     if by == Some(me) {
         Ownership::Own
@@ -93,11 +125,6 @@ impl Shell {
                     let (id, _, _) = self.employee(&EmployeeRef::Name(name.clone())).await?;
                     *value = Assign::Value(Value::Integer(id));
                 }
-                // A number names an employee who must exist: say so rather
-                // than that they are in the wrong department.
-                Assign::Value(Value::Integer(id)) => {
-                    self.employee(&EmployeeRef::Id(*id)).await?;
-                }
                 _ => {}
             }
         }
@@ -115,6 +142,23 @@ impl Shell {
             }
             _ => Ok(()),
         }
+    }
+
+    /// The records a write names by number exist, said in words before
+    /// the database's foreign keys would refuse it. (Employees given by
+    /// name were found already.)
+    async fn check_named(&mut self, named: &[(&'static str, i64)]) -> Result<(), Error> {
+        for &(entity, id) in named {
+            let found = match entity {
+                "client" => self.database.client_owners(id).await?.is_some(),
+                "contract" => self.database.contract_owners(id).await?.is_some(),
+                _ => self.database.employee_by_id(id).await?.is_some(),
+            };
+            if !found {
+                return Err(Error::NotFound { entity, id });
+            }
+        }
+        Ok(())
     }
 
     pub async fn create(
@@ -174,6 +218,15 @@ impl Shell {
                 id: create.parent,
             },
         )?;
+        // The parent was looked up above; what the values name is checked here.
+        let named = named_records(None, &create.values);
+        self.check_named(&named).await?;
+        let parent = match create.entity {
+            Entity::Contract => create.parent.map(|id| ("client", id)),
+            Entity::Event => create.parent.map(|id| ("contract", id)),
+            _ => None,
+        };
+        let named = named_records(parent, &create.values);
         if create.entity == Entity::Event {
             // The contract cannot be unsigned while its event is being created.
             let contract = create.parent.unwrap_or_default();
@@ -220,7 +273,8 @@ impl Shell {
             let id = self
                 .database
                 .write(&plan, Then::Commit)
-                .await?
+                .await
+                .map_err(|e| with_number(e, &named))?
                 .ok_or(Error::Invalid {
                     message: "the employee was not created".to_owned(),
                 })?;
@@ -244,7 +298,8 @@ impl Shell {
                 match self
                     .database
                     .write_unless_email_taken(&plan, &email, Then::Commit)
-                    .await?
+                    .await
+                    .map_err(|e| with_number(e, &named))?
                 {
                     Ok(id) => Some(id),
                     Err((other, name)) => {
@@ -252,7 +307,11 @@ impl Shell {
                     }
                 }
             }
-            _ => self.database.write(&plan, Then::Commit).await?,
+            _ => self
+                .database
+                .write(&plan, Then::Commit)
+                .await
+                .map_err(|e| with_number(e, &named))?,
         };
         let Some(id) = created else {
             return Err(Error::Invalid {
@@ -332,8 +391,11 @@ impl Shell {
         if entity == Entity::Client {
             self.email_is_free(&set, id).await?;
         }
+        let named = named_records(None, &set);
+        self.check_named(&named).await?;
         let plan = plan::plan_update(entity, id, &set, &self.plan_context());
-        let Some(_) = self.database.write(&plan, Then::Continue).await? else {
+        let written = self.database.write(&plan, Then::Continue).await;
+        let Some(_) = written.map_err(|e| with_number(e, &named))? else {
             // Visible but not writable: the database's policy said no.
             return Err(Error::Denied {
                 message: format!("the database refused to update {} {id}", entity.singular()),

@@ -83,6 +83,21 @@ fn a_missing_batch_file_is_an_error_not_a_panic() {
 }
 
 #[test]
+fn a_directory_given_with_f_is_a_usage_error() {
+    let db = TestDb::migrated();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let ran = db.epic().arg("-f").arg(dir.path()).run();
+    assert_eq!(
+        (ran.code, ran.stderr.as_str()),
+        (
+            2,
+            "error: cannot read input: Is a directory (os error 21)\n"
+        ),
+        "{ran:?}"
+    );
+}
+
+#[test]
 fn quit_ends_the_batch_successfully() {
     let db = TestDb::migrated();
     let ran = db.epic().stdin("quit\nnonsense\n").run();
@@ -274,4 +289,69 @@ fn database_url_is_read_from_a_dotenv_file_in_the_current_directory() {
         !dir.path().join("pg").exists(),
         "no local cluster was created"
     );
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_named_and_keep_going_runs_the_next() {
+    let db = TestDb::migrated();
+    let batch: &[u8] = b"help\nshow clients where name = \"caf\xe9\"\nhelp\n";
+    let ran = db.epic().arg("--keep-going").stdin(batch).run();
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert_eq!(
+        ran.stderr,
+        "error: line 2, column 31: the byte 0xe9 is not UTF-8 text\n\
+         help: epic reads commands as UTF-8; convert the file, for example with `iconv -f latin1 -t utf-8`\n"
+    );
+    assert_eq!(ran.stdout.matches(HELP_FIRST_LINE).count(), 2, "{ran:?}");
+    // From a file, without --keep-going: the batch stops there.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("latin1.epic");
+    std::fs::write(&file, batch).expect("write the batch file");
+    let ran = db.epic().arg("-f").arg(&file).run();
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert!(
+        ran.stderr.starts_with("error: line 2, column 31:"),
+        "{ran:?}"
+    );
+    assert_eq!(ran.stdout.matches(HELP_FIRST_LINE).count(), 1, "{ran:?}");
+}
+
+#[test]
+fn an_unclosed_quote_before_twenty_thousand_lines_is_read_fast_and_named() {
+    let db = TestDb::migrated();
+    // Within the command size limit: the parser points at the quote.
+    let short = format!(
+        "help\nshow events where (\n  location ~ \"Mufflins\n{}",
+        "x\n".repeat(20_000)
+    );
+    // Beyond it: the reader stops keeping the lines, and names the quote.
+    let long = format!(
+        "help\nshow events where (\n  location ~ \"Mufflins\n{}",
+        "help\n".repeat(20_000)
+    );
+    let started = std::time::Instant::now();
+    let ran_short = db.epic().stdin(short).run();
+    let ran_long = db.epic().stdin(long).run();
+    // Linear reading takes milliseconds; rescanning the command at each
+    // line took seconds for 16,000 lines, and many more in a debug build.
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+    assert_eq!(ran_short.code, 2, "{ran_short:?}");
+    assert!(
+        ran_short
+            .stderr
+            .starts_with("error: line 3, column 14: this string has no closing quote\n"),
+        "{}",
+        &ran_short.stderr[..ran_short.stderr.len().min(300)]
+    );
+    assert_eq!(
+        (ran_long.code, ran_long.stderr.as_str()),
+        (
+            2,
+            "error: line 2, column 1: the command is too long: at most 65536 bytes\n\
+             help: the string opened at line 3, column 14 is never closed, \
+             so every line after it was read as part of this command\n"
+        )
+    );
+    assert_eq!(ran_long.stdout.matches(HELP_FIRST_LINE).count(), 1);
 }

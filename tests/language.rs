@@ -116,7 +116,12 @@ impl Grammar<'_> {
         }
         let ops = ty.operators();
         let op = ops[self.pick(ops.len())];
-        format!("{field} {op} {}", self.value(ty))
+        let mut value = self.value(ty);
+        if op == epic::model::CompareOp::Contains && !value.starts_with('"') {
+            // `~` searches names: an employee's number is compared with `=`.
+            value = format!("\"{value}\"");
+        }
+        format!("{field} {op} {value}")
     }
 
     fn value(&mut self, ty: FieldType) -> String {
@@ -589,4 +594,81 @@ fn not_equal_includes_the_records_where_the_field_is_none() {
     // The same holds for an optional text field.
     let mufflins = count(" where location ~ \"Mufflins\"");
     assert_eq!(mufflins + count(" where not location ~ \"Mufflins\""), all);
+}
+
+#[test]
+fn explain_of_every_command_the_parser_takes_after_it_plans() {
+    let mut commands: Vec<String> = help::COMMANDS
+        .iter()
+        .flat_map(|c| c.examples.iter().map(|e| e.to_string()))
+        .collect();
+    for entity in Entity::ALL {
+        commands.push(format!("show {}", entity.plural()));
+        commands.push(format!("count {}", entity.plural()));
+        commands.push(format!("show {} 1", entity.singular()));
+    }
+    let mut explained = 0;
+    for command in commands {
+        let text = format!("explain {command}");
+        match syntax::parse(&text) {
+            Ok(Command::Explain(inner)) => {
+                let plan = plan::plan_read(&inner, &context())
+                    .unwrap_or_else(|| panic!("`{text}` parses but has no plan"));
+                assert!(plan.is_ok(), "`{text}`: {plan:?}");
+                explained += 1;
+            }
+            Ok(other) => panic!("`{text}` parses as `{other}`"),
+            Err(error) => assert!(
+                !command.starts_with("show") && !command.starts_with("count")
+                    || error
+                        .message
+                        .starts_with("`explain` shows the SQL of a listing"),
+                "`{text}`: {error}"
+            ),
+        }
+    }
+    assert!(explained >= 30, "{explained}");
+    for refused in [
+        "explain show notifications",
+        "explain show sessions",
+        "explain show security",
+    ] {
+        let error = syntax::parse(refused).expect_err("not a listing of its own");
+        assert_eq!(error.span, 0..7, "{error}");
+    }
+}
+
+#[test]
+fn contains_with_an_employee_number_is_refused_for_every_employee_field() {
+    for entity in Entity::ALL {
+        for field in entity.fields() {
+            if field.ty() != FieldType::Employee {
+                continue;
+            }
+            let text = format!("show {} where {field} ~ 4", entity.plural());
+            let error = syntax::parse(&text).expect_err("a number is not a name");
+            assert_eq!(error.kind, syntax::SyntaxErrorKind::BadOperator, "{text}");
+            let at = text.find('~').expect("an operator");
+            assert_eq!(error.span, at..text.len(), "{text}");
+            assert!(
+                syntax::parse(&format!("show {} where {field} ~ \"4\"", entity.plural())).is_ok()
+            );
+            assert!(syntax::parse(&format!("show {} where {field} = 4", entity.plural())).is_ok());
+        }
+    }
+}
+
+#[test]
+fn an_amount_to_store_is_checked_against_the_money_columns() {
+    let max = epic::model::money_max();
+    assert!(syntax::parse(&format!("create contract for client 1 total {max}")).is_ok());
+    for too_large in ["1000000000000", "1000000000000000", "999999999999.999"] {
+        let error = syntax::parse(&format!("create contract for client 1 total {too_large}"))
+            .expect_err("too large");
+        assert_eq!(error.kind, syntax::SyntaxErrorKind::BadValue, "{error}");
+        assert_eq!(error.span.start, 35, "{error}");
+    }
+    let error =
+        syntax::parse("update contract 1 set remaining = 5000000000000").expect_err("too large");
+    assert_eq!(error.kind, syntax::SyntaxErrorKind::BadValue, "{error}");
 }

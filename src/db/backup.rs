@@ -38,7 +38,10 @@ pub fn backup(config: &Config, database: &Database, file: &Path) -> Result<(), D
         .truncate(true)
         .mode(0o600)
         .open(file)
-        .map_err(|source| DbError::io("create the backup file", source))?;
+        .map_err(|source| DbError::BackupFile {
+            path: file.to_path_buf(),
+            source,
+        })?;
     let mut command = Command::new(binaries.tool("pg_dump"));
     command
         .args(["--format=custom", "--no-owner", "--enable-row-security"])
@@ -121,7 +124,11 @@ fn restore_list(binaries: &PgBinaries, file: &Path) -> Result<String, DbError> {
         .output()
         .map_err(|source| DbError::io("run the PostgreSQL tools", source))?;
     if !output.status.success() {
-        return Err(tool_error("pg_restore", &output.stderr));
+        // It cannot even list the file: the operator named something else.
+        return Err(DbError::NotABackup {
+            path: file.to_path_buf(),
+            detail: tool_detail("pg_restore", &output.stderr),
+        });
     }
     let listing = String::from_utf8_lossy(&output.stdout);
     let mut list = String::with_capacity(listing.len());
@@ -172,13 +179,19 @@ fn run_tool(
 /// The tools' own words name the problem (no such file, version mismatch);
 /// keep the first line, which never holds a password.
 fn tool_error(tool: &'static str, stderr: &[u8]) -> DbError {
+    DbError::Tool {
+        tool,
+        detail: tool_detail(tool, stderr),
+    }
+}
+
+fn tool_detail(tool: &str, stderr: &[u8]) -> String {
     let stderr = String::from_utf8_lossy(stderr);
-    let detail = stderr
+    stderr
         .lines()
         .find(|line| !line.trim().is_empty())
         .unwrap_or("no message")
         .trim_start_matches(&format!("{tool}: "))
         .trim_start_matches("error: ")
-        .to_owned();
-    DbError::Tool { tool, detail }
+        .to_owned()
 }

@@ -88,6 +88,20 @@ pub enum DbError {
         #[source]
         source: tokio_postgres::Error,
     },
+    /// Lost while a COMMIT was on its way or unanswered: the server may
+    /// have committed before it went away, and nobody can tell from here.
+    #[error(
+        "the connection was lost after the command was sent: it may have been applied\n\
+         help: look at the records it changes to see whether it was"
+    )]
+    LostAfterCommit {
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// A foreign key found no record: a write named a number nobody has
+    /// (the shell checks first; this is the schema's last word on it).
+    #[error("no {entity} has the number given")]
+    MissingReference { entity: &'static str },
     #[error(
         "migration {version} (`{name}`) was changed after it was applied to this database\n\
          help: migrations are never edited once released; restore the original file \
@@ -141,6 +155,22 @@ pub enum DbError {
     RestoreTargetNotEmpty,
     #[error("no backup at {}: the file does not exist", path.display())]
     NoSuchBackup { path: PathBuf },
+    #[error(
+        "{} is not a backup epic can restore: {detail}\n\
+         help: restore a file made by `epic db backup`",
+        path.display()
+    )]
+    NotABackup { path: PathBuf, detail: String },
+    #[error(
+        "cannot write the backup to {}: {source}\n\
+         help: name a new file in a directory you may write to",
+        path.display()
+    )]
+    BackupFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{tool} failed: {detail}")]
     Tool { tool: &'static str, detail: String },
     #[error("permission denied by the database: {detail}")]
@@ -153,6 +183,9 @@ pub enum DbError {
     Invalid { message: String },
     #[error("{message}")]
     Duplicate { message: String },
+    /// A record still referenced by others cannot go.
+    #[error("{message}")]
+    InUse { message: String },
     #[error("unexpected database error")]
     Query {
         #[source]
@@ -183,7 +216,8 @@ impl DbError {
             | DbError::NeedsTls { .. }
             | DbError::NotAllowedIn { .. }
             | DbError::NoSuchRole { .. }
-            | DbError::ConnectionLost { .. } => Exit::DatabaseUnavailable,
+            | DbError::ConnectionLost { .. }
+            | DbError::LostAfterCommit { .. } => Exit::DatabaseUnavailable,
             DbError::Settings(e) => e.exit(),
             DbError::Config(_) => Exit::Usage,
             DbError::MigrationChanged { .. }
@@ -195,11 +229,14 @@ impl DbError {
             DbError::NotMigrator { .. } => Exit::PermissionDenied,
             DbError::NoAccountYet => Exit::NotLoggedIn,
             DbError::RestoreTargetNotEmpty => Exit::Conflict,
-            DbError::NoSuchBackup { .. } => Exit::Usage,
+            DbError::NoSuchBackup { .. }
+            | DbError::NotABackup { .. }
+            | DbError::BackupFile { .. } => Exit::Usage,
             DbError::Refused { .. } => Exit::PermissionDenied,
             DbError::SessionChanged => Exit::NotLoggedIn,
             DbError::Invalid { .. } => Exit::Validation,
-            DbError::Duplicate { .. } => Exit::Conflict,
+            DbError::Duplicate { .. } | DbError::InUse { .. } => Exit::Conflict,
+            DbError::MissingReference { .. } => Exit::NotFound,
             DbError::Tool { .. } | DbError::Query { .. } | DbError::Io { .. } => Exit::Internal,
         }
     }
@@ -236,10 +273,50 @@ impl From<tokio_postgres::Error> for DbError {
         {
             return mapped;
         }
-        if source.is_closed() {
+        if is_connection_loss(&source) {
             DbError::ConnectionLost { source }
         } else {
             DbError::Query { source }
+        }
+    }
+}
+
+/// Whether `error` means the connection is gone: closed under the driver,
+/// broken on the socket, or ended by the server (a DBA's
+/// `pg_terminate_backend`, a shutdown, a crash of another backend).
+pub(crate) fn is_connection_loss(error: &tokio_postgres::Error) -> bool {
+    if error.is_closed() {
+        return true;
+    }
+    if let Some(code) = error.code() {
+        return code.code().starts_with("08")
+            || [
+                SqlState::ADMIN_SHUTDOWN,
+                SqlState::CRASH_SHUTDOWN,
+                SqlState::CANNOT_CONNECT_NOW,
+                SqlState::IDLE_SESSION_TIMEOUT,
+            ]
+            .contains(code);
+    }
+    // No server answer at all: the socket failed under the driver.
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        if inner.is::<std::io::Error>() {
+            return true;
+        }
+        cause = inner.source();
+    }
+    false
+}
+
+impl DbError {
+    /// What a failure of a COMMIT (or of a statement sent with one) means:
+    /// a lost connection there leaves the outcome unknown.
+    pub(crate) fn at_commit(source: tokio_postgres::Error) -> DbError {
+        if is_connection_loss(&source) {
+            DbError::LostAfterCommit { source }
+        } else {
+            source.into()
         }
     }
 }
@@ -267,9 +344,25 @@ fn constraint_message(error: &tokio_postgres::error::DbError) -> Option<DbError>
             message: "a client with this email already exists".to_owned(),
         });
     }
-    // The work flow's triggers (sql/0010) name what is missing in their own words.
-    if *code == SqlState::FOREIGN_KEY_VIOLATION && constraint.ends_with("_exists") {
-        return invalid(error.message());
+    if *code == SqlState::NUMERIC_VALUE_OUT_OF_RANGE {
+        return Some(DbError::Invalid {
+            message: format!(
+                "a number is larger than the database stores\n\
+                 help: amounts are at most {}, attendees at most 100000",
+                crate::model::money_max()
+            ),
+        });
+    }
+    if *code == SqlState::FOREIGN_KEY_VIOLATION {
+        let entity = match constraint {
+            // The key, or the work flow's trigger (sql/0011) that finds the
+            // contract first to see that it is signed.
+            "events_contract_id_fkey" | "events_contract_exists" => "contract",
+            "contracts_client_id_fkey" => "client",
+            "notifications_event_id_fkey" => "event",
+            _ => "employee",
+        };
+        return Some(DbError::MissingReference { entity });
     }
     if *code == SqlState::CHECK_VIOLATION {
         return match constraint {

@@ -142,8 +142,18 @@ impl Database {
         match outcome {
             Ok(()) => Ok(()),
             Err(_) if !succeeded => Ok(()),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(self.failed_commit(e)),
         }
+    }
+
+    /// A COMMIT (or a statement sent with it) failed. A lost connection
+    /// leaves the outcome unknown, and is not used again.
+    pub(super) fn failed_commit(&mut self, error: tokio_postgres::Error) -> DbError {
+        let error = DbError::at_commit(error);
+        if matches!(error, DbError::LostAfterCommit { .. }) {
+            self.held = None;
+        }
+        error
     }
 
     /// Runs `plan`, handing each row to `each` as soon as it arrives.

@@ -4,6 +4,8 @@
 //! command's transaction, as the application role; the database audits
 //! every row written.
 
+use tokio_postgres::error::SqlState;
+
 use super::{Database, DbError};
 use crate::model::Role;
 use crate::plan::Plan;
@@ -87,9 +89,9 @@ impl Database {
                 client.batch_execute("COMMIT")
             );
             self.in_command = false;
-            let row = row?;
-            committed?;
-            row
+            // The COMMIT was sent: a connection lost now may have committed.
+            let outcome = row.and_then(|row| committed.map(|()| row));
+            outcome.map_err(|e| self.failed_commit(e))?
         } else {
             client.query_opt(&statement, &params).await?
         };
@@ -219,10 +221,20 @@ impl Database {
     /// Deletes an employee (the database audits it); whether one was deleted.
     pub async fn delete_employee(&mut self, id: i64) -> Result<bool, DbError> {
         let client = self.session().await?;
-        Ok(client
+        match client
             .execute("DELETE FROM employees WHERE id = $1", &[&id])
-            .await?
-            > 0)
+            .await
+        {
+            Ok(deleted) => Ok(deleted > 0),
+            // A client or an event given to them since their holdings were counted.
+            Err(e) if e.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION) => Err(DbError::InUse {
+                message: format!(
+                    "employee {id} was given a client or an event meanwhile: nothing was deleted\n\
+                     help: run the command again"
+                ),
+            }),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 

@@ -15,5 +15,5 @@ mod suggest;
 
 pub use ast::{Command, Filter, Order, Query, TimeValue, Value};
 pub use error::{SyntaxError, SyntaxErrorKind};
-pub use parser::{MAX_COMMAND_BYTES, MAX_DEPTH, parse};
+pub use parser::{MAX_COMMAND_BYTES, MAX_DEPTH, parse, too_long};
 pub use suggest::did_you_mean;

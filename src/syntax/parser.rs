@@ -28,7 +28,10 @@ use super::error::{SyntaxError, SyntaxErrorKind};
 use super::help;
 use super::lexer::{Token, TokenKind, tokenize};
 use super::suggest::did_you_mean;
-use crate::model::{CompareOp, Entity, Field, FieldType, SECURITY_SETTINGS, security_setting};
+use crate::model::{
+    CompareOp, Entity, Field, FieldType, MONEY_PRECISION, MONEY_SCALE, SECURITY_SETTINGS,
+    money_max, security_setting,
+};
 use crate::render::{FORMAT_NAMES, Format};
 
 /// Longer commands are refused before any parsing: bounded work for hostile input.
@@ -44,12 +47,7 @@ const CLAUSE_WORDS: &[&str] = &["and", "or", "order", "limit", "offset"];
 /// Parses one complete command (possibly spanning several lines).
 pub fn parse(text: &str) -> Result<Command, SyntaxError> {
     if text.len() > MAX_COMMAND_BYTES {
-        return Err(SyntaxError::new(
-            SyntaxErrorKind::TooLong,
-            format!("the command is too long: at most {MAX_COMMAND_BYTES} bytes"),
-            0..0,
-            "",
-        ));
+        return Err(too_long());
     }
     if let Some(command) = login(text)? {
         return Ok(command);
@@ -64,6 +62,17 @@ pub fn parse(text: &str) -> Result<Command, SyntaxError> {
     let command = parser.command()?;
     parser.end()?;
     Ok(command)
+}
+
+/// The error for a command over [`MAX_COMMAND_BYTES`] (the batch reader
+/// stops collecting one there and says so itself).
+pub fn too_long() -> SyntaxError {
+    SyntaxError::new(
+        SyntaxErrorKind::TooLong,
+        format!("the command is too long: at most {MAX_COMMAND_BYTES} bytes"),
+        0..0,
+        "",
+    )
 }
 
 /// `login = "login" email ;` The address is taken as typed (quotes
@@ -553,6 +562,21 @@ impl<'a> Parser<'a> {
             ))
         };
         match (&value, field.ty()) {
+            (Value::Money(amount), FieldType::Money) if *amount > money_max() => {
+                return Err(SyntaxError::new(
+                    SyntaxErrorKind::BadValue,
+                    format!(
+                        "`{amount}` is more than an amount can be: at most {}",
+                        money_max()
+                    ),
+                    span.clone(),
+                    self.text,
+                )
+                .with_help(format!(
+                    "amounts have at most {} digits before the point",
+                    MONEY_PRECISION - MONEY_SCALE
+                )));
+            }
             (Value::Integer(n), FieldType::Integer) if !(0..=100_000).contains(n) => {
                 return bad(format!(
                     "`{field}` must be a whole number from 0 to 100000, not {n}"
@@ -1185,8 +1209,26 @@ impl<'a> Parser<'a> {
                 filter
             });
         }
+        let op_span = self.here();
         let op = self.operator(field)?;
+        let value_span = self.here();
         let value = self.value(field)?;
+        // `~` searches names: an employee's number is compared with `=`.
+        if op == CompareOp::Contains && matches!(value, Value::Integer(_)) {
+            return Err(self
+                .error(
+                    SyntaxErrorKind::BadOperator,
+                    format!(
+                        "`~` searches the names of `{field}` and takes text in quotes, not the number `{}`",
+                        &self.text[value_span.clone()]
+                    ),
+                    op_span.start..value_span.end,
+                )
+                .with_help(format!(
+                    "write `{field} = {}` for that employee, or `{field} ~ \"Kate\"` to search names",
+                    &self.text[value_span]
+                )));
+        }
         Ok(Filter::Compare { field, op, value })
     }
 
@@ -1294,7 +1336,7 @@ impl<'a> Parser<'a> {
                     .then(|| token.raw.parse::<Decimal>().ok())
                     .flatten();
                 match parsed {
-                    Some(amount) if amount.scale() <= 2 => Ok(Value::Money(amount)),
+                    Some(amount) if amount.scale() <= MONEY_SCALE => Ok(Value::Money(amount)),
                     Some(_) => Err(bad(
                         self,
                         format!("`{}` has more than two decimals", token.raw),
