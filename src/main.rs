@@ -349,7 +349,7 @@ async fn connect(config: &Config, login: Login) -> Result<Database, Error> {
         Err(DbError::NeedsPassword { target })
             if std::io::stdin().is_terminal() && PROMPTED.get().is_none() =>
         {
-            let password = rpassword::prompt_password(format!("Password for {target}: "))
+            let password = epic::auth::prompt::secret(&format!("Password for {target}: "))
                 .map_err(|source| Error::Input { source })?;
             let password = PROMPTED.get_or_init(|| Secret::new(password)).clone();
             config.to_mut().pg_password = Some(password);

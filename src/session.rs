@@ -28,7 +28,7 @@ impl PasswordSource {
     fn read(self, prompt: &str, what: &'static str) -> Result<String, AuthError> {
         match self {
             PasswordSource::Terminal => {
-                rpassword::prompt_password(prompt).map_err(|source| AuthError::Terminal { source })
+                crate::auth::prompt::secret(prompt).map_err(|source| AuthError::Terminal { source })
             }
             PasswordSource::Stdin => {
                 let mut line = String::new();

@@ -83,12 +83,12 @@ impl NewAdmin {
         let name = ask_until(err, "Full name: ", validate::full_name)?;
         let email = ask_until(err, "Email: ", validate::email)?;
         loop {
-            let first = rpassword::prompt_password("Password: ").map_err(terminal)?;
+            let first = auth::prompt::secret("Password: ").map_err(terminal)?;
             if let Err(problem) = auth::check_policy(&first, &email, &name) {
                 writeln!(err, "{problem}").map_err(terminal)?;
                 continue;
             }
-            let second = rpassword::prompt_password("Password again: ").map_err(terminal)?;
+            let second = auth::prompt::secret("Password again: ").map_err(terminal)?;
             if first != second {
                 writeln!(err, "{}", PasswordError::Mismatch).map_err(terminal)?;
                 continue;

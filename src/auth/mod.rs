@@ -11,6 +11,7 @@
 //! it holds no key, so it can mint nothing.
 
 mod password;
+pub mod prompt;
 pub mod session_file;
 
 use std::path::PathBuf;
