@@ -180,6 +180,28 @@ ALTER TABLE security_settings
     ADD COLUMN login_server_max_failures_per_minute integer NOT NULL DEFAULT 120
         CHECK (login_server_max_failures_per_minute BETWEEN 1 AND 100000);
 
+-- A login that waited for another's lock has a now() older than the
+-- failure that other one recorded: the minutes left are never more than the
+-- cool-down itself.
+CREATE OR REPLACE FUNCTION epic_lockout_minutes(email_key text) RETURNS integer
+LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+    WITH settings AS (SELECT * FROM security_settings),
+    reset AS (
+        SELECT coalesce(max(a.at), '-infinity') AS at FROM login_attempts a
+        WHERE a.email_key = epic_lockout_minutes.email_key AND a.kind IN ('success', 'unlock')),
+    failures AS (
+        SELECT count(*) AS n, max(a.at) AS last
+        FROM login_attempts a, reset, settings s
+        WHERE a.email_key = epic_lockout_minutes.email_key AND a.kind = 'failure' AND a.at > reset.at
+          AND a.at > now() - make_interval(mins => s.login_window_minutes))
+    SELECT CASE WHEN f.n >= s.login_max_failures
+                     AND f.last + make_interval(mins => s.login_cooldown_minutes) > now()
+                THEN least(s.login_cooldown_minutes,
+                           ceil(extract(epoch FROM f.last + make_interval(mins => s.login_cooldown_minutes) - now()) / 60)::integer)
+           END
+    FROM failures f, settings s
+$$;
+
 -- Minutes before logins are let through again, and which limit holds them
 -- back: this email's, this address's, or the server's. NULL: none.
 CREATE FUNCTION epic_login_blocked(email_key text, address inet, OUT limit_hit text, OUT minutes integer)
@@ -202,8 +224,9 @@ BEGIN
         IF failures >= settings.login_address_max_failures
            AND last_failure + make_interval(mins => settings.login_cooldown_minutes) > now() THEN
             limit_hit := 'address';
-            minutes := ceil(extract(epoch FROM last_failure
-                            + make_interval(mins => settings.login_cooldown_minutes) - now()) / 60)::integer;
+            minutes := least(settings.login_cooldown_minutes,
+                             ceil(extract(epoch FROM last_failure
+                                  + make_interval(mins => settings.login_cooldown_minutes) - now()) / 60)::integer);
             RETURN;
         END IF;
     END IF;

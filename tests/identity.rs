@@ -857,6 +857,36 @@ fn a_spray_of_one_password_over_thirty_emails_from_one_address_stops_at_the_limi
     );
 }
 
+/// A login that waited for another's lock began before the failure that
+/// other one recorded: the wait it is told is never more than the cool-down
+/// (it once said "16 minutes" for a cool-down of 15). A failure stamped a
+/// little after the asking transaction's `now()` is that race, made certain.
+#[test]
+fn a_login_that_waited_its_turn_is_never_told_more_than_the_cool_down() {
+    let world = World::new();
+    world.db.execute(
+        "INSERT INTO login_attempts (email_key, kind, at, address) \
+         SELECT 'person' || n || '@epic.events', 'failure', now() + interval '20 seconds', '127.0.0.1' \
+         FROM generate_series(1, 30) n; \
+         INSERT INTO login_attempts (email_key, kind, at) \
+         SELECT 'kate@epic.events', 'failure', now() + interval '20 seconds' FROM generate_series(1, 5)",
+    );
+    assert_eq!(
+        world.db.query_one_i64(
+            "SELECT minutes::bigint FROM epic_login_blocked('nobody@epic.events', '127.0.0.1')"
+        ),
+        15,
+        "the address's wait"
+    );
+    assert_eq!(
+        world
+            .db
+            .query_one_i64("SELECT epic_lockout_minutes('kate@epic.events')::bigint"),
+        15,
+        "the email's wait"
+    );
+}
+
 #[test]
 fn the_servers_failure_rate_limit_holds_back_logins_from_every_address() {
     let world = World::new();
