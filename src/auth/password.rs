@@ -290,6 +290,12 @@ mod tests {
                 "Administrator",
             ),
             ("Runs-The-Wedding-42", "kate@epic.events", "Kate Hastroff"),
+            // The README's example of a passphrase.
+            (
+                "violet-harbour-trombone",
+                "kate@epic.events",
+                "Kate Hastroff",
+            ),
             ("Closes-Big-Deals-19", "bill@epic.events", "Bill Boquet"),
             (
                 "Balances-The-Books-7",

@@ -18,10 +18,7 @@ pub fn secret(prompt: &str) -> io::Result<String> {
     // The Enter key still moves to the next line.
     quiet.local_flags.insert(LocalFlags::ECHONL);
     termios::tcsetattr(&tty, SetArg::TCSANOW, &quiet)?;
-    let restore = Restore {
-        tty: &tty,
-        saved,
-    };
+    let restore = Restore { tty: &tty, saved };
     (&tty).write_all(prompt.as_bytes())?;
     (&tty).flush()?;
     let mut line = String::new();
