@@ -120,12 +120,9 @@ impl Shell {
             if field.ty() != FieldType::Employee {
                 continue;
             }
-            match value {
-                Assign::Value(Value::Text(name)) => {
-                    let (id, _, _) = self.employee(&EmployeeRef::Name(name.clone())).await?;
-                    *value = Assign::Value(Value::Integer(id));
-                }
-                _ => {}
+            if let Assign::Value(Value::Text(name)) = value {
+                let (id, _, _) = self.employee(&EmployeeRef::Name(name.clone())).await?;
+                *value = Assign::Value(Value::Integer(id));
             }
         }
         Ok(())
