@@ -33,11 +33,13 @@ use std::time::{Duration, Instant};
 use epic::config::Config;
 use epic::db::Database;
 use epic::input::Entry;
+use epic::model::Role;
 use epic::plan::{self, Param, PlanContext};
+use epic::policy::{self, Allowed, Decision};
 use epic::render::Format;
 use epic::session::PasswordSource;
 use epic::shell::Shell;
-use epic::syntax::{self, Command as EpicCommand};
+use epic::syntax;
 
 const ADMIN_EMAIL: &str = "admin@epic.events";
 const ADMIN_PASSWORD: &str = "Correct-Horse-Battery-42";
@@ -329,20 +331,29 @@ struct Row {
     met: bool,
 }
 
+/// `command` as the checker allows it to an admin (who reads everything).
+fn allowed(command: &str) -> Allowed {
+    match policy::authorize_now(
+        Role::Admin,
+        syntax::parse(command).expect("a valid command"),
+    ) {
+        Decision::Allowed(allowed) => allowed,
+        other => panic!("`{command}` is not an allowed read: {other:?}"),
+    }
+}
+
 /// The SQL epic runs for `command`, with its parameters written as
 /// literals, for psql. The values are the benchmark's own.
 fn literal_sql(command: &str, me: Option<i64>) -> String {
-    let plan = match syntax::parse(command).expect("a valid command") {
-        EpicCommand::Show(query) => plan::plan_show(&query, &context(me), None),
-        EpicCommand::Count { entity, filter } => {
-            plan::plan_count(entity, filter.as_ref(), &context(me))
-        }
-        other => panic!("not a listing: {other}"),
+    let plan = match allowed(command) {
+        Allowed::Listing(query) => plan::plan_show(&query, &context(me), None),
+        Allowed::Count(query) => plan::plan_count(&query, &context(me)),
+        other => panic!("not a listing: {other:?}"),
     }
     .expect("a plan");
-    let mut sql = plan.sql.clone();
+    let mut sql = plan.sql().to_owned();
     // Highest first, so `$1` does not match the start of `$10`.
-    for (index, param) in plan.params.iter().enumerate().rev() {
+    for (index, param) in plan.params().iter().enumerate().rev() {
         let literal = match param {
             Param::Int(v) => v.to_string(),
             Param::Text(v) => format!("'{}'", v.replace('\'', "''")),
@@ -608,7 +619,7 @@ fn explain_under_rls(
             .expect("connect");
         let mut client = database.client().await.expect("a connection");
         let command = format!("show {listing}");
-        let EpicCommand::Show(query) = syntax::parse(&command).expect("parses") else {
+        let Allowed::Listing(query) = allowed(&command) else {
             unreachable!("a listing")
         };
         let page = config.page_size as u64 + 1;
@@ -626,12 +637,12 @@ fn explain_under_rls(
             .await
             .expect("the app role");
         let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            plan.params.iter().map(|p| p.as_sql()).collect();
+            plan.params().iter().map(|p| p.as_sql()).collect();
         let rows = tx
             .query(
                 &format!(
                     "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {}",
-                    plan.sql
+                    plan.sql()
                 ),
                 &params,
             )
@@ -648,7 +659,7 @@ fn explain_under_rls(
         if listing.contains('~') {
             // The search function runs this as the schema owner, planned
             // for the pattern itself (EXECUTE ... USING).
-            let Param::Text(pattern) = &plan.params[0] else {
+            let Param::Text(pattern) = &plan.params()[0] else {
                 unreachable!("a text pattern")
             };
             // And the proof that the real command used the trigram index:

@@ -1,4 +1,4 @@
-//! Parse + plan cost per command, for the examples of `help` (criterion).
+//! Parse + check + plan cost per command, for the examples of `help` (criterion).
 //! The target is under 20 microseconds per command.
 //!
 //! Run with `cargo bench --bench parse`.
@@ -7,20 +7,25 @@ use std::hint::black_box;
 
 use chrono::Local;
 use criterion::{Criterion, criterion_group, criterion_main};
+use epic::model::Role;
 use epic::plan::{self, PlanContext};
-use epic::syntax::{self, Command, help};
+use epic::policy::{self, Allowed, Decision};
+use epic::syntax::{self, help};
 
 fn parse_and_plan(text: &str, context: &PlanContext) -> usize {
     let command = syntax::parse(text).expect("the examples parse");
-    let plan = match &command {
-        Command::Show(query) => plan::plan_show(query, context, None).expect("plans"),
-        Command::Count { entity, filter } => {
-            plan::plan_count(*entity, filter.as_ref(), context).expect("plans")
+    // As the shell does it: the checker first (an admin reads everything).
+    let plan = match policy::authorize_now(Role::Admin, command) {
+        Decision::Allowed(Allowed::Listing(query)) => {
+            plan::plan_show(&query, context, None).expect("plans")
         }
-        Command::ShowOne { entity, id } => plan::plan_show_one(*entity, *id),
+        Decision::Allowed(Allowed::Count(query)) => {
+            plan::plan_count(&query, context).expect("plans")
+        }
+        Decision::Allowed(Allowed::Record(one)) => plan::plan_show_one(&one),
         _ => return 0,
     };
-    plan.sql.len()
+    plan.sql().len()
 }
 
 fn examples() -> Vec<&'static str> {

@@ -18,6 +18,8 @@ use tokio_postgres::types::ToSql;
 
 use crate::error::Exit;
 use crate::model::{CompareOp, Entity, Field, FieldType};
+use crate::policy::Authorized;
+use crate::syntax::ast::{Assign, Create, Report};
 use crate::syntax::{Filter, Order, Query, TimeValue, Value};
 
 /// What planning needs besides the command.
@@ -114,13 +116,65 @@ pub struct OutColumn {
 }
 
 /// A statement ready to run: text with `$n` placeholders, its parameters,
-/// and the columns it returns.
+/// and the columns it returns. Only this module builds one, from an
+/// [`Authorized`] command.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
-    pub sql: String,
-    pub params: Vec<Param>,
-    pub columns: Vec<OutColumn>,
+    sql: String,
+    params: Vec<Param>,
+    columns: Vec<OutColumn>,
 }
+
+impl Plan {
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    pub fn params(&self) -> &[Param] {
+        &self.params
+    }
+
+    pub fn columns(&self) -> &[OutColumn] {
+        &self.columns
+    }
+}
+
+/// `show ENTITY ID`: one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    pub entity: Entity,
+    pub id: i64,
+}
+
+/// `update ENTITY ID set ...`, with employee names already resolved to ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Update {
+    pub entity: Entity,
+    pub id: i64,
+    pub set: Vec<(Field, Assign)>,
+}
+
+/// `delete employee ID`: employees are the only records ever deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeleteEmployee {
+    pub id: i64,
+}
+
+/// `show sessions`.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveSessions;
+
+/// `show security`.
+#[derive(Debug, Clone, Copy)]
+pub struct SecurityLimits;
+
+/// `show notifications`: the acting employee's own.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnNotifications;
+
+/// What `show notifications` does after listing them.
+#[derive(Debug, Clone, Copy)]
+pub struct MarkNotificationsRead;
 
 /// Builds SQL text and its parameter list together, so a placeholder and
 /// its value cannot get out of step.
@@ -742,7 +796,7 @@ fn primary_key(entity: Entity) -> &'static str {
 /// `show ENTITY ...`. `fetch_limit` caps the rows fetched (the shell's page)
 /// without changing what the user asked for.
 pub fn plan_show(
-    query: &Query,
+    query: &Authorized<Query>,
     context: &PlanContext,
     fetch_limit: Option<u64>,
 ) -> Result<Plan, PlanError> {
@@ -791,18 +845,18 @@ fn push_order(b: &mut Builder, order: &Order) {
 }
 
 /// `show ENTITY ID`.
-pub fn plan_show_one(entity: Entity, id: i64) -> Plan {
-    let (select, columns, from_where) = record(entity);
+pub fn plan_show_one(one: &Authorized<Record>) -> Plan {
+    let (select, columns, from_where) = record(one.entity);
     Plan {
         sql: format!("SELECT {select} FROM {from_where}"),
-        params: vec![Param::Int(id)],
+        params: vec![Param::Int(one.id)],
         columns: columns.to_vec(),
     }
 }
 
 /// `show sessions`: the live sessions (not revoked, not expired, not idle
 /// longer than `idle_seconds`), never their tokens.
-pub fn plan_sessions() -> Plan {
+pub fn plan_sessions(_: &Authorized<LiveSessions>) -> Plan {
     use ColumnKind::*;
     Plan {
         // The idle limit is the database's, like every security limit.
@@ -826,7 +880,7 @@ pub fn plan_sessions() -> Plan {
 }
 
 /// `show security`: the security limits, one row each.
-pub fn plan_security() -> Plan {
+pub fn plan_security(_: &Authorized<SecurityLimits>) -> Plan {
     use ColumnKind::*;
     let rows: Vec<String> = crate::model::SECURITY_SETTINGS
         .iter()
@@ -854,10 +908,9 @@ pub fn plan_security() -> Plan {
 }
 
 /// `report ...`: small summaries; the shell adds bars in the terminal.
-pub fn plan_report(report: crate::syntax::ast::Report) -> Plan {
-    use crate::syntax::ast::Report;
+pub fn plan_report(report: &Authorized<Report>) -> Plan {
     use ColumnKind::*;
-    match report {
+    match report.command() {
         Report::Sales => Plan {
             sql: "SELECT e.id, e.full_name, \
                     (SELECT count(*) FROM clients c WHERE c.sales_contact_id = e.id), \
@@ -922,7 +975,7 @@ pub fn plan_report(report: crate::syntax::ast::Report) -> Plan {
 
 /// `show notifications`: the acting employee's, newest first (the
 /// database's policy shows nobody else's).
-pub fn plan_notifications() -> Plan {
+pub fn plan_notifications(_: &Authorized<OwnNotifications>) -> Plan {
     use ColumnKind::*;
     Plan {
         sql: "SELECT n.id, n.created_at, n.event_id, n.message, n.read_at IS NULL \
@@ -940,7 +993,7 @@ pub fn plan_notifications() -> Plan {
 }
 
 /// Marks the acting employee's notifications read.
-pub fn plan_notifications_read() -> Plan {
+pub fn plan_notifications_read(_: &Authorized<MarkNotificationsRead>) -> Plan {
     Plan {
         sql: "UPDATE notifications SET read_at = now() WHERE read_at IS NULL".to_owned(),
         params: Vec::new(),
@@ -948,12 +1001,10 @@ pub fn plan_notifications_read() -> Plan {
     }
 }
 
-/// `count ENTITY [where ...]`.
-pub fn plan_count(
-    entity: Entity,
-    filter: Option<&Filter>,
-    context: &PlanContext,
-) -> Result<Plan, PlanError> {
+/// `count ENTITY [where ...]`, and how many rows a listing has in all (its
+/// order, limit and offset aside).
+pub fn plan_count(query: &Authorized<Query>, context: &PlanContext) -> Result<Plan, PlanError> {
+    let (entity, filter) = (query.entity, query.filter.as_ref());
     let mut b = Builder::new();
     b.push("SELECT count(*) FROM ");
     b.push(count_from(entity, filter));
@@ -972,14 +1023,14 @@ pub fn plan_count(
 /// `None` for any other command, which `explain` does not take (the parser
 /// refuses them after `explain`).
 pub fn plan_read(
-    command: &crate::syntax::Command,
+    command: Authorized<crate::syntax::Command>,
     context: &PlanContext,
 ) -> Option<Result<Plan, PlanError>> {
-    use crate::syntax::Command;
-    match command {
-        Command::Show(query) => Some(plan_show(query, context, None)),
-        Command::ShowOne { entity, id } => Some(Ok(plan_show_one(*entity, *id))),
-        Command::Count { entity, filter } => Some(plan_count(*entity, filter.as_ref(), context)),
+    use crate::policy::Allowed;
+    match crate::policy::read_of(command)? {
+        Allowed::Listing(query) => Some(plan_show(&query, context, None)),
+        Allowed::Record(one) => Some(Ok(plan_show_one(&one))),
+        Allowed::Count(query) => Some(plan_count(&query, context)),
         _ => None,
     }
 }
@@ -1333,12 +1384,11 @@ fn stored(
 /// `owner` is the acting employee, the owner of a new client.
 /// `extra` adds columns the command does not type (an employee's password hash).
 pub fn plan_create(
-    create: &crate::syntax::ast::Create,
+    create: &Authorized<Create>,
     owner: i64,
     context: &PlanContext,
     extra: Vec<(&'static str, Param)>,
 ) -> Plan {
-    use crate::syntax::ast::Assign;
     let given = |field: Field| {
         create
             .values
@@ -1420,12 +1470,9 @@ pub fn plan_create(
 }
 
 /// `update ENTITY ID set ...`: an UPDATE returning the id.
-pub fn plan_update(
-    entity: Entity,
-    id: i64,
-    set: &[(Field, crate::syntax::ast::Assign)],
-    context: &PlanContext,
-) -> Plan {
+pub fn plan_update(update: &Authorized<Update>, context: &PlanContext) -> Plan {
+    let Update { entity, id, set } = update.command();
+    let (entity, id) = (*entity, *id);
     let name = table(entity);
     let mut b = Builder::new();
     b.push("UPDATE ");
@@ -1458,6 +1505,7 @@ pub fn plan_update(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::assume_allowed;
     use crate::syntax::{Command, parse};
 
     fn context() -> PlanContext {
@@ -1472,9 +1520,18 @@ mod tests {
 
     fn sql(input: &str) -> (String, Vec<Param>) {
         let plan = match parse(input).expect("parses") {
-            Command::Show(query) => plan_show(&query, &context(), None).expect("plans"),
+            Command::Show(query) => {
+                plan_show(&assume_allowed(query), &context(), None).expect("plans")
+            }
             Command::Count { entity, filter } => {
-                plan_count(entity, filter.as_ref(), &context()).expect("plans")
+                let query = Query {
+                    entity,
+                    filter,
+                    order: Vec::new(),
+                    limit: None,
+                    offset: None,
+                };
+                plan_count(&assume_allowed(query), &context()).expect("plans")
             }
             other => panic!("not a read: {other}"),
         };
@@ -1577,7 +1634,8 @@ mod tests {
             me: None,
             ..context()
         };
-        let error = plan_show(&query, &context, None).expect_err("nobody is logged in");
+        let error = plan_show(&assume_allowed(query.clone()), &context, None)
+            .expect_err("nobody is logged in");
         assert_eq!(error.exit(), Exit::NotLoggedIn);
     }
 
@@ -1586,12 +1644,12 @@ mod tests {
         let Ok(Command::Show(query)) = parse("show events limit 5") else {
             panic!("parses")
         };
-        let plan = plan_show(&query, &context(), Some(101)).expect("plans");
+        let plan = plan_show(&assume_allowed(query.clone()), &context(), Some(101)).expect("plans");
         assert_eq!(plan.params, vec![Param::Int(5)]);
         let Ok(Command::Show(query)) = parse("show events") else {
             panic!("parses")
         };
-        let plan = plan_show(&query, &context(), Some(101)).expect("plans");
+        let plan = plan_show(&assume_allowed(query.clone()), &context(), Some(101)).expect("plans");
         assert_eq!(plan.params, vec![Param::Int(101)]);
     }
 }

@@ -236,25 +236,92 @@ pub struct Denial {
     pub rule: String,
 }
 
+/// A command, or the part of one a plan is made from, that the checker
+/// allowed. Only this module builds one, and every planning function takes
+/// one, so no SQL is ever made for a command nobody checked:
+///
+/// ```compile_fail
+/// use epic::model::Entity;
+/// use epic::plan::{plan_show, PlanContext};
+/// use epic::syntax::Query;
+/// let query = Query { entity: Entity::Client, filter: None, order: Vec::new(), limit: None, offset: None };
+/// let context = PlanContext { me: None, now: chrono::Local::now() };
+/// // A plain query is not an authorized one.
+/// let _ = plan_show(&query, &context, None);
+/// ```
+///
+/// ```compile_fail
+/// use epic::policy::Authorized;
+/// // Nor can one be made outside the checker.
+/// let _ = Authorized { command: () };
+/// ```
+#[derive(Debug)]
+pub struct Authorized<C> {
+    command: C,
+}
+
+impl<C> Authorized<C> {
+    pub fn command(&self) -> &C {
+        &self.command
+    }
+
+    pub fn into_command(self) -> C {
+        self.command
+    }
+}
+
+impl<C> std::ops::Deref for Authorized<C> {
+    type Target = C;
+
+    fn deref(&self) -> &C {
+        &self.command
+    }
+}
+
 /// Decides `request` for `role`. Allowed when one grant matches the role,
 /// action and target, its ownership condition holds, and no guarded field
-/// it excludes is touched.
-pub fn authorize(role: Role, request: &Request) -> Result<(), Denial> {
-    let allowed = GRANTS.iter().any(|g| {
-        g.role == role
-            && g.action == request.action
-            && g.target == request.target
-            && (g.whose == Any || request.ownership == Ownership::Own)
-            && !request.touches.iter().any(|field| g.except.contains(field))
-    });
-    if allowed {
-        Ok(())
+/// it excludes is touched. `command` is what the request asks for; it
+/// comes back [`Authorized`] when allowed.
+pub fn authorize<C>(role: Role, request: &Request, command: C) -> Result<Authorized<C>, Denial> {
+    if allows(role, request) {
+        Ok(Authorized { command })
     } else {
         Err(Denial {
             rule: rule(role, request),
         })
     }
 }
+
+/// Whether `role` may make `request` (the decision alone, for the tests
+/// that walk the table).
+pub fn allows(role: Role, request: &Request) -> bool {
+    GRANTS.iter().any(|g| {
+        g.role == role
+            && g.action == request.action
+            && g.target == request.target
+            && (g.whose == Any || request.ownership == Ownership::Own)
+            && !request.touches.iter().any(|field| g.except.contains(field))
+    })
+}
+
+/// What every logged-in employee may do with their own records: read and
+/// mark their notifications. The database's row policies show each
+/// employee only theirs.
+pub fn own_records<C: OwnRecords>(command: C) -> Authorized<C> {
+    Authorized { command }
+}
+
+/// The commands [`own_records`] allows: sealed, so that the list is here.
+pub trait OwnRecords: own::Sealed {}
+
+mod own {
+    pub trait Sealed {}
+    impl Sealed for crate::plan::OwnNotifications {}
+    impl Sealed for crate::plan::MarkNotificationsRead {}
+}
+
+impl OwnRecords for crate::plan::OwnNotifications {}
+impl OwnRecords for crate::plan::MarkNotificationsRead {}
 
 /// Who may do it, in words, from the table itself.
 fn rule(role: Role, request: &Request) -> String {
@@ -386,31 +453,37 @@ fn join_or(words: &[&str]) -> String {
     }
 }
 
-/// What a command asks, for the commands whose target has no owner to
-/// look up. `None` for the commands about one's own session (`whoami`,
-/// `logout`, `passwd`), which every logged-in employee may run, and for
-/// writes, whose request `write` builds once ownership is known.
-pub fn request_for(command: &crate::syntax::Command) -> Option<Request> {
-    use crate::model::Entity;
+/// How a command is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// From the command alone, before anything runs: this request.
+    Now(Request),
+    /// A write, or a password reset: by the write stage, once it has read
+    /// who owns the record (or whose password it is); see `write`.
+    OnceOwnersAreKnown,
+    /// About one's own session (`whoami`, `logout`, `passwd`) or one's own
+    /// notifications, which every logged-in employee may; or nobody's
+    /// business (`help`, `quit`, `set format`, `login`).
+    Own,
+}
+
+/// How `command` is checked, and for the commands whose target has no
+/// owner to look up, what it asks.
+pub fn check_for(command: &crate::syntax::Command) -> Check {
     use crate::syntax::Command as C;
-    let target = |entity: Entity| match entity {
-        Entity::Client => Client,
-        Entity::Contract => Contract,
-        Entity::Event => Event,
-        Entity::Employee => Employee,
-        Entity::Audit => AuditLog,
-    };
     let (action, target, id) = match command {
-        C::Show(query) => (Read, target(query.entity), None),
-        C::ShowOne { entity, id } => (Read, target(*entity), Some(*id)),
-        C::Count { entity, .. } => (Read, target(*entity), None),
-        C::Explain(inner) => return request_for(inner),
+        C::Show(query) => (Read, target_of(query.entity), None),
+        C::ShowOne { entity, id } => (Read, target_of(*entity), Some(*id)),
+        C::Count { entity, .. } => (Read, target_of(*entity), None),
+        C::Explain(inner) => return check_for(inner),
         C::ShowSessions => (Read, Sessions, None),
         C::RevokeSession { id } => (Update, Sessions, Some(*id)),
         C::RevokeSessionsOf { .. } => (Update, Sessions, None),
         C::Unlock { .. } => (Update, Logins, None),
         C::ShowSecurity => (Read, Security, None),
         C::SetSecurity { .. } => (Update, Security, None),
+        // Reports summarise what every logged-in employee may read.
+        C::Report { .. } => (Read, Contract, None),
         C::Help { .. }
         | C::Quit
         | C::SetFormat { .. }
@@ -418,26 +491,138 @@ pub fn request_for(command: &crate::syntax::Command) -> Option<Request> {
         | C::Logout
         | C::WhoAmI
         | C::Passwd
-        | C::ShowNotifications => {
-            return None;
-        }
-        // Reports summarise what every logged-in employee may read.
-        C::Report { .. } => (Read, Contract, None),
-        // Writes are decided by the write stage, once it has read who owns
-        // the record; a reset once it knows whose password it is.
+        | C::ShowNotifications => return Check::Own,
         C::Create(_)
         | C::Update { .. }
         | C::Delete { .. }
         | C::Deactivate { .. }
-        | C::ResetPassword { .. } => return None,
+        | C::ResetPassword { .. } => return Check::OnceOwnersAreKnown,
     };
-    Some(Request {
+    Check::Now(Request {
         action,
         target,
         ownership: Ownership::NotApplicable,
         touches: Vec::new(),
         id,
     })
+}
+
+/// The checker's target for records of `entity`.
+pub fn target_of(entity: crate::model::Entity) -> Target {
+    use crate::model::Entity;
+    match entity {
+        Entity::Client => Client,
+        Entity::Contract => Contract,
+        Entity::Event => Event,
+        Entity::Employee => Employee,
+        Entity::Audit => AuditLog,
+    }
+}
+
+/// A command the checker decided from the command alone, allowed, and
+/// split into what each stage takes.
+#[derive(Debug)]
+pub enum Allowed {
+    Listing(Authorized<crate::syntax::Query>),
+    Record(Authorized<crate::plan::Record>),
+    Count(Authorized<crate::syntax::Query>),
+    /// `explain` of an allowed read.
+    Explain(Authorized<crate::syntax::Command>),
+    Sessions(Authorized<crate::plan::LiveSessions>),
+    Security(Authorized<crate::plan::SecurityLimits>),
+    Report(Authorized<crate::syntax::ast::Report>),
+    /// The security administration the database's functions decide again.
+    SetSecurity {
+        setting: &'static str,
+        value: i32,
+    },
+    RevokeSession {
+        id: i64,
+    },
+    RevokeSessionsOf {
+        employee: crate::syntax::ast::EmployeeRef,
+    },
+    Unlock {
+        email: String,
+    },
+}
+
+/// What the checker makes of a whole command.
+#[derive(Debug)]
+pub enum Decision {
+    Allowed(Allowed),
+    Denied(Denial, Request),
+    /// Not decided from the command alone (see [`Check`]): the command, back.
+    Later(crate::syntax::Command),
+}
+
+/// Decides `command` for `role` if [`check_for`] can decide it now.
+pub fn authorize_now(role: Role, command: crate::syntax::Command) -> Decision {
+    let Check::Now(request) = check_for(&command) else {
+        return Decision::Later(command);
+    };
+    if !allows(role, &request) {
+        let rule = rule(role, &request);
+        return Decision::Denied(Denial { rule }, request);
+    }
+    match split(command) {
+        Ok(allowed) => Decision::Allowed(allowed),
+        Err(command) => Decision::Later(command),
+    }
+}
+
+/// The read an allowed `explain` shows the plan of, split as
+/// [`authorize_now`] splits it. `None` for what is not a read (the parser
+/// refuses those after `explain`).
+pub fn read_of(explained: Authorized<crate::syntax::Command>) -> Option<Allowed> {
+    use crate::syntax::Command as C;
+    match explained.command {
+        read @ (C::Show(_) | C::ShowOne { .. } | C::Count { .. }) => split(read).ok(),
+        _ => None,
+    }
+}
+
+/// An allowed command, split into what each stage takes; back if it is
+/// not one that [`check_for`] decides now.
+fn split(command: crate::syntax::Command) -> Result<Allowed, crate::syntax::Command> {
+    use crate::plan::{LiveSessions, Record, SecurityLimits};
+    use crate::syntax::Command as C;
+    Ok(match command {
+        C::Show(query) => Allowed::Listing(Authorized { command: query }),
+        C::ShowOne { entity, id } => Allowed::Record(Authorized {
+            command: Record { entity, id },
+        }),
+        // A count is of a listing: its order, limit and offset aside.
+        C::Count { entity, filter } => Allowed::Count(Authorized {
+            command: crate::syntax::Query {
+                entity,
+                filter,
+                order: Vec::new(),
+                limit: None,
+                offset: None,
+            },
+        }),
+        C::Explain(inner) => Allowed::Explain(Authorized { command: *inner }),
+        C::ShowSessions => Allowed::Sessions(Authorized {
+            command: LiveSessions,
+        }),
+        C::ShowSecurity => Allowed::Security(Authorized {
+            command: SecurityLimits,
+        }),
+        C::Report { report } => Allowed::Report(Authorized { command: report }),
+        C::SetSecurity { setting, value } => Allowed::SetSecurity { setting, value },
+        C::RevokeSession { id } => Allowed::RevokeSession { id },
+        C::RevokeSessionsOf { employee } => Allowed::RevokeSessionsOf { employee },
+        C::Unlock { email } => Allowed::Unlock { email },
+        other => return Err(other),
+    })
+}
+
+/// A command taken as allowed, for the unit tests of the stages after the
+/// checker.
+#[cfg(test)]
+pub(crate) fn assume_allowed<C>(command: C) -> Authorized<C> {
+    Authorized { command }
 }
 
 impl Request {
@@ -547,7 +732,7 @@ mod tests {
                                 id: Some(12),
                             };
                             assert_eq!(
-                                authorize(role, &request).is_ok(),
+                                allows(role, &request),
                                 spec_allows(role, &request),
                                 "{role} {request} ({ownership:?}, {fields:?})"
                             );
@@ -574,7 +759,7 @@ mod tests {
             touches: touches.to_vec(),
             id: Some(12),
         };
-        authorize(role, &request).expect_err("denied").rule
+        authorize(role, &request, ()).expect_err("denied").rule
     }
 
     #[test]

@@ -301,6 +301,7 @@ impl Shell {
                 },
                 id: Some(id),
             },
+            (),
         )?;
         let (name, email) = (render::one_line(&name), render::one_line(&email));
         let temporary = self

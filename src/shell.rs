@@ -20,7 +20,7 @@ use crate::error::{self, Error, Exit};
 use crate::input::{self, Entry};
 use crate::model::Entity;
 use crate::plan::{self, ColumnKind, PlanContext};
-use crate::policy::{self, Request};
+use crate::policy::{self, Authorized, Request};
 use crate::render::{self, Column, Format, RowWriter, Style};
 use crate::session::{self, PasswordSource};
 use crate::syntax::ast::Report;
@@ -155,8 +155,23 @@ impl Shell {
                         // command has committed, never before a COMMIT that
                         // fails or whose answer is lost.
                         let mut notes = Vec::new();
-                        let result = self.run_as(&identity, command, out, &mut notes).await;
+                        let mut result = self
+                            .run_as(&identity, command.clone(), out, &mut notes)
+                            .await;
                         self.database.finish(result.is_ok()).await?;
+                        // Rolled back by PostgreSQL for another command's
+                        // sake (a deadlock): nothing happened, so again.
+                        for _ in 1..CONTENDED_ATTEMPTS {
+                            if !matches!(result, Err(Error::Db(DbError::Contended { .. }))) {
+                                break;
+                            }
+                            notes.clear();
+                            let identity = self.open_command().await?;
+                            result = self
+                                .run_as(&identity, command.clone(), out, &mut notes)
+                                .await;
+                            self.database.finish(result.is_ok()).await?;
+                        }
                         let result = self.unless_the_session_ended(result).await;
                         if let Err(error) = &result {
                             self.audit_denial(error).await?;
@@ -204,7 +219,9 @@ impl Shell {
         let result = self.run_as(&identity, command.clone(), out, err).await;
         let retry = matches!(
             result,
-            Err(Error::Db(crate::db::DbError::SessionChanged)) | Err(Error::Denied { .. })
+            Err(Error::Db(
+                crate::db::DbError::SessionChanged | crate::db::DbError::Contended { .. }
+            )) | Err(Error::Denied { .. })
         );
         if let Err(e) = self.database.finish(result.is_ok()).await {
             return Some(Err(e.into()));
@@ -231,13 +248,13 @@ impl Shell {
     }
 
     /// Asks the permission checker.
-    pub(crate) fn authorize(&self, identity: &Identity, request: &Request) -> Result<(), Error> {
-        policy::authorize(identity.role, request).map_err(|denial| Error::Denied {
-            message: denial.rule,
-            request: request.to_string(),
-            entity: request.record_entity(),
-            record: request.id,
-        })
+    pub(crate) fn authorize<C>(
+        &self,
+        identity: &Identity,
+        request: &Request,
+        command: C,
+    ) -> Result<Authorized<C>, Error> {
+        policy::authorize(identity.role, request, command).map_err(|denial| denied(denial, request))
     }
 
     /// Records a refusal in the audit log, in a transaction of its own (the
@@ -271,47 +288,78 @@ impl Shell {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<(), Error> {
-        if let Some(request) = policy::request_for(&command) {
-            self.authorize(identity, &request)?;
+        match policy::authorize_now(identity.role, command) {
+            policy::Decision::Allowed(allowed) => self.run_allowed(allowed, out, err).await,
+            policy::Decision::Denied(denial, request) => Err(denied(denial, &request)),
+            policy::Decision::Later(command) => {
+                self.run_write_or_own(identity, command, out, err).await
+            }
         }
+    }
+
+    /// A command the checker allowed from the command alone.
+    async fn run_allowed(
+        &mut self,
+        allowed: policy::Allowed,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        use policy::Allowed;
         let output = |e| Error::Output { source: e };
-        match command {
-            Command::Show(query) => self.show(&query, out, err).await?,
-            Command::ShowOne { entity, id } => self.show_one(entity, id, out).await?,
-            Command::Count { entity, filter } => {
-                let plan = plan::plan_count(entity, filter.as_ref(), &self.plan_context())?;
+        match allowed {
+            Allowed::Listing(query) => self.show(&query, out, err).await?,
+            Allowed::Record(one) => self.show_one(&one, out).await?,
+            Allowed::Count(query) => {
+                let plan = plan::plan_count(&query, &self.plan_context())?;
                 let count = self.database.count(&plan).await?;
                 writeln!(out, "{count}").map_err(output)?;
             }
-            Command::Explain(inner) => self.explain(&inner, out)?,
-            Command::ShowSessions => {
-                self.list(&plan::plan_sessions(), "live sessions", out, err)
+            Allowed::Explain(inner) => self.explain(inner, out)?,
+            Allowed::Sessions(sessions) => {
+                self.list(&plan::plan_sessions(&sessions), "live sessions", out, err)
                     .await?;
             }
-            Command::ShowSecurity => {
-                self.list(&plan::plan_security(), "security settings", out, err)
+            Allowed::Security(limits) => {
+                self.list(&plan::plan_security(&limits), "security settings", out, err)
                     .await?;
             }
-            Command::SetSecurity { setting, value } => {
+            Allowed::SetSecurity { setting, value } => {
                 self.set_security(setting, value, err).await?;
             }
-            Command::RevokeSession { id } => {
+            Allowed::RevokeSession { id } => {
                 self.revoke_session(id, err).await?;
             }
-            Command::RevokeSessionsOf { employee } => {
+            Allowed::RevokeSessionsOf { employee } => {
                 self.revoke_sessions_of(&employee, err).await?;
             }
-            Command::Unlock { email } => {
+            Allowed::Unlock { email } => {
                 self.unlock(&email, err).await?;
             }
+            Allowed::Report(report) => self.report(&report, out, err).await?,
+        }
+        Ok(())
+    }
+
+    /// A write, whose check needs the record's owners, or a command about
+    /// one's own records.
+    async fn run_write_or_own(
+        &mut self,
+        identity: &Identity,
+        command: Command,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        match command {
             Command::ResetPassword { employee } => {
                 self.reset_password(identity, &employee, out).await?;
             }
             Command::ShowNotifications => {
-                self.list(&plan::plan_notifications(), "notifications", out, err)
+                let mine = policy::own_records(plan::OwnNotifications);
+                self.list(&plan::plan_notifications(&mine), "notifications", out, err)
                     .await?;
+                let read = policy::own_records(plan::MarkNotificationsRead);
                 self.database
-                    .execute(&plan::plan_notifications_read())
+                    .execute(&plan::plan_notifications_read(&read))
                     .await?;
             }
             Command::Create(create) => self.create(identity, create, out).await?,
@@ -324,7 +372,6 @@ impl Shell {
                 reassign_to,
             } => self.delete(identity, entity, id, reassign_to, err).await?,
             Command::Deactivate { employee } => self.deactivate(identity, employee, err).await?,
-            Command::Report { report } => self.report(report, out, err).await?,
             Command::Help { .. }
             | Command::Quit
             | Command::SetFormat { .. }
@@ -332,6 +379,7 @@ impl Shell {
             | Command::Logout
             | Command::WhoAmI
             | Command::Passwd => unreachable!("handled outside the application role"),
+            read => unreachable!("`{read}` is checked from the command alone"),
         }
         Ok(())
     }
@@ -341,7 +389,7 @@ impl Shell {
     /// CSV and JSON get the plain numbers.
     async fn report(
         &mut self,
-        report: Report,
+        report: &Authorized<Report>,
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<(), Error> {
@@ -358,7 +406,7 @@ impl Shell {
                 Ok::<(), Error>(())
             })
             .await?;
-        let measured = match report {
+        let measured = match report.command() {
             Report::Sales => 5,
             Report::Events => 3,
             Report::Unpaid => 4,
@@ -370,12 +418,12 @@ impl Shell {
                 _ => 0.0,
             }
         };
-        let scale = match report {
+        let scale = match report.command() {
             // Each contract's bar is its share still due.
             Report::Unpaid => None,
             _ => Some(rows.iter().map(|r| amount(r)).fold(0.0, f64::max)),
         };
-        let mut columns = display_columns(&plan.columns);
+        let mut columns = display_columns(plan.columns());
         columns.push(Column::left(""));
         let mut writer = RowWriter::new(out, self.format, self.style(None), columns);
         let output = |source| Error::Output { source };
@@ -410,7 +458,7 @@ impl Shell {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<(), Error> {
-        let columns = display_columns(&plan.columns);
+        let columns = display_columns(plan.columns());
         let mut writer = RowWriter::new(out, self.format, self.style(None), columns);
         self.database
             .stream(plan, |row| {
@@ -448,7 +496,7 @@ impl Shell {
     /// rows there are in all; batches, CSV and JSON are never cut.
     async fn show(
         &mut self,
-        query: &Query,
+        query: &Authorized<Query>,
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<(), Error> {
@@ -456,7 +504,7 @@ impl Shell {
         let page = paged.then_some(self.config.page_size);
         let context = self.plan_context();
         let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1))?;
-        let columns = display_columns(&plan.columns);
+        let columns = display_columns(plan.columns());
         let mut writer = RowWriter::new(out, self.format, self.style(page), columns);
         self.database
             .stream(&plan, |row| {
@@ -473,7 +521,7 @@ impl Shell {
             };
             writeln!(err, "({message})").map_err(|source| Error::Output { source })?;
         } else if summary.shown < summary.rows {
-            let total = plan::plan_count(query.entity, query.filter.as_ref(), &context)?;
+            let total = plan::plan_count(query, &context)?;
             let total = self.database.count(&total).await?;
             let offset = query.offset.unwrap_or(0);
             writeln!(
@@ -492,18 +540,21 @@ impl Shell {
     /// One record, vertically (or as one CSV/JSON row), with related names.
     async fn show_one(
         &mut self,
-        entity: Entity,
-        id: i64,
+        one: &Authorized<plan::Record>,
         out: &mut dyn Write,
     ) -> Result<(), Error> {
-        let plan = plan::plan_show_one(entity, id);
+        let plan = plan::plan_show_one(one);
         let Some(row) = self.database.fetch_one(&plan).await? else {
             return Err(Error::NotFound {
-                entity: entity.singular(),
-                id,
+                entity: one.entity.singular(),
+                id: one.id,
             });
         };
-        let columns = plan.columns.iter().map(|c| Column::left(c.name)).collect();
+        let columns = plan
+            .columns()
+            .iter()
+            .map(|c| Column::left(c.name))
+            .collect();
         let format = match self.format {
             Format::Table => Format::Vertical,
             other => other,
@@ -515,8 +566,9 @@ impl Shell {
     }
 
     /// The typed command as epic understood it, and the SQL it would run.
-    fn explain(&self, command: &Command, out: &mut dyn Write) -> Result<(), Error> {
-        let Some(plan) = plan::plan_read(command, &self.plan_context()) else {
+    fn explain(&self, explained: Authorized<Command>, out: &mut dyn Write) -> Result<(), Error> {
+        let command = explained.command().to_string();
+        let Some(plan) = plan::plan_read(explained, &self.plan_context()) else {
             // The parser refuses these after `explain`; said again, not assumed.
             return Err(syntax::SyntaxError::new(
                 syntax::SyntaxErrorKind::Expected,
@@ -528,12 +580,12 @@ impl Shell {
             .into());
         };
         let plan = plan?;
-        let mut text = format!("command: {command}\nsql:     {}\nparams:", plan.sql);
-        if plan.params.is_empty() {
+        let mut text = format!("command: {command}\nsql:     {}\nparams:", plan.sql());
+        if plan.params().is_empty() {
             text.push_str(" none\n");
         } else {
             text.push('\n');
-            for (index, param) in plan.params.iter().enumerate() {
+            for (index, param) in plan.params().iter().enumerate() {
                 text.push_str(&format!("  ${} = {param}\n", index + 1));
             }
         }
@@ -784,6 +836,19 @@ fn bar(fraction: f64, width: usize) -> String {
 }
 
 /// The renderer's columns for a plan's: numbers and money to the right.
+/// How many times a command rolled back by a deadlock is run in all.
+const CONTENDED_ATTEMPTS: usize = 3;
+
+/// A refusal, as the error the edge reports and the audit trail records.
+fn denied(denial: policy::Denial, request: &Request) -> Error {
+    Error::Denied {
+        message: denial.rule,
+        request: request.to_string(),
+        entity: request.record_entity(),
+        record: request.id,
+    }
+}
+
 fn display_columns(columns: &[plan::OutColumn]) -> Vec<Column> {
     columns
         .iter()

@@ -196,7 +196,7 @@ impl Shell {
             }
             Entity::Employee | Entity::Audit => Ownership::NotApplicable,
         };
-        self.authorize(
+        let create = self.authorize(
             identity,
             &Request {
                 action: Action::Create,
@@ -214,6 +214,7 @@ impl Shell {
                 },
                 id: create.parent,
             },
+            create,
         )?;
         // The parent was looked up above; what the values name is checked here.
         let named = named_records(None, &create.values);
@@ -375,7 +376,7 @@ impl Shell {
             });
             touches.extend(employee_guards(&facts, me, department_set(&set), removes));
         }
-        self.authorize(
+        let update = self.authorize(
             identity,
             &Request {
                 action: Action::Update,
@@ -384,13 +385,15 @@ impl Shell {
                 touches,
                 id: Some(id),
             },
+            plan::Update { entity, id, set },
         )?;
+        let set = &update.set;
         if entity == Entity::Client {
-            self.email_is_free(&set, id).await?;
+            self.email_is_free(set, id).await?;
         }
-        let named = named_records(None, &set);
+        let named = named_records(None, set);
         self.check_named(&named).await?;
-        let plan = plan::plan_update(entity, id, &set, &self.plan_context());
+        let plan = plan::plan_update(&update, &self.plan_context());
         let written = self.database.write(&plan, Then::Continue).await;
         let Some(_) = written.map_err(|e| with_number(e, &named))? else {
             // Visible but not writable: the database's policy said no.
@@ -424,31 +427,30 @@ impl Shell {
         reassign_to: Option<EmployeeRef>,
         err: &mut dyn Write,
     ) -> Result<(), Error> {
-        // Only employees are ever deleted; for anything else the checker says who may not.
-        let facts = match entity {
-            Entity::Employee => Some(self.database.employee_facts(id).await?.ok_or(
-                Error::NotFound {
-                    entity: "employee",
-                    id,
-                },
-            )?),
-            _ => None,
+        let request = |touches| Request {
+            action: Action::Delete,
+            target: target(entity),
+            ownership: Ownership::NotApplicable,
+            touches,
+            id: Some(id),
         };
-        self.authorize(
-            identity,
-            &Request {
-                action: Action::Delete,
-                target: target(entity),
-                ownership: Ownership::NotApplicable,
-                touches: facts.as_ref().map_or_else(Vec::new, |facts| {
-                    employee_guards(facts, identity.employee_id, None, true)
-                }),
-                id: Some(id),
-            },
-        )?;
-        let Some(facts) = facts else {
-            unreachable!("only employees may be deleted, and the checker refused the rest")
-        };
+        if entity != Entity::Employee {
+            // Only employees are ever deleted: the checker says who may not.
+            self.authorize(identity, &request(Vec::new()), ())?;
+            return Err(Error::Invalid {
+                message: format!("a {} is never deleted", entity.singular()),
+            });
+        }
+        let facts = self
+            .database
+            .employee_facts(id)
+            .await?
+            .ok_or(Error::NotFound {
+                entity: "employee",
+                id,
+            })?;
+        let touches = employee_guards(&facts, identity.employee_id, None, true);
+        let deletion = self.authorize(identity, &request(touches), plan::DeleteEmployee { id })?;
         let name = render::one_line(&facts.name).into_owned();
         let (clients, events) = self.database.employee_holdings(id).await?;
         let mut moved = String::new();
@@ -471,7 +473,7 @@ impl Shell {
                         message: "an employee cannot be reassigned to themselves".to_owned(),
                     });
                 }
-                let (c, e) = self.database.reassign_employee(id, to_id).await?;
+                let (c, e) = self.database.reassign_employee(&deletion, to_id).await?;
                 moved = format!(
                     " ({c} client{} and {e} event{} moved to {})",
                     plural(c),
@@ -480,7 +482,7 @@ impl Shell {
                 );
             }
         }
-        self.database.delete_employee(id).await?;
+        self.database.delete_employee(&deletion).await?;
         crate::telemetry::security_event("employee deleted");
         writeln!(err, "Deleted employee {id}{moved}.").map_err(|source| Error::Output { source })
     }
@@ -501,8 +503,7 @@ impl Shell {
                 id,
             })?;
         let name = render::one_line(&name).into_owned();
-        let set = vec![(Field::EmployeeActive, Assign::Value(Value::Bool(false)))];
-        self.authorize(
+        let deactivation = self.authorize(
             identity,
             &Request {
                 action: Action::Update,
@@ -511,8 +512,13 @@ impl Shell {
                 touches: employee_guards(&facts, identity.employee_id, None, true),
                 id: Some(id),
             },
+            plan::Update {
+                entity: Entity::Employee,
+                id,
+                set: vec![(Field::EmployeeActive, Assign::Value(Value::Bool(false)))],
+            },
         )?;
-        let plan = plan::plan_update(Entity::Employee, id, &set, &self.plan_context());
+        let plan = plan::plan_update(&deactivation, &self.plan_context());
         self.database
             .write(&plan, Then::Continue)
             .await?

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use chrono::{Local, TimeZone};
 use epic::model::{Entity, Field, Role};
 use epic::plan::{self, Plan, PlanContext};
-use epic::policy::{self, Action, Guarded, Ownership, Request, Target};
+use epic::policy::{self, Action, Allowed, Decision, Guarded, Ownership, Request, Target};
 use epic::syntax::ast::Assign;
 use epic::syntax::{self, Command, help};
 use rand::rngs::StdRng;
@@ -346,10 +346,10 @@ fn contexts() -> [PlanContext; 2] {
 /// Every `$n` of the statement has its parameter, and no more.
 fn check_placeholders(plan: &Plan, line: &str) {
     let mut highest = 0;
-    let bytes = plan.sql.as_bytes();
+    let bytes = plan.sql().as_bytes();
     for (at, byte) in bytes.iter().enumerate() {
         if *byte == b'$' {
-            let digits: String = plan.sql[at + 1..]
+            let digits: String = plan.sql()[at + 1..]
                 .chars()
                 .take_while(char::is_ascii_digit)
                 .collect();
@@ -360,16 +360,16 @@ fn check_placeholders(plan: &Plan, line: &str) {
     }
     assert_eq!(
         highest,
-        plan.params.len(),
+        plan.params().len(),
         "`{line}`: placeholders and parameters differ in\n{}",
-        plan.sql
+        plan.sql()
     );
 }
 
 /// What `explain` prints for a plan (as the shell writes it).
 fn explained(command: &Command, plan: &Plan) -> String {
-    let mut text = format!("command: {command}\nsql:     {}\nparams:", plan.sql);
-    for (index, param) in plan.params.iter().enumerate() {
+    let mut text = format!("command: {command}\nsql:     {}\nparams:", plan.sql());
+    for (index, param) in plan.params().iter().enumerate() {
         text.push_str(&format!("\n  ${} = {param}", index + 1));
     }
     text
@@ -435,43 +435,64 @@ fn through_the_stages(line: &str) {
         Ok(&command),
         "`{line}` prints as `{printed}`, which parses otherwise"
     );
-    let mut requests: Vec<Request> = policy::request_for(&command).into_iter().collect();
+    let mut requests: Vec<Request> = match policy::check_for(&command) {
+        policy::Check::Now(request) => vec![request],
+        _ => Vec::new(),
+    };
     requests.extend(write_requests(&command));
+    const ROLES: [Role; 4] = [Role::Management, Role::Sales, Role::Support, Role::Admin];
     for request in &requests {
-        for role in [Role::Management, Role::Sales, Role::Support, Role::Admin] {
-            if let Err(denial) = policy::authorize(role, request) {
+        for role in ROLES {
+            if let Err(denial) = policy::authorize(role, request, ()) {
                 assert!(!denial.rule.is_empty(), "`{line}`: an empty refusal");
             }
         }
     }
+    // A write is planned as the first role and ownership the checker allows.
+    let allowing = || {
+        requests
+            .iter()
+            .flat_map(|request| ROLES.map(|role| (role, request)))
+            .find(|(role, request)| policy::allows(*role, request))
+    };
     for context in contexts() {
-        let plans: Vec<Plan> = match &command {
-            Command::Show(query) => [None, Some(101)]
+        let plans: Vec<Plan> = match policy::authorize_now(Role::Admin, command.clone()) {
+            Decision::Allowed(Allowed::Listing(query)) => [None, Some(101)]
                 .into_iter()
-                .filter_map(|page| plan::plan_show(query, &context, page).ok())
+                .filter_map(|page| plan::plan_show(&query, &context, page).ok())
                 .collect(),
-            Command::Count { entity, filter } => {
-                plan::plan_count(*entity, filter.as_ref(), &context)
-                    .into_iter()
-                    .collect()
+            Decision::Allowed(Allowed::Count(query)) => {
+                plan::plan_count(&query, &context).into_iter().collect()
             }
-            Command::ShowOne { entity, id } => vec![plan::plan_show_one(*entity, *id)],
-            Command::Explain(inner) => {
+            Decision::Allowed(Allowed::Record(one)) => vec![plan::plan_show_one(&one)],
+            Decision::Allowed(Allowed::Explain(inner)) => {
+                let shown = inner.command().clone();
                 let plan = plan::plan_read(inner, &context)
                     .unwrap_or_else(|| panic!("`{line}`: explain of what has no plan"));
                 if let Ok(plan) = plan {
-                    let text = explained(inner, &plan);
+                    let text = explained(&shown, &plan);
                     assert!(text.starts_with("command: "));
                     vec![plan]
                 } else {
                     Vec::new()
                 }
             }
-            Command::Create(create) => vec![plan::plan_create(create, 7, &context, Vec::new())],
-            Command::Update { entity, id, set } => {
-                vec![plan::plan_update(*entity, *id, set, &context)]
-            }
-            Command::Report { report } => vec![plan::plan_report(*report)],
+            Decision::Allowed(Allowed::Report(report)) => vec![plan::plan_report(&report)],
+            Decision::Later(Command::Create(create)) => match allowing() {
+                Some((role, request)) => {
+                    let create = policy::authorize(role, request, create).expect("allowed");
+                    vec![plan::plan_create(&create, 7, &context, Vec::new())]
+                }
+                None => Vec::new(),
+            },
+            Decision::Later(Command::Update { entity, id, set }) => match allowing() {
+                Some((role, request)) => {
+                    let update = plan::Update { entity, id, set };
+                    let update = policy::authorize(role, request, update).expect("allowed");
+                    vec![plan::plan_update(&update, &context)]
+                }
+                None => Vec::new(),
+            },
             _ => Vec::new(),
         };
         for plan in &plans {

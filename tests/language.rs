@@ -5,8 +5,9 @@
 mod common;
 
 use chrono::{Local, TimeZone};
-use epic::model::{Entity, FieldType};
+use epic::model::{Entity, FieldType, Role};
 use epic::plan::{self, Plan, PlanContext};
+use epic::policy;
 use epic::syntax::{self, Command, help};
 use proptest::prelude::*;
 
@@ -20,16 +21,18 @@ fn context() -> PlanContext {
     }
 }
 
+/// The plan of a read, as an admin (who may read everything) gets it
+/// from the checker.
 fn plan_of(command: &Command) -> Option<Plan> {
-    match command {
-        Command::Show(query) => Some(plan::plan_show(query, &context(), None).expect("plans")),
-        Command::Count { entity, filter } => {
-            Some(plan::plan_count(*entity, filter.as_ref(), &context()).expect("plans"))
-        }
-        Command::ShowOne { entity, id } => Some(plan::plan_show_one(*entity, *id)),
-        Command::Explain(inner) => plan_of(inner),
-        _ => None,
-    }
+    let command = match command {
+        Command::Explain(inner) => (**inner).clone(),
+        other => other.clone(),
+    };
+    let policy::Check::Now(request) = policy::check_for(&command) else {
+        return None;
+    };
+    let allowed = policy::authorize(Role::Admin, &request, command).ok()?;
+    plan::plan_read(allowed, &context()).map(|plan| plan.expect("plans"))
 }
 
 /// Builds a command from a stream of choices, following the grammar, so
@@ -249,7 +252,7 @@ proptest! {
             let printed = command.to_string();
             prop_assert_eq!(syntax::parse(&printed), Ok(command.clone()), "printed as `{}`", printed);
             if let Some(plan) = plan_of(&command) {
-                prop_assert!(plan.sql.matches('$').count() >= plan.params.len());
+                prop_assert!(plan.sql().matches('$').count() >= plan.params().len());
             }
         }
     }
@@ -399,8 +402,8 @@ fn payloads_reach_postgresql_only_as_parameters() {
             syntax::parse(injected).unwrap_or_else(|e| panic!("`{injected}` does not parse:\n{e}"));
         let plan = plan_of(&command).expect("a read");
         // The statement does not depend on the value at all.
-        assert_eq!(plan.sql, benign_plan.sql, "{injected}");
-        assert_ne!(plan.params, benign_plan.params, "{injected}");
+        assert_eq!(plan.sql(), benign_plan.sql(), "{injected}");
+        assert_ne!(plan.params(), benign_plan.params(), "{injected}");
     }
 }
 
@@ -612,7 +615,12 @@ fn explain_of_every_command_the_parser_takes_after_it_plans() {
         let text = format!("explain {command}");
         match syntax::parse(&text) {
             Ok(Command::Explain(inner)) => {
-                let plan = plan::plan_read(&inner, &context())
+                let policy::Check::Now(request) = policy::check_for(&inner) else {
+                    panic!("`{text}` is not checked as a read")
+                };
+                let allowed =
+                    policy::authorize(Role::Admin, &request, *inner).expect("an admin reads");
+                let plan = plan::plan_read(allowed, &context())
                     .unwrap_or_else(|| panic!("`{text}` parses but has no plan"));
                 assert!(plan.is_ok(), "`{text}`: {plan:?}");
                 explained += 1;

@@ -155,6 +155,61 @@ fn a_contract_deleted_before_the_write_is_not_found_by_its_foreign_key() {
     );
 }
 
+/// PostgreSQL rolls back one of two commands that wait for each other (two
+/// admins deactivating each other once ended as `E-INTERNAL`). Nothing of
+/// that command happened, so the shell runs it again; a command that keeps
+/// losing (three times) is a conflict, exit 9. A DBA's trigger stands in
+/// for the other command: it raises PostgreSQL's deadlock error on the
+/// first `failures` updates of an event's notes (a sequence counts them,
+/// since it is not rolled back).
+fn with_deadlocks(failures: i64) -> TestDb {
+    let db = with_demo();
+    db.execute(&format!(
+        "CREATE SEQUENCE test_deadlocks; \
+         CREATE FUNCTION test_deadlock() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$ \
+         BEGIN \
+           IF nextval('test_deadlocks') <= {failures} THEN \
+             RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; \
+           END IF; \
+           RETURN NEW; \
+         END $$; \
+         CREATE TRIGGER test_deadlock BEFORE UPDATE OF notes ON events \
+         FOR EACH ROW EXECUTE FUNCTION test_deadlock();"
+    ));
+    db
+}
+
+#[test]
+fn a_command_rolled_back_by_a_deadlock_runs_again_and_says_so_when_it_keeps_losing() {
+    let db = with_deadlocks(2);
+    let ran = run(&db, "update event 109 set notes = \"after two deadlocks\"");
+    assert_eq!((ran.code, ran.stderr.as_str()), (0, "Updated event 109.\n"));
+    assert_eq!(
+        db.query_one_i64(
+            "SELECT count(*) FROM events WHERE id = 109 AND notes = 'after two deadlocks'"
+        ),
+        1
+    );
+
+    let db = with_deadlocks(3);
+    let before = db.query_one_i64("SELECT count(*) FROM audit_log");
+    let ran = run(&db, "update event 109 set notes = \"never\"");
+    assert_no_internal_error(&ran);
+    assert_eq!(
+        (ran.code, ran.stderr.as_str()),
+        (
+            9,
+            "error: line 1: another command changed the same records at the same moment: nothing was changed\n\
+             help: run the command again\n"
+        )
+    );
+    assert_eq!(
+        db.query_one_i64("SELECT count(*) FROM events WHERE notes = 'never'"),
+        0
+    );
+    assert_eq!(db.query_one_i64("SELECT count(*) FROM audit_log"), before);
+}
+
 #[test]
 fn contains_with_an_employee_number_is_a_parse_error_under_the_operator() {
     let db = with_demo();

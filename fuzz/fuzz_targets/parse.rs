@@ -6,8 +6,10 @@
 #![no_main]
 
 use chrono::{Local, TimeZone};
+use epic::model::Role;
 use epic::plan::{self, PlanContext};
-use epic::syntax::{self, Command};
+use epic::policy::{self, Allowed, Decision};
+use epic::syntax;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -23,29 +25,33 @@ fuzz_target!(|data: &[u8]| {
         };
         let printed = command.to_string();
         assert_eq!(syntax::parse(&printed).as_ref(), Ok(&command), "{printed}");
-        match &command {
-            Command::Explain(inner) => {
+        // Planned as the shell plans it: what the checker allows an admin
+        // from the command alone (writes need their records' owners).
+        match policy::authorize_now(Role::Admin, command) {
+            Decision::Allowed(Allowed::Listing(query)) => {
+                let _ = plan::plan_show(&query, &context, None);
+            }
+            Decision::Allowed(Allowed::Count(query)) => {
+                let _ = plan::plan_count(&query, &context);
+            }
+            Decision::Allowed(Allowed::Record(one)) => {
+                let _ = plan::plan_show_one(&one);
+            }
+            Decision::Allowed(Allowed::Report(report)) => {
+                let _ = plan::plan_report(&report);
+            }
+            Decision::Allowed(Allowed::Explain(inner)) => {
+                let shown = inner.command().to_string();
                 let plan =
                     plan::plan_read(inner, &context).expect("explain takes only what has a plan");
                 if let Ok(plan) = plan {
-                    let mut text = format!("command: {inner}\nsql: {}\n", plan.sql);
-                    for param in &plan.params {
+                    let mut text = format!("command: {shown}\nsql: {}\n", plan.sql());
+                    for param in plan.params() {
                         text.push_str(&format!("{param}\n"));
                     }
                 }
             }
-            Command::Create(create) => {
-                let _ = plan::plan_create(create, 7, &context, Vec::new());
-            }
-            Command::Update { entity, id, set } => {
-                let _ = plan::plan_update(*entity, *id, set, &context);
-            }
-            Command::Report { report } => {
-                let _ = plan::plan_report(*report);
-            }
-            other => {
-                let _ = plan::plan_read(other, &context);
-            }
+            _ => {}
         }
     }
 });

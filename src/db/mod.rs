@@ -186,6 +186,17 @@ pub enum DbError {
     /// A record still referenced by others cannot go.
     #[error("{message}")]
     InUse { message: String },
+    /// Two commands held what each other needed (a deadlock, or a
+    /// serialization failure): PostgreSQL rolled one back. Nothing of it
+    /// happened, so it can run again.
+    #[error(
+        "another command changed the same records at the same moment: nothing was changed\n\
+         help: run the command again"
+    )]
+    Contended {
+        #[source]
+        source: tokio_postgres::Error,
+    },
     #[error("unexpected database error")]
     Query {
         #[source]
@@ -235,7 +246,9 @@ impl DbError {
             DbError::Refused { .. } => Exit::PermissionDenied,
             DbError::SessionChanged => Exit::NotLoggedIn,
             DbError::Invalid { .. } => Exit::Validation,
-            DbError::Duplicate { .. } | DbError::InUse { .. } => Exit::Conflict,
+            DbError::Duplicate { .. } | DbError::InUse { .. } | DbError::Contended { .. } => {
+                Exit::Conflict
+            }
             DbError::MissingReference { .. } => Exit::NotFound,
             DbError::Tool { .. } | DbError::Query { .. } | DbError::Io { .. } => Exit::Internal,
         }
@@ -267,6 +280,11 @@ impl From<tokio_postgres::Error> for DbError {
             || *code == SqlState::IN_FAILED_SQL_TRANSACTION)
         {
             return DbError::SessionChanged;
+        }
+        if matches!(source.code(), Some(code) if *code == SqlState::T_R_DEADLOCK_DETECTED
+            || *code == SqlState::T_R_SERIALIZATION_FAILURE)
+        {
+            return DbError::Contended { source };
         }
         if let Some(error) = source.as_db_error()
             && let Some(mapped) = constraint_message(error)

@@ -165,9 +165,9 @@ impl Database {
     ) -> Result<u64, E> {
         let result = async {
             let client = self.session().await?;
-            let statement = client.prepare_cached(&plan.sql).await?;
+            let statement = client.prepare_cached(plan.sql()).await?;
             let rows = client
-                .query_raw(&statement, plan.params.iter().map(|p| p.as_sql()))
+                .query_raw(&statement, plan.params().iter().map(|p| p.as_sql()))
                 .await?;
             Ok::<_, DbError>(rows)
         }
@@ -184,7 +184,7 @@ impl Database {
         let mut local = LocalOffsets::default();
         while let Some(row) = rows.next().await {
             let row = row.map_err(DbError::from)?;
-            each(values(&row, &plan.columns, &mut local)?)?;
+            each(values(&row, plan.columns(), &mut local)?)?;
             count += 1;
         }
         Ok(count)
@@ -194,8 +194,8 @@ impl Database {
     pub async fn execute(&mut self, plan: &Plan) -> Result<u64, DbError> {
         let client = self.session().await?;
         let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            plan.params.iter().map(|p| p.as_sql()).collect();
-        let statement = client.prepare_cached(&plan.sql).await?;
+            plan.params().iter().map(|p| p.as_sql()).collect();
+        let statement = client.prepare_cached(plan.sql()).await?;
         Ok(client.execute(&statement, &params).await?)
     }
 
@@ -219,6 +219,35 @@ impl Database {
             },
             None => Ok(0),
         }
+    }
+
+    /// What the session connection acts as right now: its role, the
+    /// employee of the session it presents, and the `epic.session` setting.
+    /// Outside a command that is the login alone, with no session: what the
+    /// tests check to prove that nothing outlives a transaction.
+    pub async fn acting_as(&mut self) -> Result<ActingAs, DbError> {
+        let client = self.session().await?;
+        let row = client
+            .query_one(
+                "SELECT current_user::text, coalesce(current_setting('epic.session', true), '')",
+                &[],
+            )
+            .await?;
+        let session_setting: String = row.get(1);
+        // Only the app role, inside a command, may ask whose session it is.
+        let employee = if session_setting.is_empty() {
+            None
+        } else {
+            client
+                .query_one("SELECT epic_session_employee()", &[])
+                .await?
+                .get(0)
+        };
+        Ok(ActingAs {
+            role: row.get(0),
+            employee,
+            session_setting,
+        })
     }
 
     /// Active employees' full names, for completion in the shell.
@@ -310,4 +339,12 @@ fn values(
             Ok(value.unwrap_or(Value::Null))
         })
         .collect()
+}
+
+/// What a connection acts as (see [`Database::acting_as`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActingAs {
+    pub role: String,
+    pub employee: Option<i64>,
+    pub session_setting: String,
 }

@@ -8,7 +8,8 @@ use tokio_postgres::error::SqlState;
 
 use super::{Database, DbError};
 use crate::model::Role;
-use crate::plan::Plan;
+use crate::plan::{DeleteEmployee, Plan};
+use crate::policy::Authorized;
 
 /// What the checker needs to know about an existing record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,11 +79,11 @@ impl Database {
     /// statement turns it into a rollback, so nothing half-done can land.
     pub async fn write(&mut self, plan: &Plan, then: Then) -> Result<Option<i64>, DbError> {
         let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            plan.params.iter().map(|p| p.as_sql()).collect();
+            plan.params().iter().map(|p| p.as_sql()).collect();
         // A command still to be opened is opened by this very statement.
         let commit = then == Then::Commit && (self.in_command || self.expecting.is_some());
         let client = self.session().await?;
-        let statement = client.prepare_cached(&plan.sql).await?;
+        let statement = client.prepare_cached(plan.sql()).await?;
         let row = if commit {
             let (row, committed) = tokio::join!(
                 client.query_opt(&statement, &params),
@@ -143,12 +144,12 @@ impl Database {
         then: Then,
     ) -> Result<Result<i64, (i64, String)>, DbError> {
         let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            plan.params.iter().map(|p| p.as_sql()).collect();
+            plan.params().iter().map(|p| p.as_sql()).collect();
         let commit = then == Then::Commit && (self.in_command || self.expecting.is_some());
         let client = self.session().await?;
         let (find, insert) = tokio::join!(
             client.prepare_cached(CLIENT_WITH_EMAIL),
-            client.prepare_cached(&plan.sql)
+            client.prepare_cached(plan.sql())
         );
         let (find, insert) = (find?, insert?);
         let email_params: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&email];
@@ -200,8 +201,14 @@ impl Database {
         Ok((row.get(0), row.get(1)))
     }
 
-    /// Moves an employee's clients and supported events to `to`.
-    pub async fn reassign_employee(&mut self, from: i64, to: i64) -> Result<(u64, u64), DbError> {
+    /// Moves the clients and supported events of the employee being
+    /// deleted to `to`.
+    pub async fn reassign_employee(
+        &mut self,
+        deletion: &Authorized<DeleteEmployee>,
+        to: i64,
+    ) -> Result<(u64, u64), DbError> {
+        let from = deletion.id;
         let client = self.session().await?;
         let clients = client
             .execute(
@@ -219,7 +226,11 @@ impl Database {
     }
 
     /// Deletes an employee (the database audits it); whether one was deleted.
-    pub async fn delete_employee(&mut self, id: i64) -> Result<bool, DbError> {
+    pub async fn delete_employee(
+        &mut self,
+        deletion: &Authorized<DeleteEmployee>,
+    ) -> Result<bool, DbError> {
+        let id = deletion.id;
         let client = self.session().await?;
         match client
             .execute("DELETE FROM employees WHERE id = $1", &[&id])
