@@ -14,6 +14,7 @@
 //! the message a user sees; only `main` turns them into a process exit code.
 
 pub mod auth;
+pub mod commands;
 pub mod complete;
 pub mod config;
 pub mod db;
@@ -32,4 +33,3 @@ pub mod shell;
 pub mod syntax;
 pub mod telemetry;
 pub mod validate;
-pub mod write;

@@ -277,7 +277,7 @@ fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
                 cli.verbose,
                 passwords,
             )?;
-            shell.raw_csv = cli.raw_csv;
+            shell.view.raw_csv = cli.raw_csv;
             let status = if !cli.commands.is_empty() {
                 let entries = input::from_arguments(&cli.commands).into_iter().map(Ok);
                 shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going, true)
@@ -314,7 +314,7 @@ fn run_one(
     };
     let format = cli.format.unwrap_or(Format::Table);
     let mut shell = Shell::new(config, database, format, false, cli.verbose, passwords)?;
-    shell.raw_csv = cli.raw_csv;
+    shell.view.raw_csv = cli.raw_csv;
     let entries = input::from_arguments(&[command]).into_iter().map(Ok);
     Ok(shell.run_batch(runtime, entries, out, err, false, false))
 }

@@ -11,7 +11,8 @@ use rustyline::history::FileHistory;
 use rustyline::{Config as EditorConfig, Editor};
 use tokio::runtime::Runtime;
 
-use crate::auth::AuthError;
+use crate::auth::{AuthError, Gate};
+use crate::commands::{self, Context, View, identity};
 use crate::complete::LanguageHelper;
 use crate::config::Config;
 use crate::db::identity::Identity;
@@ -19,12 +20,9 @@ use crate::db::{Database, DbError};
 use crate::error::{self, Error, Exit};
 use crate::input::{self, Entry};
 use crate::model::Entity;
-use crate::plan::{self, ColumnKind, PlanContext};
-use crate::policy::{self, Authorized, Request};
-use crate::render::{self, Column, Format, RowWriter, Style};
-use crate::session::{self, PasswordSource};
-use crate::syntax::ast::Report;
-use crate::syntax::{self, Command, Query, help};
+use crate::render::{self, Format};
+use crate::session::{self, PasswordSource, Session};
+use crate::syntax::{self, Command, help};
 
 /// Whether the shell goes on after a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,19 +32,13 @@ pub enum Flow {
 }
 
 pub struct Shell {
-    pub config: Config,
-    pub database: Database,
-    pub format: Format,
-    /// On a terminal: colour (unless NO_COLOR), paging, prompts.
-    pub interactive: bool,
-    pub verbose: bool,
-    pub passwords: PasswordSource,
-    /// CSV text cells as stored, without the formula guard (`--raw-csv`).
-    pub raw_csv: bool,
-    /// The session token, once read or issued: what each command presents.
-    pub(crate) token: Option<String>,
-    /// Who ran the last command, as the database said then.
-    pub(crate) identity: Option<Identity>,
+    config: Config,
+    database: Database,
+    /// How output is shown; `set format` changes it.
+    pub view: View,
+    verbose: bool,
+    passwords: PasswordSource,
+    session: Session,
 }
 
 impl Shell {
@@ -61,14 +53,50 @@ impl Shell {
         Ok(Shell {
             config,
             database,
-            format,
-            interactive,
+            view: View {
+                format,
+                interactive,
+                raw_csv: false,
+            },
             verbose,
             passwords,
-            raw_csv: false,
-            token: None,
-            identity: None,
+            session: Session::Unknown,
         })
+    }
+
+    /// What the command stage runs with.
+    fn context(&mut self) -> Context<'_> {
+        Context {
+            database: &mut self.database,
+            config: &self.config,
+            view: self.view,
+            session: &mut self.session,
+            passwords: self.passwords,
+        }
+    }
+
+    /// The identity for the command about to run, checked by the database.
+    pub async fn require_identity(&mut self) -> Result<Identity, Error> {
+        session::identify(
+            &mut self.database,
+            &self.config,
+            &mut self.session,
+            Gate::Alone,
+        )
+        .await
+    }
+
+    /// [`Self::require_identity`] that also opens the command's transaction
+    /// as the application role, in the same round trip. The caller ends it
+    /// with `Database::finish`.
+    async fn open_command(&mut self) -> Result<Identity, Error> {
+        session::identify(
+            &mut self.database,
+            &self.config,
+            &mut self.session,
+            Gate::OpeningCommand,
+        )
+        .await
     }
 
     /// Parses and runs one command, writing its output to `out` and notes
@@ -80,7 +108,7 @@ impl Shell {
         err: &mut dyn Write,
     ) -> Result<Flow, Error> {
         let command = syntax::parse(&entry.text).map_err(|e| {
-            if self.interactive {
+            if self.view.interactive {
                 e
             } else {
                 e.at_line(entry.first_line)
@@ -117,8 +145,8 @@ impl Shell {
                 out.write_all(text.as_bytes()).map_err(output)?;
             }
             Command::Quit => return Ok(Flow::Quit),
-            Command::SetFormat { format } => self.format = format,
-            Command::Login { email } => self.login(&email, err).await?,
+            Command::SetFormat { format } => self.view.format = format,
+            Command::Login { email } => identity::login(&mut self.context(), &email, err).await?,
             command => {
                 crate::telemetry::breadcrumb(&command);
                 // The identity gate itself runs as the schema owner; every
@@ -146,18 +174,25 @@ impl Shell {
                     return Err(AuthError::MustChangePassword.into());
                 }
                 match command {
-                    Command::Logout => self.logout(err).await?,
-                    Command::WhoAmI => self.whoami(&identity, out)?,
-                    Command::Passwd => self.passwd(&identity, err).await?,
+                    Command::Logout => identity::logout(&mut self.context(), err).await?,
+                    Command::WhoAmI => identity::whoami(&self.context(), &identity, out)?,
+                    Command::Passwd => {
+                        identity::passwd(&mut self.context(), &identity, err).await?
+                    }
                     // All of it happens, or none.
                     command => {
                         // Notes ("Updated client 12.") are told once the
                         // command has committed, never before a COMMIT that
                         // fails or whose answer is lost.
                         let mut notes = Vec::new();
-                        let mut result = self
-                            .run_as(&identity, command.clone(), out, &mut notes)
-                            .await;
+                        let mut result = commands::run_as(
+                            &mut self.context(),
+                            &identity,
+                            command.clone(),
+                            out,
+                            &mut notes,
+                        )
+                        .await;
                         self.database.finish(result.is_ok()).await?;
                         // Rolled back by PostgreSQL for another command's
                         // sake (a deadlock): nothing happened, so again.
@@ -167,9 +202,14 @@ impl Shell {
                             }
                             notes.clear();
                             let identity = self.open_command().await?;
-                            result = self
-                                .run_as(&identity, command.clone(), out, &mut notes)
-                                .await;
+                            result = commands::run_as(
+                                &mut self.context(),
+                                &identity,
+                                command.clone(),
+                                out,
+                                &mut notes,
+                            )
+                            .await;
                             self.database.finish(result.is_ok()).await?;
                         }
                         let result = self.unless_the_session_ended(result).await;
@@ -188,7 +228,7 @@ impl Shell {
 
     /// The employee the last command ran as, if any.
     pub fn logged_in_employee(&self) -> Option<i64> {
-        self.identity.as_ref().map(|i| i.employee_id)
+        self.session.identity().map(|i| i.employee_id)
     }
 
     /// Runs a command for the identity the previous command established,
@@ -209,14 +249,15 @@ impl Shell {
             command,
             Command::Show(_) | Command::ShowOne { .. } | Command::Count { .. } | Command::Create(_)
         );
-        let identity = self.identity.clone()?;
-        let token = self.token.clone()?;
+        let identity = self.session.identity()?.clone();
+        let token = self.session.live_token()?.to_owned();
         if !sends_first || identity.must_change_password {
             return None;
         }
         crate::telemetry::set_user(Some(&identity));
         self.database.expect_session(&token, &identity);
-        let result = self.run_as(&identity, command.clone(), out, err).await;
+        let result =
+            commands::run_as(&mut self.context(), &identity, command.clone(), out, err).await;
         let retry = matches!(
             result,
             Err(Error::Db(
@@ -227,7 +268,7 @@ impl Shell {
             return Some(Err(e.into()));
         }
         if retry {
-            self.identity = None;
+            self.session.doubt();
             return None;
         }
         Some(self.unless_the_session_ended(result).await)
@@ -247,16 +288,6 @@ impl Shell {
         result
     }
 
-    /// Asks the permission checker.
-    pub(crate) fn authorize<C>(
-        &self,
-        identity: &Identity,
-        request: &Request,
-        command: C,
-    ) -> Result<Authorized<C>, Error> {
-        policy::authorize(identity.role, request, command).map_err(|denial| denied(denial, request))
-    }
-
     /// Records a refusal in the audit log, in a transaction of its own (the
     /// refused command's was rolled back). The database writes it in the
     /// session's name.
@@ -270,7 +301,7 @@ impl Shell {
         else {
             return Ok(());
         };
-        let token = self.token()?;
+        let token = self.session.token()?;
         self.database.begin_as(&token).await?;
         let result = self
             .database
@@ -278,321 +309,6 @@ impl Shell {
             .await;
         self.database.finish(result.is_ok()).await?;
         Ok(result?)
-    }
-
-    /// A command that needs a logged-in employee.
-    async fn run_as(
-        &mut self,
-        identity: &Identity,
-        command: Command,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> Result<(), Error> {
-        match policy::authorize_now(identity.role, command) {
-            policy::Decision::Allowed(allowed) => self.run_allowed(allowed, out, err).await,
-            policy::Decision::Denied(denial, request) => Err(denied(denial, &request)),
-            policy::Decision::Later(command) => {
-                self.run_write_or_own(identity, command, out, err).await
-            }
-        }
-    }
-
-    /// A command the checker allowed from the command alone.
-    async fn run_allowed(
-        &mut self,
-        allowed: policy::Allowed,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> Result<(), Error> {
-        use policy::Allowed;
-        let output = |e| Error::Output { source: e };
-        match allowed {
-            Allowed::Listing(query) => self.show(&query, out, err).await?,
-            Allowed::Record(one) => self.show_one(&one, out).await?,
-            Allowed::Count(query) => {
-                let plan = plan::plan_count(&query, &self.plan_context())?;
-                let count = self.database.count(&plan).await?;
-                writeln!(out, "{count}").map_err(output)?;
-            }
-            Allowed::Explain(inner) => self.explain(inner, out)?,
-            Allowed::Sessions(sessions) => {
-                self.list(&plan::plan_sessions(&sessions), "live sessions", out, err)
-                    .await?;
-            }
-            Allowed::Security(limits) => {
-                self.list(&plan::plan_security(&limits), "security settings", out, err)
-                    .await?;
-            }
-            Allowed::SetSecurity { setting, value } => {
-                self.set_security(setting, value, err).await?;
-            }
-            Allowed::RevokeSession { id } => {
-                self.revoke_session(id, err).await?;
-            }
-            Allowed::RevokeSessionsOf { employee } => {
-                self.revoke_sessions_of(&employee, err).await?;
-            }
-            Allowed::Unlock { email } => {
-                self.unlock(&email, err).await?;
-            }
-            Allowed::Report(report) => self.report(&report, out, err).await?,
-        }
-        Ok(())
-    }
-
-    /// A write, whose check needs the record's owners, or a command about
-    /// one's own records.
-    async fn run_write_or_own(
-        &mut self,
-        identity: &Identity,
-        command: Command,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> Result<(), Error> {
-        match command {
-            Command::ResetPassword { employee } => {
-                self.reset_password(identity, &employee, out).await?;
-            }
-            Command::ShowNotifications => {
-                let mine = policy::own_records(plan::OwnNotifications);
-                self.list(&plan::plan_notifications(&mine), "notifications", out, err)
-                    .await?;
-                let read = policy::own_records(plan::MarkNotificationsRead);
-                self.database
-                    .execute(&plan::plan_notifications_read(&read))
-                    .await?;
-            }
-            Command::Create(create) => self.create(identity, create, out).await?,
-            Command::Update { entity, id, set } => {
-                self.update(identity, entity, id, set, err).await?
-            }
-            Command::Delete {
-                entity,
-                id,
-                reassign_to,
-            } => self.delete(identity, entity, id, reassign_to, err).await?,
-            Command::Deactivate { employee } => self.deactivate(identity, employee, err).await?,
-            Command::Help { .. }
-            | Command::Quit
-            | Command::SetFormat { .. }
-            | Command::Login { .. }
-            | Command::Logout
-            | Command::WhoAmI
-            | Command::Passwd => unreachable!("handled outside the application role"),
-            read => unreachable!("`{read}` is checked from the command alone"),
-        }
-        Ok(())
-    }
-
-    /// A report. In a table or vertical view, a bar of block characters
-    /// beside the amount it measures makes the sizes readable at a glance;
-    /// CSV and JSON get the plain numbers.
-    async fn report(
-        &mut self,
-        report: &Authorized<Report>,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> Result<(), Error> {
-        let plan = plan::plan_report(report);
-        if !matches!(self.format, Format::Table | Format::Vertical) {
-            return self.list(&plan, "rows", out, err).await;
-        }
-        // Reports are small (one row per employee, or per unpaid contract),
-        // and the longest bar needs the largest amount: collect them.
-        let mut rows: Vec<Vec<render::Value>> = Vec::new();
-        self.database
-            .stream(&plan, |row| {
-                rows.push(row);
-                Ok::<(), Error>(())
-            })
-            .await?;
-        let measured = match report.command() {
-            Report::Sales => 5,
-            Report::Events => 3,
-            Report::Unpaid => 4,
-        };
-        let amount = |row: &[render::Value]| -> f64 {
-            match row.get(measured) {
-                Some(render::Value::Money(m)) => m.to_string().parse().unwrap_or(0.0),
-                Some(render::Value::Int(n)) => *n as f64,
-                _ => 0.0,
-            }
-        };
-        let scale = match report.command() {
-            // Each contract's bar is its share still due.
-            Report::Unpaid => None,
-            _ => Some(rows.iter().map(|r| amount(r)).fold(0.0, f64::max)),
-        };
-        let mut columns = display_columns(plan.columns());
-        columns.push(Column::left(""));
-        let mut writer = RowWriter::new(out, self.format, self.style(None), columns);
-        let output = |source| Error::Output { source };
-        for mut row in rows {
-            let fraction = match scale {
-                Some(max) if max > 0.0 => amount(&row) / max,
-                Some(_) => 0.0,
-                None => match (row.get(3), row.get(4)) {
-                    (Some(render::Value::Money(total)), Some(render::Value::Money(due)))
-                        if !total.is_zero() =>
-                    {
-                        (due / total).to_string().parse().unwrap_or(0.0)
-                    }
-                    _ => 0.0,
-                },
-            };
-            row.push(render::Value::Text(bar(fraction, 20)));
-            writer.row(row).map_err(output)?;
-        }
-        let summary = writer.finish().map_err(output)?;
-        if summary.rows == 0 {
-            writeln!(err, "(nothing to report)").map_err(output)?;
-        }
-        Ok(())
-    }
-
-    /// A whole plan as a listing, never paged (small, administrative lists).
-    async fn list(
-        &mut self,
-        plan: &plan::Plan,
-        noun: &str,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> Result<(), Error> {
-        let columns = display_columns(plan.columns());
-        let mut writer = RowWriter::new(out, self.format, self.style(None), columns);
-        self.database
-            .stream(plan, |row| {
-                writer.row(row).map_err(|source| Error::Output { source })
-            })
-            .await?;
-        let summary = writer.finish().map_err(|source| Error::Output { source })?;
-        if summary.rows == 0 {
-            writeln!(err, "(no {noun})").map_err(|source| Error::Output { source })?;
-        }
-        Ok(())
-    }
-
-    pub(crate) fn plan_context(&self) -> PlanContext {
-        PlanContext {
-            me: self.identity.as_ref().map(|i| i.employee_id),
-            now: chrono::Local::now(),
-        }
-    }
-
-    pub(crate) fn style(&self, page: Option<usize>) -> Style {
-        Style {
-            color: self.interactive && use_color(),
-            width: if self.interactive {
-                render::terminal_width()
-            } else {
-                None
-            },
-            page,
-            raw_csv: self.raw_csv,
-        }
-    }
-
-    /// A listing. In the shell a table stops after a page and says how many
-    /// rows there are in all; batches, CSV and JSON are never cut.
-    async fn show(
-        &mut self,
-        query: &Authorized<Query>,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> Result<(), Error> {
-        let paged = self.interactive && matches!(self.format, Format::Table | Format::Vertical);
-        let page = paged.then_some(self.config.page_size);
-        let context = self.plan_context();
-        let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1))?;
-        let columns = display_columns(plan.columns());
-        let mut writer = RowWriter::new(out, self.format, self.style(page), columns);
-        self.database
-            .stream(&plan, |row| {
-                writer.row(row).map_err(|source| Error::Output { source })
-            })
-            .await?;
-        let summary = writer.finish().map_err(|source| Error::Output { source })?;
-        let noun = query.entity.plural();
-        if summary.rows == 0 {
-            let message = match (&query.filter, query.offset) {
-                (_, Some(offset)) if offset > 0 => format!("no {noun} after the first {offset}"),
-                (Some(_), _) => format!("no {noun} match"),
-                (None, _) => format!("no {noun} yet"),
-            };
-            writeln!(err, "({message})").map_err(|source| Error::Output { source })?;
-        } else if summary.shown < summary.rows {
-            let total = plan::plan_count(query, &context)?;
-            let total = self.database.count(&total).await?;
-            let offset = query.offset.unwrap_or(0);
-            writeln!(
-                err,
-                "(showing {} to {} of {total} {noun}; add `limit N offset {}` for the next ones, \
-                 or `set format csv` to get them all)",
-                offset + 1,
-                offset + summary.shown,
-                offset + summary.shown
-            )
-            .map_err(|source| Error::Output { source })?;
-        }
-        Ok(())
-    }
-
-    /// One record, vertically (or as one CSV/JSON row), with related names.
-    async fn show_one(
-        &mut self,
-        one: &Authorized<plan::Record>,
-        out: &mut dyn Write,
-    ) -> Result<(), Error> {
-        let plan = plan::plan_show_one(one);
-        let Some(row) = self.database.fetch_one(&plan).await? else {
-            return Err(Error::NotFound {
-                entity: one.entity.singular(),
-                id: one.id,
-            });
-        };
-        let columns = plan
-            .columns()
-            .iter()
-            .map(|c| Column::left(c.name))
-            .collect();
-        let format = match self.format {
-            Format::Table => Format::Vertical,
-            other => other,
-        };
-        let mut writer = RowWriter::new(out, format, self.style(None), columns);
-        writer.row(row).map_err(|source| Error::Output { source })?;
-        writer.finish().map_err(|source| Error::Output { source })?;
-        Ok(())
-    }
-
-    /// The typed command as epic understood it, and the SQL it would run.
-    fn explain(&self, explained: Authorized<Command>, out: &mut dyn Write) -> Result<(), Error> {
-        let command = explained.command().to_string();
-        let Some(plan) = plan::plan_read(explained, &self.plan_context()) else {
-            // The parser refuses these after `explain`; said again, not assumed.
-            return Err(syntax::SyntaxError::new(
-                syntax::SyntaxErrorKind::Expected,
-                format!("`explain` shows the SQL of a listing or a count, not of `{command}`"),
-                0..0,
-                "",
-            )
-            .with_help("for example: explain show events where support is none")
-            .into());
-        };
-        let plan = plan?;
-        let mut text = format!("command: {command}\nsql:     {}\nparams:", plan.sql());
-        if plan.params().is_empty() {
-            text.push_str(" none\n");
-        } else {
-            text.push('\n');
-            for (index, param) in plan.params().iter().enumerate() {
-                text.push_str(&format!("  ${} = {param}\n", index + 1));
-            }
-        }
-        // A filter may hold any character (it stores nothing), so the
-        // command and its parameters are shown neutralised.
-        out.write_all(render::plain(&text).as_bytes())
-            .map_err(|source| Error::Output { source })
     }
 
     /// Runs a batch: stops at the first failure unless `keep_going`, and
@@ -707,7 +423,7 @@ impl Shell {
             if let Some(listening) = &listening {
                 // Only a new token wakes the thread.
                 listening.send_if_modified(|token| {
-                    let now = self.identity.as_ref().and(self.token.clone());
+                    let now = self.session.live_token().map(str::to_owned);
                     let changed = *token != now;
                     *token = now;
                     changed
@@ -715,7 +431,7 @@ impl Shell {
             }
             // Names to complete after `support =`, read as the logged-in
             // employee (only someone logged in may read the directory).
-            let acting = self.identity.as_ref().map(|i| i.session_id);
+            let acting = self.session.identity().map(|i| i.session_id);
             if acting != names_for {
                 let names = match acting {
                     Some(_) => runtime.block_on(self.directory_names()).unwrap_or_default(),
@@ -763,7 +479,7 @@ impl Shell {
 
     /// Active employees' names, read under the application role.
     async fn directory_names(&mut self) -> Result<Vec<String>, Error> {
-        let token = self.token()?;
+        let token = self.session.token()?;
         self.database.begin_as(&token).await?;
         let names = self.database.employee_names().await;
         self.database.finish(names.is_ok()).await?;
@@ -772,7 +488,7 @@ impl Shell {
 
     /// `epic> `, or `epic kate> ` once someone is logged in.
     fn prompt(&self) -> String {
-        match &self.identity {
+        match self.session.identity() {
             Some(identity) => {
                 let who = identity.email.split('@').next().unwrap_or(&identity.email);
                 format!("epic {}> ", render::one_line(who))
@@ -824,40 +540,8 @@ fn check_after_loss(command: &Command) -> Option<String> {
     })
 }
 
-/// A horizontal bar `width` cells long at full scale, in eighths of a cell.
-fn bar(fraction: f64, width: usize) -> String {
-    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-    let eighths = (fraction.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
-    let mut text = "█".repeat(eighths / 8);
-    if eighths % 8 > 0 {
-        text.push(PARTS[eighths % 8]);
-    }
-    text
-}
-
-/// The renderer's columns for a plan's: numbers and money to the right.
 /// How many times a command rolled back by a deadlock is run in all.
 const CONTENDED_ATTEMPTS: usize = 3;
-
-/// A refusal, as the error the edge reports and the audit trail records.
-fn denied(denial: policy::Denial, request: &Request) -> Error {
-    Error::Denied {
-        message: denial.rule,
-        request: request.to_string(),
-        entity: request.record_entity(),
-        record: request.id,
-    }
-}
-
-fn display_columns(columns: &[plan::OutColumn]) -> Vec<Column> {
-    columns
-        .iter()
-        .map(|c| match c.kind {
-            ColumnKind::Id | ColumnKind::Integer | ColumnKind::Money => Column::right(c.name),
-            _ => Column::left(c.name),
-        })
-        .collect()
-}
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set.
 pub fn use_color() -> bool {

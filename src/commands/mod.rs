@@ -1,0 +1,217 @@
+//! The command stage: what each command does once it is parsed, one module
+//! per command family (`reads`, `reports`, `writes`, `identity`), each a
+//! function over a [`Context`] and a command the checker allowed.
+//! [`run_as`] asks the checker and hands the command to its family; the
+//! shell keeps the loops and the identity gate in front of this.
+
+pub mod identity;
+pub mod reads;
+pub mod reports;
+pub mod writes;
+
+use std::io::Write;
+
+use crate::config::Config;
+use crate::db::Database;
+use crate::db::identity::Identity;
+use crate::error::Error;
+use crate::plan::{self, PlanContext};
+use crate::policy::{self, Allowed, Authorized, Decision, Denial, Request};
+use crate::render::{self, Format, Style};
+use crate::session::{PasswordSource, Session};
+use crate::syntax::Command;
+use crate::syntax::ast::EmployeeRef;
+
+/// How output is shown: chosen at start-up and by `set format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    pub format: Format,
+    /// On a terminal: colour (unless NO_COLOR), paging, prompts.
+    pub interactive: bool,
+    /// CSV text cells as stored, without the formula guard (`--raw-csv`).
+    pub raw_csv: bool,
+}
+
+/// What a command runs with.
+pub struct Context<'a> {
+    pub database: &'a mut Database,
+    pub config: &'a Config,
+    pub view: View,
+    pub session: &'a mut Session,
+    pub passwords: PasswordSource,
+}
+
+impl Context<'_> {
+    pub fn plan_context(&self) -> PlanContext {
+        PlanContext {
+            me: self.session.identity().map(|i| i.employee_id),
+            now: chrono::Local::now(),
+        }
+    }
+
+    pub fn style(&self, page: Option<usize>) -> Style {
+        Style {
+            color: self.view.interactive && crate::shell::use_color(),
+            width: if self.view.interactive {
+                render::terminal_width()
+            } else {
+                None
+            },
+            page,
+            raw_csv: self.view.raw_csv,
+        }
+    }
+
+    /// Asks the permission checker about a request the command's stage
+    /// made (a write, once it read who owns the record).
+    pub fn authorize<C>(
+        &self,
+        identity: &Identity,
+        request: &Request,
+        command: C,
+    ) -> Result<Authorized<C>, Error> {
+        policy::authorize(identity.role, request, command).map_err(|denial| denied(denial, request))
+    }
+
+    /// The identity for the command about to run, checked by the database.
+    pub async fn require_identity(&mut self) -> Result<Identity, Error> {
+        crate::session::identify(
+            self.database,
+            self.config,
+            self.session,
+            crate::auth::Gate::Alone,
+        )
+        .await
+    }
+
+    /// Resolves an employee named by number or full name; an ambiguous name
+    /// lists the candidates.
+    pub async fn employee(
+        &mut self,
+        employee: &EmployeeRef,
+    ) -> Result<(i64, String, String), Error> {
+        match employee {
+            EmployeeRef::Id(id) => match self.database.employee_by_id(*id).await? {
+                Some((name, email)) => Ok((*id, name, email)),
+                None => Err(Error::NotFound {
+                    entity: "employee",
+                    id: *id,
+                }),
+            },
+            EmployeeRef::Name(name) => {
+                let mut found = self.database.employees_named(name).await?;
+                match found.len() {
+                    0 => Err(Error::NoSuchEmployee { name: name.clone() }),
+                    1 => Ok(found.remove(0)),
+                    _ => Err(Error::AmbiguousEmployee {
+                        name: name.clone(),
+                        candidates: found
+                            .iter()
+                            .map(|(id, name, email)| {
+                                format!(
+                                    "employee {id} ({}, {})",
+                                    render::one_line(name),
+                                    render::one_line(email)
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// A refusal, as the error the edge reports and the audit trail records.
+pub fn denied(denial: Denial, request: &Request) -> Error {
+    Error::Denied {
+        message: denial.rule,
+        request: request.to_string(),
+        entity: request.record_entity(),
+        record: request.id,
+    }
+}
+
+/// A command that needs a logged-in employee, in its transaction as the
+/// application role: the checker first, then the command's family.
+pub async fn run_as(
+    cx: &mut Context<'_>,
+    identity: &Identity,
+    command: Command,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    match policy::authorize_now(identity.role, command) {
+        Decision::Allowed(allowed) => run_allowed(cx, allowed, out, err).await,
+        Decision::Denied(denial, request) => Err(denied(denial, &request)),
+        Decision::Later(command) => run_write_or_own(cx, identity, command, out, err).await,
+    }
+}
+
+/// A command the checker allowed from the command alone.
+async fn run_allowed(
+    cx: &mut Context<'_>,
+    allowed: Allowed,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    match allowed {
+        Allowed::Listing(query) => reads::show(cx, &query, out, err).await,
+        Allowed::Record(one) => reads::show_one(cx, &one, out).await,
+        Allowed::Count(query) => reads::count(cx, &query, out).await,
+        Allowed::Explain(inner) => reads::explain(cx, inner, out),
+        Allowed::Sessions(sessions) => {
+            let plan = plan::plan_sessions(&sessions);
+            reads::list(cx, &plan, "live sessions", out, err).await
+        }
+        Allowed::Security(limits) => {
+            let plan = plan::plan_security(&limits);
+            reads::list(cx, &plan, "security settings", out, err).await
+        }
+        Allowed::Report(report) => reports::report(cx, &report, out, err).await,
+        Allowed::SetSecurity { setting, value } => {
+            identity::set_security(cx, setting, value, err).await
+        }
+        Allowed::RevokeSession { id } => identity::revoke_session(cx, id, err).await,
+        Allowed::RevokeSessionsOf { employee } => {
+            identity::revoke_sessions_of(cx, &employee, err).await
+        }
+        Allowed::Unlock { email } => identity::unlock(cx, &email, err).await,
+    }
+}
+
+/// A write, whose check needs the record's owners, or a command about
+/// one's own records.
+async fn run_write_or_own(
+    cx: &mut Context<'_>,
+    identity: &Identity,
+    command: Command,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    match command {
+        Command::ResetPassword { employee } => {
+            identity::reset_password(cx, identity, &employee, out).await
+        }
+        Command::ShowNotifications => reads::notifications(cx, out, err).await,
+        Command::Create(create) => writes::create(cx, identity, create, out).await,
+        Command::Update { entity, id, set } => {
+            writes::update(cx, identity, entity, id, set, err).await
+        }
+        Command::Delete {
+            entity,
+            id,
+            reassign_to,
+        } => writes::delete(cx, identity, entity, id, reassign_to, err).await,
+        Command::Deactivate { employee } => writes::deactivate(cx, identity, employee, err).await,
+        Command::Help { .. }
+        | Command::Quit
+        | Command::SetFormat { .. }
+        | Command::Login { .. }
+        | Command::Logout
+        | Command::WhoAmI
+        | Command::Passwd => unreachable!("handled outside the application role"),
+        read => unreachable!("`{read}` is checked from the command alone"),
+    }
+}

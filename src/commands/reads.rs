@@ -1,0 +1,185 @@
+//! Reads: listings, one record, counts, `explain`, the small administrative
+//! lists and one's notifications. A listing streams from the database into
+//! the renderer; in the interactive shell a table stops after a page and a
+//! count query says how many rows there are in all.
+
+use std::io::Write;
+
+use super::Context;
+use crate::error::Error;
+use crate::plan::{self, ColumnKind, MarkNotificationsRead, OwnNotifications};
+use crate::policy::{self, Authorized};
+use crate::render::{self, Column, Format, RowWriter};
+use crate::syntax::{self, Command, Query};
+
+/// A listing. In the shell a table stops after a page and says how many
+/// rows there are in all; batches, CSV and JSON are never cut.
+pub async fn show(
+    cx: &mut Context<'_>,
+    query: &Authorized<Query>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    let paged = cx.view.interactive && matches!(cx.view.format, Format::Table | Format::Vertical);
+    let page = paged.then_some(cx.config.page_size);
+    let context = cx.plan_context();
+    let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1))?;
+    let columns = display_columns(plan.columns());
+    let mut writer = RowWriter::new(out, cx.view.format, cx.style(page), columns);
+    cx.database
+        .stream(&plan, |row| {
+            writer.row(row).map_err(|source| Error::Output { source })
+        })
+        .await?;
+    let summary = writer.finish().map_err(|source| Error::Output { source })?;
+    let noun = query.entity.plural();
+    if summary.rows == 0 {
+        let message = match (&query.filter, query.offset) {
+            (_, Some(offset)) if offset > 0 => format!("no {noun} after the first {offset}"),
+            (Some(_), _) => format!("no {noun} match"),
+            (None, _) => format!("no {noun} yet"),
+        };
+        writeln!(err, "({message})").map_err(|source| Error::Output { source })?;
+    } else if summary.shown < summary.rows {
+        let total = plan::plan_count(query, &context)?;
+        let total = cx.database.count(&total).await?;
+        let offset = query.offset.unwrap_or(0);
+        writeln!(
+            err,
+            "(showing {} to {} of {total} {noun}; add `limit N offset {}` for the next ones, \
+             or `set format csv` to get them all)",
+            offset + 1,
+            offset + summary.shown,
+            offset + summary.shown
+        )
+        .map_err(|source| Error::Output { source })?;
+    }
+    Ok(())
+}
+
+/// One record, vertically (or as one CSV/JSON row), with related names.
+pub async fn show_one(
+    cx: &mut Context<'_>,
+    one: &Authorized<plan::Record>,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let plan = plan::plan_show_one(one);
+    let Some(row) = cx.database.fetch_one(&plan).await? else {
+        return Err(Error::NotFound {
+            entity: one.entity.singular(),
+            id: one.id,
+        });
+    };
+    let columns = plan
+        .columns()
+        .iter()
+        .map(|c| Column::left(c.name))
+        .collect();
+    let format = match cx.view.format {
+        Format::Table => Format::Vertical,
+        other => other,
+    };
+    let mut writer = RowWriter::new(out, format, cx.style(None), columns);
+    writer.row(row).map_err(|source| Error::Output { source })?;
+    writer.finish().map_err(|source| Error::Output { source })?;
+    Ok(())
+}
+
+/// `count ENTITY [where ...]`.
+pub async fn count(
+    cx: &mut Context<'_>,
+    query: &Authorized<Query>,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let plan = plan::plan_count(query, &cx.plan_context())?;
+    let count = cx.database.count(&plan).await?;
+    writeln!(out, "{count}").map_err(|source| Error::Output { source })
+}
+
+/// `show notifications`: one's own, newest first; they are read then.
+pub async fn notifications(
+    cx: &mut Context<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    let mine = policy::own_records(OwnNotifications);
+    list(
+        cx,
+        &plan::plan_notifications(&mine),
+        "notifications",
+        out,
+        err,
+    )
+    .await?;
+    let read = policy::own_records(MarkNotificationsRead);
+    cx.database
+        .execute(&plan::plan_notifications_read(&read))
+        .await?;
+    Ok(())
+}
+
+/// The typed command as epic understood it, and the SQL it would run.
+pub fn explain(
+    cx: &Context<'_>,
+    explained: Authorized<Command>,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let command = explained.command().to_string();
+    let Some(plan) = plan::plan_read(explained, &cx.plan_context()) else {
+        // The parser refuses these after `explain`; said again, not assumed.
+        return Err(syntax::SyntaxError::new(
+            syntax::SyntaxErrorKind::Expected,
+            format!("`explain` shows the SQL of a listing or a count, not of `{command}`"),
+            0..0,
+            "",
+        )
+        .with_help("for example: explain show events where support is none")
+        .into());
+    };
+    let plan = plan?;
+    let mut text = format!("command: {command}\nsql:     {}\nparams:", plan.sql());
+    if plan.params().is_empty() {
+        text.push_str(" none\n");
+    } else {
+        text.push('\n');
+        for (index, param) in plan.params().iter().enumerate() {
+            text.push_str(&format!("  ${} = {param}\n", index + 1));
+        }
+    }
+    // A filter may hold any character (it stores nothing), so the
+    // command and its parameters are shown neutralised.
+    out.write_all(render::plain(&text).as_bytes())
+        .map_err(|source| Error::Output { source })
+}
+
+/// A whole plan as a listing, never paged (small, administrative lists).
+pub async fn list(
+    cx: &mut Context<'_>,
+    plan: &plan::Plan,
+    noun: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    let columns = display_columns(plan.columns());
+    let mut writer = RowWriter::new(out, cx.view.format, cx.style(None), columns);
+    cx.database
+        .stream(plan, |row| {
+            writer.row(row).map_err(|source| Error::Output { source })
+        })
+        .await?;
+    let summary = writer.finish().map_err(|source| Error::Output { source })?;
+    if summary.rows == 0 {
+        writeln!(err, "(no {noun})").map_err(|source| Error::Output { source })?;
+    }
+    Ok(())
+}
+
+pub fn display_columns(columns: &[plan::OutColumn]) -> Vec<Column> {
+    columns
+        .iter()
+        .map(|c| match c.kind {
+            ColumnKind::Id | ColumnKind::Integer | ColumnKind::Money => Column::right(c.name),
+            _ => Column::left(c.name),
+        })
+        .collect()
+}

@@ -1,0 +1,581 @@
+//! Writes: for `create`, `update`, `delete` and
+//! `deactivate`, read who owns the record, ask the permission checker with
+//! that ownership and the guarded fields touched, then run the statement
+//! `plan` built. Everything happens in the command's transaction, as the
+//! application role, so the database checks every rule again, records the
+//! write in the audit trail itself (with the record before and after), and
+//! a failure leaves nothing behind.
+
+use std::io::Write;
+
+use super::Context;
+use crate::auth::{self, AuthError};
+use crate::db::DbError;
+use crate::db::identity::Identity;
+use crate::db::write::EmployeeFacts;
+use crate::db::write::Then;
+use crate::error::Error;
+use crate::model::{Entity, Field, FieldType, Role};
+use crate::plan;
+use crate::policy::{Action, Guarded, Ownership, Request, Target, target_of as target};
+use crate::render;
+use crate::syntax::ast::{Assign, Create, EmployeeRef, Value};
+
+/// The guarded fields among those set. On an existing client, every field
+/// but its sales contact is its details.
+fn touched(entity: Entity, updating: bool, fields: impl Iterator<Item = Field>) -> Vec<Guarded> {
+    let mut guarded: Vec<Guarded> = Vec::new();
+    for field in fields {
+        let rule = match field {
+            Field::ClientSales => Some(Guarded::ClientOwner),
+            Field::EventContract => Some(Guarded::EventContract),
+            Field::EventSupport => Some(Guarded::EventSupport),
+            _ if updating && entity == Entity::Client => Some(Guarded::ClientDetails),
+            _ => None,
+        };
+        if let Some(rule) = rule
+            && !guarded.contains(&rule)
+        {
+            guarded.push(rule);
+        }
+    }
+    guarded
+}
+
+/// What an employee record's change touches of the trust rules: an admin
+/// account (the record is one, or becomes or stops being one), and one's
+/// own account removed or moved. `becomes` is the department set, if any;
+/// `removes` whether the change deactivates or deletes.
+fn employee_guards(
+    subject: &EmployeeFacts,
+    me: i64,
+    becomes: Option<Role>,
+    removes: bool,
+) -> Vec<Guarded> {
+    let mut guarded = Vec::new();
+    if subject.role == Role::Admin || becomes == Some(Role::Admin) {
+        guarded.push(Guarded::AdminAccount);
+    }
+    let moves = becomes.is_some_and(|role| role != subject.role);
+    if subject.id == me && (removes || moves) {
+        guarded.push(Guarded::OwnAccount);
+    }
+    guarded
+}
+
+/// The records a write names by number, as (entity, id): its parent and
+/// the contract or employees it sets.
+fn named_records(
+    parent: Option<(&'static str, i64)>,
+    values: &[(Field, Assign)],
+) -> Vec<(&'static str, i64)> {
+    let set = values
+        .iter()
+        .filter_map(|(field, value)| match (field, value) {
+            (Field::EventContract, Assign::Value(Value::Integer(id))) => Some(("contract", *id)),
+            (field, Assign::Value(Value::Integer(id))) if field.ty() == FieldType::Employee => {
+                Some(("employee", *id))
+            }
+            _ => None,
+        });
+    parent.into_iter().chain(set).collect()
+}
+
+/// A foreign key that found no record, said with the number the command gave.
+fn with_number(error: DbError, named: &[(&'static str, i64)]) -> Error {
+    match error {
+        DbError::MissingReference { entity } => {
+            match named.iter().find(|(kind, _)| *kind == entity) {
+                Some((entity, id)) => Error::NotFound { entity, id: *id },
+                None => Error::Db(DbError::MissingReference { entity }),
+            }
+        }
+        other => Error::Db(other),
+    }
+}
+
+fn owned(by: Option<i64>, me: i64) -> Ownership {
+    if by == Some(me) {
+        Ownership::Own
+    } else {
+        Ownership::Others
+    }
+}
+
+/// Employee names in values become ids (an ambiguous name is an error
+/// listing the candidates).
+async fn resolve_employees(
+    cx: &mut Context<'_>,
+    values: &mut [(Field, Assign)],
+) -> Result<(), Error> {
+    for (field, value) in values.iter_mut() {
+        if field.ty() != FieldType::Employee {
+            continue;
+        }
+        if let Assign::Value(Value::Text(name)) = value {
+            let (id, _, _) = cx.employee(&EmployeeRef::Name(name.clone())).await?;
+            *value = Assign::Value(Value::Integer(id));
+        }
+    }
+    Ok(())
+}
+
+/// A client's email is its own: another client with it is named.
+async fn email_is_free(
+    cx: &mut Context<'_>,
+    values: &[(Field, Assign)],
+    id: i64,
+) -> Result<(), Error> {
+    let Some(email) = email_of(values) else {
+        return Ok(());
+    };
+    match cx.database.client_with_email(&email).await? {
+        Some((other, name)) if other != id => {
+            Err(email_taken(other, &name, &email, "nothing was changed"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The records a write names by number exist, said in words before
+/// the database's foreign keys would refuse it. (Employees given by
+/// name were found already.)
+async fn check_named(cx: &mut Context<'_>, named: &[(&'static str, i64)]) -> Result<(), Error> {
+    for &(entity, id) in named {
+        let found = match entity {
+            "client" => cx.database.client_owners(id).await?.is_some(),
+            "contract" => cx.database.contract_owners(id).await?.is_some(),
+            _ => cx.database.employee_by_id(id).await?.is_some(),
+        };
+        if !found {
+            return Err(Error::NotFound { entity, id });
+        }
+    }
+    Ok(())
+}
+
+pub async fn create(
+    cx: &mut Context<'_>,
+    identity: &Identity,
+    mut create: Create,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    resolve_employees(cx, &mut create.values).await?;
+    let me = identity.employee_id;
+    let ownership = match create.entity {
+        Entity::Client => {
+            let owner = create.values.iter().find_map(|(f, v)| match (f, v) {
+                (Field::ClientSales, Assign::Value(Value::Integer(id))) => Some(*id),
+                _ => None,
+            });
+            owned(Some(owner.unwrap_or(me)), me)
+        }
+        Entity::Contract => {
+            let client = create.parent.unwrap_or_default();
+            if cx.database.client_owners(client).await?.is_none() {
+                return Err(Error::NotFound {
+                    entity: "client",
+                    id: client,
+                });
+            }
+            Ownership::NotApplicable
+        }
+        Entity::Event => {
+            let contract = create.parent.unwrap_or_default();
+            let Some(owners) = cx.database.contract_owners(contract).await? else {
+                return Err(Error::NotFound {
+                    entity: "contract",
+                    id: contract,
+                });
+            };
+            owned(owners.sales, me)
+        }
+        Entity::Employee | Entity::Audit => Ownership::NotApplicable,
+    };
+    let create = cx.authorize(
+        identity,
+        &Request {
+            action: Action::Create,
+            target: target(create.entity),
+            ownership,
+            touches: {
+                let mut touches =
+                    touched(create.entity, false, create.values.iter().map(|(f, _)| *f));
+                if create.entity == Entity::Employee
+                    && department_set(&create.values) == Some(Role::Admin)
+                {
+                    touches.push(Guarded::AdminAccount);
+                }
+                touches
+            },
+            id: create.parent,
+        },
+        create,
+    )?;
+    // The parent was looked up above; what the values name is checked here.
+    let named = named_records(None, &create.values);
+    check_named(cx, &named).await?;
+    let parent = match create.entity {
+        Entity::Contract => create.parent.map(|id| ("client", id)),
+        Entity::Event => create.parent.map(|id| ("contract", id)),
+        _ => None,
+    };
+    let named = named_records(parent, &create.values);
+    if create.entity == Entity::Event {
+        // The contract cannot be unsigned while its event is being created.
+        let contract = create.parent.unwrap_or_default();
+        if cx.database.lock_contract(contract).await? != Some(true) {
+            return Err(Error::Invalid {
+                message: format!(
+                    "contract {contract} is not signed: events are created for signed contracts"
+                ),
+            });
+        }
+    }
+    let mut temporary = None;
+    if create.entity == Entity::Employee {
+        let name = text_of(&create.values, Field::EmployeeName);
+        let email = text_of(&create.values, Field::EmployeeEmail);
+        let password = match &create.password {
+            Some(password) => {
+                auth::check_policy(password, &email, &name).map_err(AuthError::from)?;
+                password.clone()
+            }
+            None => {
+                let made = loop {
+                    let candidate = auth::temporary_password();
+                    if auth::check_policy(&candidate, &email, &name).is_ok() {
+                        break candidate;
+                    }
+                };
+                temporary = Some(made.clone());
+                made
+            }
+        };
+        let hash = cx
+            .database
+            .new_password_hash(&password, &email, &name)
+            .await?;
+        let extra = vec![
+            ("password_hash", plan::Param::Text(hash)),
+            (
+                "must_change_password",
+                plan::Param::Bool(temporary.is_some()),
+            ),
+        ];
+        let plan = plan::plan_create(&create, me, &cx.plan_context(), extra);
+        let id = cx
+            .database
+            .write(&plan, Then::Commit)
+            .await
+            .map_err(|e| with_number(e, &named))?
+            .ok_or(Error::Invalid {
+                message: "the employee was not created".to_owned(),
+            })?;
+        crate::telemetry::security_event("employee created");
+        writeln!(out, "Created employee {id}.").map_err(|source| Error::Output { source })?;
+        if let Some(temporary) = temporary {
+            writeln!(
+                out,
+                "Temporary password for {name} ({email}), shown only this once:\n  {temporary}\n\
+                 They must choose their own at their first login."
+            )
+            .map_err(|source| Error::Output { source })?;
+        }
+        return Ok(());
+    }
+    let plan = plan::plan_create(&create, me, &cx.plan_context(), Vec::new());
+    let created = match email_of(&create.values) {
+        // A client whose email is taken is not created; the one that has
+        // it is named (in the same round trip: a retried batch stays fast).
+        Some(email) if create.entity == Entity::Client => {
+            match cx
+                .database
+                .write_unless_email_taken(&plan, &email, Then::Commit)
+                .await
+                .map_err(|e| with_number(e, &named))?
+            {
+                Ok(id) => Some(id),
+                Err((other, name)) => {
+                    return Err(email_taken(other, &name, &email, "nothing was created"));
+                }
+            }
+        }
+        _ => cx
+            .database
+            .write(&plan, Then::Commit)
+            .await
+            .map_err(|e| with_number(e, &named))?,
+    };
+    let Some(id) = created else {
+        return Err(Error::Invalid {
+            message: format!("the {} was not created", create.entity.singular()),
+        });
+    };
+    writeln!(out, "Created {} {id}.", create.entity.singular())
+        .map_err(|source| Error::Output { source })
+}
+
+pub async fn update(
+    cx: &mut Context<'_>,
+    identity: &Identity,
+    entity: Entity,
+    id: i64,
+    mut set: Vec<(Field, Assign)>,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    resolve_employees(cx, &mut set).await?;
+    let me = identity.employee_id;
+    let not_found = || Error::NotFound {
+        entity: entity.singular(),
+        id,
+    };
+    let ownership = match entity {
+        Entity::Client => owned(
+            cx.database
+                .client_owners(id)
+                .await?
+                .ok_or_else(not_found)?
+                .sales,
+            me,
+        ),
+        Entity::Contract => owned(
+            cx.database
+                .contract_owners(id)
+                .await?
+                .ok_or_else(not_found)?
+                .sales,
+            me,
+        ),
+        Entity::Event => {
+            let owners = cx.database.event_owners(id).await?.ok_or_else(not_found)?;
+            // An event is "theirs" for its support contact.
+            owned(owners.support, me)
+        }
+        Entity::Employee => Ownership::NotApplicable,
+        // The parser refuses writes to the audit log; the checker would too.
+        Entity::Audit => Ownership::NotApplicable,
+    };
+    let mut touches = touched(entity, true, set.iter().map(|(f, _)| *f));
+    if entity == Entity::Employee {
+        let facts = cx
+            .database
+            .employee_facts(id)
+            .await?
+            .ok_or_else(not_found)?;
+        let removes = set
+            .iter()
+            .any(|(f, v)| *f == Field::EmployeeActive && *v == Assign::Value(Value::Bool(false)));
+        touches.extend(employee_guards(&facts, me, department_set(&set), removes));
+    }
+    let update = cx.authorize(
+        identity,
+        &Request {
+            action: Action::Update,
+            target: target(entity),
+            ownership,
+            touches,
+            id: Some(id),
+        },
+        plan::Update { entity, id, set },
+    )?;
+    let set = &update.set;
+    if entity == Entity::Client {
+        email_is_free(cx, set, id).await?;
+    }
+    let named = named_records(None, set);
+    check_named(cx, &named).await?;
+    let plan = plan::plan_update(&update, &cx.plan_context());
+    let written = cx.database.write(&plan, Then::Continue).await;
+    let Some(_) = written.map_err(|e| with_number(e, &named))? else {
+        // Visible but not writable: the database's policy said no.
+        return Err(Error::Denied {
+            message: format!("the database refused to update {} {id}", entity.singular()),
+            request: format!("update {} {id}", entity.singular()),
+            entity: Some(entity.singular()),
+            record: Some(id),
+        });
+    };
+    let signed_now = entity == Entity::Contract
+        && set
+            .iter()
+            .any(|(f, v)| *f == Field::ContractSigned && *v == Assign::Value(Value::Bool(true)));
+    if entity == Entity::Employee {
+        crate::telemetry::security_event("employee updated");
+    }
+    if signed_now {
+        // The database audits it as `contract signed`.
+        crate::telemetry::security_event("contract signed");
+    }
+    writeln!(err, "Updated {} {id}.", entity.singular()).map_err(|source| Error::Output { source })
+}
+
+pub async fn delete(
+    cx: &mut Context<'_>,
+    identity: &Identity,
+    entity: Entity,
+    id: i64,
+    reassign_to: Option<EmployeeRef>,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    let request = |touches| Request {
+        action: Action::Delete,
+        target: target(entity),
+        ownership: Ownership::NotApplicable,
+        touches,
+        id: Some(id),
+    };
+    if entity != Entity::Employee {
+        // Only employees are ever deleted: the checker says who may not.
+        cx.authorize(identity, &request(Vec::new()), ())?;
+        return Err(Error::Invalid {
+            message: format!("a {} is never deleted", entity.singular()),
+        });
+    }
+    let facts = cx
+        .database
+        .employee_facts(id)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "employee",
+            id,
+        })?;
+    let touches = employee_guards(&facts, identity.employee_id, None, true);
+    let deletion = cx.authorize(identity, &request(touches), plan::DeleteEmployee { id })?;
+    let name = render::one_line(&facts.name).into_owned();
+    let (clients, events) = cx.database.employee_holdings(id).await?;
+    let mut moved = String::new();
+    match reassign_to {
+        None if clients + events > 0 => {
+            return Err(Error::Invalid {
+                message: format!(
+                    "{name} still owns {clients} client{} and supports {events} event{}: nothing was deleted\n\
+                     help: add `reassign to EMPLOYEE` to move them, or `deactivate employee {id}` to keep the record",
+                    if clients == 1 { "" } else { "s" },
+                    if events == 1 { "" } else { "s" }
+                ),
+            });
+        }
+        None => {}
+        Some(to) => {
+            let (to_id, to_name, _) = cx.employee(&to).await?;
+            if to_id == id {
+                return Err(Error::Invalid {
+                    message: "an employee cannot be reassigned to themselves".to_owned(),
+                });
+            }
+            let (c, e) = cx.database.reassign_employee(&deletion, to_id).await?;
+            moved = format!(
+                " ({c} client{} and {e} event{} moved to {})",
+                plural(c),
+                plural(e),
+                render::one_line(&to_name)
+            );
+        }
+    }
+    cx.database.delete_employee(&deletion).await?;
+    crate::telemetry::security_event("employee deleted");
+    writeln!(err, "Deleted employee {id}{moved}.").map_err(|source| Error::Output { source })
+}
+
+pub async fn deactivate(
+    cx: &mut Context<'_>,
+    identity: &Identity,
+    employee: EmployeeRef,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    let (id, name, _) = cx.employee(&employee).await?;
+    let facts = cx
+        .database
+        .employee_facts(id)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "employee",
+            id,
+        })?;
+    let name = render::one_line(&name).into_owned();
+    let deactivation = cx.authorize(
+        identity,
+        &Request {
+            action: Action::Update,
+            target: Target::Employee,
+            ownership: Ownership::NotApplicable,
+            touches: employee_guards(&facts, identity.employee_id, None, true),
+            id: Some(id),
+        },
+        plan::Update {
+            entity: Entity::Employee,
+            id,
+            set: vec![(Field::EmployeeActive, Assign::Value(Value::Bool(false)))],
+        },
+    )?;
+    let plan = plan::plan_update(&deactivation, &cx.plan_context());
+    cx.database
+        .write(&plan, Then::Continue)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "employee",
+            id,
+        })?;
+    crate::telemetry::security_event("employee deactivated");
+    writeln!(
+        err,
+        "Deactivated {name} (employee {id}); their sessions are revoked."
+    )
+    .map_err(|source| Error::Output { source })
+}
+
+/// The client email a create or update sets, if any.
+fn email_of(values: &[(Field, Assign)]) -> Option<String> {
+    values
+        .iter()
+        .find_map(|(field, value)| match (field, value) {
+            (Field::ClientEmail, Assign::Value(Value::Text(email))) => Some(email.clone()),
+            _ => None,
+        })
+}
+
+/// A client email already in use, by `other` (0: by a command that took it
+/// at the same moment, not visible yet); `outcome` says what did not happen.
+fn email_taken(other: i64, name: &str, email: &str, outcome: &str) -> Error {
+    if other == 0 {
+        return crate::db::DbError::Duplicate {
+            message: format!("a client with the email `{email}` already exists: {outcome}"),
+        }
+        .into();
+    }
+    crate::db::DbError::Duplicate {
+        message: format!(
+            "client {other} ({}) already has the email `{email}`: {outcome}\n\
+             help: `show client {other}`; each client has an email of its own",
+            render::one_line(name)
+        ),
+    }
+    .into()
+}
+
+/// The department a create or update sets, if any.
+fn department_set(values: &[(Field, Assign)]) -> Option<Role> {
+    values
+        .iter()
+        .find_map(|(field, value)| match (field, value) {
+            (Field::EmployeeDepartment, Assign::Value(Value::Enum(name))) => {
+                Role::from_department(name)
+            }
+            _ => None,
+        })
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn text_of(values: &[(Field, Assign)], field: Field) -> String {
+    values
+        .iter()
+        .find_map(|(f, v)| match (f, v) {
+            (f, Assign::Value(Value::Text(text))) if *f == field => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
