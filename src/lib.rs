@@ -3,11 +3,13 @@
 //! Every command flows one way, and each module owns one step:
 //!
 //! ```text
-//! line --input--> text --syntax--> Command --shell--> run --db--> rows --render--> output
+//! line --input--> text --syntax--> Command --policy--> Authorized --commands/plan--> Plan --db--> rows --render--> output
 //! ```
 //!
 //! `main` turns flags into a [`config::Config`], the [`shell`] reads lines from
-//! [`input`], parses them with [`syntax`] and runs them, [`db`] owns every
+//! [`input`] and parses them with [`syntax`]; [`policy`] checks each command
+//! and only it makes the [`policy::Authorized`] values that [`plan`] turns
+//! into SQL; [`commands`] runs each family of commands; [`db`] owns every
 //! connection to PostgreSQL (including the local cluster epic manages itself),
 //! and [`render`] is the only place that formats output. Errors are typed in
 //! each stage and gathered in [`error::Error`], which knows the exit code and
