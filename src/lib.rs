@@ -19,6 +19,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod exit;
 pub mod generate;
 pub mod input;
 pub mod listen;
