@@ -138,12 +138,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// user's mistake, the report to Sentry (when it is on) whose event id the
 /// message quotes. The single place errors leave the program.
 ///
-/// The text is [`crate::render::plain`]: an error may quote what was typed
+/// The text is [`crate::text::plain`]: an error may quote what was typed
 /// or what the database holds (a name, a driver's message), and neither may
 /// reach the terminal raw.
 pub fn report(error: &Error, verbose: bool, line: Option<usize>) -> String {
     let code = error.exit().support_code();
-    let mut text = crate::render::plain(&describe(error, verbose, line, code)).into_owned();
+    let mut text = crate::text::plain(&describe(error, verbose, line, code)).into_owned();
     if let Some(code) = code
         && let Some(event) = crate::telemetry::capture(error)
     {

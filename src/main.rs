@@ -14,11 +14,13 @@ use epic::db::roles::RoleNames;
 use epic::db::{Database, DbError, Login, backup, migrate};
 use epic::error::{self, Error};
 use epic::exit::Exit;
+use epic::format::Format;
 use epic::generate::{self, Targets};
-use epic::render::{Column, Format, RowWriter, Style, Value};
+use epic::render::{Column, RowWriter, Style};
 use epic::session::PasswordSource;
 use epic::shell::{Shell, use_color};
-use epic::{demo, input, render, setup};
+use epic::value::Value;
+use epic::{demo, input, render, setup, text};
 
 /// Epic Events CRM shell. Without a command it opens the interactive shell
 /// (or runs commands from standard input when it is not a terminal).
@@ -406,8 +408,8 @@ async fn migrate_database(
             let _ = writeln!(
                 err,
                 "Created the admin account {} ({}).",
-                render::one_line(&admin.email),
-                render::one_line(&admin.name)
+                text::one_line(&admin.email),
+                text::one_line(&admin.name)
             );
         }
     }

@@ -36,17 +36,21 @@
 //! raw CSV ([`Style::raw_csv`]).
 
 use std::borrow::Cow;
-use std::fmt;
 use std::io::{self, Write};
-use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset};
 use prettytable::format::{FormatBuilder, LinePosition, LineSeparator, TableFormat};
 use prettytable::{Cell, Row, Table};
-use rust_decimal::Decimal;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::validate::{Lines, refused};
+
+// What moved to the leaf modules, re-exported so that `render::Format` and
+// `render::Value` (what `RowWriter` takes) stay where callers find them.
+// `syntax`, `db` and the shell still import `FORMAT_NAMES`, `one_line` and
+// `plain` from here too; they will import them from `format` and `text`.
+pub use crate::format::{FORMAT_NAMES, Format, UnknownFormat};
+pub use crate::text::{one_line, plain};
+pub use crate::value::Value;
 
 /// Rows a table buffers before it commits to column widths. Large enough that
 /// the widths represent the data, small enough that the first screen appears
@@ -57,125 +61,6 @@ pub const CHUNK_ROWS: usize = 256;
 /// width when that is narrower): a few characters and an ellipsis still tell
 /// rows apart, one character does not.
 pub const MIN_COLUMN_WIDTH: usize = 6;
-
-/// The names accepted by [`Format::from_str`], in the order they are offered
-/// to users (help text, completion).
-pub const FORMAT_NAMES: &[&str] = &["table", "vertical", "csv", "json"];
-
-/// How query output is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Aligned columns with borders, for people at a terminal.
-    Table,
-    /// One `name | value` block per record, for wide rows (psql's `\x`).
-    Vertical,
-    /// RFC 4180 CSV with a header line, for spreadsheets.
-    Csv,
-    /// A JSON array of objects with typed values, for programs.
-    Json,
-}
-
-impl Format {
-    /// Every format, in the order of [`FORMAT_NAMES`].
-    pub const ALL: [Format; 4] = [Format::Table, Format::Vertical, Format::Csv, Format::Json];
-
-    /// The lowercase name, as typed by users.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Table => "table",
-            Format::Vertical => "vertical",
-            Format::Csv => "csv",
-            Format::Json => "json",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Format {
-    type Err = UnknownFormat;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Format::ALL
-            .into_iter()
-            .find(|format| format.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| UnknownFormat {
-                given: s.to_string(),
-            })
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("unknown format `{given}`; expected one of: table, vertical, csv, json")]
-pub struct UnknownFormat {
-    pub given: String,
-}
-
-/// One cell of a result, typed so that each format can show it faithfully
-/// (a JSON number stays a number, money stays exact).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Null,
-    Bool(bool),
-    Int(i64),
-    /// Exact decimal; its scale is kept (`12000.00` stays `12000.00`).
-    Money(Decimal),
-    Text(String),
-    /// Already in the offset the user should see; render does not convert.
-    Timestamp(DateTime<FixedOffset>),
-}
-
-impl From<bool> for Value {
-    fn from(value: bool) -> Self {
-        Value::Bool(value)
-    }
-}
-
-impl From<i64> for Value {
-    fn from(value: i64) -> Self {
-        Value::Int(value)
-    }
-}
-
-impl From<i32> for Value {
-    fn from(value: i32) -> Self {
-        Value::Int(i64::from(value))
-    }
-}
-
-impl From<Decimal> for Value {
-    fn from(value: Decimal) -> Self {
-        Value::Money(value)
-    }
-}
-
-impl From<String> for Value {
-    fn from(value: String) -> Self {
-        Value::Text(value)
-    }
-}
-
-impl From<&str> for Value {
-    fn from(value: &str) -> Self {
-        Value::Text(value.to_string())
-    }
-}
-
-impl From<DateTime<FixedOffset>> for Value {
-    fn from(value: DateTime<FixedOffset>) -> Self {
-        Value::Timestamp(value)
-    }
-}
-
-impl<T: Into<Value>> From<Option<T>> for Value {
-    fn from(value: Option<T>) -> Self {
-        value.map_or(Value::Null, Into::into)
-    }
-}
 
 /// Where a column's cells sit in a table; numbers read best right-aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,64 +265,6 @@ pub fn terminal_width() -> Option<usize> {
 
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
-
-/// Text as one line (a table cell, a name in a message, a notification):
-/// newlines become `↵`, tabs a space, and every other character stored text
-/// may not hold ([`crate::validate::refused`]: controls, DEL, C1, bidirectional
-/// overrides and isolates) `�`, so that a value can neither break the line,
-/// send escape sequences to the terminal, nor reorder what is shown.
-pub fn one_line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| refused(c, Lines::One)) {
-        return Cow::Borrowed(s);
-    }
-    let mut line = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(ch) = chars.next() {
-        match ch {
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => line.push('↵'),
-            '\t' => line.push(' '),
-            c if refused(c, Lines::One) => line.push(REPLACEMENT),
-            c => line.push(c),
-        }
-    }
-    Cow::Owned(line)
-}
-
-/// Text that keeps its lines (a vertical record, a CSV cell, an error
-/// message): newlines, tabs and a carriage return right before a newline
-/// (a line end, however the text was typed) stay, and every other character
-/// [`crate::validate::refused`] names becomes `�`, as in [`one_line`]. The
-/// one function every output path that is not a single line uses, so stored
-/// text reaches no terminal raw.
-pub fn plain(s: &str) -> Cow<'_, str> {
-    let mut chars = s.chars().peekable();
-    let line_end = |c: char, next: Option<&char>| c == '\r' && next == Some(&'\n');
-    let mut clean = true;
-    while let Some(c) = chars.next() {
-        if refused(c, Lines::Many) && !line_end(c, chars.peek()) {
-            clean = false;
-            break;
-        }
-    }
-    if clean {
-        return Cow::Borrowed(s);
-    }
-    let mut text = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if refused(c, Lines::Many) && !line_end(c, chars.peek()) {
-            text.push(REPLACEMENT);
-        } else {
-            text.push(c);
-        }
-    }
-    Cow::Owned(text)
-}
-
-/// What a refused character is shown as: visible, one column wide, and
-/// inert on every terminal.
-const REPLACEMENT: char = '\u{FFFD}';
 
 /// Text for a vertical record: whole lines are kept (the record shows full
 /// values), neutralised as by [`plain`].
@@ -1004,10 +831,10 @@ fn write_json_string(buf: &mut Vec<u8>, s: &str) {
     buf.extend_from_slice(&s.as_bytes()[plain_from..]);
     buf.push(b'"');
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
     use std::cell::Cell as Shared;
     use std::rc::Rc;
 
@@ -1198,38 +1025,6 @@ id,name,start,support,location,attendees,total,signed
 ]
 "#,
         );
-    }
-
-    #[test]
-    fn format_names_parse_case_insensitively_and_display_lowercase() {
-        for (given, expected) in [
-            ("table", Format::Table),
-            ("Vertical", Format::Vertical),
-            ("CSV", Format::Csv),
-            ("jSoN", Format::Json),
-        ] {
-            assert_eq!(given.parse::<Format>().unwrap(), expected, "{given}");
-        }
-        let names: Vec<String> = Format::ALL.iter().map(Format::to_string).collect();
-        assert_eq!(names, FORMAT_NAMES);
-        for name in FORMAT_NAMES {
-            assert_eq!(name.parse::<Format>().unwrap().to_string(), *name);
-        }
-    }
-
-    #[test]
-    fn unknown_format_names_the_choices() {
-        for given in ["xml", "", " table", "tables"] {
-            let error = given.parse::<Format>().unwrap_err();
-            assert_eq!(error.given, given);
-            assert_eq!(
-                error.to_string(),
-                format!(
-                    "unknown format `{given}`; expected one of: {}",
-                    FORMAT_NAMES.join(", ")
-                )
-            );
-        }
     }
 
     #[test]
@@ -1627,15 +1422,6 @@ break\",,
         assert!(vertical.contains("name | Kate\u{FFFD}ffortsaH \u{FFFD}[2J\u{FFFD}1m\n"));
         let (csv, _) = render(Format::Csv, Style::default(), &columns, &rows);
         assert_eq!(csv, "name\nKate\u{FFFD}ffortsaH \u{FFFD}[2J\u{FFFD}1m\n");
-    }
-
-    #[test]
-    fn plain_keeps_lines_and_tabs_and_one_line_keeps_neither() {
-        let stored = "one\r\n\ttwo\rthree\u{2066}";
-        assert_eq!(plain(stored), "one\r\n\ttwo\u{FFFD}three\u{FFFD}");
-        assert_eq!(one_line(stored), "one↵ two↵three\u{FFFD}");
-        assert!(matches!(plain("Aliénor Vichum"), Cow::Borrowed(_)));
-        assert!(matches!(one_line("Aliénor Vichum"), Cow::Borrowed(_)));
     }
 
     #[test]
