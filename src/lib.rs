@@ -12,6 +12,11 @@
 //! and [`render`] is the only place that formats output. Errors are typed in
 //! each stage and gathered in [`error::Error`], which knows the exit code and
 //! the message a user sees; only `main` turns them into a process exit code.
+//!
+//! Below the stages are leaves that import none of them, so that no stage
+//! depends on a later one or on the edge: [`exit`] (the exit codes each
+//! stage's error names), [`value`], [`format`] and [`text`] (the cells, the
+//! format names and the neutralising that the stages share with `render`).
 
 pub mod auth;
 pub mod complete;
