@@ -16,9 +16,9 @@ use rustyline::hint::Hinter;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
+use crate::format::FORMAT_NAMES;
 use crate::input::needs_continuation;
 use crate::model::{Entity, Field, FieldType};
-use crate::render::FORMAT_NAMES;
 use crate::syntax::ast::quote;
 use crate::syntax::help;
 use crate::syntax::lexer::{Token, TokenKind, tokenize};

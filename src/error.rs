@@ -1,61 +1,17 @@
-//! The crate's error: every stage's typed error gathered in one enum, each
-//! knowing which documented exit code it maps to.
+//! error: the edge of the flow, where every stage's typed error is gathered
+//! in one enum and becomes what the user reads and the documented exit code.
+//!
+//! It imports the stages (it gathers their errors); no stage imports it for
+//! an exit code, which each takes from the leaf [`crate::exit`].
 //!
 //! Messages are written once, in `#[error(...)]`, lowercase, with user text in
 //! backticks. What a user sees is decided here and in `main`; no stage prints
 //! its own errors. Internal details (SQL, driver text) are kept in the source
 //! chain and shown only with `--verbose`.
 
-use std::process::ExitCode;
-
-/// The documented exit codes (README, "Exit codes"). Distinct per kind of
-/// failure so that scripts can tell a typo from an outage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Exit {
-    Success = 0,
-    /// A bug or an unexpected failure (a file that cannot be read, ...).
-    Internal = 1,
-    /// The command line or a command could not be parsed.
-    Usage = 2,
-    /// A value was refused (bad email, negative amount, ...).
-    Validation = 3,
-    /// No valid session.
-    NotLoggedIn = 4,
-    /// The permission checker or the database refused the command.
-    PermissionDenied = 5,
-    /// A record named by the command does not exist.
-    NotFound = 6,
-    /// PostgreSQL cannot be reached or started.
-    DatabaseUnavailable = 7,
-    /// The database schema does not match this binary (changed or newer migrations).
-    Schema = 8,
-    /// The command conflicts with existing data (duplicate email, non-empty restore target, ...).
-    Conflict = 9,
-}
-
-impl Exit {
-    pub fn code(self) -> u8 {
-        self as u8
-    }
-
-    /// The stable code quoted to support for failures that are not the
-    /// user's mistake; `None` for mistakes, which explain themselves.
-    pub fn support_code(self) -> Option<&'static str> {
-        match self {
-            Exit::Internal => Some("E-INTERNAL"),
-            Exit::DatabaseUnavailable => Some("E-DB-UNAVAILABLE"),
-            Exit::Schema => Some("E-SCHEMA"),
-            _ => None,
-        }
-    }
-}
-
-impl From<Exit> for ExitCode {
-    fn from(exit: Exit) -> ExitCode {
-        ExitCode::from(exit.code())
-    }
-}
+/// The exit codes moved to the leaf [`crate::exit`]; kept here until `db`,
+/// `generate` and `setup` import them from there.
+pub use crate::exit::Exit;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -182,12 +138,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// user's mistake, the report to Sentry (when it is on) whose event id the
 /// message quotes. The single place errors leave the program.
 ///
-/// The text is [`crate::render::plain`]: an error may quote what was typed
+/// The text is [`crate::text::plain`]: an error may quote what was typed
 /// or what the database holds (a name, a driver's message), and neither may
 /// reach the terminal raw.
 pub fn report(error: &Error, verbose: bool, line: Option<usize>) -> String {
     let code = error.exit().support_code();
-    let mut text = crate::render::plain(&describe(error, verbose, line, code)).into_owned();
+    let mut text = crate::text::plain(&describe(error, verbose, line, code)).into_owned();
     if let Some(code) = code
         && let Some(event) = crate::telemetry::capture(error)
     {

@@ -14,6 +14,11 @@
 //! and [`render`] is the only place that formats output. Errors are typed in
 //! each stage and gathered in [`error::Error`], which knows the exit code and
 //! the message a user sees; only `main` turns them into a process exit code.
+//!
+//! Below the stages are leaves that import none of them, so that no stage
+//! depends on a later one or on the edge: [`exit`] (the exit codes each
+//! stage's error names), [`value`], [`format`] and [`text`] (the cells, the
+//! format names and the neutralising that the stages share with `render`).
 
 pub mod auth;
 pub mod commands;
@@ -22,6 +27,8 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod exit;
+pub mod format;
 pub mod generate;
 pub mod input;
 pub mod listen;
@@ -34,4 +41,6 @@ pub mod setup;
 pub mod shell;
 pub mod syntax;
 pub mod telemetry;
+pub mod text;
 pub mod validate;
+pub mod value;

@@ -12,12 +12,16 @@ use epic::config::{Config, DatabaseTarget, Secret, Target};
 use epic::db::local::{ClusterState, LocalCluster};
 use epic::db::roles::RoleNames;
 use epic::db::{Database, DbError, Login, backup, migrate};
-use epic::error::{self, Error, Exit};
+use epic::error::{self, Error};
+use epic::exit::Exit;
+use epic::format::Format;
 use epic::generate::{self, Targets};
-use epic::render::{Column, Format, RowWriter, Style, Value};
+use epic::render::use_color;
+use epic::render::{Column, RowWriter, Style};
 use epic::session::PasswordSource;
-use epic::shell::{Shell, use_color};
-use epic::{demo, input, render, setup};
+use epic::shell::Shell;
+use epic::value::Value;
+use epic::{demo, input, render, setup, text};
 
 /// Epic Events CRM shell. Without a command it opens the interactive shell
 /// (or runs commands from standard input when it is not a terminal).
@@ -405,8 +409,8 @@ async fn migrate_database(
             let _ = writeln!(
                 err,
                 "Created the admin account {} ({}).",
-                render::one_line(&admin.email),
-                render::one_line(&admin.name)
+                text::one_line(&admin.email),
+                text::one_line(&admin.name)
             );
         }
     }

@@ -16,7 +16,7 @@ use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use rust_decimal::Decimal;
 use tokio_postgres::types::ToSql;
 
-use crate::error::Exit;
+use crate::exit::Exit;
 use crate::model::{CompareOp, Entity, Field, FieldType};
 use crate::policy::Authorized;
 use crate::syntax::ast::{Assign, Create, Report};

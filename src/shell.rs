@@ -3,7 +3,7 @@
 //! together. The same [`Shell::execute`] serves the interactive editor and
 //! batch input, so a batch file behaves exactly like typing it.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 use rustyline::error::ReadlineError;
@@ -17,7 +17,8 @@ use crate::complete::LanguageHelper;
 use crate::config::Config;
 use crate::db::identity::Identity;
 use crate::db::{Database, DbError};
-use crate::error::{self, Error, Exit};
+use crate::error::{self, Error};
+use crate::exit::Exit;
 use crate::input::{self, Entry};
 use crate::model::Entity;
 use crate::render::{self, Format};
@@ -386,7 +387,7 @@ impl Shell {
                     return Exit::Internal;
                 }
             };
-        editor.set_helper(Some(LanguageHelper::new(Vec::new(), use_color())));
+        editor.set_helper(Some(LanguageHelper::new(Vec::new(), render::use_color())));
         let history = self.config.history_file();
         prepare_history_file(&history);
         let _ = editor.load_history(&history);
@@ -542,11 +543,6 @@ fn check_after_loss(command: &Command) -> Option<String> {
 
 /// How many times a command rolled back by a deadlock is run in all.
 const CONTENDED_ATTEMPTS: usize = 3;
-
-/// Colour only on a terminal, and never when `NO_COLOR` is set.
-pub fn use_color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
 
 /// The history may hold client names and ids: readable by its owner only.
 fn prepare_history_file(path: &Path) {

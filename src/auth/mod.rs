@@ -20,7 +20,7 @@ use rand::Rng;
 
 use crate::db::identity::{Identity, LoginLimit, LoginOutcome, PasswordChange, SessionProblem};
 use crate::db::{Database, DbError};
-use crate::error::Exit;
+use crate::exit::Exit;
 pub use password::{MAX_BYTES, MIN_CHARS, PasswordError, check_policy, hash_password};
 
 #[derive(Debug, thiserror::Error)]

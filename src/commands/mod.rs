@@ -51,7 +51,7 @@ impl Context<'_> {
 
     pub fn style(&self, page: Option<usize>) -> Style {
         Style {
-            color: self.view.interactive && crate::shell::use_color(),
+            color: self.view.interactive && render::use_color(),
             width: if self.view.interactive {
                 render::terminal_width()
             } else {

@@ -1,0 +1,104 @@
+//! format: the names of the four output forms (`table`, `vertical`, `csv`,
+//! `json`), shared by the step that reads a command (`syntax`'s `set format
+//! csv`, its completion, `main`'s `--format`) and the step that writes the
+//! result (`render`).
+//!
+//! A leaf: it imports nothing of the crate, so the parser can name a format
+//! without depending on the renderer that writes it.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The names accepted by [`Format::from_str`], in the order they are offered
+/// to users (help text, completion).
+pub const FORMAT_NAMES: &[&str] = &["table", "vertical", "csv", "json"];
+
+/// How query output is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned columns with borders, for people at a terminal.
+    Table,
+    /// One `name | value` block per record, for wide rows (psql's `\x`).
+    Vertical,
+    /// RFC 4180 CSV with a header line, for spreadsheets.
+    Csv,
+    /// A JSON array of objects with typed values, for programs.
+    Json,
+}
+
+impl Format {
+    /// Every format, in the order of [`FORMAT_NAMES`].
+    pub const ALL: [Format; 4] = [Format::Table, Format::Vertical, Format::Csv, Format::Json];
+
+    /// The lowercase name, as typed by users.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Vertical => "vertical",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownFormat {
+                given: s.to_string(),
+            })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("unknown format `{given}`; expected one of: table, vertical, csv, json")]
+pub struct UnknownFormat {
+    pub given: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FORMAT_NAMES, Format};
+
+    #[test]
+    fn format_names_parse_case_insensitively_and_display_lowercase() {
+        for (given, expected) in [
+            ("table", Format::Table),
+            ("Vertical", Format::Vertical),
+            ("CSV", Format::Csv),
+            ("jSoN", Format::Json),
+        ] {
+            assert_eq!(given.parse::<Format>().unwrap(), expected, "{given}");
+        }
+        let names: Vec<String> = Format::ALL.iter().map(Format::to_string).collect();
+        assert_eq!(names, FORMAT_NAMES);
+        for name in FORMAT_NAMES {
+            assert_eq!(name.parse::<Format>().unwrap().to_string(), *name);
+        }
+    }
+
+    #[test]
+    fn unknown_format_names_the_choices() {
+        for given in ["xml", "", " table", "tables"] {
+            let error = given.parse::<Format>().unwrap_err();
+            assert_eq!(error.given, given);
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "unknown format `{given}`; expected one of: {}",
+                    FORMAT_NAMES.join(", ")
+                )
+            );
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! render: the last step of the flow — rows and their columns to table,
+//! vertical record, CSV or JSON. The only module that formats query output;
+//! this file owns the entry point, [`RowWriter`], and what it is given
+//! ([`Column`], [`Style`]) and reports ([`Summary`]).
+//!
+//! Keeping every output format in one place means a value is turned into text
+//! by exactly one set of rules: a money amount cannot be exact in CSV and
+//! rounded in a table, a timestamp cannot be RFC 3339 in one format and
+//! something else in another by accident.
+//!
+//! **Streaming.** A query can return millions of rows, so the writer never
+//! holds them all: the caller feeds a [`RowWriter`] one row at a time and the
+//! writer's memory stays bounded whatever the row count. CSV and JSON go out
+//! as each row arrives. A table needs column widths before its first line, so
+//! it buffers one chunk ([`CHUNK_ROWS`] rows), measures it, prints it, and
+//! keeps those widths for the rest of the stream; later cells that do not fit
+//! are cut with `…`. The result is one aligned table with a single header,
+//! however many chunks it took.
+//!
+//! **Widths.** Everything is measured in terminal columns (display width), not
+//! bytes or chars, so accented names and CJK text line up. A table is shrunk
+//! to the terminal width when there is one; a pipe gets full values.
+//!
+//! **Neutralising.** Text coming from the database is never allowed to
+//! drive the terminal or reorder what it shows, whatever path it takes out:
+//! every character the plain-text rule refuses ([`crate::validate::refused`])
+//! goes through [`one_line`] (a table cell, a name in a message, a
+//! notification: a newline becomes `↵`) or [`plain`] (vertical records, CSV,
+//! error reports: lines kept) and is shown as `�`; JSON escapes it. Both
+//! live in the leaf [`crate::text`], which the other steps use too.
+//!
+//! **Formats.** Tables are for people, so they are the only format that cuts
+//! values; the vertical record shows whole values; CSV and JSON are for
+//! programs, so they carry exact, typed values and never colour or paging.
+//! CSV is also opened by spreadsheets, which run a cell that starts like a
+//! formula: such text cells get a leading `'` unless the caller asks for
+//! raw CSV ([`Style::raw_csv`]).
+//!
+//! **Where each part lives.** One module per output form: `table` (chunks
+//! drawn by prettytable with the first chunk's widths), `vertical` (psql's
+//! `\x` records), `csv` and `json`; `width` measures and cuts text in
+//! terminal columns. What the other steps share with this one lives in leaf
+//! modules outside it, so that they need not import `render`:
+//! [`crate::value`] (the typed cells `db` reads), [`crate::format`] (the
+//! format names `syntax` parses) and [`crate::text`] (neutralising).
+
+mod csv;
+mod json;
+mod table;
+mod vertical;
+mod width;
+
+#[cfg(test)]
+mod tests;
+
+use std::io::{self, Write};
+
+use self::csv::CsvSink;
+use self::json::JsonSink;
+use self::table::TableSink;
+use self::vertical::VerticalSink;
+
+pub use self::table::{CHUNK_ROWS, MIN_COLUMN_WIDTH};
+pub use self::width::{display_width, terminal_width, truncate_to_width};
+// What moved to the leaf modules, re-exported so that `render::Format` and
+// `render::Value` (what `RowWriter` takes) stay where callers find them.
+// `syntax`, `db` and the shell still import `FORMAT_NAMES`, `one_line` and
+// `plain` from here too; they will import them from `format` and `text`.
+pub use crate::format::{FORMAT_NAMES, Format, UnknownFormat};
+pub use crate::text::{one_line, plain};
+pub use crate::value::Value;
+
+/// Where a column's cells sit in a table; numbers read best right-aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    pub align: Align,
+}
+
+impl Column {
+    pub fn new(name: impl Into<String>, align: Align) -> Self {
+        Column {
+            name: name.into(),
+            align,
+        }
+    }
+
+    /// A text column.
+    pub fn left(name: impl Into<String>) -> Self {
+        Column::new(name, Align::Left)
+    }
+
+    /// A number or money column.
+    pub fn right(name: impl Into<String>) -> Self {
+        Column::new(name, Align::Right)
+    }
+}
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set.
+pub fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// What the destination can show. The default (no colour, no width, no page)
+/// is what a pipe or a file wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    /// ANSI bold for headers; only for a terminal that asked for it.
+    pub color: bool,
+    /// Terminal width in columns; `None` = unbounded (pipes).
+    pub width: Option<usize>,
+    /// Table or vertical rows shown before stopping (interactive shell);
+    /// `None` = all.
+    pub page: Option<usize>,
+    /// CSV text cells exactly as stored, for programs: no `'` before a
+    /// leading `=`, `+`, `-`, `@`, tab or carriage return (`--raw-csv`).
+    pub raw_csv: bool,
+}
+
+/// What [`RowWriter::finish`] reports, so the caller can say "N more rows".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Rows fed to the writer.
+    pub rows: u64,
+    /// Rows actually written; less than `rows` when the page cut the output.
+    pub shown: u64,
+}
+
+/// Streams rows to `out` in a format: begin once, row many times, finish once.
+///
+/// `finish` must be called: a table keeps its last chunk (and its bottom
+/// border) until then, and every format flushes there.
+pub struct RowWriter<'w> {
+    columns: Vec<Column>,
+    style: Style,
+    sink: Sink<'w>,
+    rows: u64,
+    shown: u64,
+}
+
+enum Sink<'w> {
+    Table(TableSink<'w>),
+    Vertical(VerticalSink<'w>),
+    // Boxed: the csv writer carries its state inline and would size every
+    // variant like itself.
+    Csv(Box<CsvSink<'w>>),
+    Json(JsonSink<'w>),
+}
+
+impl<'w> RowWriter<'w> {
+    pub fn new(out: &'w mut dyn Write, format: Format, style: Style, columns: Vec<Column>) -> Self {
+        let sink = match format {
+            Format::Table => Sink::Table(TableSink::new(out)),
+            Format::Vertical => Sink::Vertical(VerticalSink::new(out, &columns)),
+            Format::Csv => Sink::Csv(Box::new(CsvSink::new(out, style.raw_csv))),
+            Format::Json => Sink::Json(JsonSink::new(out, &columns)),
+        };
+        RowWriter {
+            columns,
+            style,
+            sink,
+            rows: 0,
+            shown: 0,
+        }
+    }
+
+    /// Writes (or, for a table, buffers) one row. `values` must have one
+    /// value per column.
+    pub fn row(&mut self, values: Vec<Value>) -> io::Result<()> {
+        if values.len() != self.columns.len() {
+            // A caller bug, but output is the wrong place to panic: report it
+            // as a failed write and let the shell carry on.
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "row has {} values for {} columns",
+                    values.len(),
+                    self.columns.len()
+                ),
+            ));
+        }
+        self.rows += 1;
+        let paged = matches!(self.sink, Sink::Table(_) | Sink::Vertical(_));
+        if paged
+            && self
+                .style
+                .page
+                .is_some_and(|page| self.shown >= page as u64)
+        {
+            // Keep counting so the caller can say how many rows were cut.
+            return Ok(());
+        }
+        self.shown += 1;
+        match &mut self.sink {
+            Sink::Table(sink) => sink.row(&self.columns, &self.style, &values),
+            Sink::Vertical(sink) => sink.row(&self.style, self.shown, &values),
+            Sink::Csv(sink) => sink.row(&self.columns, &values),
+            Sink::Json(sink) => sink.row(&values),
+        }
+    }
+
+    /// Writes whatever the format still owes (last table chunk and bottom
+    /// border, CSV header of an empty result, closing `]`) and flushes.
+    pub fn finish(self) -> io::Result<Summary> {
+        let RowWriter {
+            columns,
+            style,
+            sink,
+            rows,
+            shown,
+        } = self;
+        match sink {
+            Sink::Table(mut sink) => sink.finish(&columns, &style)?,
+            Sink::Vertical(sink) => sink.finish()?,
+            Sink::Csv(mut sink) => sink.finish(&columns)?,
+            Sink::Json(sink) => sink.finish()?,
+        }
+        Ok(Summary { rows, shown })
+    }
+
+    /// Rows held in memory, waiting to be written. Bounded by [`CHUNK_ROWS`].
+    #[cfg(test)]
+    fn buffered_rows(&self) -> usize {
+        match &self.sink {
+            Sink::Table(sink) => sink.pending.len(),
+            Sink::Vertical(_) | Sink::Csv(_) | Sink::Json(_) => 0,
+        }
+    }
+}
+
+/// ANSI bold and back, for headers (table and vertical) on a terminal that
+/// asked for colour.
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+/// Booleans read as the query language writes them (`signed = true`).
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
