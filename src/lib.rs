@@ -16,10 +16,9 @@
 pub mod auth;
 pub mod complete;
 pub mod config;
+pub mod data;
 pub mod db;
-pub mod demo;
 pub mod error;
-pub mod generate;
 pub mod input;
 pub mod listen;
 pub mod model;
@@ -33,3 +32,6 @@ pub mod syntax;
 pub mod telemetry;
 pub mod validate;
 pub mod write;
+
+/// The loaders' errors and reports where `error` has always named them.
+pub use db::load::{demo, generate};

@@ -9,15 +9,17 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use epic::config::{Config, DatabaseTarget, Secret, Target};
+use epic::data::demo::DemoLogin;
+use epic::db::load::generate::{self, Targets};
+use epic::db::load::{Operator, demo};
 use epic::db::local::{ClusterState, LocalCluster};
 use epic::db::roles::RoleNames;
 use epic::db::{Database, DbError, Login, backup, migrate};
 use epic::error::{self, Error, Exit};
-use epic::generate::{self, Targets};
 use epic::render::{Column, Format, RowWriter, Style, Value};
 use epic::session::PasswordSource;
 use epic::shell::{Shell, use_color};
-use epic::{demo, input, render, setup};
+use epic::{input, render, setup};
 
 /// Epic Events CRM shell. Without a command it opens the interactive shell
 /// (or runs commands from standard input when it is not a terminal).
@@ -414,36 +416,11 @@ async fn migrate_database(
 }
 
 /// A connection for the operator's loaders (demo, gen): the migrator's, as
-/// the owner role, with the bcrypt cost new hashes take.
-async fn operator_client(config: &Config) -> Result<(deadpool_postgres::Object, u32), Error> {
+/// the owner role.
+async fn operator(config: &Config) -> Result<Operator, Error> {
     let roles = config.roles()?;
     let database = connect(config, Login::Migrator).await?;
-    let client = database.client().await?;
-    let row = client
-        .query_one(
-            "SELECT pg_has_role(session_user, $1, 'MEMBER'), session_user::text",
-            &[&roles.owner],
-        )
-        .await
-        .map_err(DbError::from)?;
-    if !row.get::<_, bool>(0) {
-        return Err(DbError::NotMigrator {
-            user: row.get(1),
-            owner: roles.owner.clone(),
-            migrator: roles.migrator.clone(),
-        }
-        .into());
-    }
-    client
-        .execute("SELECT set_config('role', $1, false)", &[&roles.owner])
-        .await
-        .map_err(DbError::from)?;
-    let cost: i32 = client
-        .query_one("SELECT bcrypt_cost FROM security_settings", &[])
-        .await
-        .map_err(DbError::from)?
-        .get(0);
-    Ok((client, cost as u32))
+    Ok(Operator::open(&database, &roles).await?)
 }
 
 async fn db_command(
@@ -642,8 +619,8 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
 }
 
 async fn load_demo(config: &Config, seed: u64, out: &mut dyn Write) -> Result<Exit, Error> {
-    let (mut client, bcrypt_cost) = operator_client(config).await?;
-    let report = demo::load(&mut client, bcrypt_cost, seed).await?;
+    let mut operator = operator(config).await?;
+    let report = demo::load(&mut operator, seed).await?;
     let _ = writeln!(
         std::io::stderr(),
         "Loaded {} employees, {} clients, {} contracts and {} events. Demo logins:",
@@ -665,8 +642,8 @@ async fn generate_data(
     out: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let started = std::time::Instant::now();
-    let (mut client, bcrypt_cost) = operator_client(config).await?;
-    let report = generate::generate(&mut client, bcrypt_cost, seed, targets).await?;
+    let mut operator = operator(config).await?;
+    let report = generate::generate(&mut operator, seed, targets).await?;
     let elapsed = started.elapsed();
     let mut err = std::io::stderr();
     let _ = writeln!(
@@ -696,7 +673,7 @@ async fn generate_data(
     Ok(Exit::Success)
 }
 
-fn print_logins(logins: Vec<demo::DemoLogin>, out: &mut dyn Write) -> Result<(), Error> {
+fn print_logins(logins: Vec<DemoLogin>, out: &mut dyn Write) -> Result<(), Error> {
     let columns = vec![
         Column::left("name"),
         Column::left("email"),

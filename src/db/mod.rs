@@ -10,6 +10,7 @@ pub mod backup;
 pub mod connect;
 pub mod error;
 pub mod identity;
+pub mod load;
 pub mod local;
 pub mod migrate;
 pub mod roles;
