@@ -398,12 +398,10 @@ async fn migrate_database(
     if let epic::db::Location::Local(cluster) = &database.location {
         epic::db::prepare_local_database(cluster, &roles).await?;
     }
-    let mut client = database.client().await?;
-    let migrated =
-        migrate::migrate(&mut client, &roles, migrate::MIGRATIONS, config.bcrypt_cost).await?;
+    let migrated = database.migrate(&roles, config.bcrypt_cost).await?;
     if !migrated.has_employees {
         let admin = setup::first_admin(config, err)?;
-        if setup::create_first_admin(&mut client, &roles.owner, &admin).await? {
+        if setup::create_first_admin(&database, &roles.owner, &admin).await? {
             let _ = writeln!(
                 err,
                 "Created the admin account {} ({}).",

@@ -9,6 +9,7 @@
 pub mod backup;
 pub mod connect;
 pub mod error;
+mod first_admin;
 pub mod identity;
 pub mod load;
 pub mod local;
