@@ -11,6 +11,7 @@ pub mod connect;
 pub mod error;
 mod first_admin;
 pub mod identity;
+pub mod listen;
 pub mod load;
 pub mod local;
 pub mod migrate;
