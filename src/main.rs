@@ -260,42 +260,51 @@ fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
             &mut out,
             &mut err,
         ),
-        None => {
-            let database = runtime.block_on(open(&config, &mut err))?;
-            let stdin_is_terminal = std::io::stdin().is_terminal();
-            let from_arguments = !cli.commands.is_empty() || cli.file.is_some();
-            let interactive = !from_arguments && stdin_is_terminal;
-            let passwords = match (stdin_is_terminal, from_arguments) {
-                (true, _) => PasswordSource::Terminal,
-                (false, true) => PasswordSource::Stdin,
-                (false, false) => PasswordSource::Unavailable,
-            };
-            let format = cli.format.unwrap_or(Format::Table);
-            let mut shell = Shell::new(
-                config,
-                database,
-                format,
-                interactive,
-                cli.verbose,
-                passwords,
-            )?;
-            shell.raw_csv = cli.raw_csv;
-            let status = if !cli.commands.is_empty() {
-                let entries = input::from_arguments(&cli.commands).into_iter().map(Ok);
-                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going, true)
-            } else if let Some(file) = &cli.file {
-                let reader = std::fs::File::open(file).map_err(|source| Error::Input { source })?;
-                let entries = input::Batch::new(BufReader::new(reader));
-                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going, true)
-            } else if interactive {
-                shell.run_interactive(&runtime, &mut out, &mut err)
-            } else {
-                let entries = input::Batch::new(std::io::stdin().lock());
-                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going, true)
-            };
-            Ok(status)
-        }
+        None => run_shell(&cli, config, &runtime, &mut out, &mut err),
     }
+}
+
+/// The shell: commands from `-c`, a file, the terminal or standard input.
+fn run_shell(
+    cli: &Cli,
+    config: Config,
+    runtime: &tokio::runtime::Runtime,
+    out: &mut std::io::StdoutLock<'_>,
+    err: &mut std::io::Stderr,
+) -> Result<Exit, Error> {
+    let database = runtime.block_on(open(&config, err))?;
+    let stdin_is_terminal = std::io::stdin().is_terminal();
+    let from_arguments = !cli.commands.is_empty() || cli.file.is_some();
+    let interactive = !from_arguments && stdin_is_terminal;
+    let passwords = match (stdin_is_terminal, from_arguments) {
+        (true, _) => PasswordSource::Terminal,
+        (false, true) => PasswordSource::Stdin,
+        (false, false) => PasswordSource::Unavailable,
+    };
+    let format = cli.format.unwrap_or(Format::Table);
+    let mut shell = Shell::new(
+        config,
+        database,
+        format,
+        interactive,
+        cli.verbose,
+        passwords,
+    )?;
+    shell.raw_csv = cli.raw_csv;
+    let status = if !cli.commands.is_empty() {
+        let entries = input::from_arguments(&cli.commands).into_iter().map(Ok);
+        shell.run_batch(runtime, entries, out, err, cli.keep_going, true)
+    } else if let Some(file) = &cli.file {
+        let reader = std::fs::File::open(file).map_err(|source| Error::Input { source })?;
+        let entries = input::Batch::new(BufReader::new(reader));
+        shell.run_batch(runtime, entries, out, err, cli.keep_going, true)
+    } else if interactive {
+        shell.run_interactive(runtime, out, err)
+    } else {
+        let entries = input::Batch::new(std::io::stdin().lock());
+        shell.run_batch(runtime, entries, out, err, cli.keep_going, true)
+    };
+    Ok(status)
 }
 
 /// `epic login`, `epic logout`, ...: one command, with passwords from the
@@ -449,19 +458,7 @@ async fn db_command(
         }
         DbAction::Migrate => {
             let migrated = migrate_database(config, &mut std::io::stderr()).await?;
-            let message = match (migrated.applied_now.first(), migrated.applied_now.last()) {
-                (Some(first), Some(last)) if first == last => {
-                    format!(
-                        "Applied migration {first}: the schema is at version {}.",
-                        migrated.version
-                    )
-                }
-                (Some(first), Some(last)) => format!(
-                    "Applied migrations {first} to {last}: the schema is at version {}.",
-                    migrated.version
-                ),
-                _ => format!("The schema is current (version {}).", migrated.version),
-            };
+            let message = migrated_message(&migrated);
             let _ = writeln!(std::io::stderr(), "{message}");
             Ok(Exit::Success)
         }
@@ -510,6 +507,23 @@ async fn db_command(
     }
 }
 
+/// What `epic db migrate` says it did.
+fn migrated_message(migrated: &migrate::Migrated) -> String {
+    match (migrated.applied_now.first(), migrated.applied_now.last()) {
+        (Some(first), Some(last)) if first == last => {
+            format!(
+                "Applied migration {first}: the schema is at version {}.",
+                migrated.version
+            )
+        }
+        (Some(first), Some(last)) => format!(
+            "Applied migrations {first} to {last}: the schema is at version {}.",
+            migrated.version
+        ),
+        _ => format!("The schema is current (version {}).", migrated.version),
+    }
+}
+
 fn local_only(config: &Config, verb: &'static str) -> Result<LocalCluster, Error> {
     match config.target().map_err(DbError::from)? {
         Target::Local => Ok(LocalCluster::locate(config)?),
@@ -524,6 +538,34 @@ fn local_only(config: &Config, verb: &'static str) -> Result<LocalCluster, Error
     }
 }
 
+/// The local cluster's part of `epic db status`; whether it is running.
+fn local_status(config: &Config, fields: &mut Vec<(&str, Value)>) -> Result<bool, Error> {
+    let text = |s: String| Value::Text(s);
+    let cluster = LocalCluster::locate(config)?;
+    let state = cluster.state()?;
+    fields.push(("database", text("local".to_owned())));
+    fields.push((
+        "state",
+        text(match state {
+            ClusterState::Absent => "not created yet (the first command creates it)".to_owned(),
+            ClusterState::Stopped => "stopped (the next command starts it)".to_owned(),
+            ClusterState::Running { .. } => "running".to_owned(),
+        }),
+    ));
+    if let ClusterState::Running { pid } = state {
+        fields.push(("pid", Value::Int(i64::from(pid))));
+    }
+    fields.push((
+        "data directory",
+        text(cluster.pgdata().display().to_string()),
+    ));
+    fields.push(("socket", text(cluster.socket_dir.display().to_string())));
+    fields.push(("server log", text(cluster.log_file().display().to_string())));
+    fields.push(("server user", text(cluster.user.name.clone())));
+    fields.push(("binaries", text(cluster.binaries.dir.display().to_string())));
+    Ok(matches!(state, ClusterState::Running { .. }))
+}
+
 async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Result<Exit, Error> {
     let mut fields: Vec<(&str, Value)> = Vec::new();
     let text = |s: String| Value::Text(s);
@@ -532,33 +574,7 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
             fields.push(("database", text(settings.describe())));
             true
         }
-        Target::Local => {
-            let cluster = LocalCluster::locate(config)?;
-            let state = cluster.state()?;
-            fields.push(("database", text("local".to_owned())));
-            fields.push((
-                "state",
-                text(match state {
-                    ClusterState::Absent => {
-                        "not created yet (the first command creates it)".to_owned()
-                    }
-                    ClusterState::Stopped => "stopped (the next command starts it)".to_owned(),
-                    ClusterState::Running { .. } => "running".to_owned(),
-                }),
-            ));
-            if let ClusterState::Running { pid } = state {
-                fields.push(("pid", Value::Int(i64::from(pid))));
-            }
-            fields.push((
-                "data directory",
-                text(cluster.pgdata().display().to_string()),
-            ));
-            fields.push(("socket", text(cluster.socket_dir.display().to_string())));
-            fields.push(("server log", text(cluster.log_file().display().to_string())));
-            fields.push(("server user", text(cluster.user.name.clone())));
-            fields.push(("binaries", text(cluster.binaries.dir.display().to_string())));
-            matches!(state, ClusterState::Running { .. })
-        }
+        Target::Local => local_status(config, &mut fields)?,
     };
     let mut exit = Exit::Success;
     if reachable {
