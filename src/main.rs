@@ -228,38 +228,17 @@ fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
             runtime.block_on(open(&config, &mut err))?;
             runtime.block_on(generate_data(&config, seed, targets, &mut out))
         }
-        Some(Action::Login { email }) => run_one(
-            config,
-            &runtime,
-            &cli,
-            format!("login {email}"),
-            &mut out,
-            &mut err,
-        ),
-        Some(Action::Logout) => run_one(
-            config,
-            &runtime,
-            &cli,
-            "logout".to_owned(),
-            &mut out,
-            &mut err,
-        ),
-        Some(Action::Whoami) => run_one(
-            config,
-            &runtime,
-            &cli,
-            "whoami".to_owned(),
-            &mut out,
-            &mut err,
-        ),
-        Some(Action::Passwd) => run_one(
-            config,
-            &runtime,
-            &cli,
-            "passwd".to_owned(),
-            &mut out,
-            &mut err,
-        ),
+        Some(
+            action @ (Action::Login { .. } | Action::Logout | Action::Whoami | Action::Passwd),
+        ) => {
+            let line = match action {
+                Action::Login { email } => format!("login {email}"),
+                Action::Logout => "logout".to_owned(),
+                Action::Whoami => "whoami".to_owned(),
+                _ => "passwd".to_owned(),
+            };
+            run_one(config, &runtime, &cli, line, &mut out, &mut err)
+        }
         None => run_shell(&cli, config, &runtime, &mut out, &mut err),
     }
 }
