@@ -9,9 +9,7 @@
 //! its own errors. Internal details (SQL, driver text) are kept in the source
 //! chain and shown only with `--verbose`.
 
-/// The exit codes moved to the leaf [`crate::exit`]; kept here until `db`,
-/// `generate` and `setup` import them from there.
-pub use crate::exit::Exit;
+use crate::exit::Exit;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -26,9 +24,9 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
-    Demo(#[from] crate::demo::DemoError),
+    Demo(#[from] crate::db::load::demo::DemoError),
     #[error(transparent)]
-    Gen(#[from] crate::generate::GenError),
+    Gen(#[from] crate::db::load::generate::GenError),
     #[error(transparent)]
     Plan(#[from] crate::plan::PlanError),
     #[error("no {entity} with id {id}")]
@@ -105,7 +103,7 @@ impl Error {
             Error::Denied { .. } => Exit::PermissionDenied,
             Error::Invalid { .. } => Exit::Validation,
             Error::Auth(e) => e.exit(),
-            Error::Demo(crate::demo::DemoError::NotEmpty) => Exit::Conflict,
+            Error::Demo(crate::db::load::demo::DemoError::NotEmpty) => Exit::Conflict,
             Error::Demo(_) => Exit::Internal,
             Error::Gen(e) => e.exit(),
             // A file named on the command line that is not there, is a

@@ -1,5 +1,5 @@
 //! Live notifications: while a shell is open, a background thread keeps a
-//! connection of its own that LISTENs on `epic_notifications` and prints
+//! connection of its own (`db::listen`) that LISTENs on `epic_notifications` and prints
 //! the logged-in employee's new notifications above the prompt, through
 //! rustyline's external printer, without disturbing the line being typed.
 //!
@@ -11,12 +11,11 @@
 //! nobody learns anyone's messages by listening. Who is logged in can
 //! change with a login; the shell hands the thread each new token.
 
-use futures_util::StreamExt;
 use rustyline::ExternalPrinter;
 use tokio::sync::watch;
-use tokio_postgres::AsyncMessage;
 
 use crate::db::connect::Tls;
+use crate::db::listen::Listener;
 
 /// What the thread reads notifications as: the session's token, or nobody.
 pub type Listening = watch::Sender<Option<String>>;
@@ -44,33 +43,9 @@ where
                 return;
             };
             runtime.block_on(async move {
-                let Ok((mut client, mut connection)) = pg_config.connect(tls).await else {
+                let Some((mut listener, mut woken)) = Listener::open(&pg_config, tls).await else {
                     return;
                 };
-                let (wake, mut woken) = tokio::sync::mpsc::unbounded_channel();
-                tokio::spawn(async move {
-                    let mut messages =
-                        futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
-                    while let Some(message) = messages.next().await {
-                        match message {
-                            // The payload is ignored: it is a wake-up, whoever sent it.
-                            Ok(AsyncMessage::Notification(_)) => {
-                                if wake.send(()).is_err() {
-                                    break;
-                                }
-                            }
-                            Ok(_) => {}
-                            Err(_) => break,
-                        }
-                    }
-                });
-                if client
-                    .batch_execute("LISTEN epic_notifications")
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
                 let mut token: Option<String> = None;
                 // The newest notification already announced (at login) or shown.
                 let mut shown: i64 = 0;
@@ -82,7 +57,7 @@ where
                             }
                             token = tokens.borrow_and_update().clone();
                             shown = match &token {
-                                Some(token) => newest(&mut client, token, &app_role).await.unwrap_or(i64::MAX),
+                                Some(token) => listener.newest(token, &app_role).await.unwrap_or(i64::MAX),
                                 None => 0,
                             };
                         }
@@ -91,7 +66,7 @@ where
                                 return;
                             }
                             let Some(token) = &token else { continue };
-                            let Ok(news) = unread_after(&mut client, token, &app_role, shown).await else {
+                            let Ok(news) = listener.unread_after(token, &app_role, shown).await else {
                                 continue;
                             };
                             for (id, message) in news {
@@ -106,55 +81,4 @@ where
     // Without the thread the shell works the same, only without live news.
     let _ = spawned;
     sender
-}
-
-/// Opens a read as the application role for the session of `token`.
-async fn as_session<'a>(
-    client: &'a mut tokio_postgres::Client,
-    token: &str,
-    app_role: &str,
-) -> Result<tokio_postgres::Transaction<'a>, tokio_postgres::Error> {
-    let transaction = client.transaction().await?;
-    transaction
-        .execute(
-            "SELECT set_config('epic.session', $1, true), set_config('role', $2, true)",
-            &[&token, &app_role],
-        )
-        .await?;
-    Ok(transaction)
-}
-
-/// The newest of the employee's notifications: those up to it were there
-/// before this session's shell started listening.
-async fn newest(
-    client: &mut tokio_postgres::Client,
-    token: &str,
-    app_role: &str,
-) -> Result<i64, tokio_postgres::Error> {
-    let transaction = as_session(client, token, app_role).await?;
-    let newest: i64 = transaction
-        .query_one("SELECT coalesce(max(id), 0) FROM notifications", &[])
-        .await?
-        .get(0);
-    transaction.commit().await?;
-    Ok(newest)
-}
-
-/// The employee's unread notifications newer than `after`, oldest first.
-/// Row security shows nobody else's.
-async fn unread_after(
-    client: &mut tokio_postgres::Client,
-    token: &str,
-    app_role: &str,
-    after: i64,
-) -> Result<Vec<(i64, String)>, tokio_postgres::Error> {
-    let transaction = as_session(client, token, app_role).await?;
-    let rows = transaction
-        .query(
-            "SELECT id, message FROM notifications WHERE id > $1 AND read_at IS NULL ORDER BY id",
-            &[&after],
-        )
-        .await?;
-    transaction.commit().await?;
-    Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
 }

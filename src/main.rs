@@ -9,19 +9,21 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use epic::config::{Config, DatabaseTarget, Secret, Target};
+use epic::data::demo::DemoLogin;
+use epic::db::load::generate::{self, Targets};
+use epic::db::load::{Operator, demo};
 use epic::db::local::{ClusterState, LocalCluster};
 use epic::db::roles::RoleNames;
 use epic::db::{Database, DbError, Login, backup, migrate};
 use epic::error::{self, Error};
 use epic::exit::Exit;
 use epic::format::Format;
-use epic::generate::{self, Targets};
 use epic::render::use_color;
 use epic::render::{Column, RowWriter, Style};
 use epic::session::PasswordSource;
 use epic::shell::Shell;
 use epic::value::Value;
-use epic::{demo, input, render, setup, text};
+use epic::{input, render, setup, text};
 
 /// Epic Events CRM shell. Without a command it opens the interactive shell
 /// (or runs commands from standard input when it is not a terminal).
@@ -230,74 +232,62 @@ fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
             runtime.block_on(open(&config, &mut err))?;
             runtime.block_on(generate_data(&config, seed, targets, &mut out))
         }
-        Some(Action::Login { email }) => run_one(
-            config,
-            &runtime,
-            &cli,
-            format!("login {email}"),
-            &mut out,
-            &mut err,
-        ),
-        Some(Action::Logout) => run_one(
-            config,
-            &runtime,
-            &cli,
-            "logout".to_owned(),
-            &mut out,
-            &mut err,
-        ),
-        Some(Action::Whoami) => run_one(
-            config,
-            &runtime,
-            &cli,
-            "whoami".to_owned(),
-            &mut out,
-            &mut err,
-        ),
-        Some(Action::Passwd) => run_one(
-            config,
-            &runtime,
-            &cli,
-            "passwd".to_owned(),
-            &mut out,
-            &mut err,
-        ),
-        None => {
-            let database = runtime.block_on(open(&config, &mut err))?;
-            let stdin_is_terminal = std::io::stdin().is_terminal();
-            let from_arguments = !cli.commands.is_empty() || cli.file.is_some();
-            let interactive = !from_arguments && stdin_is_terminal;
-            let passwords = match (stdin_is_terminal, from_arguments) {
-                (true, _) => PasswordSource::Terminal,
-                (false, true) => PasswordSource::Stdin,
-                (false, false) => PasswordSource::Unavailable,
+        Some(
+            action @ (Action::Login { .. } | Action::Logout | Action::Whoami | Action::Passwd),
+        ) => {
+            let line = match action {
+                Action::Login { email } => format!("login {email}"),
+                Action::Logout => "logout".to_owned(),
+                Action::Whoami => "whoami".to_owned(),
+                _ => "passwd".to_owned(),
             };
-            let format = cli.format.unwrap_or(Format::Table);
-            let mut shell = Shell::new(
-                config,
-                database,
-                format,
-                interactive,
-                cli.verbose,
-                passwords,
-            )?;
-            shell.view.raw_csv = cli.raw_csv;
-            let status = if !cli.commands.is_empty() {
-                let entries = input::from_arguments(&cli.commands).into_iter().map(Ok);
-                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going, true)
-            } else if let Some(file) = &cli.file {
-                let reader = std::fs::File::open(file).map_err(|source| Error::Input { source })?;
-                let entries = input::Batch::new(BufReader::new(reader));
-                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going, true)
-            } else if interactive {
-                shell.run_interactive(&runtime, &mut out, &mut err)
-            } else {
-                let entries = input::Batch::new(std::io::stdin().lock());
-                shell.run_batch(&runtime, entries, &mut out, &mut err, cli.keep_going, true)
-            };
-            Ok(status)
+            run_one(config, &runtime, &cli, line, &mut out, &mut err)
         }
+        None => run_shell(&cli, config, &runtime, &mut out, &mut err),
     }
+}
+
+/// The shell: commands from `-c`, a file, the terminal or standard input.
+fn run_shell(
+    cli: &Cli,
+    config: Config,
+    runtime: &tokio::runtime::Runtime,
+    out: &mut std::io::StdoutLock<'_>,
+    err: &mut std::io::Stderr,
+) -> Result<Exit, Error> {
+    let database = runtime.block_on(open(&config, err))?;
+    let stdin_is_terminal = std::io::stdin().is_terminal();
+    let from_arguments = !cli.commands.is_empty() || cli.file.is_some();
+    let interactive = !from_arguments && stdin_is_terminal;
+    let passwords = match (stdin_is_terminal, from_arguments) {
+        (true, _) => PasswordSource::Terminal,
+        (false, true) => PasswordSource::Stdin,
+        (false, false) => PasswordSource::Unavailable,
+    };
+    let format = cli.format.unwrap_or(Format::Table);
+    let mut shell = Shell::new(
+        config,
+        database,
+        format,
+        interactive,
+        cli.verbose,
+        passwords,
+    )?;
+    shell.view.raw_csv = cli.raw_csv;
+    let status = if !cli.commands.is_empty() {
+        let entries = input::from_arguments(&cli.commands).into_iter().map(Ok);
+        shell.run_batch(runtime, entries, out, err, cli.keep_going, true)
+    } else if let Some(file) = &cli.file {
+        let reader = std::fs::File::open(file).map_err(|source| Error::Input { source })?;
+        let entries = input::Batch::new(BufReader::new(reader));
+        shell.run_batch(runtime, entries, out, err, cli.keep_going, true)
+    } else if interactive {
+        shell.run_interactive(runtime, out, err)
+    } else {
+        let entries = input::Batch::new(std::io::stdin().lock());
+        shell.run_batch(runtime, entries, out, err, cli.keep_going, true)
+    };
+    Ok(status)
 }
 
 /// `epic login`, `epic logout`, ...: one command, with passwords from the
@@ -400,12 +390,10 @@ async fn migrate_database(
     if let epic::db::Location::Local(cluster) = &database.location {
         epic::db::prepare_local_database(cluster, &roles).await?;
     }
-    let mut client = database.client().await?;
-    let migrated =
-        migrate::migrate(&mut client, &roles, migrate::MIGRATIONS, config.bcrypt_cost).await?;
+    let migrated = database.migrate(&roles, config.bcrypt_cost).await?;
     if !migrated.has_employees {
         let admin = setup::first_admin(config, err)?;
-        if setup::create_first_admin(&mut client, &roles.owner, &admin).await? {
+        if setup::create_first_admin(&database, &roles.owner, &admin).await? {
             let _ = writeln!(
                 err,
                 "Created the admin account {} ({}).",
@@ -418,36 +406,11 @@ async fn migrate_database(
 }
 
 /// A connection for the operator's loaders (demo, gen): the migrator's, as
-/// the owner role, with the bcrypt cost new hashes take.
-async fn operator_client(config: &Config) -> Result<(deadpool_postgres::Object, u32), Error> {
+/// the owner role.
+async fn operator(config: &Config) -> Result<Operator, Error> {
     let roles = config.roles()?;
     let database = connect(config, Login::Migrator).await?;
-    let client = database.client().await?;
-    let row = client
-        .query_one(
-            "SELECT pg_has_role(session_user, $1, 'MEMBER'), session_user::text",
-            &[&roles.owner],
-        )
-        .await
-        .map_err(DbError::from)?;
-    if !row.get::<_, bool>(0) {
-        return Err(DbError::NotMigrator {
-            user: row.get(1),
-            owner: roles.owner.clone(),
-            migrator: roles.migrator.clone(),
-        }
-        .into());
-    }
-    client
-        .execute("SELECT set_config('role', $1, false)", &[&roles.owner])
-        .await
-        .map_err(DbError::from)?;
-    let cost: i32 = client
-        .query_one("SELECT bcrypt_cost FROM security_settings", &[])
-        .await
-        .map_err(DbError::from)?
-        .get(0);
-    Ok((client, cost as u32))
+    Ok(Operator::open(&database, &roles).await?)
 }
 
 async fn db_command(
@@ -478,19 +441,7 @@ async fn db_command(
         }
         DbAction::Migrate => {
             let migrated = migrate_database(config, &mut std::io::stderr()).await?;
-            let message = match (migrated.applied_now.first(), migrated.applied_now.last()) {
-                (Some(first), Some(last)) if first == last => {
-                    format!(
-                        "Applied migration {first}: the schema is at version {}.",
-                        migrated.version
-                    )
-                }
-                (Some(first), Some(last)) => format!(
-                    "Applied migrations {first} to {last}: the schema is at version {}.",
-                    migrated.version
-                ),
-                _ => format!("The schema is current (version {}).", migrated.version),
-            };
+            let message = migrated_message(&migrated);
             let _ = writeln!(std::io::stderr(), "{message}");
             Ok(Exit::Success)
         }
@@ -539,6 +490,23 @@ async fn db_command(
     }
 }
 
+/// What `epic db migrate` says it did.
+fn migrated_message(migrated: &migrate::Migrated) -> String {
+    match (migrated.applied_now.first(), migrated.applied_now.last()) {
+        (Some(first), Some(last)) if first == last => {
+            format!(
+                "Applied migration {first}: the schema is at version {}.",
+                migrated.version
+            )
+        }
+        (Some(first), Some(last)) => format!(
+            "Applied migrations {first} to {last}: the schema is at version {}.",
+            migrated.version
+        ),
+        _ => format!("The schema is current (version {}).", migrated.version),
+    }
+}
+
 fn local_only(config: &Config, verb: &'static str) -> Result<LocalCluster, Error> {
     match config.target().map_err(DbError::from)? {
         Target::Local => Ok(LocalCluster::locate(config)?),
@@ -553,6 +521,34 @@ fn local_only(config: &Config, verb: &'static str) -> Result<LocalCluster, Error
     }
 }
 
+/// The local cluster's part of `epic db status`; whether it is running.
+fn local_status(config: &Config, fields: &mut Vec<(&str, Value)>) -> Result<bool, Error> {
+    let text = |s: String| Value::Text(s);
+    let cluster = LocalCluster::locate(config)?;
+    let state = cluster.state()?;
+    fields.push(("database", text("local".to_owned())));
+    fields.push((
+        "state",
+        text(match state {
+            ClusterState::Absent => "not created yet (the first command creates it)".to_owned(),
+            ClusterState::Stopped => "stopped (the next command starts it)".to_owned(),
+            ClusterState::Running { .. } => "running".to_owned(),
+        }),
+    ));
+    if let ClusterState::Running { pid } = state {
+        fields.push(("pid", Value::Int(i64::from(pid))));
+    }
+    fields.push((
+        "data directory",
+        text(cluster.pgdata().display().to_string()),
+    ));
+    fields.push(("socket", text(cluster.socket_dir.display().to_string())));
+    fields.push(("server log", text(cluster.log_file().display().to_string())));
+    fields.push(("server user", text(cluster.user.name.clone())));
+    fields.push(("binaries", text(cluster.binaries.dir.display().to_string())));
+    Ok(matches!(state, ClusterState::Running { .. }))
+}
+
 async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Result<Exit, Error> {
     let mut fields: Vec<(&str, Value)> = Vec::new();
     let text = |s: String| Value::Text(s);
@@ -561,33 +557,7 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
             fields.push(("database", text(settings.describe())));
             true
         }
-        Target::Local => {
-            let cluster = LocalCluster::locate(config)?;
-            let state = cluster.state()?;
-            fields.push(("database", text("local".to_owned())));
-            fields.push((
-                "state",
-                text(match state {
-                    ClusterState::Absent => {
-                        "not created yet (the first command creates it)".to_owned()
-                    }
-                    ClusterState::Stopped => "stopped (the next command starts it)".to_owned(),
-                    ClusterState::Running { .. } => "running".to_owned(),
-                }),
-            ));
-            if let ClusterState::Running { pid } = state {
-                fields.push(("pid", Value::Int(i64::from(pid))));
-            }
-            fields.push((
-                "data directory",
-                text(cluster.pgdata().display().to_string()),
-            ));
-            fields.push(("socket", text(cluster.socket_dir.display().to_string())));
-            fields.push(("server log", text(cluster.log_file().display().to_string())));
-            fields.push(("server user", text(cluster.user.name.clone())));
-            fields.push(("binaries", text(cluster.binaries.dir.display().to_string())));
-            matches!(state, ClusterState::Running { .. })
-        }
+        Target::Local => local_status(config, &mut fields)?,
     };
     let mut exit = Exit::Success;
     if reachable {
@@ -646,8 +616,8 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
 }
 
 async fn load_demo(config: &Config, seed: u64, out: &mut dyn Write) -> Result<Exit, Error> {
-    let (mut client, bcrypt_cost) = operator_client(config).await?;
-    let report = demo::load(&mut client, bcrypt_cost, seed).await?;
+    let mut operator = operator(config).await?;
+    let report = demo::load(&mut operator, seed).await?;
     let _ = writeln!(
         std::io::stderr(),
         "Loaded {} employees, {} clients, {} contracts and {} events. Demo logins:",
@@ -669,8 +639,8 @@ async fn generate_data(
     out: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let started = std::time::Instant::now();
-    let (mut client, bcrypt_cost) = operator_client(config).await?;
-    let report = generate::generate(&mut client, bcrypt_cost, seed, targets).await?;
+    let mut operator = operator(config).await?;
+    let report = generate::generate(&mut operator, seed, targets).await?;
     let elapsed = started.elapsed();
     let mut err = std::io::stderr();
     let _ = writeln!(
@@ -700,7 +670,7 @@ async fn generate_data(
     Ok(Exit::Success)
 }
 
-fn print_logins(logins: Vec<demo::DemoLogin>, out: &mut dyn Write) -> Result<(), Error> {
+fn print_logins(logins: Vec<DemoLogin>, out: &mut dyn Write) -> Result<(), Error> {
     let columns = vec![
         Column::left("name"),
         Column::left("email"),

@@ -1,16 +1,16 @@
 //! The first admin: on a database with no employee, `epic db migrate` (and
 //! the local cluster's first start) creates the first admin account, from
 //! `EPIC_ADMIN_EMAIL` / `EPIC_ADMIN_PASSWORD` (scripts) or by asking on the
-//! terminal (name, email, password typed twice without echo). It runs with
-//! the migrator's credentials, as the owner role; the database hashes the
-//! password.
+//! terminal (name, email, password typed twice without echo). The database
+//! stage writes it (`Database::create_first_admin`), with the migrator's
+//! credentials, as the owner role; the database hashes the password.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use crate::auth::{self, PasswordError};
 use crate::config::{AdminSeed, Config, Secret};
-use crate::db::DbError;
-use crate::error::Exit;
+use crate::db::{Database, DbError};
+use crate::exit::Exit;
 use crate::validate::{self, ValueError};
 
 #[derive(Debug, thiserror::Error)]
@@ -132,45 +132,16 @@ pub fn first_admin(config: &Config, err: &mut dyn Write) -> Result<NewAdmin, Set
     }
 }
 
-/// Inserts the admin unless some employee appeared meanwhile (another epic
+/// Creates the admin unless some employee appeared meanwhile (another epic
 /// ran its first run at the same moment), on the migrator's connection, as
 /// `owner`. Returns whether it was created.
 pub async fn create_first_admin(
-    client: &mut tokio_postgres::Client,
+    database: &Database,
     owner: &str,
     admin: &NewAdmin,
 ) -> Result<bool, SetupError> {
-    let transaction = client.transaction().await.map_err(DbError::from)?;
-    transaction
-        .execute("SELECT set_config('role', $1, true)", &[&owner])
-        .await
-        .map_err(DbError::from)?;
-    transaction
-        .execute("LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE", &[])
-        .await
-        .map_err(DbError::from)?;
-    let created = transaction
-        .query_opt(
-            "INSERT INTO employees (full_name, email, department, password_hash) \
-             SELECT $1, $2, 'admin', epic_bcrypt($3) WHERE NOT EXISTS (SELECT 1 FROM employees) \
-             RETURNING id",
-            &[&admin.name, &admin.email, &admin.password.expose()],
-        )
-        .await
-        .map_err(DbError::from)?;
-    if let Some(row) = &created {
-        let id: i64 = row.get(0);
-        transaction
-            .execute(
-                "INSERT INTO audit_log (action, entity, entity_id, after, detail) \
-                 VALUES ('create', 'employee', $1, \
-                         jsonb_build_object('name', $2::text, 'email', $3::text, 'department', 'admin'), \
-                         jsonb_build_object('via', 'first run'))",
-                &[&id, &admin.name, &admin.email],
-            )
-            .await
-            .map_err(DbError::from)?;
-    }
-    transaction.commit().await.map_err(DbError::from)?;
-    Ok(created.is_some())
+    let created = database
+        .create_first_admin(owner, &admin.name, &admin.email, admin.password.expose())
+        .await?;
+    Ok(created)
 }

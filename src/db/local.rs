@@ -478,7 +478,7 @@ mod tests {
              set EPIC_PG_BIN to the directory that holds them, \
              or set DATABASE_URL to use an existing server"
         );
-        assert_eq!(error.exit(), crate::error::Exit::DatabaseUnavailable);
+        assert_eq!(error.exit(), crate::exit::Exit::DatabaseUnavailable);
     }
 
     #[test]

@@ -180,6 +180,19 @@ pub(crate) async fn adopt(
     Ok(())
 }
 
+impl super::Database {
+    /// `epic db migrate`: [`migrate`] with every migration, on one of the
+    /// pool's connections (the migrator's).
+    pub async fn migrate(
+        &self,
+        roles: &RoleNames,
+        bcrypt_cost: Option<u32>,
+    ) -> Result<Migrated, DbError> {
+        let mut client = self.client().await?;
+        migrate(&mut client, roles, MIGRATIONS, bcrypt_cost).await
+    }
+}
+
 /// Brings the schema up to `migrations` (normally [`MIGRATIONS`]), as the
 /// owner role, on a connection that can become it (the migrator, or the
 /// local cluster's superuser). `bcrypt_cost`, when given, becomes the cost

@@ -1,0 +1,50 @@
+//! The first admin's row: when `epic db migrate` (or the local cluster's
+//! first start) finds no employee, the account `setup` gathered is written
+//! here, on the migrator's connection, as the owner role; the database
+//! hashes the password and the audit trail records the first run.
+
+use super::{Database, DbError};
+
+impl Database {
+    /// Inserts the admin unless some employee appeared meanwhile (another
+    /// epic ran its first run at the same moment), as `owner`. Returns
+    /// whether it was created.
+    pub async fn create_first_admin(
+        &self,
+        owner: &str,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<bool, DbError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await?;
+        transaction
+            .execute("SELECT set_config('role', $1, true)", &[&owner])
+            .await?;
+        transaction
+            .execute("LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE", &[])
+            .await?;
+        let created = transaction
+            .query_opt(
+                "INSERT INTO employees (full_name, email, department, password_hash) \
+                 SELECT $1, $2, 'admin', epic_bcrypt($3) WHERE NOT EXISTS (SELECT 1 FROM employees) \
+                 RETURNING id",
+                &[&name, &email, &password],
+            )
+            .await?;
+        if let Some(row) = &created {
+            let id: i64 = row.get(0);
+            transaction
+                .execute(
+                    "INSERT INTO audit_log (action, entity, entity_id, after, detail) \
+                     VALUES ('create', 'employee', $1, \
+                             jsonb_build_object('name', $2::text, 'email', $3::text, 'department', 'admin'), \
+                             jsonb_build_object('via', 'first run'))",
+                    &[&id, &name, &email],
+                )
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(created.is_some())
+    }
+}
