@@ -5,8 +5,9 @@ use super::Parser;
 use crate::model::Entity;
 use crate::render::{FORMAT_NAMES, Format};
 use crate::syntax::ast::{Command, Query};
-use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
+use crate::syntax::error::SyntaxError;
 use crate::syntax::help;
+use crate::syntax::kind::{ErrorKind, Thing, Want};
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::suggest::did_you_mean;
 
@@ -30,13 +31,10 @@ impl Parser<'_> {
                 topic: Some(found.name),
             }),
             _ => {
-                let error = self.error(
-                    SyntaxErrorKind::Unknown,
-                    format!("no help for `{}`", topic.raw),
-                    topic.span.clone(),
-                );
+                let topic_word = topic.raw.clone();
+                let error = self.fail(ErrorKind::NoHelp { topic: topic_word }, topic.span.clone());
                 Err(match did_you_mean(&topic.raw, help::command_names()) {
-                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    Some(word) => error.did_you_mean(word),
                     None => error.with_help(format!(
                         "help is available for: {}",
                         help::command_names().join(", ")
@@ -52,39 +50,43 @@ impl Parser<'_> {
             Some(setting) if setting.is_word("format") => self.set_format(),
             Some(setting) if setting.is_word("security") => self.set_security(),
             Some(setting) => {
-                let error = self.error(
-                    SyntaxErrorKind::Unknown,
-                    format!("unknown setting `{}`", setting.raw),
+                let error = self.fail(
+                    ErrorKind::Unknown {
+                        what: Thing::Setting,
+                        word: setting.raw.clone(),
+                    },
                     setting.span.clone(),
                 );
                 Err(match did_you_mean(&setting.raw, ["format", "security"]) {
-                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    Some(word) => error.did_you_mean(word),
                     None => error.with_help(
                         "settings are `format` (set format table|vertical|csv|json) and \
                          `security` (set security NAME = VALUE, for admins)",
                     ),
                 })
             }
-            None => Err(self.expected("a setting: format or security", &[])),
+            None => Err(self.expected(Want::Setting, &[])),
         }
     }
 
     /// `set_format = "set" "format" ( "table" | "vertical" | "csv" | "json" ) ;`
     fn set_format(&mut self) -> Result<Command, SyntaxError> {
         let Some(name) = self.next() else {
-            return Err(self.expected("a format: table, vertical, csv or json", &[]));
+            return Err(self.expected(Want::Format, &[]));
         };
         match name.value.parse::<Format>() {
             Ok(format) => Ok(Command::SetFormat { format }),
             Err(_) => {
-                let error = self.error(
-                    SyntaxErrorKind::Unknown,
-                    format!("unknown format `{}`", name.raw),
+                let error = self.fail(
+                    ErrorKind::Unknown {
+                        what: Thing::Format,
+                        word: name.raw.clone(),
+                    },
                     name.span.clone(),
                 );
                 Err(
                     match did_you_mean(&name.raw, FORMAT_NAMES.iter().copied()) {
-                        Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                        Some(word) => error.did_you_mean(word),
                         None => {
                             error.with_help(format!("formats are: {}", FORMAT_NAMES.join(", ")))
                         }
@@ -107,7 +109,7 @@ impl Parser<'_> {
             }
             _ => {
                 return Err(self
-                    .expected("`show` or `count` after `explain`", &["show", "count"])
+                    .expected(Want::Explained, &["show", "count"])
                     .with_help(format!(
                         "for example: explain show events where support is none (after `{}`)",
                         keyword.raw
@@ -119,10 +121,10 @@ impl Parser<'_> {
             inner,
             Command::Show(_) | Command::ShowOne { .. } | Command::Count { .. }
         ) {
+            let command = inner.to_string();
             return Err(self
-                .error(
-                    SyntaxErrorKind::Expected,
-                    format!("`explain` shows the SQL of a listing or a count, not of `{inner}`"),
+                .fail(
+                    ErrorKind::ExplainNotListing { command },
                     keyword.span.clone(),
                 )
                 .with_help("for example: explain show events where support is none"));
@@ -134,20 +136,22 @@ impl Parser<'_> {
     pub(super) fn report(&mut self) -> Result<Command, SyntaxError> {
         use crate::syntax::ast::Report;
         let Some(token) = self.next() else {
-            return Err(self.expected("a report: sales, events or unpaid", &[]));
+            return Err(self.expected(Want::Report, &[]));
         };
         let report = match token.raw.to_lowercase().as_str() {
             "sales" => Report::Sales,
             "events" => Report::Events,
             "unpaid" => Report::Unpaid,
             _ => {
-                let error = self.error(
-                    SyntaxErrorKind::Unknown,
-                    format!("unknown report `{}`", token.raw),
+                let error = self.fail(
+                    ErrorKind::Unknown {
+                        what: Thing::Report,
+                        word: token.raw.clone(),
+                    },
                     token.span,
                 );
                 return Err(match did_you_mean(&token.raw, Report::NAMES) {
-                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    Some(word) => error.did_you_mean(word),
                     None => error.with_help("reports are: sales, events, unpaid"),
                 });
             }
@@ -219,19 +223,14 @@ impl Parser<'_> {
             allowed.push("offset");
         }
         let has_where = seen.filter;
-        let list = allowed
-            .iter()
-            .map(|w| format!("`{w}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
         let keywords: Vec<&'static str> = allowed
             .iter()
             .map(|w| w.split(' ').next().unwrap_or(w))
             .collect();
         let mut error = if allowed.is_empty() {
-            self.expected("the end of the command", &[])
+            self.expected(Want::EndOfCommand, &[])
         } else {
-            self.expected(&list, &keywords)
+            self.expected(Want::Clauses { allowed }, &keywords)
         };
         if error.help.is_none()
             && !has_where
@@ -252,11 +251,11 @@ impl Parser<'_> {
         let filter = self.where_clause(entity)?;
         if self.peek().is_some() {
             let allowed = if filter.is_some() {
-                "`and`, `or`"
+                vec!["and", "or"]
             } else {
-                "`where`"
+                vec!["where"]
             };
-            return Err(self.expected(allowed, &["where", "and", "or"]));
+            return Err(self.expected(Want::Clauses { allowed }, &["where", "and", "or"]));
         }
         Ok(Command::Count { entity, filter })
     }

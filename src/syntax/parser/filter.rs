@@ -3,7 +3,8 @@
 use super::{MAX_DEPTH, Parser};
 use crate::model::{CompareOp, Entity, Field, FieldType};
 use crate::syntax::ast::{Filter, Order, Value};
-use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
+use crate::syntax::error::SyntaxError;
+use crate::syntax::kind::{ErrorKind, ValueError, Want, allowed_operators};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::suggest::did_you_mean;
 
@@ -46,11 +47,7 @@ impl Parser<'_> {
     fn descend(&mut self) -> Result<(), SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.error(
-                SyntaxErrorKind::TooDeep,
-                format!("conditions are nested too deeply: at most {MAX_DEPTH} levels of parentheses and `not`"),
-                self.here(),
-            ));
+            return Err(self.fail(ErrorKind::TooDeep, self.here()));
         }
         Ok(())
     }
@@ -70,24 +67,16 @@ impl Parser<'_> {
             let inner = self.or(entity)?;
             self.depth -= 1;
             if !self.eat_symbol(")") {
-                let (line, column) =
-                    SyntaxError::new(SyntaxErrorKind::Expected, "", open.span.clone(), self.text)
-                        .position();
-                let mut error = self
-                    .expected("`)`, `and` or `or`", &["and", "or"])
+                let unclosed = self.fail(ErrorKind::UnclosedParenthesis, open.span.clone());
+                if self.peek().is_none() {
+                    return Err(unclosed.with_help("add `)` after the condition"));
+                }
+                let (line, column) = unclosed.position();
+                return Err(self
+                    .expected(Want::CloseParenthesis, &["and", "or"])
                     .with_help(format!(
                         "the `(` at line {line}, column {column} of this command is still open"
-                    ));
-                if self.peek().is_none() {
-                    error = self
-                        .error(
-                            SyntaxErrorKind::Expected,
-                            "this parenthesis is never closed",
-                            open.span.clone(),
-                        )
-                        .with_help("add `)` after the condition");
-                }
-                return Err(error);
+                    )));
             }
             return Ok(inner);
         }
@@ -95,7 +84,7 @@ impl Parser<'_> {
     }
 
     /// `field`: one of `entity`'s; `what` names it in the error otherwise.
-    pub(super) fn field(&mut self, entity: Entity, what: &str) -> Result<Field, SyntaxError> {
+    pub(super) fn field(&mut self, entity: Entity, what: Want) -> Result<Field, SyntaxError> {
         let Some(token) = self.peek().cloned() else {
             return Err(self.expected(what, &[]));
         };
@@ -109,22 +98,22 @@ impl Parser<'_> {
             }
             None => {
                 let names: Vec<&'static str> = entity.fields().iter().map(|f| f.name()).collect();
-                let (kind, message) = if token.kind == TokenKind::Word
+                let kind = if token.kind == TokenKind::Word
                     && !CLAUSE_WORDS.contains(&token.raw.to_lowercase().as_str())
                 {
-                    (
-                        SyntaxErrorKind::Unknown,
-                        format!("{} have no field `{}`", entity.plural(), token.raw),
-                    )
+                    ErrorKind::UnknownField {
+                        entity,
+                        field: token.raw.clone(),
+                    }
                 } else {
-                    (
-                        SyntaxErrorKind::Expected,
-                        format!("expected {what}, found `{}`", token.raw),
-                    )
+                    ErrorKind::Expected {
+                        what,
+                        found: Some(token.raw.clone()),
+                    }
                 };
-                let error = self.error(kind, message, token.span.clone());
+                let error = self.fail(kind, token.span.clone());
                 Err(match did_you_mean(&token.raw, names.iter().copied()) {
-                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    Some(word) => error.did_you_mean(word),
                     None => error.with_help(format!(
                         "fields of {} are: {}",
                         entity.plural(),
@@ -139,7 +128,7 @@ impl Parser<'_> {
     ///            | field "is" [ "not" ] ( "none" | "me" )
     ///            | field [ "not" ] "in" "(" value { "," value } ")" ;`
     fn condition(&mut self, entity: Entity) -> Result<Filter, SyntaxError> {
-        let field = self.field(entity, "a field")?;
+        let field = self.field(entity, Want::Field)?;
         if self.eat_word("is") {
             return self.is_condition(entity, field);
         }
@@ -155,16 +144,12 @@ impl Parser<'_> {
         let ty = field.ty();
         let negated = self.eat_word("not");
         let Some(token) = self.next() else {
-            return Err(self.expected("`none` or `me`", &[]));
+            return Err(self.expected(Want::NoneOrMe { after_is: false }, &[]));
         };
         if token.is_word("none") {
             if !field.nullable() {
                 return Err(self
-                    .error(
-                        SyntaxErrorKind::BadOperator,
-                        format!("`{field}` always has a value, so it is never none"),
-                        token.span.clone(),
-                    )
+                    .fail(ErrorKind::NeverNone { field }, token.span.clone())
                     .with_help(nullable_help(entity)));
             }
             return Ok(Filter::IsNone { field, negated });
@@ -172,14 +157,7 @@ impl Parser<'_> {
         if token.is_word("me") {
             if ty != FieldType::Employee {
                 return Err(self
-                    .error(
-                        SyntaxErrorKind::BadOperator,
-                        format!(
-                            "`is me` applies to employee fields, and `{field}` is {}",
-                            ty.describe()
-                        ),
-                        token.span.clone(),
-                    )
+                    .fail(ErrorKind::NotAnEmployeeField { field }, token.span.clone())
                     .with_help(employee_fields_help(entity)));
             }
             return Ok(Filter::IsMe { field, negated });
@@ -189,7 +167,7 @@ impl Parser<'_> {
         if !negated {
             keywords.push("not");
         }
-        let error = self.expected("`none` or `me` after `is`", &keywords);
+        let error = self.expected(Want::NoneOrMe { after_is: true }, &keywords);
         Err(if error.help.is_some() {
             error
         } else {
@@ -205,15 +183,21 @@ impl Parser<'_> {
         }
         let keyword = self.next().expect("peeked `in`");
         if !ty.accepts_in() {
-            return Err(self.error(
-                SyntaxErrorKind::BadOperator,
-                format!("`in` does not apply to `{field}` ({})", ty.describe()),
+            let operator = "in";
+            return Err(self.fail(
+                ErrorKind::OperatorDoesNotApply { operator, field },
                 keyword.span,
             ));
         }
         if !self.eat_symbol("(") {
             return Err(self
-                .expected("`(` after `in`", &[])
+                .expected(
+                    Want::Keyword {
+                        word: "(",
+                        after: Some("in".into()),
+                    },
+                    &[],
+                )
                 .with_help(format!("write `{field} in (a, b, c)`")));
         }
         let mut values = vec![self.value(field)?];
@@ -221,7 +205,7 @@ impl Parser<'_> {
             values.push(self.value(field)?);
         }
         if !self.eat_symbol(")") {
-            return Err(self.expected("`,` or `)` in the list", &[]));
+            return Err(self.expected(Want::ListSeparator, &[]));
         }
         let filter = Filter::In { field, values };
         Ok(if negated_in {
@@ -240,12 +224,11 @@ impl Parser<'_> {
         // `~` searches names: an employee's number is compared with `=`.
         if op == CompareOp::Contains && matches!(value, Value::Integer(_)) {
             return Err(self
-                .error(
-                    SyntaxErrorKind::BadOperator,
-                    format!(
-                        "`~` searches the names of `{field}` and takes text in quotes, not the number `{}`",
-                        &self.text[value_span.clone()]
-                    ),
+                .fail(
+                    ErrorKind::ContainsNumber {
+                        field,
+                        number: self.text[value_span.clone()].to_owned(),
+                    },
                     op_span.start..value_span.end,
                 )
                 .with_help(format!(
@@ -259,20 +242,9 @@ impl Parser<'_> {
     /// `operator = "=" | "!=" | "<" | "<=" | ">" | ">=" | "~" ;`, one the
     /// field's type takes.
     fn operator(&mut self, field: Field) -> Result<CompareOp, SyntaxError> {
-        let ty = field.ty();
-        let allowed = ty.operators();
-        let mut allowed_text: Vec<String> = allowed.iter().map(|op| format!("`{op}`")).collect();
-        if field.nullable() {
-            allowed_text.push("`is none`".into());
-        }
-        if ty == FieldType::Employee {
-            allowed_text.push("`is me`".into());
-        }
+        let allowed = field.ty().operators();
         let Some(token) = self.peek().cloned() else {
-            return Err(self.expected(
-                &format!("an operator after `{field}`: {}", allowed_text.join(", ")),
-                &[],
-            ));
+            return Err(self.expected(Want::Operator { field }, &[]));
         };
         let op = CompareOp::ALL
             .into_iter()
@@ -283,20 +255,18 @@ impl Parser<'_> {
                 Ok(op)
             }
             Some(op) => Err(self
-                .error(
-                    SyntaxErrorKind::BadOperator,
-                    format!("`{op}` does not apply to `{field}` ({})", ty.describe()),
+                .fail(
+                    ErrorKind::OperatorDoesNotApply {
+                        operator: op.symbol(),
+                        field,
+                    },
                     token.span.clone(),
                 )
-                .with_help(format!("use one of: {}", allowed_text.join(", ")))),
+                .with_help(format!("use one of: {}", allowed_operators(field)))),
             None => {
-                let mut error = self.error(
-                    SyntaxErrorKind::Expected,
-                    format!(
-                        "expected an operator after `{field}`: {}; found `{}`",
-                        allowed_text.join(", "),
-                        token.raw
-                    ),
+                let found = token.raw.clone();
+                let mut error = self.fail(
+                    ErrorKind::ExpectedOperator { field, found },
                     token.span.clone(),
                 );
                 if token.kind == TokenKind::Word {
@@ -304,7 +274,7 @@ impl Parser<'_> {
                         error = error
                             .with_help(format!("write `{field} is {}`", token.raw.to_lowercase()));
                     } else if let Some(word) = did_you_mean(&token.raw, ["is", "in", "not"]) {
-                        error = error.with_help(format!("did you mean `{word}`?"));
+                        error = error.did_you_mean(word);
                     } else {
                         error = error.with_help(format!("write `{field} = \"{}\"`", token.value));
                     }
@@ -320,11 +290,17 @@ impl Parser<'_> {
             return Ok(Vec::new());
         }
         if !self.eat_word("by") {
-            return Err(self.expected("`by` after `order`", &["by"]));
+            return Err(self.expected(
+                Want::Keyword {
+                    word: "by",
+                    after: Some("order".into()),
+                },
+                &["by"],
+            ));
         }
         let mut order = Vec::new();
         loop {
-            let field = self.field(entity, "a field to order by")?;
+            let field = self.field(entity, Want::FieldToOrderBy)?;
             let descending = if self.eat_word("desc") {
                 true
             } else {
@@ -339,12 +315,15 @@ impl Parser<'_> {
     }
 
     /// `limit = "limit" digit { digit } ;` and `offset = "offset" digit { digit } ;`
-    pub(super) fn count_clause(&mut self, keyword: &str) -> Result<Option<u64>, SyntaxError> {
+    pub(super) fn count_clause(
+        &mut self,
+        keyword: &'static str,
+    ) -> Result<Option<u64>, SyntaxError> {
         if !self.eat_word(keyword) {
             return Ok(None);
         }
         let Some(token) = self.next() else {
-            return Err(self.expected(&format!("a number of rows after `{keyword}`"), &[]));
+            return Err(self.expected(Want::RowCount { keyword }, &[]));
         };
         let parsed = (token.kind == TokenKind::Number)
             .then(|| token.raw.parse::<u64>().ok())
@@ -353,12 +332,11 @@ impl Parser<'_> {
         match parsed {
             Some(n) => Ok(Some(n)),
             None => Err(self
-                .error(
-                    SyntaxErrorKind::BadValue,
-                    format!(
-                        "`{keyword}` takes a whole number of rows, not `{}`",
-                        token.raw
-                    ),
+                .fail(
+                    ValueError::NotARowCount {
+                        keyword,
+                        found: token.raw,
+                    },
                     token.span,
                 )
                 .with_help(format!("for example: {keyword} 20"))),

@@ -4,7 +4,8 @@
 use super::Parser;
 use crate::model::{SECURITY_SETTINGS, security_setting};
 use crate::syntax::ast::Command;
-use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
+use crate::syntax::error::SyntaxError;
+use crate::syntax::kind::{ErrorKind, Thing, ValueError, Want};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::suggest::did_you_mean;
 
@@ -26,19 +27,15 @@ pub(super) fn login(text: &str) -> Result<Option<Command>, SyntaxError> {
         .unwrap_or(given);
     if given.is_empty() {
         let end = text.trim_end().len();
-        return Err(SyntaxError::new(
-            SyntaxErrorKind::Expected,
-            "expected your email after `login`",
-            end..end,
-            text,
-        )
-        .with_help("for example: login kate@epic.events"));
+        return Err(SyntaxError::at(ErrorKind::MissingEmail, end..end, text)
+            .with_help("for example: login kate@epic.events"));
     }
     match crate::validate::email(unquoted) {
         Ok(email) => Ok(Some(Command::Login { email })),
-        Err(_) => Err(SyntaxError::new(
-            SyntaxErrorKind::BadValue,
-            format!("`{given}` is not an email address"),
+        Err(_) => Err(SyntaxError::at(
+            ValueError::NotAnEmail {
+                text: given.to_owned(),
+            },
             email_start..email_start + given.len(),
             text,
         )
@@ -53,42 +50,43 @@ impl Parser<'_> {
         let names: Vec<&str> = SECURITY_SETTINGS.iter().map(|s| s.name).collect();
         let listed = format!("security settings are: {}", names.join(", "));
         let Some(name) = self.next() else {
-            return Err(self
-                .expected("a security setting after `set security`", &[])
-                .with_help(listed));
+            return Err(self.expected(Want::SecuritySetting, &[]).with_help(listed));
         };
         let Some(setting) = security_setting(&name.raw.to_lowercase()) else {
-            let error = self.error(
-                SyntaxErrorKind::Unknown,
-                format!("unknown security setting `{}`", name.raw),
+            let error = self.fail(
+                ErrorKind::Unknown {
+                    what: Thing::SecuritySetting,
+                    word: name.raw.clone(),
+                },
                 name.span.clone(),
             );
             return Err(match did_you_mean(&name.raw, names.iter().copied()) {
-                Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                Some(word) => error.did_you_mean(word),
                 None => error.with_help(listed),
             });
         };
         if !self.eat_symbol("=") {
-            return Err(self.expected(&format!("`=` after `{}`", setting.name), &[]));
+            let after = Some(setting.name.to_owned());
+            return Err(self.expected(Want::Keyword { word: "=", after }, &[]));
         }
-        let range = format!(
-            "`{}` is a whole number from {} to {}",
-            setting.name, setting.min, setting.max
-        );
+        let (name, min, max) = (setting.name, setting.min, setting.max);
         match self.next() {
             Some(token) if token.kind == TokenKind::Number => match token.raw.parse::<i32>() {
                 Ok(value) if (setting.min..=setting.max).contains(&value) => {
                     if self.peek().is_some() {
-                        return Err(self.expected("the end of the command", &[]));
+                        return Err(self.expected(Want::EndOfCommand, &[]));
                     }
                     Ok(Command::SetSecurity {
                         setting: setting.name,
                         value,
                     })
                 }
-                _ => Err(self.error(SyntaxErrorKind::BadValue, range, token.span.clone())),
+                _ => Err(self.fail(
+                    ValueError::SettingOutOfRange { name, min, max },
+                    token.span.clone(),
+                )),
             },
-            _ => Err(self.expected(&range, &[])),
+            _ => Err(self.expected(Want::SettingValue { name, min, max }, &[])),
         }
     }
 
@@ -96,22 +94,25 @@ impl Parser<'_> {
     pub(super) fn revoke(&mut self) -> Result<Command, SyntaxError> {
         if self.eat_word("session") {
             let id = self
-                .record_number("a session number after `revoke session`")
+                .record_number(Want::SessionNumber)
                 .map_err(|e| e.with_help("`show sessions` lists them"))?;
             return Ok(Command::RevokeSession { id });
         }
         if self.eat_word("sessions") {
             if !self.eat_word("of") {
-                return Err(self.expected("`of` after `revoke sessions`", &["of"]));
+                return Err(self.expected(
+                    Want::Keyword {
+                        word: "of",
+                        after: Some("revoke sessions".into()),
+                    },
+                    &["of"],
+                ));
             }
             let employee = self.employee_ref()?;
             return Ok(Command::RevokeSessionsOf { employee });
         }
         Err(self
-            .expected(
-                "`session N` or `sessions of EMPLOYEE` after `revoke`",
-                &["session", "sessions"],
-            )
+            .expected(Want::Revoked, &["session", "sessions"])
             .with_help("for example: revoke session 12, or revoke sessions of \"Kate Hastroff\""))
     }
 
@@ -122,15 +123,13 @@ impl Parser<'_> {
                 self.position += 1;
                 match crate::validate::email(&token.value) {
                     Ok(email) => Ok(Command::Unlock { email }),
-                    Err(_) => Err(self.error(
-                        SyntaxErrorKind::BadValue,
-                        format!("`{}` is not an email address", token.value),
-                        token.span,
-                    )),
+                    Err(_) => {
+                        Err(self.fail(ValueError::NotAnEmail { text: token.value }, token.span))
+                    }
                 }
             }
             _ => Err(self
-                .expected("the locked email in quotes after `unlock`", &[])
+                .expected(Want::LockedEmail, &[])
                 .with_help("for example: unlock \"kate@epic.events\"")),
         }
     }
@@ -138,10 +137,22 @@ impl Parser<'_> {
     /// `reset_password = "reset" "password" "of" employee_ref ;`
     pub(super) fn reset_password(&mut self) -> Result<Command, SyntaxError> {
         if !self.eat_word("password") {
-            return Err(self.expected("`password` after `reset`", &["password"]));
+            return Err(self.expected(
+                Want::Keyword {
+                    word: "password",
+                    after: Some("reset".into()),
+                },
+                &["password"],
+            ));
         }
         if !self.eat_word("of") {
-            return Err(self.expected("`of` after `reset password`", &["of"]));
+            return Err(self.expected(
+                Want::Keyword {
+                    word: "of",
+                    after: Some("reset password".into()),
+                },
+                &["of"],
+            ));
         }
         let employee = self.employee_ref()?;
         Ok(Command::ResetPassword { employee })

@@ -11,7 +11,7 @@
 //! - [`values`]: `entity`, `record_id`, `employee_ref`, and a value of a field's type;
 //! - [`time`]: the forms a time takes.
 //!
-//! Every failure is an [`ErrorKind`](super::error::ErrorKind) at a span; the
+//! Every failure is an [`ErrorKind`](super::kind::ErrorKind) at a span; the
 //! kinds write their own messages.
 //!
 //! The whole grammar, as `grammar.md` gives it:
@@ -97,8 +97,9 @@ mod write;
 mod tests;
 
 use super::ast::Command;
-use super::error::{SyntaxError, SyntaxErrorKind};
+use super::error::SyntaxError;
 use super::help;
+use super::kind::{ErrorKind, Thing, Want};
 use super::lexer::{Token, TokenKind, tokenize};
 use super::suggest::did_you_mean;
 
@@ -130,12 +131,7 @@ pub fn parse(text: &str) -> Result<Command, SyntaxError> {
 /// The error for a command over [`MAX_COMMAND_BYTES`] (the batch reader
 /// stops collecting one there and says so itself).
 pub fn too_long() -> SyntaxError {
-    SyntaxError::new(
-        SyntaxErrorKind::TooLong,
-        format!("the command is too long: at most {MAX_COMMAND_BYTES} bytes"),
-        0..0,
-        "",
-    )
+    SyntaxError::at(ErrorKind::TooLong, 0..0, "")
 }
 
 struct Parser<'a> {
@@ -197,34 +193,23 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn error(
-        &self,
-        kind: SyntaxErrorKind,
-        message: impl Into<String>,
-        span: std::ops::Range<usize>,
-    ) -> SyntaxError {
-        SyntaxError::new(kind, message, span, self.text)
+    /// The error of `kind` at `span` of this command.
+    fn fail(&self, kind: impl Into<ErrorKind>, span: std::ops::Range<usize>) -> SyntaxError {
+        SyntaxError::at(kind, span, self.text)
     }
 
     /// "expected X, found `y`" at the next token, with a suggestion when
     /// the token is a near miss of one of `keywords`.
-    fn expected(&self, expected: &str, keywords: &[&'static str]) -> SyntaxError {
+    fn expected(&self, what: Want, keywords: &[&'static str]) -> SyntaxError {
         match self.peek() {
-            None => self.error(
-                SyntaxErrorKind::Expected,
-                format!("expected {expected} at the end of the command"),
-                self.here(),
-            ),
+            None => self.fail(ErrorKind::Expected { what, found: None }, self.here()),
             Some(token) => {
-                let mut error = self.error(
-                    SyntaxErrorKind::Expected,
-                    format!("expected {expected}, found `{}`", token.raw),
-                    token.span.clone(),
-                );
+                let found = Some(token.raw.clone());
+                let mut error = self.fail(ErrorKind::Expected { what, found }, token.span.clone());
                 if token.kind == TokenKind::Word
                     && let Some(word) = did_you_mean(&token.raw, keywords.iter().copied())
                 {
-                    error = error.with_help(format!("did you mean `{word}`?"));
+                    error = error.did_you_mean(word);
                 }
                 error
             }
@@ -236,11 +221,8 @@ impl<'a> Parser<'a> {
             None => Ok(()),
             Some(token) => {
                 let span = token.span.start..self.text.trim_end().len().max(token.span.end);
-                let mut error = self.error(
-                    SyntaxErrorKind::Expected,
-                    format!("unexpected `{}` after the end of the command", token.raw),
-                    span,
-                );
+                let found = token.raw.clone();
+                let mut error = self.fail(ErrorKind::AfterEnd { found }, span);
                 if token.kind == TokenKind::Word
                     && let Some(word) = did_you_mean(
                         &token.raw,
@@ -248,7 +230,7 @@ impl<'a> Parser<'a> {
                     )
                     && !word.eq_ignore_ascii_case(&token.raw)
                 {
-                    error = error.with_help(format!("did you mean `{word}`?"));
+                    error = error.did_you_mean(word);
                 }
                 Err(error)
             }
@@ -262,13 +244,16 @@ impl<'a> Parser<'a> {
     /// (`login` is read before the tokens, by [`identity::login`]).
     fn command(&mut self) -> Result<Command, SyntaxError> {
         let Some(first) = self.next() else {
-            return Err(self.expected("a command", &[]));
+            return Err(self.expected(Want::Command, &[]));
         };
         if first.kind != TokenKind::Word {
+            let found = Some(first.raw);
             return Err(self
-                .error(
-                    SyntaxErrorKind::Expected,
-                    format!("expected a command, found `{}`", first.raw),
+                .fail(
+                    ErrorKind::Expected {
+                        what: Want::Command,
+                        found,
+                    },
                     first.span,
                 )
                 .with_help(commands_help()));
@@ -292,16 +277,14 @@ impl<'a> Parser<'a> {
             "delete" => self.delete(),
             "deactivate" => self.deactivate(),
             _ => {
-                let mut error = self.error(
-                    SyntaxErrorKind::Unknown,
-                    format!("unknown command `{}`", first.raw),
-                    first.span.clone(),
-                );
+                let word = first.raw.clone();
+                let what = Thing::Command;
+                let mut error = self.fail(ErrorKind::Unknown { what, word }, first.span.clone());
                 error = match did_you_mean(
                     &first.raw,
                     help::command_names().into_iter().chain(["exit"]),
                 ) {
-                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    Some(word) => error.did_you_mean(word),
                     None => error.with_help(commands_help()),
                 };
                 Err(error)

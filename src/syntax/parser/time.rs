@@ -13,7 +13,7 @@ pub(super) enum TimeError {
     Invalid {
         from: usize,
         to: usize,
-        reason: String,
+        reason: &'static str,
     },
 }
 
@@ -112,13 +112,11 @@ fn iso(raw: &str) -> Option<TimeValue> {
 pub(super) fn parse_time_tokens(tokens: &[Token]) -> Result<(TimeValue, usize), TimeError> {
     let first = tokens.first().ok_or(TimeError::NotADate)?;
     match first.kind {
-        TokenKind::Date => iso(&first.raw)
-            .map(|v| (v, 1))
-            .ok_or_else(|| TimeError::Invalid {
-                from: 0,
-                to: 0,
-                reason: "no such day or time".into(),
-            }),
+        TokenKind::Date => iso(&first.raw).map(|v| (v, 1)).ok_or(TimeError::Invalid {
+            from: 0,
+            to: 0,
+            reason: "no such day or time",
+        }),
         TokenKind::Word => relative_day(first, tokens),
         TokenKind::Number => spreadsheet(first, tokens),
         _ => Err(TimeError::NotADate),
@@ -143,7 +141,7 @@ fn relative_day(first: &Token, tokens: &[Token]) -> Result<(TimeValue, usize), T
     let invalid = |to: usize| TimeError::Invalid {
         from: 0,
         to,
-        reason: "write a number of days or weeks, like today+7d or today-2w".into(),
+        reason: "write a number of days or weeks, like today+7d or today-2w",
     };
     let amount = tokens
         .get(2)
@@ -172,10 +170,10 @@ fn spreadsheet(first: &Token, tokens: &[Token]) -> Result<(TimeValue, usize), Ti
     let Some(month_number) = month_token.and_then(|t| month(&t.raw)) else {
         return Err(TimeError::NotADate);
     };
-    let invalid = |to: usize, reason: &str| TimeError::Invalid {
+    let invalid = |to: usize, reason: &'static str| TimeError::Invalid {
         from: 0,
         to,
-        reason: reason.into(),
+        reason,
     };
     let year = tokens
         .get(2)

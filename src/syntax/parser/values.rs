@@ -7,7 +7,8 @@ use super::Parser;
 use super::time::{TimeError, parse_time_text, parse_time_tokens};
 use crate::model::{Entity, Field, FieldType, MONEY_SCALE};
 use crate::syntax::ast::{EmployeeRef, TimeValue, Value};
-use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
+use crate::syntax::error::{SyntaxError, did_you_mean_help};
+use crate::syntax::kind::{ErrorKind, Thing, ValueError, Want};
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::suggest::did_you_mean;
 
@@ -16,7 +17,7 @@ impl Parser<'_> {
     ///        | "events" | "event" | "employees" | "employee" | "audit" ;`
     pub(super) fn entity(&mut self) -> Result<Entity, SyntaxError> {
         let Some(token) = self.peek().cloned() else {
-            return Err(self.expected("what to show: clients, contracts, events or employees", &[]));
+            return Err(self.expected(Want::Entity, &[]));
         };
         match Entity::from_name(&token.raw) {
             Some(entity) if token.kind == TokenKind::Word => {
@@ -24,13 +25,15 @@ impl Parser<'_> {
                 Ok(entity)
             }
             _ => {
-                let error = self.error(
-                    SyntaxErrorKind::Unknown,
-                    format!("unknown entity `{}`", token.raw),
+                let error = self.fail(
+                    ErrorKind::Unknown {
+                        what: Thing::Entity,
+                        word: token.raw.clone(),
+                    },
                     token.span.clone(),
                 );
                 Err(match did_you_mean(&token.raw, Entity::names()) {
-                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    Some(word) => error.did_you_mean(word),
                     None => error.with_help("entities are: clients, contracts, events, employees"),
                 })
             }
@@ -50,17 +53,14 @@ impl Parser<'_> {
                 Ok(EmployeeRef::Name(token.value))
             }
             _ => Err(self
-                .expected(
-                    "an employee: their number or their full name in quotes",
-                    &[],
-                )
+                .expected(Want::Employee, &[])
                 .with_help("for example: employee 7, or \"Kate Hastroff\"")),
         }
     }
 
     /// `record_id = digit { digit } ;` where one must come; `expected` names
     /// it otherwise.
-    pub(super) fn record_number(&mut self, expected: &str) -> Result<i64, SyntaxError> {
+    pub(super) fn record_number(&mut self, expected: Want) -> Result<i64, SyntaxError> {
         match self.peek().cloned() {
             Some(token) if token.kind == TokenKind::Number => {
                 self.position += 1;
@@ -78,9 +78,10 @@ impl Parser<'_> {
             .ok()
             .filter(|id| *id > 0)
             .ok_or_else(|| {
-                self.error(
-                    SyntaxErrorKind::BadValue,
-                    format!("`{}` is not a record number", token.raw),
+                self.fail(
+                    ValueError::NotARecordNumber {
+                        found: token.raw.clone(),
+                    },
                     token.span.clone(),
                 )
                 .with_help("record numbers are whole numbers from 1 up")
@@ -92,7 +93,7 @@ impl Parser<'_> {
     pub(super) fn value(&mut self, field: Field) -> Result<Value, SyntaxError> {
         let ty = field.ty();
         let Some(token) = self.peek().cloned() else {
-            return Err(self.expected(&format!("{} for `{field}`", ty.describe()), &[]));
+            return Err(self.expected(Want::ValueFor { field }, &[]));
         };
         if token.is_word("none") || token.is_word("me") {
             let help = if token.is_word("none") && field.nullable() {
@@ -104,7 +105,10 @@ impl Parser<'_> {
             };
             return Err(self.bad_value(
                 &token,
-                format!("`{field}` takes {}, not `{}`", ty.describe(), token.raw),
+                ValueError::WrongType {
+                    field,
+                    found: token.raw.clone(),
+                },
                 help,
             ));
         }
@@ -124,8 +128,8 @@ impl Parser<'_> {
         }
     }
 
-    fn bad_value(&self, token: &Token, message: String, help: Option<String>) -> SyntaxError {
-        let error = self.error(SyntaxErrorKind::BadValue, message, token.span.clone());
+    fn bad_value(&self, token: &Token, kind: ValueError, help: Option<String>) -> SyntaxError {
+        let error = self.fail(kind, token.span.clone());
         match help {
             Some(help) => error.with_help(help),
             None => error,
@@ -141,11 +145,10 @@ impl Parser<'_> {
             Some(n) => Ok(Value::Integer(n)),
             None => Err(self.bad_value(
                 token,
-                format!(
-                    "`{field}` takes {}, not `{}`",
-                    field.ty().describe(),
-                    token.raw
-                ),
+                ValueError::WrongType {
+                    field,
+                    found: token.raw.clone(),
+                },
                 Some(format!("for example: {field} >= 100")),
             )),
         }
@@ -160,12 +163,17 @@ impl Parser<'_> {
             Some(amount) if amount.scale() <= MONEY_SCALE => Ok(Value::Money(amount)),
             Some(_) => Err(self.bad_value(
                 token,
-                format!("`{}` has more than two decimals", token.raw),
+                ValueError::TooManyDecimals {
+                    found: token.raw.clone(),
+                },
                 Some("amounts are exact to the cent: 12000.00".into()),
             )),
             None => Err(self.bad_value(
                 token,
-                format!("`{field}` takes an amount of money, not `{}`", token.raw),
+                ValueError::NotMoney {
+                    field,
+                    found: token.raw.clone(),
+                },
                 Some(format!("for example: {field} > 1000.00")),
             )),
         }
@@ -178,8 +186,11 @@ impl Parser<'_> {
             "false" | "no" if token.kind == TokenKind::Word => Ok(Value::Bool(false)),
             _ => Err(self.bad_value(
                 token,
-                format!("`{field}` is true or false, not `{}`", token.raw),
-                did_you_mean(&token.raw, ["true", "false"]).map(|w| format!("did you mean `{w}`?")),
+                ValueError::NotBoolean {
+                    field,
+                    found: token.raw.clone(),
+                },
+                did_you_mean(&token.raw, ["true", "false"]).map(did_you_mean_help),
             )),
         }
     }
@@ -202,9 +213,12 @@ impl Parser<'_> {
             Some(choice) => Ok(Value::Enum(choice)),
             None => Err(self.bad_value(
                 token,
-                format!("unknown {} `{}`", field.name(), token.value),
+                ValueError::UnknownChoice {
+                    field,
+                    word: token.value.clone(),
+                },
                 Some(match did_you_mean(&token.value, choices.iter().copied()) {
-                    Some(word) => format!("did you mean `{word}`?"),
+                    Some(word) => did_you_mean_help(word),
                     None => format!("{}s are: {}", field.name(), choices.join(", ")),
                 }),
             )),
@@ -218,16 +232,18 @@ impl Parser<'_> {
             TokenKind::Number => token.raw.parse::<i64>().map(Value::Integer).map_err(|_| {
                 self.bad_value(
                     token,
-                    format!("`{}` is not an employee number", token.raw),
+                    ValueError::NotAnEmployeeNumber {
+                        found: token.raw.clone(),
+                    },
                     None,
                 )
             }),
             _ => Err(self.bad_value(
                 token,
-                format!(
-                    "`{field}` takes an employee's name in quotes or their number, not `{}`",
-                    token.raw
-                ),
+                ValueError::NotAnEmployee {
+                    field,
+                    found: token.raw.clone(),
+                },
                 Some(format!("write `{field} = \"{}\"`", token.value)),
             )),
         }
@@ -239,7 +255,10 @@ impl Parser<'_> {
             TokenKind::Str => Ok(Value::Text(token.value.clone())),
             _ => Err(self.bad_value(
                 token,
-                format!("`{field}` takes text in double quotes, not `{}`", token.raw),
+                ValueError::NotText {
+                    field,
+                    found: token.raw.clone(),
+                },
                 Some(format!("write `{field} ~ \"{}\"`", token.value)),
             )),
         }
@@ -258,9 +277,10 @@ impl Parser<'_> {
             self.position += 1;
             // The same forms, quoted: parse the inside on its own.
             let inner = parse_time_text(&token.value).ok_or_else(|| {
-                self.error(
-                    SyntaxErrorKind::BadValue,
-                    format!("`{}` is not a date", token.value),
+                self.fail(
+                    ValueError::NotADate {
+                        text: token.value.clone(),
+                    },
                     token.span.clone(),
                 )
                 .with_help(format!("write dates like {example}"))
@@ -274,21 +294,22 @@ impl Parser<'_> {
                 Ok(value)
             }
             Err(TimeError::NotADate) => Err(self
-                .error(
-                    SyntaxErrorKind::BadValue,
-                    format!("`{field}` takes a date, not `{}`", token.raw),
+                .fail(
+                    ValueError::NotATime {
+                        field,
+                        found: token.raw.clone(),
+                    },
                     token.span.clone(),
                 )
                 .with_help(format!("write dates like {example}"))),
             Err(TimeError::Invalid { from, to, reason }) => {
                 let span = self.tokens[start + from].span.start..self.tokens[start + to].span.end;
                 Err(self
-                    .error(
-                        SyntaxErrorKind::BadValue,
-                        format!(
-                            "`{}` is not a valid date: {reason}",
-                            &self.text[span.clone()]
-                        ),
+                    .fail(
+                        ValueError::InvalidDate {
+                            text: self.text[span.clone()].to_owned(),
+                            reason,
+                        },
                         span,
                     )
                     .with_help(format!("write dates like {example}")))

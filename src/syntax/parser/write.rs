@@ -4,7 +4,8 @@
 use super::Parser;
 use crate::model::{Entity, Field, FieldType, MONEY_PRECISION, MONEY_SCALE, money_max};
 use crate::syntax::ast::{Assign, Command, Create, Value};
-use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
+use crate::syntax::error::SyntaxError;
+use crate::syntax::kind::{ErrorKind, ValueError, Want};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::suggest::did_you_mean;
 
@@ -15,11 +16,7 @@ impl Parser<'_> {
         let entity = self.entity()?;
         if entity == Entity::Audit {
             return Err(self
-                .error(
-                    SyntaxErrorKind::BadOperator,
-                    "the audit log is read-only",
-                    start,
-                )
+                .fail(ErrorKind::AuditReadOnly, start)
                 .with_help("entries are added by the changes they record"));
         }
         Ok(entity)
@@ -39,14 +36,14 @@ impl Parser<'_> {
                 };
                 if !self.eat_word("for") || !self.eat_word(wanted) {
                     return Err(self
-                        .expected(&format!("`for {wanted} ID`"), &["for", wanted])
+                        .expected(Want::Parent { parent: wanted }, &["for", wanted])
                         .with_help(format!(
                             "a new {} belongs to a {wanted}: create {} for {wanted} 12 ...",
                             entity.singular(),
                             entity.singular()
                         )));
                 }
-                parent = Some(self.record_number(&format!("the {wanted}'s number"))?);
+                parent = Some(self.record_number(Want::ParentNumber { parent: wanted })?);
             }
             Entity::Client | Entity::Employee | Entity::Audit => {}
         }
@@ -56,15 +53,14 @@ impl Parser<'_> {
             if entity == Entity::Employee && self.eat_word("password") {
                 match self.next() {
                     Some(token) if token.kind == TokenKind::Str => password = Some(token.value),
-                    _ => return Err(self.expected("the password in quotes", &[])),
+                    _ => return Err(self.expected(Want::Password, &[])),
                 }
                 continue;
             }
             let field = self.settable_field(entity)?;
             if values.iter().any(|(f, _)| *f == field) {
-                return Err(self.error(
-                    SyntaxErrorKind::BadValue,
-                    format!("`{field}` is given twice"),
+                return Err(self.fail(
+                    ValueError::GivenTwice { field },
                     self.tokens[self.position - 1].span.clone(),
                 ));
             }
@@ -89,9 +85,8 @@ impl Parser<'_> {
             .collect();
         if !missing.is_empty() {
             let end = self.text.trim_end().len();
-            return Err(SyntaxError::new(
-                SyntaxErrorKind::Expected,
-                format!("a new {} needs: {}", entity.singular(), missing.join(", ")),
+            return Err(SyntaxError::at(
+                ErrorKind::MissingFields { entity, missing },
                 end..end,
                 self.text,
             )
@@ -109,29 +104,34 @@ impl Parser<'_> {
     ///            { "," field "=" ( value | "none" ) } ;`
     pub(super) fn update(&mut self) -> Result<Command, SyntaxError> {
         let entity = self.writable_entity()?;
-        let id = self.record_number(&format!(
-            "the number of the {} to update",
-            entity.singular()
-        ))?;
+        let id = self.record_number(Want::NumberToChange {
+            entity,
+            verb: "update",
+        })?;
         if !self.eat_word("set") {
-            return Err(self.expected("`set`", &["set"]).with_help(format!(
-                "update {} {id} set FIELD = VALUE",
-                entity.singular()
-            )));
+            return Err(self
+                .expected(
+                    Want::Keyword {
+                        word: "set",
+                        after: None,
+                    },
+                    &["set"],
+                )
+                .with_help(format!(
+                    "update {} {id} set FIELD = VALUE",
+                    entity.singular()
+                )));
         }
         let mut set: Vec<(Field, Assign)> = Vec::new();
         loop {
             let field = self.settable_field(entity)?;
             if !self.eat_symbol("=") {
-                return Err(self.expected(&format!("`=` after `{field}`"), &[]));
+                let after = Some(field.to_string());
+                return Err(self.expected(Want::Keyword { word: "=", after }, &[]));
             }
             let value = self.assign(field)?;
             if set.iter().any(|(f, _)| *f == field) {
-                return Err(self.error(
-                    SyntaxErrorKind::BadValue,
-                    format!("`{field}` is set twice"),
-                    self.here(),
-                ));
+                return Err(self.fail(ValueError::SetTwice { field }, self.here()));
             }
             set.push((field, value));
             if !self.eat_symbol(",") {
@@ -143,14 +143,20 @@ impl Parser<'_> {
     /// `delete = "delete" entity record_id [ "reassign" "to" employee_ref ] ;`
     pub(super) fn delete(&mut self) -> Result<Command, SyntaxError> {
         let entity = self.writable_entity()?;
-        let id = self.record_number(&format!(
-            "the number of the {} to delete",
-            entity.singular()
-        ))?;
+        let id = self.record_number(Want::NumberToChange {
+            entity,
+            verb: "delete",
+        })?;
         let mut reassign_to = None;
         if self.eat_word("reassign") {
             if !self.eat_word("to") {
-                return Err(self.expected("`to` after `reassign`", &["to"]));
+                return Err(self.expected(
+                    Want::Keyword {
+                        word: "to",
+                        after: Some("reassign".into()),
+                    },
+                    &["to"],
+                ));
             }
             reassign_to = Some(self.employee_ref()?);
         }
@@ -197,7 +203,7 @@ impl Parser<'_> {
     /// `field`, one a write may set on `entity`.
     fn settable_field(&mut self, entity: Entity) -> Result<Field, SyntaxError> {
         let Some(token) = self.peek().cloned() else {
-            return Err(self.expected("a field", &[]));
+            return Err(self.expected(Want::Field, &[]));
         };
         let fields = Self::settable(entity);
         match (token.kind == TokenKind::Word)
@@ -210,17 +216,10 @@ impl Parser<'_> {
             }
             _ => {
                 let names: Vec<&'static str> = fields.iter().map(|f| f.name()).collect();
-                let error = self.error(
-                    SyntaxErrorKind::Unknown,
-                    format!(
-                        "`{}` is not a field you can set on {}",
-                        token.raw,
-                        entity.plural()
-                    ),
-                    token.span.clone(),
-                );
+                let field = token.raw.clone();
+                let error = self.fail(ErrorKind::NotSettable { entity, field }, token.span.clone());
                 Err(match did_you_mean(&token.raw, names.iter().copied()) {
-                    Some(word) => error.with_help(format!("did you mean `{word}`?")),
+                    Some(word) => error.did_you_mean(word),
                     None => error.with_help(format!(
                         "fields you can set on {}: {}",
                         entity.plural(),
@@ -238,11 +237,7 @@ impl Parser<'_> {
             let token = self.next().expect("peeked");
             if !field.nullable() {
                 return Err(self
-                    .error(
-                        SyntaxErrorKind::BadValue,
-                        format!("`{field}` cannot be none"),
-                        token.span,
-                    )
+                    .fail(ValueError::CannotBeNone { field }, token.span)
                     .with_help(format!("give {} a value", field.name())));
             }
             return Ok(Assign::None);
@@ -254,49 +249,32 @@ impl Parser<'_> {
         {
             self.plain_text(field, text)?;
         }
-        let bad = |message: String| {
-            Err(SyntaxError::new(
-                SyntaxErrorKind::BadValue,
-                message,
-                span.clone(),
-                self.text,
-            ))
-        };
-        match (&value, field.ty()) {
+        let problem = match (&value, field.ty()) {
             (Value::Money(amount), FieldType::Money) if *amount > money_max() => {
-                return Err(SyntaxError::new(
-                    SyntaxErrorKind::BadValue,
-                    format!(
-                        "`{amount}` is more than an amount can be: at most {}",
-                        money_max()
-                    ),
-                    span.clone(),
-                    self.text,
-                )
-                .with_help(format!(
-                    "amounts have at most {} digits before the point",
-                    MONEY_PRECISION - MONEY_SCALE
-                )));
+                let amount = *amount;
+                return Err(self
+                    .fail(ValueError::AmountTooLarge { amount }, span)
+                    .with_help(format!(
+                        "amounts have at most {} digits before the point",
+                        MONEY_PRECISION - MONEY_SCALE
+                    )));
             }
             (Value::Integer(n), FieldType::Integer) if !(0..=100_000).contains(n) => {
-                return bad(format!(
-                    "`{field}` must be a whole number from 0 to 100000, not {n}"
-                ));
+                Some(ValueError::OutOfRange { field, number: *n })
             }
             (Value::Text(text), FieldType::Email) if crate::validate::email(text).is_err() => {
-                return bad(format!(
-                    "`{text}` is not an email address; write it as name@domain.tld"
-                ));
+                Some(ValueError::NotAnEmailToStore { text: text.clone() })
             }
             (Value::Text(text), FieldType::Phone) if crate::validate::phone(text).is_err() => {
-                return bad(format!(
-                    "`{text}` is not a phone number: use digits, spaces, `+`, `-`, `.` and parentheses, with 6 to 20 digits"
-                ));
+                Some(ValueError::NotAPhone { text: text.clone() })
             }
             (Value::Text(text), FieldType::Text) if text.trim().is_empty() => {
-                return bad(format!("`{field}` cannot be empty"));
+                Some(ValueError::Empty { field })
             }
-            _ => {}
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            return Err(self.fail(problem, span));
         }
         Ok(Assign::Value(value))
     }
@@ -317,13 +295,11 @@ impl Parser<'_> {
             }
         };
         Err(self
-            .error(
-                SyntaxErrorKind::BadValue,
-                format!(
-                    "`{field}` cannot hold {} ({})",
-                    crate::validate::code_point(c),
-                    crate::validate::kind_of(c)
-                ),
+            .fail(
+                ValueError::RefusedCharacter {
+                    field,
+                    character: c,
+                },
                 crate::syntax::lexer::span_in_string(token, at),
             )
             .with_help(help))
