@@ -496,7 +496,6 @@ fn the_writing_commands_parse() {
 }
 
 // Representative mistakes: the whole rendered message, caret and help.
-
 /// Checks the whole rendered error of `text`, and its class.
 fn check(text: &str, kind: SyntaxErrorKind, expected: &str) {
     let error = parse(text).expect_err(text);
@@ -662,4 +661,39 @@ fn lexical_and_bounded_errors_keep_their_messages() {
         parse(&long).expect_err("too long").to_string(),
         "the command is too long: at most 65536 bytes"
     );
+}
+
+/// The rules (`name = ... ;`) in `text`'s blocks fenced by `fence`, whitespace collapsed.
+fn rules(text: &str, fence: &str) -> Vec<String> {
+    let mut rules = Vec::new();
+    let mut inside = false;
+    let mut rule = String::new();
+    for line in text.lines() {
+        let line = line.trim_start_matches("//!").trim();
+        if line.starts_with("```") {
+            inside = line == fence;
+            continue;
+        }
+        if !inside || line.is_empty() {
+            continue;
+        }
+        rule.push(' ');
+        rule.push_str(line.split("(*").next().unwrap_or(line).trim());
+        if line.ends_with(';') || line.contains("; (*") {
+            rules.push(rule.split_whitespace().collect::<Vec<_>>().join(" "));
+            rule.clear();
+        }
+    }
+    rules
+}
+
+#[test]
+fn the_module_doc_holds_every_rule_of_grammar_md() {
+    // grammar.md gives the writes' rules in their own section, later.
+    let mut documented = rules(include_str!("../../../grammar.md"), "```ebnf");
+    let mut here = rules(include_str!("mod.rs"), "```text");
+    assert!(documented.len() > 30, "{documented:?}");
+    documented.sort();
+    here.sort();
+    assert_eq!(here, documented);
 }
