@@ -71,7 +71,7 @@ where
                             };
                             for (id, message) in news {
                                 shown = shown.max(id);
-                                let _ = printer.print(format!("» {}\n", crate::render::one_line(&message)));
+                                let _ = printer.print(format!("» {}\n", crate::text::one_line(&message)));
                             }
                         }
                     }

@@ -24,6 +24,7 @@ use crate::model::Entity;
 use crate::render::{self, Format};
 use crate::session::{self, PasswordSource, Session};
 use crate::syntax::{self, Command, help};
+use crate::text;
 
 /// Whether the shell goes on after a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,24 +187,11 @@ impl Shell {
                         // command has committed, never before a COMMIT that
                         // fails or whose answer is lost.
                         let mut notes = Vec::new();
-                        let mut result = commands::run_as(
-                            &mut self.context(),
-                            &identity,
-                            command.clone(),
-                            out,
-                            &mut notes,
-                        )
-                        .await;
-                        self.database.finish(result.is_ok()).await?;
-                        // Rolled back by PostgreSQL for another command's
-                        // sake (a deadlock): nothing happened, so again.
-                        for _ in 1..CONTENDED_ATTEMPTS {
-                            if !matches!(result, Err(Error::Db(DbError::Contended { .. }))) {
-                                break;
-                            }
+                        let mut identity = identity;
+                        let mut attempt = 1;
+                        let result = loop {
                             notes.clear();
-                            let identity = self.open_command().await?;
-                            result = commands::run_as(
+                            let result = commands::run_as(
                                 &mut self.context(),
                                 &identity,
                                 command.clone(),
@@ -212,7 +200,16 @@ impl Shell {
                             )
                             .await;
                             self.database.finish(result.is_ok()).await?;
-                        }
+                            // Rolled back by PostgreSQL for another command's
+                            // sake (a deadlock): nothing happened, so again.
+                            let contended =
+                                matches!(result, Err(Error::Db(DbError::Contended { .. })));
+                            if !contended || attempt == CONTENDED_ATTEMPTS {
+                                break result;
+                            }
+                            attempt += 1;
+                            identity = self.open_command().await?;
+                        };
                         let result = self.unless_the_session_ended(result).await;
                         if let Err(error) = &result {
                             self.audit_denial(error).await?;
@@ -403,7 +400,7 @@ impl Shell {
                 let _ = writeln!(
                     err,
                     "Logged in as {} ({}).",
-                    render::one_line(&identity.name),
+                    text::one_line(&identity.name),
                     identity.role
                 );
             }
@@ -492,7 +489,7 @@ impl Shell {
         match self.session.identity() {
             Some(identity) => {
                 let who = identity.email.split('@').next().unwrap_or(&identity.email);
-                format!("epic {}> ", render::one_line(who))
+                format!("epic {}> ", text::one_line(who))
             }
             None => "epic> ".to_owned(),
         }

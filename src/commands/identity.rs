@@ -8,9 +8,10 @@ use super::Context;
 use crate::auth::{self, AuthError, session_file};
 use crate::db::identity::Identity;
 use crate::error::Error;
-use crate::render::{self, Column, Format, RowWriter, Value};
+use crate::render::{Column, Format, RowWriter, Value};
 use crate::session::{PasswordSource, Session};
 use crate::syntax::ast::EmployeeRef;
+use crate::text;
 
 pub async fn login(cx: &mut Context<'_>, email: &str, err: &mut dyn Write) -> Result<(), Error> {
     let password = cx
@@ -27,7 +28,7 @@ pub async fn login(cx: &mut Context<'_>, email: &str, err: &mut dyn Write) -> Re
     let identity = logged_in.identity;
     let mut greeting = format!(
         "Welcome {} ({}).",
-        render::one_line(&identity.name),
+        text::one_line(&identity.name),
         identity.role
     );
     match logged_in.unread_notifications {
@@ -128,7 +129,7 @@ pub async fn revoke_session(
         });
     };
     crate::telemetry::security_event("session revoked");
-    let owner = render::one_line(&owner);
+    let owner = text::one_line(&owner);
     writeln!(err, "Revoked session {id} of {owner}.").map_err(|source| Error::Output { source })
 }
 
@@ -138,7 +139,7 @@ pub async fn revoke_sessions_of(
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     let (id, name, _) = cx.employee(employee).await?;
-    let name = render::one_line(&name);
+    let name = text::one_line(&name);
     let revoked = cx.database.revoke_sessions_of(id).await?;
     crate::telemetry::security_event("sessions revoked");
     writeln!(
@@ -151,7 +152,7 @@ pub async fn revoke_sessions_of(
 
 pub async fn unlock(cx: &mut Context<'_>, email: &str, err: &mut dyn Write) -> Result<(), Error> {
     let key = cx.database.unlock(email).await?;
-    let key = render::one_line(&key);
+    let key = text::one_line(&key);
     writeln!(err, "Logins for {key} are unlocked.").map_err(|source| Error::Output { source })
 }
 
@@ -186,7 +187,7 @@ pub async fn reset_password(
         },
         (),
     )?;
-    let (name, email) = (render::one_line(&name), render::one_line(&email));
+    let (name, email) = (text::one_line(&name), text::one_line(&email));
     let temporary = cx
         .database
         .reset_password(id)

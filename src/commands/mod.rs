@@ -21,6 +21,7 @@ use crate::render::{self, Format, Style};
 use crate::session::{PasswordSource, Session};
 use crate::syntax::Command;
 use crate::syntax::ast::EmployeeRef;
+use crate::text;
 
 /// How output is shown: chosen at start-up and by `set format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,8 +111,8 @@ impl Context<'_> {
                             .map(|(id, name, email)| {
                                 format!(
                                     "employee {id} ({}, {})",
-                                    render::one_line(name),
-                                    render::one_line(email)
+                                    text::one_line(name),
+                                    text::one_line(email)
                                 )
                             })
                             .collect::<Vec<_>>()

@@ -9,8 +9,9 @@ use super::Context;
 use crate::error::Error;
 use crate::plan::{self, ColumnKind, MarkNotificationsRead, OwnNotifications};
 use crate::policy::{self, Authorized};
-use crate::render::{self, Column, Format, RowWriter};
+use crate::render::{Column, Format, RowWriter};
 use crate::syntax::{self, Command, Query};
+use crate::text;
 
 /// A listing. In the shell a table stops after a page and says how many
 /// rows there are in all; batches, CSV and JSON are never cut.
@@ -127,9 +128,8 @@ pub fn explain(
     let command = explained.command().to_string();
     let Some(plan) = plan::plan_read(explained, &cx.plan_context()) else {
         // The parser refuses these after `explain`; said again, not assumed.
-        return Err(syntax::SyntaxError::new(
-            syntax::SyntaxErrorKind::Expected,
-            format!("`explain` shows the SQL of a listing or a count, not of `{command}`"),
+        return Err(syntax::SyntaxError::at(
+            syntax::ErrorKind::ExplainNotListing { command },
             0..0,
             "",
         )
@@ -148,7 +148,7 @@ pub fn explain(
     }
     // A filter may hold any character (it stores nothing), so the
     // command and its parameters are shown neutralised.
-    out.write_all(render::plain(&text).as_bytes())
+    out.write_all(text::plain(&text).as_bytes())
         .map_err(|source| Error::Output { source })
 }
 

@@ -18,8 +18,8 @@ use crate::error::Error;
 use crate::model::{Entity, Field, FieldType, Role};
 use crate::plan;
 use crate::policy::{Action, Guarded, Ownership, Request, Target, target_of as target};
-use crate::render;
 use crate::syntax::ast::{Assign, Create, EmployeeRef, Value};
+use crate::text;
 
 /// The guarded fields among those set. On an existing client, every field
 /// but its sales contact is its details.
@@ -432,17 +432,10 @@ pub async fn delete(
             message: format!("a {} is never deleted", entity.singular()),
         });
     }
-    let facts = cx
-        .database
-        .employee_facts(id)
-        .await?
-        .ok_or(Error::NotFound {
-            entity: "employee",
-            id,
-        })?;
+    let facts = employee_facts(cx, id).await?;
     let touches = employee_guards(&facts, identity.employee_id, None, true);
     let deletion = cx.authorize(identity, &request(touches), plan::DeleteEmployee { id })?;
-    let name = render::one_line(&facts.name).into_owned();
+    let name = text::one_line(&facts.name).into_owned();
     let (clients, events) = cx.database.employee_holdings(id).await?;
     let mut moved = String::new();
     match reassign_to {
@@ -469,7 +462,7 @@ pub async fn delete(
                 " ({c} client{} and {e} event{} moved to {})",
                 plural(c),
                 plural(e),
-                render::one_line(&to_name)
+                text::one_line(&to_name)
             );
         }
     }
@@ -485,15 +478,8 @@ pub async fn deactivate(
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     let (id, name, _) = cx.employee(&employee).await?;
-    let facts = cx
-        .database
-        .employee_facts(id)
-        .await?
-        .ok_or(Error::NotFound {
-            entity: "employee",
-            id,
-        })?;
-    let name = render::one_line(&name).into_owned();
+    let facts = employee_facts(cx, id).await?;
+    let name = text::one_line(&name).into_owned();
     let deactivation = cx.authorize(
         identity,
         &Request {
@@ -525,6 +511,17 @@ pub async fn deactivate(
     .map_err(|source| Error::Output { source })
 }
 
+/// What the trust rules need to know of employee `id`, who must exist.
+async fn employee_facts(cx: &mut Context<'_>, id: i64) -> Result<EmployeeFacts, Error> {
+    cx.database
+        .employee_facts(id)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "employee",
+            id,
+        })
+}
+
 /// The client email a create or update sets, if any.
 fn email_of(values: &[(Field, Assign)]) -> Option<String> {
     values
@@ -548,7 +545,7 @@ fn email_taken(other: i64, name: &str, email: &str, outcome: &str) -> Error {
         message: format!(
             "client {other} ({}) already has the email `{email}`: {outcome}\n\
              help: `show client {other}`; each client has an email of its own",
-            render::one_line(name)
+            text::one_line(name)
         ),
     }
     .into()

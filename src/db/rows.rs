@@ -12,7 +12,7 @@ use tokio_postgres::types::ToSql;
 use super::identity::{CHECK_SESSION, Identity, SessionCheck, session_check_of};
 use super::{Database, DbError};
 use crate::plan::{ColumnKind, OutColumn, Plan};
-use crate::render::Value;
+use crate::value::Value;
 
 impl Database {
     /// The session's connection, opened on first use and reopened after a

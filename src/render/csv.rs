@@ -4,7 +4,8 @@
 
 use std::io::{self, Write};
 
-use super::{Column, Value, bool_text, plain};
+use super::{Column, Value, bool_text};
+use crate::text::plain;
 
 /// CSV through the csv crate, which owns quoting and keeps a fixed-size
 /// buffer of its own.

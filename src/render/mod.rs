@@ -62,12 +62,8 @@ use self::vertical::VerticalSink;
 
 pub use self::table::{CHUNK_ROWS, MIN_COLUMN_WIDTH};
 pub use self::width::{display_width, terminal_width, truncate_to_width};
-// What moved to the leaf modules, re-exported so that `render::Format` and
-// `render::Value` (what `RowWriter` takes) stay where callers find them.
-// `syntax`, `db` and the shell still import `FORMAT_NAMES`, `one_line` and
-// `plain` from here too; they will import them from `format` and `text`.
-pub use crate::format::{FORMAT_NAMES, Format, UnknownFormat};
-pub use crate::text::{one_line, plain};
+// What `RowWriter` takes, where its callers find it.
+pub use crate::format::Format;
 pub use crate::value::Value;
 
 /// Where a column's cells sit in a table; numbers read best right-aligned.

@@ -10,7 +10,8 @@ use prettytable::format::{FormatBuilder, LinePosition, LineSeparator, TableForma
 use prettytable::{Cell, Row, Table};
 
 use super::width::{display_width, fit, truncate_to_width};
-use super::{BOLD, Column, RESET, Style, Value, bool_text, one_line};
+use super::{BOLD, Column, RESET, Style, Value, bool_text};
+use crate::text::one_line;
 
 /// Rows a table buffers before it commits to column widths. Large enough that
 /// the widths represent the data, small enough that the first screen appears

@@ -6,7 +6,8 @@ use std::io::{self, Write};
 
 use super::table::table_text;
 use super::width::{display_width, pad};
-use super::{Align, BOLD, Column, RESET, Style, Value, one_line, plain};
+use super::{Align, BOLD, Column, RESET, Style, Value};
+use crate::text::{one_line, plain};
 
 /// psql's `\x` layout: a `-[ RECORD n ]` rule, then `name | value` lines.
 pub(super) struct VerticalSink<'w> {

@@ -9,8 +9,8 @@ use std::fmt;
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
+use crate::format::Format;
 use crate::model::{CompareOp, Entity, Field};
-use crate::render::Format;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {

@@ -1,5 +1,7 @@
 //! Parse errors that point at the offending text.
 //!
+//! What each says is its [`ErrorKind`]'s, in `kind.rs`; this file draws it.
+//!
 //! A [`SyntaxError`] keeps the command text and the byte span of the problem;
 //! `Display` draws the line with a caret under the span, measured in display
 //! columns so that "Aliénor" or a CJK name does not shift it. In batch mode
@@ -12,7 +14,8 @@ use std::ops::Range;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::render::one_line;
+use super::kind::ErrorKind;
+use crate::text::one_line;
 
 /// What went wrong, coarsely, for callers that need to tell errors apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +65,19 @@ impl SyntaxError {
         }
     }
 
+    /// The error of `kind` at `span` of `text`: its class and its message
+    /// are the kind's. The lexer and parser build every error this way;
+    /// [`SyntaxError::new`] is for callers with a message of their own.
+    pub fn at(kind: impl Into<ErrorKind>, span: Range<usize>, text: &str) -> SyntaxError {
+        let kind = kind.into();
+        SyntaxError::new(kind.class(), kind.to_string(), span, text)
+    }
+
+    /// Adds the help line that suggests `word` for a near miss.
+    pub fn did_you_mean(self, word: &str) -> SyntaxError {
+        self.with_help(did_you_mean_help(word))
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> SyntaxError {
         self.help = Some(help.into());
         self
@@ -82,6 +98,11 @@ impl SyntaxError {
         let column = self.text[line_start..start].width() + 1;
         (self.first_line.unwrap_or(1) + line_in_text, column)
     }
+}
+
+/// The help line that suggests `word` for a near miss.
+pub fn did_you_mean_help(word: &str) -> String {
+    format!("did you mean `{word}`?")
 }
 
 fn floor_char_boundary(text: &str, index: usize) -> usize {
@@ -146,7 +167,7 @@ impl fmt::Display for SyntaxError {
             )?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\nhelp: {}", crate::render::plain(help))?;
+            write!(f, "\nhelp: {}", crate::text::plain(help))?;
         }
         Ok(())
     }

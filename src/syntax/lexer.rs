@@ -10,7 +10,8 @@ use nom::character::complete::{char, one_of, space0};
 use nom::combinator::{opt, recognize};
 use nom::{IResult, Parser};
 
-use super::error::{SyntaxError, SyntaxErrorKind};
+use super::error::SyntaxError;
+use super::kind::ErrorKind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenKind {
@@ -169,15 +170,8 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, SyntaxError> {
             }
             Err(_) => {
                 let c = rest.chars().next().expect("rest is not empty");
-                // A control or bidirectional character is named, not shown.
-                let shown = if crate::validate::refused(c, crate::validate::Lines::One) {
-                    crate::validate::code_point(c)
-                } else {
-                    format!("`{c}`")
-                };
-                let mut error = SyntaxError::new(
-                    SyntaxErrorKind::Lexical,
-                    format!("unexpected character {shown}"),
+                let mut error = SyntaxError::at(
+                    ErrorKind::UnexpectedCharacter { character: c },
                     start..start + c.len_utf8(),
                     text,
                 );
@@ -207,9 +201,8 @@ fn string(text: &str, start: usize) -> Result<(String, usize), SyntaxError> {
                 Some((_, _, Some(unescaped))) => value.push(unescaped),
                 Some((escape_offset, other, None)) => {
                     let at = start + 1 + escape_offset - 1;
-                    return Err(SyntaxError::new(
-                        SyntaxErrorKind::Lexical,
-                        format!("unknown escape `\\{other}` in a string"),
+                    return Err(SyntaxError::at(
+                        ErrorKind::UnknownEscape { escaped: other },
                         at..at + 1 + other.len_utf8(),
                         text,
                     )
@@ -219,23 +212,15 @@ fn string(text: &str, start: usize) -> Result<(String, usize), SyntaxError> {
             },
             '\0' => {
                 let at = start + 1 + offset;
-                return Err(SyntaxError::new(
-                    SyntaxErrorKind::Lexical,
-                    "strings cannot contain the NUL character",
-                    at..at + 1,
-                    text,
-                ));
+                return Err(SyntaxError::at(ErrorKind::NulInString, at..at + 1, text));
             }
             c => value.push(c),
         }
     }
-    Err(SyntaxError::new(
-        SyntaxErrorKind::Lexical,
-        "this string has no closing quote",
-        start..start + 1,
-        text,
+    Err(
+        SyntaxError::at(ErrorKind::UnclosedString, start..start + 1, text)
+            .with_help(r#"end it with `"`; write \" for a quote inside a string"#),
     )
-    .with_help(r#"end it with `"`; write \" for a quote inside a string"#))
 }
 
 /// What the character after a `\\` in a string stands for.

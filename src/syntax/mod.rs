@@ -9,11 +9,13 @@
 pub mod ast;
 mod error;
 pub mod help;
+mod kind;
 pub mod lexer;
 mod parser;
 mod suggest;
 
 pub use ast::{Command, Filter, Order, Query, TimeValue, Value};
 pub use error::{SyntaxError, SyntaxErrorKind};
+pub use kind::{ErrorKind, Thing, ValueError, Want};
 pub use parser::{MAX_COMMAND_BYTES, MAX_DEPTH, parse, too_long};
 pub use suggest::did_you_mean;

@@ -1,0 +1,572 @@
+//! What a syntax error says, written once. The lexer and the parser build an
+//! [`ErrorKind`] (with what they found, never a sentence), and its `Display`
+//! is the only place each message is worded. [`ErrorKind::class`] gives the
+//! coarse [`SyntaxErrorKind`] callers tell errors apart by.
+//!
+//! Messages are lowercase, name user text in backticks, and say what was
+//! expected; the `help:` line is added by the parser beside.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use super::error::SyntaxErrorKind;
+use crate::model::{Entity, Field, FieldType, money_max};
+use crate::validate;
+
+use super::parser::{MAX_COMMAND_BYTES, MAX_DEPTH};
+
+/// What should have come where the error is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Want {
+    Command,
+    Setting,
+    Format,
+    Report,
+    /// After `explain`.
+    Explained,
+    /// The entity of a `show` or `count`.
+    Entity,
+    EndOfCommand,
+    /// The clauses that may still come, each in backticks.
+    Clauses {
+        allowed: Vec<&'static str>,
+    },
+    /// One word or symbol, perhaps after another.
+    Keyword {
+        word: &'static str,
+        after: Option<String>,
+    },
+    /// `for client ID` or `for contract ID`.
+    Parent {
+        parent: &'static str,
+    },
+    ParentNumber {
+        parent: &'static str,
+    },
+    /// The record an `update` or a `delete` changes.
+    NumberToChange {
+        entity: Entity,
+        verb: &'static str,
+    },
+    SessionNumber,
+    Field,
+    FieldToOrderBy,
+    Password,
+    LockedEmail,
+    Employee,
+    /// What `revoke` takes.
+    Revoked,
+    SecuritySetting,
+    SettingValue {
+        name: &'static str,
+        min: i32,
+        max: i32,
+    },
+    /// What may follow a condition inside parentheses.
+    CloseParenthesis,
+    NoneOrMe {
+        after_is: bool,
+    },
+    ListSeparator,
+    RowCount {
+        keyword: &'static str,
+    },
+    Operator {
+        field: Field,
+    },
+    ValueFor {
+        field: Field,
+    },
+}
+
+/// The kinds of word a command may misspell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Thing {
+    Command,
+    Setting,
+    Format,
+    Report,
+    SecuritySetting,
+    Entity,
+}
+
+/// One specific syntax error; `Display` writes its message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    // Lexing.
+    UnexpectedCharacter {
+        character: char,
+    },
+    UnknownEscape {
+        escaped: char,
+    },
+    NulInString,
+    UnclosedString,
+    // Bounds.
+    TooLong,
+    TooDeep,
+    // Structure.
+    Expected {
+        what: Want,
+        found: Option<String>,
+    },
+    AfterEnd {
+        found: String,
+    },
+    Unknown {
+        what: Thing,
+        word: String,
+    },
+    NoHelp {
+        topic: String,
+    },
+    ExplainNotListing {
+        command: String,
+    },
+    UnclosedParenthesis,
+    MissingEmail,
+    // Fields and operators.
+    UnknownField {
+        entity: Entity,
+        field: String,
+    },
+    NotSettable {
+        entity: Entity,
+        field: String,
+    },
+    NeverNone {
+        field: Field,
+    },
+    NotAnEmployeeField {
+        field: Field,
+    },
+    OperatorDoesNotApply {
+        operator: &'static str,
+        field: Field,
+    },
+    ExpectedOperator {
+        field: Field,
+        found: String,
+    },
+    ContainsNumber {
+        field: Field,
+        number: String,
+    },
+    AuditReadOnly,
+    /// A value that does not fit where it is.
+    Value(ValueError),
+    MissingFields {
+        entity: Entity,
+        missing: Vec<&'static str>,
+    },
+}
+
+/// A value that does not fit its field, setting or clause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueError {
+    NotAnEmail {
+        text: String,
+    },
+    NotAnEmailToStore {
+        text: String,
+    },
+    NotAPhone {
+        text: String,
+    },
+    SettingOutOfRange {
+        name: &'static str,
+        min: i32,
+        max: i32,
+    },
+    NotARecordNumber {
+        found: String,
+    },
+    NotARowCount {
+        keyword: &'static str,
+        found: String,
+    },
+    WrongType {
+        field: Field,
+        found: String,
+    },
+    TooManyDecimals {
+        found: String,
+    },
+    NotMoney {
+        field: Field,
+        found: String,
+    },
+    AmountTooLarge {
+        amount: Decimal,
+    },
+    NotBoolean {
+        field: Field,
+        found: String,
+    },
+    NotAnEmployeeNumber {
+        found: String,
+    },
+    NotAnEmployee {
+        field: Field,
+        found: String,
+    },
+    NotText {
+        field: Field,
+        found: String,
+    },
+    NotADate {
+        text: String,
+    },
+    NotATime {
+        field: Field,
+        found: String,
+    },
+    InvalidDate {
+        text: String,
+        reason: &'static str,
+    },
+    OutOfRange {
+        field: Field,
+        number: i64,
+    },
+    Empty {
+        field: Field,
+    },
+    CannotBeNone {
+        field: Field,
+    },
+    RefusedCharacter {
+        field: Field,
+        character: char,
+    },
+    GivenTwice {
+        field: Field,
+    },
+    SetTwice {
+        field: Field,
+    },
+    UnknownChoice {
+        field: Field,
+        word: String,
+    },
+}
+
+impl From<ValueError> for ErrorKind {
+    fn from(value: ValueError) -> ErrorKind {
+        ErrorKind::Value(value)
+    }
+}
+
+impl ErrorKind {
+    /// The coarse class of this error.
+    pub fn class(&self) -> SyntaxErrorKind {
+        use ErrorKind::*;
+        match self {
+            UnexpectedCharacter { .. } | UnknownEscape { .. } | NulInString | UnclosedString => {
+                SyntaxErrorKind::Lexical
+            }
+            TooLong => SyntaxErrorKind::TooLong,
+            TooDeep => SyntaxErrorKind::TooDeep,
+            Expected { .. }
+            | AfterEnd { .. }
+            | ExplainNotListing { .. }
+            | UnclosedParenthesis
+            | MissingEmail
+            | ExpectedOperator { .. }
+            | MissingFields { .. } => SyntaxErrorKind::Expected,
+            Unknown { .. } | NoHelp { .. } | NotSettable { .. } | UnknownField { .. } => {
+                SyntaxErrorKind::Unknown
+            }
+            NeverNone { .. }
+            | NotAnEmployeeField { .. }
+            | OperatorDoesNotApply { .. }
+            | ContainsNumber { .. }
+            | AuditReadOnly => SyntaxErrorKind::BadOperator,
+            Value(_) => SyntaxErrorKind::BadValue,
+        }
+    }
+}
+
+/// The operators (and `is` forms) `field` takes, each in backticks.
+pub fn allowed_operators(field: Field) -> String {
+    let ty = field.ty();
+    let mut allowed: Vec<String> = ty.operators().iter().map(|op| format!("`{op}`")).collect();
+    if field.nullable() {
+        allowed.push("`is none`".into());
+    }
+    if ty == FieldType::Employee {
+        allowed.push("`is me`".into());
+    }
+    allowed.join(", ")
+}
+
+impl fmt::Display for Want {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Want::Command => f.write_str("a command"),
+            Want::Setting => f.write_str("a setting: format or security"),
+            Want::Format => f.write_str("a format: table, vertical, csv or json"),
+            Want::Report => f.write_str("a report: sales, events or unpaid"),
+            Want::Explained => f.write_str("`show` or `count` after `explain`"),
+            Want::Entity => f.write_str("what to show: clients, contracts, events or employees"),
+            Want::EndOfCommand => f.write_str("the end of the command"),
+            Want::Clauses { allowed } => {
+                let quoted: Vec<String> = allowed.iter().map(|w| format!("`{w}`")).collect();
+                f.write_str(&quoted.join(", "))
+            }
+            Want::Keyword { word, after: None } => write!(f, "`{word}`"),
+            Want::Keyword {
+                word,
+                after: Some(after),
+            } => write!(f, "`{word}` after `{after}`"),
+            Want::Parent { parent } => write!(f, "`for {parent} ID`"),
+            Want::ParentNumber { parent } => write!(f, "the {parent}'s number"),
+            Want::NumberToChange { entity, verb } => {
+                write!(f, "the number of the {} to {verb}", entity.singular())
+            }
+            Want::SessionNumber => f.write_str("a session number after `revoke session`"),
+            Want::Field => f.write_str("a field"),
+            Want::FieldToOrderBy => f.write_str("a field to order by"),
+            Want::Password => f.write_str("the password in quotes"),
+            Want::LockedEmail => f.write_str("the locked email in quotes after `unlock`"),
+            Want::Employee => f.write_str("an employee: their number or their full name in quotes"),
+            Want::Revoked => f.write_str("`session N` or `sessions of EMPLOYEE` after `revoke`"),
+            Want::SecuritySetting => f.write_str("a security setting after `set security`"),
+            Want::SettingValue { name, min, max } => {
+                write!(f, "`{name}` is a whole number from {min} to {max}")
+            }
+            Want::CloseParenthesis => f.write_str("`)`, `and` or `or`"),
+            Want::NoneOrMe { after_is: false } => f.write_str("`none` or `me`"),
+            Want::NoneOrMe { after_is: true } => f.write_str("`none` or `me` after `is`"),
+            Want::ListSeparator => f.write_str("`,` or `)` in the list"),
+            Want::RowCount { keyword } => write!(f, "a number of rows after `{keyword}`"),
+            Want::Operator { field } => {
+                write!(
+                    f,
+                    "an operator after `{field}`: {}",
+                    allowed_operators(*field)
+                )
+            }
+            Want::ValueFor { field } => write!(f, "{} for `{field}`", field.ty().describe()),
+        }
+    }
+}
+
+impl fmt::Display for Thing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Thing::Command => "command",
+            Thing::Setting => "setting",
+            Thing::Format => "format",
+            Thing::Report => "report",
+            Thing::SecuritySetting => "security setting",
+            Thing::Entity => "entity",
+        })
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ErrorKind::*;
+        match self {
+            UnexpectedCharacter { character } => {
+                // A control or bidirectional character is named, not shown.
+                if validate::refused(*character, validate::Lines::One) {
+                    write!(
+                        f,
+                        "unexpected character {}",
+                        validate::code_point(*character)
+                    )
+                } else {
+                    write!(f, "unexpected character `{character}`")
+                }
+            }
+            UnknownEscape { escaped } => write!(f, "unknown escape `\\{escaped}` in a string"),
+            NulInString => f.write_str("strings cannot contain the NUL character"),
+            UnclosedString => f.write_str("this string has no closing quote"),
+            TooLong => write!(
+                f,
+                "the command is too long: at most {MAX_COMMAND_BYTES} bytes"
+            ),
+            TooDeep => write!(
+                f,
+                "conditions are nested too deeply: at most {MAX_DEPTH} levels of parentheses and `not`"
+            ),
+            Expected { what, found: None } => {
+                write!(f, "expected {what} at the end of the command")
+            }
+            Expected {
+                what,
+                found: Some(found),
+            } => write!(f, "expected {what}, found `{found}`"),
+            AfterEnd { found } => write!(f, "unexpected `{found}` after the end of the command"),
+            Unknown { what, word } => write!(f, "unknown {what} `{word}`"),
+            NoHelp { topic } => write!(f, "no help for `{topic}`"),
+            ExplainNotListing { command } => write!(
+                f,
+                "`explain` shows the SQL of a listing or a count, not of `{command}`"
+            ),
+            UnclosedParenthesis => f.write_str("this parenthesis is never closed"),
+            MissingEmail => f.write_str("expected your email after `login`"),
+            UnknownField { entity, field } => {
+                write!(f, "{} have no field `{field}`", entity.plural())
+            }
+            NotSettable { entity, field } => write!(
+                f,
+                "`{field}` is not a field you can set on {}",
+                entity.plural()
+            ),
+            NeverNone { field } => write!(f, "`{field}` always has a value, so it is never none"),
+            NotAnEmployeeField { field } => write!(
+                f,
+                "`is me` applies to employee fields, and `{field}` is {}",
+                field.ty().describe()
+            ),
+            OperatorDoesNotApply { operator, field } => write!(
+                f,
+                "`{operator}` does not apply to `{field}` ({})",
+                field.ty().describe()
+            ),
+            ExpectedOperator { field, found } => write!(
+                f,
+                "expected an operator after `{field}`: {}; found `{found}`",
+                allowed_operators(*field)
+            ),
+            ContainsNumber { field, number } => write!(
+                f,
+                "`~` searches the names of `{field}` and takes text in quotes, not the number `{number}`"
+            ),
+            AuditReadOnly => f.write_str("the audit log is read-only"),
+            MissingFields { entity, missing } => write!(
+                f,
+                "a new {} needs: {}",
+                entity.singular(),
+                missing.join(", ")
+            ),
+            Value(value) => value.fmt(f),
+        }
+    }
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ValueError::*;
+        match self {
+            NotAnEmail { text } => write!(f, "`{text}` is not an email address"),
+            NotAnEmailToStore { text } => write!(
+                f,
+                "`{text}` is not an email address; write it as name@domain.tld"
+            ),
+            NotAPhone { text } => write!(
+                f,
+                "`{text}` is not a phone number: use digits, spaces, `+`, `-`, `.` and parentheses, with 6 to 20 digits"
+            ),
+            SettingOutOfRange { name, min, max } => write!(
+                f,
+                "{}",
+                Want::SettingValue {
+                    name,
+                    min: *min,
+                    max: *max
+                }
+            ),
+            NotARecordNumber { found } => write!(f, "`{found}` is not a record number"),
+            NotARowCount { keyword, found } => {
+                write!(f, "`{keyword}` takes a whole number of rows, not `{found}`")
+            }
+            WrongType { field, found } => {
+                write!(
+                    f,
+                    "`{field}` takes {}, not `{found}`",
+                    field.ty().describe()
+                )
+            }
+            TooManyDecimals { found } => write!(f, "`{found}` has more than two decimals"),
+            NotMoney { field, found } => {
+                write!(f, "`{field}` takes an amount of money, not `{found}`")
+            }
+            AmountTooLarge { amount } => write!(
+                f,
+                "`{amount}` is more than an amount can be: at most {}",
+                money_max()
+            ),
+            NotBoolean { field, found } => write!(f, "`{field}` is true or false, not `{found}`"),
+            NotAnEmployeeNumber { found } => write!(f, "`{found}` is not an employee number"),
+            NotAnEmployee { field, found } => write!(
+                f,
+                "`{field}` takes an employee's name in quotes or their number, not `{found}`"
+            ),
+            NotText { field, found } => {
+                write!(f, "`{field}` takes text in double quotes, not `{found}`")
+            }
+            NotADate { text } => write!(f, "`{text}` is not a date"),
+            NotATime { field, found } => write!(f, "`{field}` takes a date, not `{found}`"),
+            InvalidDate { text, reason } => write!(f, "`{text}` is not a valid date: {reason}"),
+            OutOfRange { field, number } => write!(
+                f,
+                "`{field}` must be a whole number from 0 to 100000, not {number}"
+            ),
+            Empty { field } => write!(f, "`{field}` cannot be empty"),
+            CannotBeNone { field } => write!(f, "`{field}` cannot be none"),
+            RefusedCharacter { field, character } => write!(
+                f,
+                "`{field}` cannot hold {} ({})",
+                validate::code_point(*character),
+                validate::kind_of(*character)
+            ),
+            GivenTwice { field } => write!(f, "`{field}` is given twice"),
+            SetTwice { field } => write!(f, "`{field}` is set twice"),
+            UnknownChoice { field, word } => write!(f, "unknown {} `{word}`", field.name()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_kind_has_its_class() {
+        let cases = [
+            (ErrorKind::UnclosedString, SyntaxErrorKind::Lexical),
+            (ErrorKind::TooDeep, SyntaxErrorKind::TooDeep),
+            (ErrorKind::TooLong, SyntaxErrorKind::TooLong),
+            (
+                ErrorKind::Expected {
+                    what: Want::Field,
+                    found: None,
+                },
+                SyntaxErrorKind::Expected,
+            ),
+            (
+                ErrorKind::Unknown {
+                    what: Thing::Report,
+                    word: "x".into(),
+                },
+                SyntaxErrorKind::Unknown,
+            ),
+            (ErrorKind::AuditReadOnly, SyntaxErrorKind::BadOperator),
+            (
+                ErrorKind::Value(ValueError::UnknownChoice {
+                    field: Field::EmployeeDepartment,
+                    word: "x".into(),
+                }),
+                SyntaxErrorKind::BadValue,
+            ),
+        ];
+        for (kind, class) in cases {
+            assert_eq!(kind.class(), class, "{kind}");
+        }
+        assert_eq!(
+            ErrorKind::Expected {
+                what: Want::Clauses {
+                    allowed: vec!["and", "or", "order by"]
+                },
+                found: Some("x".into()),
+            }
+            .to_string(),
+            "expected `and`, `or`, `order by`, found `x`"
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! The commands that read: `help`, `set format`, `explain`, `show`, `count`
+//! and `report`.
+
+use super::Parser;
+use crate::format::{FORMAT_NAMES, Format};
+use crate::model::Entity;
+use crate::syntax::ast::{Command, Query};
+use crate::syntax::error::SyntaxError;
+use crate::syntax::help;
+use crate::syntax::kind::{ErrorKind, Thing, Want};
+use crate::syntax::lexer::{Token, TokenKind};
+use crate::syntax::suggest::did_you_mean;
+
+/// Which clauses of a `show` came already.
+#[derive(Clone, Copy)]
+struct Clauses {
+    filter: bool,
+    order: bool,
+    limit: bool,
+    offset: bool,
+}
+
+impl Parser<'_> {
+    /// `help = "help" [ command_name ] ;`
+    pub(super) fn help(&mut self) -> Result<Command, SyntaxError> {
+        let Some(topic) = self.next() else {
+            return Ok(Command::Help { topic: None });
+        };
+        match help::find(&topic.raw) {
+            Some(found) if topic.kind == TokenKind::Word => Ok(Command::Help {
+                topic: Some(found.name),
+            }),
+            _ => {
+                let topic_word = topic.raw.clone();
+                let error = self.fail(ErrorKind::NoHelp { topic: topic_word }, topic.span.clone());
+                Err(match did_you_mean(&topic.raw, help::command_names()) {
+                    Some(word) => error.did_you_mean(word),
+                    None => error.with_help(format!(
+                        "help is available for: {}",
+                        help::command_names().join(", ")
+                    )),
+                })
+            }
+        }
+    }
+
+    /// `set_format | set_security`: the word after `set` picks the rule.
+    pub(super) fn set(&mut self) -> Result<Command, SyntaxError> {
+        match self.next() {
+            Some(setting) if setting.is_word("format") => self.set_format(),
+            Some(setting) if setting.is_word("security") => self.set_security(),
+            Some(setting) => {
+                let error = self.fail(
+                    ErrorKind::Unknown {
+                        what: Thing::Setting,
+                        word: setting.raw.clone(),
+                    },
+                    setting.span.clone(),
+                );
+                Err(match did_you_mean(&setting.raw, ["format", "security"]) {
+                    Some(word) => error.did_you_mean(word),
+                    None => error.with_help(
+                        "settings are `format` (set format table|vertical|csv|json) and \
+                         `security` (set security NAME = VALUE, for admins)",
+                    ),
+                })
+            }
+            None => Err(self.expected(Want::Setting, &[])),
+        }
+    }
+
+    /// `set_format = "set" "format" ( "table" | "vertical" | "csv" | "json" ) ;`
+    fn set_format(&mut self) -> Result<Command, SyntaxError> {
+        let Some(name) = self.next() else {
+            return Err(self.expected(Want::Format, &[]));
+        };
+        match name.value.parse::<Format>() {
+            Ok(format) => Ok(Command::SetFormat { format }),
+            Err(_) => {
+                let error = self.fail(
+                    ErrorKind::Unknown {
+                        what: Thing::Format,
+                        word: name.raw.clone(),
+                    },
+                    name.span.clone(),
+                );
+                Err(
+                    match did_you_mean(&name.raw, FORMAT_NAMES.iter().copied()) {
+                        Some(word) => error.did_you_mean(word),
+                        None => {
+                            error.with_help(format!("formats are: {}", FORMAT_NAMES.join(", ")))
+                        }
+                    },
+                )
+            }
+        }
+    }
+
+    /// `explain = "explain" ( show | count ) ;`
+    pub(super) fn explain(&mut self, keyword: &Token) -> Result<Command, SyntaxError> {
+        let inner = match self.peek() {
+            Some(t) if t.is_word("show") => {
+                self.position += 1;
+                self.show()?
+            }
+            Some(t) if t.is_word("count") => {
+                self.position += 1;
+                self.count()?
+            }
+            _ => {
+                return Err(self
+                    .expected(Want::Explained, &["show", "count"])
+                    .with_help(format!(
+                        "for example: explain show events where support is none (after `{}`)",
+                        keyword.raw
+                    )));
+            }
+        };
+        // Sessions, notifications and the security settings are not listings of SQL of their own.
+        if !matches!(
+            inner,
+            Command::Show(_) | Command::ShowOne { .. } | Command::Count { .. }
+        ) {
+            let command = inner.to_string();
+            return Err(self
+                .fail(
+                    ErrorKind::ExplainNotListing { command },
+                    keyword.span.clone(),
+                )
+                .with_help("for example: explain show events where support is none"));
+        }
+        Ok(Command::Explain(Box::new(inner)))
+    }
+
+    /// `report = "report" ( "sales" | "events" | "unpaid" ) ;`
+    pub(super) fn report(&mut self) -> Result<Command, SyntaxError> {
+        use crate::syntax::ast::Report;
+        let Some(token) = self.next() else {
+            return Err(self.expected(Want::Report, &[]));
+        };
+        let report = match token.raw.to_lowercase().as_str() {
+            "sales" => Report::Sales,
+            "events" => Report::Events,
+            "unpaid" => Report::Unpaid,
+            _ => {
+                let error = self.fail(
+                    ErrorKind::Unknown {
+                        what: Thing::Report,
+                        word: token.raw.clone(),
+                    },
+                    token.span,
+                );
+                return Err(match did_you_mean(&token.raw, Report::NAMES) {
+                    Some(word) => error.did_you_mean(word),
+                    None => error.with_help("reports are: sales, events, unpaid"),
+                });
+            }
+        };
+        Ok(Command::Report { report })
+    }
+
+    /// `show = "show" entity record_id
+    ///      | "show" entity [ where ] [ order ] [ limit ] [ offset ] ;`,
+    /// and `show_sessions`, `show_security`, `show_notifications`.
+    pub(super) fn show(&mut self) -> Result<Command, SyntaxError> {
+        if self.eat_word("sessions") {
+            return Ok(Command::ShowSessions);
+        }
+        if self.eat_word("security") {
+            return Ok(Command::ShowSecurity);
+        }
+        if self.eat_word("notifications") {
+            return Ok(Command::ShowNotifications);
+        }
+        let entity = self.entity()?;
+        if let Some(token) = self.peek().cloned()
+            && token.kind == TokenKind::Number
+        {
+            self.position += 1;
+            let id = self.record_id(&token)?;
+            return Ok(Command::ShowOne { entity, id });
+        }
+        let filter = self.where_clause(entity)?;
+        let order = self.order_clause(entity)?;
+        let limit = self.count_clause("limit")?;
+        let offset = self.count_clause("offset")?;
+        if self.peek().is_some() {
+            let seen = Clauses {
+                filter: filter.is_some(),
+                order: !order.is_empty(),
+                limit: limit.is_some(),
+                offset: offset.is_some(),
+            };
+            return Err(self.clause_error(entity, seen));
+        }
+        Ok(Command::Show(Query {
+            entity,
+            filter,
+            order,
+            limit,
+            offset,
+        }))
+    }
+
+    /// The error for an unexpected token after a show's clauses: says which
+    /// clauses could still come.
+    fn clause_error(&self, entity: Entity, seen: Clauses) -> SyntaxError {
+        let mut allowed: Vec<&'static str> = Vec::new();
+        let nothing_after_where = !seen.order && !seen.limit && !seen.offset;
+        if !seen.filter && nothing_after_where {
+            allowed.push("where");
+        }
+        if seen.filter && nothing_after_where {
+            allowed.extend(["and", "or"]);
+        }
+        if !seen.order && !seen.limit && !seen.offset {
+            allowed.push("order by");
+        }
+        if !seen.limit && !seen.offset {
+            allowed.push("limit");
+        }
+        if !seen.offset {
+            allowed.push("offset");
+        }
+        let has_where = seen.filter;
+        let keywords: Vec<&'static str> = allowed
+            .iter()
+            .map(|w| w.split(' ').next().unwrap_or(w))
+            .collect();
+        let mut error = if allowed.is_empty() {
+            self.expected(Want::EndOfCommand, &[])
+        } else {
+            self.expected(Want::Clauses { allowed }, &keywords)
+        };
+        if error.help.is_none()
+            && !has_where
+            && let Some(token) = self.peek()
+            && entity.field(&token.raw).is_some()
+        {
+            error = error.with_help(format!(
+                "conditions start with `where`: show {entity} where {} ...",
+                token.raw
+            ));
+        }
+        error
+    }
+
+    /// `count = "count" entity [ where ] ;`
+    pub(super) fn count(&mut self) -> Result<Command, SyntaxError> {
+        let entity = self.entity()?;
+        let filter = self.where_clause(entity)?;
+        if self.peek().is_some() {
+            let allowed = if filter.is_some() {
+                vec!["and", "or"]
+            } else {
+                vec!["where"]
+            };
+            return Err(self.expected(Want::Clauses { allowed }, &["where", "and", "or"]));
+        }
+        Ok(Command::Count { entity, filter })
+    }
+}

@@ -1,0 +1,301 @@
+//! The parser: one function per grammar rule of `grammar.md`, over the
+//! tokens of [`super::lexer`]. Each rule function's doc quotes its rule; the
+//! rules are grouped by family:
+//!
+//! - this file: the cursor over the tokens, and `command`, which picks a
+//!   rule by the first word;
+//! - [`commands`]: `help`, `set_format`, `explain`, `show`, `count`, `report`;
+//! - [`write`]: `create`, `update`, `delete`, and the values a write stores;
+//! - [`identity`]: `login`, `set_security`, `revoke`, `unlock`, `reset_password`;
+//! - [`filter`]: `where` with its conditions and operators, `order`, `limit`, `offset`;
+//! - [`values`]: `entity`, `record_id`, `employee_ref`, and a value of a field's type;
+//! - [`time`]: the forms a time takes.
+//!
+//! Every failure is an [`ErrorKind`](super::kind::ErrorKind) at a span; the
+//! kinds write their own messages.
+//!
+//! The whole grammar, as `grammar.md` gives it:
+//!
+//! ```text
+//! command    = show | count | explain | help | set_format | set_security | quit
+//!            | login | logout | whoami | passwd
+//!            | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
+//!            | create | update | delete | deactivate | report ;
+//!
+//! show       = "show" entity record_id
+//!            | "show" entity [ where ] [ order ] [ limit ] [ offset ] ;
+//! count      = "count" entity [ where ] ;
+//! explain    = "explain" ( show | count ) ;
+//! help       = "help" [ command_name ] ;
+//! set_format = "set" "format" ( "table" | "vertical" | "csv" | "json" ) ;
+//! set_security = "set" "security" security_setting "=" digit { digit } ;
+//! security_setting = "session_hours" | "idle_minutes" | "login_max_failures"
+//!                  | "login_window_minutes" | "login_cooldown_minutes"
+//!                  | "login_address_max_failures"
+//!                  | "login_server_max_failures_per_minute" | "bcrypt_cost" ;
+//! quit       = "quit" | "exit" ;
+//!
+//! login          = "login" email ;               (* the rest of the line, quotes optional *)
+//! logout         = "logout" ;
+//! whoami         = "whoami" ;
+//! passwd         = "passwd" ;
+//! show_sessions  = "show" "sessions" ;
+//! show_notifications = "show" "notifications" ;
+//! show_security  = "show" "security" ;
+//! revoke         = "revoke" "session" record_id | "revoke" "sessions" "of" employee_ref ;
+//! unlock         = "unlock" string ;
+//! reset_password = "reset" "password" "of" employee_ref ;
+//! employee_ref   = [ "employee" ] record_id | string ;
+//! report         = "report" ( "sales" | "events" | "unpaid" ) ;
+//!
+//! create     = "create" entity [ "for" ( "client" | "contract" ) record_id ]
+//!              { field value } [ "password" string ] ;
+//! update     = "update" entity record_id "set" field "=" ( value | "none" )
+//!              { "," field "=" ( value | "none" ) } ;
+//! delete     = "delete" entity record_id [ "reassign" "to" employee_ref ] ;
+//! deactivate = "deactivate" employee_ref ;
+//!
+//! entity     = "clients" | "client" | "contracts" | "contract"
+//!            | "events" | "event" | "employees" | "employee" | "audit" ;
+//! record_id  = digit { digit } ;
+//!
+//! where      = "where" or ;
+//! or         = and { "or" and } ;
+//! and        = unary { "and" unary } ;
+//! unary      = "not" unary | "(" or ")" | condition ;
+//! condition  = field operator value
+//!            | field "is" [ "not" ] ( "none" | "me" )
+//!            | field [ "not" ] "in" "(" value { "," value } ")" ;
+//! operator   = "=" | "!=" | "<" | "<=" | ">" | ">=" | "~" ;
+//!
+//! order      = "order" "by" field [ "asc" | "desc" ] { "," field [ "asc" | "desc" ] } ;
+//! limit      = "limit" digit { digit } ;
+//! offset     = "offset" digit { digit } ;
+//!
+//! value      = string | number | boolean | enum_word | time ;
+//! boolean    = "true" | "false" | "yes" | "no" ;
+//! time       = iso_date [ ( "T" | " " ) clock [ utc_offset ] ]
+//!            | ( "today" | "tomorrow" | "yesterday" ) [ ( "+" | "-" ) digit { digit } ( "d" | "w" ) ]
+//!            | "now"
+//!            | day month_name year [ "@" time_of_day ]
+//!            | '"' time '"' ;
+//! ```
+//!
+//! Keywords are case-insensitive. Once a rule has seen its keyword it is
+//! committed: an error names the token that broke it, never the start of the
+//! line. Values are parsed by their field's type, so `attendees > many` fails
+//! here, with a caret under `many`.
+
+mod commands;
+mod filter;
+mod identity;
+mod time;
+mod values;
+mod write;
+
+#[cfg(test)]
+mod tests;
+
+use super::ast::Command;
+use super::error::SyntaxError;
+use super::help;
+use super::kind::{ErrorKind, Thing, Want};
+use super::lexer::{Token, TokenKind, tokenize};
+use super::suggest::did_you_mean;
+
+/// Longer commands are refused before any parsing: bounded work for hostile input.
+pub const MAX_COMMAND_BYTES: usize = 64 * 1024;
+/// Parentheses and `not`s nest at most this deep, so no input can exhaust the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// Parses one complete command (possibly spanning several lines).
+pub fn parse(text: &str) -> Result<Command, SyntaxError> {
+    if text.len() > MAX_COMMAND_BYTES {
+        return Err(too_long());
+    }
+    if let Some(command) = identity::login(text)? {
+        return Ok(command);
+    }
+    let tokens = tokenize(text)?;
+    let mut parser = Parser {
+        text,
+        tokens,
+        position: 0,
+        depth: 0,
+    };
+    let command = parser.command()?;
+    parser.end()?;
+    Ok(command)
+}
+
+/// The error for a command over [`MAX_COMMAND_BYTES`] (the batch reader
+/// stops collecting one there and says so itself).
+pub fn too_long() -> SyntaxError {
+    SyntaxError::at(ErrorKind::TooLong, 0..0, "")
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    tokens: Vec<Token>,
+    position: usize,
+    depth: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.position)
+    }
+
+    fn peek_at(&self, ahead: usize) -> Option<&Token> {
+        self.tokens.get(self.position + ahead)
+    }
+
+    fn next(&mut self) -> Option<Token> {
+        let token = self.tokens.get(self.position).cloned();
+        if token.is_some() {
+            self.position += 1;
+        }
+        token
+    }
+
+    fn peek_word(&self, word: &str) -> bool {
+        self.peek().is_some_and(|t| t.is_word(word))
+    }
+
+    fn peek_symbol(&self, symbol: &str) -> bool {
+        self.peek().is_some_and(|t| t.is_symbol(symbol))
+    }
+
+    fn eat_word(&mut self, word: &str) -> bool {
+        let found = self.peek_word(word);
+        if found {
+            self.position += 1;
+        }
+        found
+    }
+
+    fn eat_symbol(&mut self, symbol: &str) -> bool {
+        let found = self.peek_symbol(symbol);
+        if found {
+            self.position += 1;
+        }
+        found
+    }
+
+    /// Where the next token is, or the end of the text.
+    fn here(&self) -> std::ops::Range<usize> {
+        match self.peek() {
+            Some(token) => token.span.clone(),
+            None => {
+                let end = self.text.trim_end().len();
+                end..end
+            }
+        }
+    }
+
+    /// The error of `kind` at `span` of this command.
+    fn fail(&self, kind: impl Into<ErrorKind>, span: std::ops::Range<usize>) -> SyntaxError {
+        SyntaxError::at(kind, span, self.text)
+    }
+
+    /// "expected X, found `y`" at the next token, with a suggestion when
+    /// the token is a near miss of one of `keywords`.
+    fn expected(&self, what: Want, keywords: &[&'static str]) -> SyntaxError {
+        match self.peek() {
+            None => self.fail(ErrorKind::Expected { what, found: None }, self.here()),
+            Some(token) => {
+                let found = Some(token.raw.clone());
+                let mut error = self.fail(ErrorKind::Expected { what, found }, token.span.clone());
+                if token.kind == TokenKind::Word
+                    && let Some(word) = did_you_mean(&token.raw, keywords.iter().copied())
+                {
+                    error = error.did_you_mean(word);
+                }
+                error
+            }
+        }
+    }
+
+    fn end(&self) -> Result<(), SyntaxError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(token) => {
+                let span = token.span.start..self.text.trim_end().len().max(token.span.end);
+                let found = token.raw.clone();
+                let mut error = self.fail(ErrorKind::AfterEnd { found }, span);
+                if token.kind == TokenKind::Word
+                    && let Some(word) = did_you_mean(
+                        &token.raw,
+                        ["and", "or", "order", "limit", "offset", "where"],
+                    )
+                    && !word.eq_ignore_ascii_case(&token.raw)
+                {
+                    error = error.did_you_mean(word);
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// `command = show | count | explain | help | set_format | set_security | quit
+    ///         | login | logout | whoami | passwd
+    ///         | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
+    ///         | create | update | delete | deactivate | report ;`
+    /// (`login` is read before the tokens, by [`identity::login`]).
+    fn command(&mut self) -> Result<Command, SyntaxError> {
+        let Some(first) = self.next() else {
+            return Err(self.expected(Want::Command, &[]));
+        };
+        if first.kind != TokenKind::Word {
+            let found = Some(first.raw);
+            return Err(self
+                .fail(
+                    ErrorKind::Expected {
+                        what: Want::Command,
+                        found,
+                    },
+                    first.span,
+                )
+                .with_help(commands_help()));
+        }
+        match first.raw.to_lowercase().as_str() {
+            "help" => self.help(),
+            "quit" | "exit" => Ok(Command::Quit),
+            "set" => self.set(),
+            "show" => self.show(),
+            "count" => self.count(),
+            "explain" => self.explain(&first),
+            "logout" => Ok(Command::Logout),
+            "whoami" => Ok(Command::WhoAmI),
+            "passwd" => Ok(Command::Passwd),
+            "revoke" => self.revoke(),
+            "unlock" => self.unlock(),
+            "reset" => self.reset_password(),
+            "report" => self.report(),
+            "create" => self.create(),
+            "update" => self.update(),
+            "delete" => self.delete(),
+            "deactivate" => self.deactivate(),
+            _ => {
+                let word = first.raw.clone();
+                let what = Thing::Command;
+                let mut error = self.fail(ErrorKind::Unknown { what, word }, first.span.clone());
+                error = match did_you_mean(
+                    &first.raw,
+                    help::command_names().into_iter().chain(["exit"]),
+                ) {
+                    Some(word) => error.did_you_mean(word),
+                    None => error.with_help(commands_help()),
+                };
+                Err(error)
+            }
+        }
+    }
+}
+
+fn commands_help() -> String {
+    format!(
+        "commands are: {}; type `help` for more",
+        help::command_names().join(", ")
+    )
+}

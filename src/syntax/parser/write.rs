@@ -1,0 +1,323 @@
+//! The commands that write: `create`, `update`, `delete` (and `deactivate`,
+//! whose rule is one `employee_ref`), and the checks a stored value meets.
+
+use super::Parser;
+use crate::model::{Entity, Field, FieldType, MONEY_PRECISION, MONEY_SCALE, money_max};
+use crate::syntax::ast::{Assign, Command, Create, Value};
+use crate::syntax::error::SyntaxError;
+use crate::syntax::kind::{ErrorKind, ValueError, Want};
+use crate::syntax::lexer::TokenKind;
+use crate::syntax::suggest::did_you_mean;
+
+impl Parser<'_> {
+    /// An entity a write may name: not the audit log, which only grows.
+    fn writable_entity(&mut self) -> Result<Entity, SyntaxError> {
+        let start = self.here();
+        let entity = self.entity()?;
+        if entity == Entity::Audit {
+            return Err(self
+                .fail(ErrorKind::AuditReadOnly, start)
+                .with_help("entries are added by the changes they record"));
+        }
+        Ok(entity)
+    }
+
+    /// `create = "create" entity [ "for" ( "client" | "contract" ) record_id ]
+    ///            { field value } [ "password" string ] ;`
+    pub(super) fn create(&mut self) -> Result<Command, SyntaxError> {
+        let entity = self.writable_entity()?;
+        let mut parent = None;
+        match entity {
+            Entity::Contract | Entity::Event => {
+                let wanted = if entity == Entity::Contract {
+                    "client"
+                } else {
+                    "contract"
+                };
+                if !self.eat_word("for") || !self.eat_word(wanted) {
+                    return Err(self
+                        .expected(Want::Parent { parent: wanted }, &["for", wanted])
+                        .with_help(format!(
+                            "a new {} belongs to a {wanted}: create {} for {wanted} 12 ...",
+                            entity.singular(),
+                            entity.singular()
+                        )));
+                }
+                parent = Some(self.record_number(Want::ParentNumber { parent: wanted })?);
+            }
+            Entity::Client | Entity::Employee | Entity::Audit => {}
+        }
+        let mut values: Vec<(Field, Assign)> = Vec::new();
+        let mut password = None;
+        while self.peek().is_some() {
+            if entity == Entity::Employee && self.eat_word("password") {
+                match self.next() {
+                    Some(token) if token.kind == TokenKind::Str => password = Some(token.value),
+                    _ => return Err(self.expected(Want::Password, &[])),
+                }
+                continue;
+            }
+            let field = self.settable_field(entity)?;
+            if values.iter().any(|(f, _)| *f == field) {
+                return Err(self.fail(
+                    ValueError::GivenTwice { field },
+                    self.tokens[self.position - 1].span.clone(),
+                ));
+            }
+            let value = self.assign(field)?;
+            values.push((field, value));
+        }
+        let required: &[Field] = match entity {
+            Entity::Client => &[Field::ClientName, Field::ClientEmail],
+            Entity::Contract => &[Field::ContractTotal],
+            Entity::Event => &[Field::EventName, Field::EventStart, Field::EventEnd],
+            Entity::Audit => &[],
+            Entity::Employee => &[
+                Field::EmployeeName,
+                Field::EmployeeEmail,
+                Field::EmployeeDepartment,
+            ],
+        };
+        let missing: Vec<&str> = required
+            .iter()
+            .filter(|r| !values.iter().any(|(f, _)| f == *r))
+            .map(|f| f.name())
+            .collect();
+        if !missing.is_empty() {
+            let end = self.text.trim_end().len();
+            return Err(SyntaxError::at(
+                ErrorKind::MissingFields { entity, missing },
+                end..end,
+                self.text,
+            )
+            .with_help(format!("for example: {}", create_example(entity))));
+        }
+        Ok(Command::Create(Create {
+            entity,
+            parent,
+            values,
+            password,
+        }))
+    }
+
+    /// `update = "update" entity record_id "set" field "=" ( value | "none" )
+    ///            { "," field "=" ( value | "none" ) } ;`
+    pub(super) fn update(&mut self) -> Result<Command, SyntaxError> {
+        let entity = self.writable_entity()?;
+        let id = self.record_number(Want::NumberToChange {
+            entity,
+            verb: "update",
+        })?;
+        if !self.eat_word("set") {
+            return Err(self
+                .expected(
+                    Want::Keyword {
+                        word: "set",
+                        after: None,
+                    },
+                    &["set"],
+                )
+                .with_help(format!(
+                    "update {} {id} set FIELD = VALUE",
+                    entity.singular()
+                )));
+        }
+        let mut set: Vec<(Field, Assign)> = Vec::new();
+        loop {
+            let field = self.settable_field(entity)?;
+            if !self.eat_symbol("=") {
+                let after = Some(field.to_string());
+                return Err(self.expected(Want::Keyword { word: "=", after }, &[]));
+            }
+            let value = self.assign(field)?;
+            if set.iter().any(|(f, _)| *f == field) {
+                return Err(self.fail(ValueError::SetTwice { field }, self.here()));
+            }
+            set.push((field, value));
+            if !self.eat_symbol(",") {
+                return Ok(Command::Update { entity, id, set });
+            }
+        }
+    }
+
+    /// `delete = "delete" entity record_id [ "reassign" "to" employee_ref ] ;`
+    pub(super) fn delete(&mut self) -> Result<Command, SyntaxError> {
+        let entity = self.writable_entity()?;
+        let id = self.record_number(Want::NumberToChange {
+            entity,
+            verb: "delete",
+        })?;
+        let mut reassign_to = None;
+        if self.eat_word("reassign") {
+            if !self.eat_word("to") {
+                return Err(self.expected(
+                    Want::Keyword {
+                        word: "to",
+                        after: Some("reassign".into()),
+                    },
+                    &["to"],
+                ));
+            }
+            reassign_to = Some(self.employee_ref()?);
+        }
+        Ok(Command::Delete {
+            entity,
+            id,
+            reassign_to,
+        })
+    }
+
+    /// `deactivate = "deactivate" employee_ref ;`
+    pub(super) fn deactivate(&mut self) -> Result<Command, SyntaxError> {
+        Ok(Command::Deactivate {
+            employee: self.employee_ref()?,
+        })
+    }
+
+    /// The fields a write may set on `entity` (record numbers, creation
+    /// times and names reached through relations are not set directly).
+    fn settable(entity: Entity) -> Vec<Field> {
+        use Field::*;
+        entity
+            .fields()
+            .iter()
+            .copied()
+            .filter(|f| {
+                !matches!(
+                    f,
+                    ClientId
+                        | ClientCreated
+                        | ContractId
+                        | ContractClient
+                        | ContractSales
+                        | ContractCreated
+                        | EventId
+                        | EventClient
+                        | EmployeeId
+                        | EmployeeCreated
+                )
+            })
+            .collect()
+    }
+
+    /// `field`, one a write may set on `entity`.
+    fn settable_field(&mut self, entity: Entity) -> Result<Field, SyntaxError> {
+        let Some(token) = self.peek().cloned() else {
+            return Err(self.expected(Want::Field, &[]));
+        };
+        let fields = Self::settable(entity);
+        match (token.kind == TokenKind::Word)
+            .then(|| entity.field(&token.raw))
+            .flatten()
+        {
+            Some(field) if fields.contains(&field) => {
+                self.position += 1;
+                Ok(field)
+            }
+            _ => {
+                let names: Vec<&'static str> = fields.iter().map(|f| f.name()).collect();
+                let field = token.raw.clone();
+                let error = self.fail(ErrorKind::NotSettable { entity, field }, token.span.clone());
+                Err(match did_you_mean(&token.raw, names.iter().copied()) {
+                    Some(word) => error.did_you_mean(word),
+                    None => error.with_help(format!(
+                        "fields you can set on {}: {}",
+                        entity.plural(),
+                        names.join(", ")
+                    )),
+                })
+            }
+        }
+    }
+
+    /// `( value | "none" )`, a value to store: checked like a condition's value, plus the ranges
+    /// and formats a stored value must meet; `none` empties an optional field.
+    fn assign(&mut self, field: Field) -> Result<Assign, SyntaxError> {
+        if self.peek_word("none") {
+            let token = self.next().expect("peeked");
+            if !field.nullable() {
+                return Err(self
+                    .fail(ValueError::CannotBeNone { field }, token.span)
+                    .with_help(format!("give {} a value", field.name())));
+            }
+            return Ok(Assign::None);
+        }
+        let span = self.here();
+        let value = self.value(field)?;
+        if let (Value::Text(text), FieldType::Text | FieldType::Email | FieldType::Phone) =
+            (&value, field.ty())
+        {
+            self.plain_text(field, text)?;
+        }
+        let problem = match (&value, field.ty()) {
+            (Value::Money(amount), FieldType::Money) if *amount > money_max() => {
+                let amount = *amount;
+                return Err(self
+                    .fail(ValueError::AmountTooLarge { amount }, span)
+                    .with_help(format!(
+                        "amounts have at most {} digits before the point",
+                        MONEY_PRECISION - MONEY_SCALE
+                    )));
+            }
+            (Value::Integer(n), FieldType::Integer) if !(0..=100_000).contains(n) => {
+                Some(ValueError::OutOfRange { field, number: *n })
+            }
+            (Value::Text(text), FieldType::Email) if crate::validate::email(text).is_err() => {
+                Some(ValueError::NotAnEmailToStore { text: text.clone() })
+            }
+            (Value::Text(text), FieldType::Phone) if crate::validate::phone(text).is_err() => {
+                Some(ValueError::NotAPhone { text: text.clone() })
+            }
+            (Value::Text(text), FieldType::Text) if text.trim().is_empty() => {
+                Some(ValueError::Empty { field })
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            return Err(self.fail(problem, span));
+        }
+        Ok(Assign::Value(value))
+    }
+
+    /// Stored text is plain (`validate::refused`): the first character it
+    /// may not hold is named, with a caret under it where it was typed.
+    fn plain_text(&self, field: Field, text: &str) -> Result<(), SyntaxError> {
+        let Some((at, c)) = crate::validate::first_refused(text, field.lines()) else {
+            return Ok(());
+        };
+        let token = &self.tokens[self.position - 1];
+        let help = match field.lines() {
+            crate::validate::Lines::Many => {
+                "stored text holds no control or bidirectional characters; notes may hold line breaks and tabs"
+            }
+            crate::validate::Lines::One => {
+                "stored text holds no control or bidirectional characters, and only notes may hold line breaks and tabs"
+            }
+        };
+        Err(self
+            .fail(
+                ValueError::RefusedCharacter {
+                    field,
+                    character: c,
+                },
+                crate::syntax::lexer::span_in_string(token, at),
+            )
+            .with_help(help))
+    }
+}
+
+fn create_example(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Audit => "show audit where entity = contract and id = 652",
+        Entity::Client => {
+            "create client name \"Kevin Casey\" email \"kevin@startup.io\" phone \"+678 123 456 78\""
+        }
+        Entity::Contract => "create contract for client 12 total 12000.00 remaining 12000.00",
+        Entity::Event => {
+            "create event for contract 652 name \"John Ouick Wedding\" start \"4 Jun 2023 @ 1PM\" end \"5 Jun 2023 @ 2AM\""
+        }
+        Entity::Employee => {
+            "create employee name \"Bill Boquet\" email \"bill@epic.events\" department sales"
+        }
+    }
+}
