@@ -1,0 +1,307 @@
+//! Conditions: every filter compiles to a predicate that is never NULL;
+//! relative dates are resolved against the command's clock and time zone.
+
+use super::*;
+
+/// A predicate that is true or false, never NULL.
+pub(super) fn condition(
+    b: &mut Builder,
+    filter: &Filter,
+    context: &PlanContext,
+) -> Result<(), PlanError> {
+    match filter {
+        Filter::And(left, right) | Filter::Or(left, right) => {
+            b.push("(");
+            condition(b, left, context)?;
+            b.push(if matches!(filter, Filter::And(..)) {
+                " AND "
+            } else {
+                " OR "
+            });
+            condition(b, right, context)?;
+            b.push(")");
+        }
+        Filter::Not(inner) => {
+            b.push("NOT ");
+            condition(b, inner, context)?;
+        }
+        Filter::IsNone { field, negated } => {
+            b.push("(");
+            b.push(column(*field));
+            b.push(if *negated {
+                " IS NOT NULL)"
+            } else {
+                " IS NULL)"
+            });
+        }
+        Filter::IsMe { field, negated } => {
+            let me = context.me.ok_or(PlanError::MeWithoutLogin {
+                field: field.name(),
+            })?;
+            if *negated {
+                b.push("NOT ");
+            }
+            guarded(b, *field, |b| {
+                b.push(column(*field));
+                b.push(" = ");
+                b.bind(Param::Int(me));
+            });
+        }
+        Filter::In { field, values } => in_list(b, *field, values, context),
+        Filter::Compare { field, op, value } => compare(b, *field, *op, value, context),
+    }
+    Ok(())
+}
+
+/// `(col IS NOT NULL AND <test>)` for fields that can be none, so the test
+/// is never NULL; just `(<test>)` otherwise.
+pub(super) fn guarded(b: &mut Builder, field: Field, test: impl FnOnce(&mut Builder)) {
+    b.push("(");
+    if field.nullable() {
+        b.push(column(field));
+        b.push(" IS NOT NULL AND ");
+    }
+    test(b);
+    b.push(")");
+}
+
+/// `%text%` for ILIKE, with the pattern characters of the text escaped.
+pub(super) fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+pub(super) fn compare(
+    b: &mut Builder,
+    field: Field,
+    op: CompareOp,
+    value: &Value,
+    context: &PlanContext,
+) {
+    if op == CompareOp::Ne {
+        // `!=` is exactly `not =`: it includes the records where the field is none.
+        b.push("NOT ");
+        compare(b, field, CompareOp::Eq, value, context);
+        return;
+    }
+    let ty = field.ty();
+    if let Value::Time(time) = value {
+        return compare_time(b, field, op, resolve(*time, context));
+    }
+    guarded(b, field, |b| match (ty, op, value) {
+        (FieldType::Employee, CompareOp::Eq, Value::Integer(id)) => {
+            b.push(column(field));
+            b.push(" = ");
+            b.bind(Param::Int(*id));
+        }
+        (FieldType::Employee, CompareOp::Eq, Value::Text(name)) => {
+            b.push(column(field));
+            b.push(" IN (SELECT id FROM employees WHERE lower(full_name) = lower(");
+            b.bind(Param::Text(name.clone()));
+            b.push("))");
+        }
+        (FieldType::Employee, _, Value::Text(name)) => {
+            b.push(column(field));
+            b.push(" IN (SELECT id FROM employees WHERE full_name ILIKE ");
+            b.bind(Param::Text(contains_pattern(name)));
+            b.push(")");
+        }
+        (_, CompareOp::Contains, Value::Text(text)) if trigram_search(field).is_some() => {
+            let (key, function) = trigram_search(field).expect("just matched");
+            // An array of ids: an index condition on the primary key.
+            b.push(key);
+            b.push(" = ANY (ARRAY(SELECT ");
+            b.push(function);
+            b.push("(");
+            b.bind(Param::Text(contains_pattern(text)));
+            b.push(")))");
+        }
+        (_, CompareOp::Contains, Value::Text(text)) => {
+            b.push(column(field));
+            b.push(" ILIKE ");
+            b.bind(Param::Text(contains_pattern(text)));
+        }
+        (FieldType::Email, _, Value::Text(text)) => {
+            b.push("lower(");
+            b.push(column(field));
+            b.push(") = lower(");
+            b.bind(Param::Text(text.clone()));
+            b.push(")");
+        }
+        (_, op, value) => {
+            b.push(column(field));
+            b.push(" ");
+            b.push(op.symbol());
+            b.push(" ");
+            b.bind(scalar(value));
+        }
+    });
+}
+
+/// Searches with a trigram index: the client key to test and the function
+/// (sql/0008) that finds the matching clients. Under row-level security a
+/// plain `ILIKE` cannot use the index, so these go through the function.
+pub(super) fn trigram_search(field: Field) -> Option<(&'static str, &'static str)> {
+    match field {
+        Field::ClientName | Field::ContractClient | Field::EventClient => {
+            Some(("c.id", "epic_clients_named"))
+        }
+        Field::ClientCompany => Some(("c.id", "epic_clients_of_company")),
+        _ => None,
+    }
+}
+
+pub(super) fn scalar(value: &Value) -> Param {
+    match value {
+        Value::Text(text) => Param::Text(text.clone()),
+        Value::Integer(n) => Param::Int(*n),
+        Value::Money(amount) => Param::Money(*amount),
+        Value::Bool(flag) => Param::Bool(*flag),
+        Value::Enum(word) => Param::Text((*word).to_owned()),
+        Value::Time(_) => unreachable!("times are compared by compare_time"),
+    }
+}
+
+pub(super) fn in_list(b: &mut Builder, field: Field, values: &[Value], _context: &PlanContext) {
+    let texts: Vec<String> = values
+        .iter()
+        .filter_map(|v| match v {
+            Value::Text(t) => Some(t.clone()),
+            Value::Enum(w) => Some((*w).to_owned()),
+            _ => None,
+        })
+        .collect();
+    let ints: Vec<i64> = values
+        .iter()
+        .filter_map(|v| {
+            if let Value::Integer(n) = v {
+                Some(*n)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let money: Vec<Decimal> = values
+        .iter()
+        .filter_map(|v| {
+            if let Value::Money(m) = v {
+                Some(*m)
+            } else {
+                None
+            }
+        })
+        .collect();
+    guarded(b, field, |b| match field.ty() {
+        FieldType::Employee => {
+            b.push(column(field));
+            b.push(" IN (SELECT id FROM employees WHERE lower(full_name) = ANY(");
+            b.bind(Param::TextList(
+                texts.iter().map(|t| t.to_lowercase()).collect(),
+            ));
+            b.push(") OR id = ANY(");
+            b.bind(Param::IntList(ints));
+            b.push("))");
+        }
+        FieldType::Email => {
+            b.push("lower(");
+            b.push(column(field));
+            b.push(") = ANY(");
+            b.bind(Param::TextList(
+                texts.iter().map(|t| t.to_lowercase()).collect(),
+            ));
+            b.push(")");
+        }
+        FieldType::Money => {
+            b.push(column(field));
+            b.push(" = ANY(");
+            b.bind(Param::MoneyList(money));
+            b.push(")");
+        }
+        FieldType::Id | FieldType::Integer => {
+            b.push(column(field));
+            b.push(" = ANY(");
+            b.bind(Param::IntList(ints));
+            b.push(")");
+        }
+        _ => {
+            b.push(column(field));
+            b.push(" = ANY(");
+            b.bind(Param::TextList(texts));
+            b.push(")");
+        }
+    });
+}
+
+/// A resolved time: an instant, or a whole local day `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Moment {
+    Instant(DateTime<Utc>),
+    Day {
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
+}
+
+pub(super) fn local_instant(at: NaiveDateTime) -> DateTime<Utc> {
+    match Local.from_local_datetime(&at) {
+        chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
+        // A clock set back: the first of the two moments.
+        chrono::LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
+        // A clock set forward skips this time: the moment an hour later exists.
+        chrono::LocalResult::None => local_instant(at + chrono::Duration::hours(1)),
+    }
+}
+
+pub(super) fn local_day(date: NaiveDate) -> Moment {
+    let start = local_instant(date.and_hms_opt(0, 0, 0).expect("midnight exists"));
+    let next = date.succ_opt().unwrap_or(date);
+    let end = local_instant(next.and_hms_opt(0, 0, 0).expect("midnight exists"));
+    Moment::Day { start, end }
+}
+
+pub(super) fn resolve(time: TimeValue, context: &PlanContext) -> Moment {
+    match time {
+        TimeValue::Date(date) => local_day(date),
+        TimeValue::DateTime(at) => Moment::Instant(local_instant(at)),
+        TimeValue::RelativeDay(days) => {
+            let today = context.now.date_naive();
+            local_day(today + chrono::Duration::days(i64::from(days)))
+        }
+        TimeValue::Now => Moment::Instant(context.now.with_timezone(&Utc)),
+    }
+}
+
+/// Comparing with a day means the whole day: `start = 2023-06-04` is any
+/// time that day, `start > 2023-06-04` from the next midnight on.
+pub(super) fn compare_time(b: &mut Builder, field: Field, op: CompareOp, moment: Moment) {
+    let col = column(field);
+    let one = |b: &mut Builder, symbol: &str, at: DateTime<Utc>| {
+        b.push(col);
+        b.push(" ");
+        b.push(symbol);
+        b.push(" ");
+        b.bind(Param::Time(at));
+    };
+    b.push("(");
+    match (moment, op) {
+        (Moment::Instant(at), op) => one(b, op.symbol(), at),
+        (Moment::Day { start, end }, CompareOp::Eq) => {
+            one(b, ">=", start);
+            b.push(" AND ");
+            one(b, "<", end);
+        }
+        (Moment::Day { start, .. }, CompareOp::Lt) => one(b, "<", start),
+        (Moment::Day { end, .. }, CompareOp::Le) => one(b, "<", end),
+        (Moment::Day { end, .. }, CompareOp::Gt) => one(b, ">=", end),
+        (Moment::Day { start, .. }, _) => one(b, ">=", start),
+    }
+    b.push(")");
+}

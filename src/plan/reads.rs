@@ -1,0 +1,98 @@
+//! Listings, one record and counts.
+
+use super::*;
+
+/// `show ENTITY ...`. `fetch_limit` caps the rows fetched (the shell's page)
+/// without changing what the user asked for.
+pub fn plan_show(
+    query: &Authorized<Query>,
+    context: &PlanContext,
+    fetch_limit: Option<u64>,
+) -> Result<Plan, PlanError> {
+    let (select, columns, from) = listing(query.entity);
+    let mut b = Builder::new();
+    b.push("SELECT ");
+    b.push(select);
+    b.push(" FROM ");
+    b.push(from);
+    if let Some(filter) = &query.filter {
+        b.push(" WHERE ");
+        condition(&mut b, filter, context)?;
+    }
+    b.push(" ORDER BY ");
+    for order in &query.order {
+        push_order(&mut b, order);
+    }
+    // The record number last: a stable order, page after page.
+    b.push(primary_key(query.entity));
+    let limit = match (query.limit, fetch_limit) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if let Some(limit) = limit {
+        b.push(" LIMIT ");
+        b.bind(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+    }
+    if let Some(offset) = query.offset {
+        b.push(" OFFSET ");
+        b.bind(Param::Int(i64::try_from(offset).unwrap_or(i64::MAX)));
+    }
+    Ok(Plan {
+        sql: b.sql,
+        params: b.params,
+        columns: columns.to_vec(),
+    })
+}
+
+pub(super) fn push_order(b: &mut Builder, order: &Order) {
+    b.push(order_expression(order.field));
+    b.push(if order.descending {
+        " DESC NULLS LAST, "
+    } else {
+        " ASC NULLS LAST, "
+    });
+}
+
+/// `show ENTITY ID`.
+pub fn plan_show_one(one: &Authorized<Record>) -> Plan {
+    let (select, columns, from_where) = record(one.entity);
+    Plan {
+        sql: format!("SELECT {select} FROM {from_where}"),
+        params: vec![Param::Int(one.id)],
+        columns: columns.to_vec(),
+    }
+}
+
+/// `count ENTITY [where ...]`, and how many rows a listing has in all (its
+/// order, limit and offset aside).
+pub fn plan_count(query: &Authorized<Query>, context: &PlanContext) -> Result<Plan, PlanError> {
+    let (entity, filter) = (query.entity, query.filter.as_ref());
+    let mut b = Builder::new();
+    b.push("SELECT count(*) FROM ");
+    b.push(count_from(entity, filter));
+    if let Some(filter) = filter {
+        b.push(" WHERE ");
+        condition(&mut b, filter, context)?;
+    }
+    Ok(Plan {
+        sql: b.sql,
+        params: b.params,
+        columns: vec![col("count", ColumnKind::Id)],
+    })
+}
+
+/// The plan of a read `explain` shows: a listing, one record or a count.
+/// `None` for any other command, which `explain` does not take (the parser
+/// refuses them after `explain`).
+pub fn plan_read(
+    command: Authorized<crate::syntax::Command>,
+    context: &PlanContext,
+) -> Option<Result<Plan, PlanError>> {
+    use crate::policy::Allowed;
+    match crate::policy::read_of(command)? {
+        Allowed::Listing(query) => Some(plan_show(&query, context, None)),
+        Allowed::Record(one) => Some(Ok(plan_show_one(&one))),
+        Allowed::Count(query) => Some(plan_count(&query, context)),
+        _ => None,
+    }
+}

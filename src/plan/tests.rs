@@ -1,0 +1,146 @@
+use super::*;
+use crate::policy::assume_allowed;
+use crate::syntax::{Command, parse};
+
+fn context() -> PlanContext {
+    PlanContext {
+        me: Some(7),
+        now: Local
+            .with_ymd_and_hms(2023, 6, 1, 12, 0, 0)
+            .single()
+            .expect("a clear local time"),
+    }
+}
+
+fn sql(input: &str) -> (String, Vec<Param>) {
+    let plan = match parse(input).expect("parses") {
+        Command::Show(query) => plan_show(&assume_allowed(query), &context(), None).expect("plans"),
+        Command::Count { entity, filter } => {
+            let query = Query {
+                entity,
+                filter,
+                order: Vec::new(),
+                limit: None,
+                offset: None,
+            };
+            plan_count(&assume_allowed(query), &context()).expect("plans")
+        }
+        other => panic!("not a read: {other}"),
+    };
+    (plan.sql, plan.params)
+}
+
+#[test]
+fn daily_filters_compile_to_parameterised_predicates() {
+    let (text, params) = sql("show events where support is none");
+    assert!(
+        text.ends_with("WHERE (e.support_contact_id IS NULL) ORDER BY e.id"),
+        "{text}"
+    );
+    assert!(params.is_empty());
+
+    let (text, params) = sql("show events where support is me");
+    assert!(
+        text.contains(
+            "WHERE (e.support_contact_id IS NOT NULL AND e.support_contact_id = $1::bigint)"
+        ),
+        "{text}"
+    );
+    assert_eq!(params, vec![Param::Int(7)]);
+
+    let (text, params) = sql("count contracts where signed = false");
+    assert_eq!(
+        text,
+        "SELECT count(*) FROM contracts k WHERE (k.signed = $1::boolean)"
+    );
+    assert_eq!(params, vec![Param::Bool(false)]);
+}
+
+#[test]
+fn not_equal_includes_none_and_not_is_the_exact_complement() {
+    let (text, _) = sql("count events where support != \"Kate Hastroff\"");
+    assert_eq!(
+        text,
+        "SELECT count(*) FROM events e WHERE NOT (e.support_contact_id IS NOT NULL AND e.support_contact_id IN \
+         (SELECT id FROM employees WHERE lower(full_name) = lower($1::text)))"
+    );
+}
+
+#[test]
+fn contains_escapes_like_wildcards_in_the_parameter() {
+    let (text, params) = sql(r#"show clients where company ~ "100%_sure""#);
+    assert!(
+        text.contains("c.id = ANY (ARRAY(SELECT epic_clients_of_company($1::text)))"),
+        "{text}"
+    );
+    assert_eq!(params, vec![Param::Text(r"%100\%\_sure%".into())]);
+    let (text, params) = sql(r#"show events where location ~ "50%""#);
+    assert!(text.contains("e.location ILIKE $1::text"), "{text}");
+    assert_eq!(params, vec![Param::Text(r"%50\%%".into())]);
+}
+
+#[test]
+fn a_day_means_the_whole_day_in_local_time() {
+    let (text, params) = sql("count events where start = 2023-06-04");
+    assert_eq!(
+        text,
+        "SELECT count(*) FROM events e WHERE (e.start_at >= $1::timestamptz AND e.start_at < $2::timestamptz)"
+    );
+    let day = |d: u32| {
+        Local
+            .with_ymd_and_hms(2023, 6, d, 0, 0, 0)
+            .single()
+            .expect("a local midnight")
+    };
+    assert_eq!(
+        params,
+        vec![
+            Param::Time(day(4).with_timezone(&Utc)),
+            Param::Time(day(5).with_timezone(&Utc))
+        ]
+    );
+    let (_, params) = sql("count events where start > today+2d");
+    assert_eq!(params, vec![Param::Time(day(4).with_timezone(&Utc))]);
+}
+
+#[test]
+fn counts_join_only_what_their_condition_needs() {
+    let (text, _) = sql("count events where client ~ \"Ouick\"");
+    assert!(
+        text.starts_with("SELECT count(*) FROM events e JOIN contracts k"),
+        "{text}"
+    );
+    let (text, _) = sql("count contracts where remaining > 0");
+    assert!(
+        text.starts_with("SELECT count(*) FROM contracts k WHERE"),
+        "{text}"
+    );
+}
+
+#[test]
+fn is_me_without_a_login_is_a_clear_error() {
+    let Ok(Command::Show(query)) = parse("show events where support is me") else {
+        panic!("parses")
+    };
+    let context = PlanContext {
+        me: None,
+        ..context()
+    };
+    let error =
+        plan_show(&assume_allowed(query.clone()), &context, None).expect_err("nobody is logged in");
+    assert_eq!(error.exit(), Exit::NotLoggedIn);
+}
+
+#[test]
+fn the_page_caps_the_limit_without_raising_it() {
+    let Ok(Command::Show(query)) = parse("show events limit 5") else {
+        panic!("parses")
+    };
+    let plan = plan_show(&assume_allowed(query.clone()), &context(), Some(101)).expect("plans");
+    assert_eq!(plan.params, vec![Param::Int(5)]);
+    let Ok(Command::Show(query)) = parse("show events") else {
+        panic!("parses")
+    };
+    let plan = plan_show(&assume_allowed(query.clone()), &context(), Some(101)).expect("plans");
+    assert_eq!(plan.params, vec![Param::Int(101)]);
+}
