@@ -1,6 +1,7 @@
 //! The stage boundaries of ARCHITECTURE.md, checked on the source itself:
 //! only `db` holds connections, only `plan` and `db` write SQL, and only
-//! `render` and `main` write to standard output. Comments are left out, so
+//! `render` and `main` write to standard output; and no file is over 700
+//! lines. Comments are left out of the first three, so
 //! a rule may be named in one.
 
 use std::path::{Path, PathBuf};
@@ -133,4 +134,22 @@ fn only_render_and_main_write_to_standard_output() {
         "standard output outside render and main:\n{}",
         found.join("\n")
     );
+}
+
+#[test]
+fn no_source_file_is_over_seven_hundred_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|path| {
+            let lines = std::fs::read_to_string(path)
+                .expect("a source file")
+                .lines()
+                .count();
+            (lines > 700).then(|| format!("{}: {lines} lines", path.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these:\n{}", long.join("\n"));
 }

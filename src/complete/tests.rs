@@ -1,0 +1,294 @@
+use super::*;
+
+fn helper(color: bool) -> LanguageHelper {
+    LanguageHelper::new(vec!["Kate Hastroff".into(), "Aliénor Martin".into()], color)
+}
+
+/// The candidates for the cursor at the end of `line`.
+fn check(line: &str, expected: &[&str]) {
+    let (_, candidates) = helper(false).candidates(line, line.len());
+    assert_eq!(candidates, expected, "completing `{line}`");
+}
+
+#[test]
+fn completion_follows_the_grammar() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "",
+            &[
+                "count",
+                "create",
+                "deactivate",
+                "delete",
+                "exit",
+                "explain",
+                "help",
+                "login",
+                "logout",
+                "passwd",
+                "quit",
+                "report",
+                "reset",
+                "revoke",
+                "set",
+                "show",
+                "unlock",
+                "update",
+                "whoami",
+            ],
+        ),
+        ("sh", &["show"]),
+        ("SH", &["SHow"]),
+        ("shwo ", &[]),
+        ("explain ", &["count", "show"]),
+        ("explain show ev", &["event", "events"]),
+        (
+            "show ",
+            &[
+                "audit",
+                "clients",
+                "contracts",
+                "employees",
+                "events",
+                "security",
+                "sessions",
+            ],
+        ),
+        (
+            "count ",
+            &["audit", "clients", "contracts", "employees", "events"],
+        ),
+        ("revoke ", &["session", "sessions"]),
+        ("revoke sessions ", &["of"]),
+        (
+            "revoke sessions of ",
+            &["\"Aliénor Martin\"", "\"Kate Hastroff\"", "employee"],
+        ),
+        ("reset p", &["password"]),
+        ("show e", &["employee", "employees", "event", "events"]),
+        ("show events wh", &["where"]),
+        ("show events ", &["limit", "offset", "order by", "where"]),
+        ("count events ", &["where"]),
+        ("show event 109 ", &[]),
+        ("show events where sup", &["support"]),
+        ("show events where not s", &["start", "support"]),
+        ("show events where n", &["name", "not", "notes"]),
+        (
+            "show events where support ",
+            &["!=", "=", "in", "is", "not in", "~"],
+        ),
+        ("show events where attendees <", &["<", "<="]),
+        (
+            "show events where start ",
+            &["!=", "<", "<=", "=", ">", ">="],
+        ),
+        ("show contracts where signed ", &["!=", "="]),
+        ("show events where support is ", &["me", "none", "not"]),
+        ("show events where support is not ", &["me", "none"]),
+        ("show events where location is ", &["none", "not"]),
+        ("show events where id is ", &[]),
+        ("show events where support not ", &["in"]),
+        (
+            "show events where support = ",
+            &["\"Aliénor Martin\"", "\"Kate Hastroff\""],
+        ),
+        ("show events where support = ka", &["\"Kate Hastroff\""]),
+        ("show events where support = \"Ka", &["\"Kate Hastroff\""]),
+        ("show events where support = \"al", &["\"Aliénor Martin\""]),
+        (
+            "show events where support = \"Aliénor M",
+            &["\"Aliénor Martin\""],
+        ),
+        ("show events where support in (\"K", &["\"Kate Hastroff\""]),
+        ("show events where notes ~ \"Ka", &[]),
+        ("show events where notes ~ ", &[]),
+        ("show employees where department = s", &["sales", "support"]),
+        (
+            "show employees where department = \"s",
+            &["\"sales\"", "\"support\""],
+        ),
+        (
+            "show employees where department in (",
+            &["admin", "management", "sales", "support"],
+        ),
+        (
+            "show employees where department in (sales, su",
+            &["support"],
+        ),
+        ("show employees where department in (sales ", &[")", ","]),
+        ("show contracts where signed = ", &["false", "true"]),
+        ("show events where start >= t", &["today", "tomorrow"]),
+        (
+            "show events where support is none ",
+            &["and", "limit", "offset", "or", "order by"],
+        ),
+        (
+            "show events where support is none o",
+            &["offset", "or", "order by"],
+        ),
+        ("count events where support is none ", &["and", "or"]),
+        ("show events where (support is none ", &[")", "and", "or"]),
+        (
+            "show events where (support is none) ",
+            &["and", "limit", "offset", "or", "order by"],
+        ),
+        (
+            "show events where start = 4 Jun 2023 @ 1PM ",
+            &["and", "limit", "offset", "or", "order by"],
+        ),
+        (
+            "show events where start < today+30d ",
+            &["and", "limit", "offset", "or", "order by"],
+        ),
+        (
+            "show events where attendees > 100 ",
+            &["and", "limit", "offset", "or", "order by"],
+        ),
+        (
+            "show events where attendees > many ",
+            &["and", "limit", "offset", "or", "order by"],
+        ),
+        ("show events order ", &["by"]),
+        ("show events order by st", &["start"]),
+        (
+            "show events order by start ",
+            &[",", "asc", "desc", "limit", "offset"],
+        ),
+        (
+            "show events order by start desc ",
+            &[",", "limit", "offset"],
+        ),
+        ("show events order by start desc, e", &["end"]),
+        ("show events limit 10 ", &["offset"]),
+        ("show events limit 10 offset 5 ", &[]),
+        ("set ", &["format", "security"]),
+        ("set security idle", &["idle_minutes"]),
+        ("set format c", &["csv"]),
+        ("set format ", &["csv", "json", "table", "vertical"]),
+        ("set \\\nformat j", &["json"]),
+        ("help sh", &["show"]),
+        ("help show ", &[]),
+        ("quit ", &[]),
+        ("show events where 'x' ", &[]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+#[test]
+fn the_replaced_word_starts_where_the_user_began_it() {
+    let helper = helper(false);
+    assert_eq!(helper.candidates("sh", 2).0, 0);
+    assert_eq!(helper.candidates("show events wh", 14).0, 12);
+    assert_eq!(helper.candidates("show events where support ", 26).0, 26);
+    let line = "show events where support = \"Ka";
+    assert_eq!(
+        helper.candidates(line, line.len()).0,
+        line.find('"').unwrap_or(0)
+    );
+    let line = "show events where attendees <";
+    assert_eq!(helper.candidates(line, line.len()).0, line.len() - 1);
+}
+
+#[test]
+fn only_the_text_before_the_cursor_counts() {
+    let helper = helper(false);
+    assert_eq!(helper.candidates("sh events", 2).1, vec!["show"]);
+    // Inside `é`: not a character boundary, so nothing to complete.
+    let line = "show events where support = \"Alié";
+    assert_eq!(
+        helper.candidates(line, line.len() - 1).1,
+        Vec::<String>::new()
+    );
+}
+
+/// `text` without its ANSI SGR sequences.
+fn strip_ansi(text: &str) -> String {
+    let mut plain = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
+const LINES: &[&str] = &[
+    "",
+    "   ",
+    "show events where support = \"Kate Hastroff\"",
+    "show events where client ~ \"Aliénor",
+    "SHOW Events WHERE start >= 2023-06-01T13:00+02:00 and attendees > 100",
+    "show events where start = 4 Jun 2023 @ 1PM order by start desc limit 5",
+    "explain count events where name ~ \"a \\\" b\" or not (notes is none)",
+    "shwo ; 'x' \\\n  next",
+    "x \"a\\q\" y \"unterminated \\",
+    "Aliénor 日本 ~ é ¬ today+7d",
+    "set format csv",
+];
+
+#[test]
+fn without_colour_the_line_is_untouched() {
+    let helper = helper(false);
+    for line in LINES {
+        assert!(matches!(helper.highlight(line, 0), Cow::Borrowed(l) if l == *line));
+    }
+}
+
+#[test]
+fn colour_adds_only_escape_codes() {
+    let helper = helper(true);
+    for line in LINES {
+        let highlighted = helper.highlight(line, line.len());
+        assert_eq!(strip_ansi(&highlighted), *line, "highlighting `{line}`");
+    }
+}
+
+#[test]
+fn every_prefix_typed_highlights_and_completes_without_panicking() {
+    let helper = helper(true);
+    for line in LINES {
+        for (end, _) in line.char_indices().chain([(line.len(), ' ')]) {
+            let typed = &line[..end];
+            assert_eq!(strip_ansi(&helper.highlight(typed, end)), typed);
+            for pos in 0..=end {
+                let (start, _) = helper.candidates(typed, pos);
+                assert!(start <= pos);
+            }
+        }
+    }
+}
+
+#[test]
+fn tokens_are_coloured_by_kind() {
+    let helper = helper(true);
+    let highlighted = helper.highlight("show events where attendees > 100", 0);
+    assert_eq!(
+        highlighted,
+        "\x1b[1;34mshow\x1b[0m events \x1b[1;34mwhere\x1b[0m attendees > \x1b[33m100\x1b[0m"
+    );
+    let highlighted = helper.highlight("x ~ \"Aliénor", 0);
+    assert_eq!(highlighted, "x ~ \x1b[32m\"Aliénor\x1b[0m");
+    let highlighted = helper.highlight("start >= 2023-06-01 and x = \"a\"", 0);
+    assert_eq!(
+        highlighted,
+        "start >= \x1b[36m2023-06-01\x1b[0m \x1b[1;34mand\x1b[0m x = \x1b[32m\"a\"\x1b[0m"
+    );
+    let highlighted = helper.highlight("a;b", 0);
+    assert_eq!(highlighted, "a;b");
+}
+
+#[test]
+fn typing_repaints_only_with_colour() {
+    assert!(helper(true).highlight_char("show", 4, CmdKind::Other));
+    assert!(!helper(true).highlight_char("show", 2, CmdKind::MoveCursor));
+    assert!(!helper(false).highlight_char("show", 4, CmdKind::Other));
+}
