@@ -17,7 +17,7 @@ use crate::db::write::Then;
 use crate::error::Error;
 use crate::model::{Entity, Field, FieldType, Role};
 use crate::plan;
-use crate::policy::{Action, Guarded, Ownership, Request, Target, target_of as target};
+use crate::policy::{Action, Authorized, Guarded, Ownership, Request, Target, target_of as target};
 use crate::syntax::ast::{Assign, Create, EmployeeRef, Value};
 use crate::text;
 
@@ -154,6 +154,8 @@ async fn check_named(cx: &mut Context<'_>, named: &[(&'static str, i64)]) -> Res
     Ok(())
 }
 
+/// `create ...`: the parent's and owner's look-up, the checker, the records
+/// the values name, then the INSERT.
 pub async fn create(
     cx: &mut Context<'_>,
     identity: &Identity,
@@ -161,60 +163,21 @@ pub async fn create(
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     resolve_employees(cx, &mut create.values).await?;
-    let me = identity.employee_id;
-    let ownership = match create.entity {
-        Entity::Client => {
-            let owner = create.values.iter().find_map(|(f, v)| match (f, v) {
-                (Field::ClientSales, Assign::Value(Value::Integer(id))) => Some(*id),
-                _ => None,
-            });
-            owned(Some(owner.unwrap_or(me)), me)
-        }
-        Entity::Contract => {
-            let client = create.parent.unwrap_or_default();
-            if cx.database.client_owners(client).await?.is_none() {
-                return Err(Error::NotFound {
-                    entity: "client",
-                    id: client,
-                });
-            }
-            Ownership::NotApplicable
-        }
-        Entity::Event => {
-            let contract = create.parent.unwrap_or_default();
-            let Some(owners) = cx.database.contract_owners(contract).await? else {
-                return Err(Error::NotFound {
-                    entity: "contract",
-                    id: contract,
-                });
-            };
-            owned(owners.sales, me)
-        }
-        Entity::Employee | Entity::Audit => Ownership::NotApplicable,
+    let ownership = creation_ownership(cx, &create, identity.employee_id).await?;
+    let mut touches = touched(create.entity, false, create.values.iter().map(|(f, _)| *f));
+    if create.entity == Entity::Employee && department_set(&create.values) == Some(Role::Admin) {
+        touches.push(Guarded::AdminAccount);
+    }
+    let request = Request {
+        action: Action::Create,
+        target: target(create.entity),
+        ownership,
+        touches,
+        id: create.parent,
     };
-    let create = cx.authorize(
-        identity,
-        &Request {
-            action: Action::Create,
-            target: target(create.entity),
-            ownership,
-            touches: {
-                let mut touches =
-                    touched(create.entity, false, create.values.iter().map(|(f, _)| *f));
-                if create.entity == Entity::Employee
-                    && department_set(&create.values) == Some(Role::Admin)
-                {
-                    touches.push(Guarded::AdminAccount);
-                }
-                touches
-            },
-            id: create.parent,
-        },
-        create,
-    )?;
+    let create = cx.authorize(identity, &request, create)?;
     // The parent was looked up above; what the values name is checked here.
-    let named = named_records(None, &create.values);
-    check_named(cx, &named).await?;
+    check_named(cx, &named_records(None, &create.values)).await?;
     let parent = match create.entity {
         Entity::Contract => create.parent.map(|id| ("client", id)),
         Entity::Event => create.parent.map(|id| ("contract", id)),
@@ -232,59 +195,15 @@ pub async fn create(
             });
         }
     }
-    let mut temporary = None;
     if create.entity == Entity::Employee {
-        let name = text_of(&create.values, Field::EmployeeName);
-        let email = text_of(&create.values, Field::EmployeeEmail);
-        let password = match &create.password {
-            Some(password) => {
-                auth::check_policy(password, &email, &name).map_err(AuthError::from)?;
-                password.clone()
-            }
-            None => {
-                let made = loop {
-                    let candidate = auth::temporary_password();
-                    if auth::check_policy(&candidate, &email, &name).is_ok() {
-                        break candidate;
-                    }
-                };
-                temporary = Some(made.clone());
-                made
-            }
-        };
-        let hash = cx
-            .database
-            .new_password_hash(&password, &email, &name)
-            .await?;
-        let extra = vec![
-            ("password_hash", plan::Param::Text(hash)),
-            (
-                "must_change_password",
-                plan::Param::Bool(temporary.is_some()),
-            ),
-        ];
-        let plan = plan::plan_create(&create, me, &cx.plan_context(), extra);
-        let id = cx
-            .database
-            .write(&plan, Then::Commit)
-            .await
-            .map_err(|e| with_number(e, &named))?
-            .ok_or(Error::Invalid {
-                message: "the employee was not created".to_owned(),
-            })?;
-        crate::telemetry::security_event("employee created");
-        writeln!(out, "Created employee {id}.").map_err(|source| Error::Output { source })?;
-        if let Some(temporary) = temporary {
-            writeln!(
-                out,
-                "Temporary password for {name} ({email}), shown only this once:\n  {temporary}\n\
-                 They must choose their own at their first login."
-            )
-            .map_err(|source| Error::Output { source })?;
-        }
-        return Ok(());
+        return create_employee(cx, identity, &create, &named, out).await;
     }
-    let plan = plan::plan_create(&create, me, &cx.plan_context(), Vec::new());
+    let plan = plan::plan_create(
+        &create,
+        identity.employee_id,
+        &cx.plan_context(),
+        Vec::new(),
+    );
     let created = match email_of(&create.values) {
         // A client whose email is taken is not created; the one that has
         // it is named (in the same round trip: a retried batch stays fast).
@@ -314,6 +233,106 @@ pub async fn create(
     };
     writeln!(out, "Created {} {id}.", create.entity.singular())
         .map_err(|source| Error::Output { source })
+}
+
+/// Whose the new record is: a client its salesperson's, an event its
+/// contract's client's; the parent must exist.
+async fn creation_ownership(
+    cx: &mut Context<'_>,
+    create: &Create,
+    me: i64,
+) -> Result<Ownership, Error> {
+    Ok(match create.entity {
+        Entity::Client => {
+            let owner = create.values.iter().find_map(|(f, v)| match (f, v) {
+                (Field::ClientSales, Assign::Value(Value::Integer(id))) => Some(*id),
+                _ => None,
+            });
+            owned(Some(owner.unwrap_or(me)), me)
+        }
+        Entity::Contract => {
+            let client = create.parent.unwrap_or_default();
+            if cx.database.client_owners(client).await?.is_none() {
+                return Err(Error::NotFound {
+                    entity: "client",
+                    id: client,
+                });
+            }
+            Ownership::NotApplicable
+        }
+        Entity::Event => {
+            let contract = create.parent.unwrap_or_default();
+            let Some(owners) = cx.database.contract_owners(contract).await? else {
+                return Err(Error::NotFound {
+                    entity: "contract",
+                    id: contract,
+                });
+            };
+            owned(owners.sales, me)
+        }
+        Entity::Employee | Entity::Audit => Ownership::NotApplicable,
+    })
+}
+
+/// A new employee: their password checked against the policy, or a
+/// temporary one made and shown once; the database hashes it.
+async fn create_employee(
+    cx: &mut Context<'_>,
+    identity: &Identity,
+    create: &Authorized<Create>,
+    named: &[(&'static str, i64)],
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let name = text_of(&create.values, Field::EmployeeName);
+    let email = text_of(&create.values, Field::EmployeeEmail);
+    let mut temporary = None;
+    let password = match &create.password {
+        Some(password) => {
+            auth::check_policy(password, &email, &name).map_err(AuthError::from)?;
+            password.clone()
+        }
+        None => {
+            let made = loop {
+                let candidate = auth::temporary_password();
+                if auth::check_policy(&candidate, &email, &name).is_ok() {
+                    break candidate;
+                }
+            };
+            temporary = Some(made.clone());
+            made
+        }
+    };
+    let hash = cx
+        .database
+        .new_password_hash(&password, &email, &name)
+        .await?;
+    let extra = vec![
+        ("password_hash", plan::Param::Text(hash)),
+        (
+            "must_change_password",
+            plan::Param::Bool(temporary.is_some()),
+        ),
+    ];
+    let plan = plan::plan_create(create, identity.employee_id, &cx.plan_context(), extra);
+    let id = cx
+        .database
+        .write(&plan, Then::Commit)
+        .await
+        .map_err(|e| with_number(e, named))?
+        .ok_or(Error::Invalid {
+            message: "the employee was not created".to_owned(),
+        })?;
+    crate::telemetry::security_event("employee created");
+    writeln!(out, "Created employee {id}.").map_err(|source| Error::Output { source })?;
+    if let Some(temporary) = temporary {
+        writeln!(
+            out,
+            "Temporary password for {name} ({email}), shown only this once:\n  {temporary}\n\
+             They must choose their own at their first login."
+        )
+        .map_err(|source| Error::Output { source })?;
+    }
+    Ok(())
 }
 
 pub async fn update(
