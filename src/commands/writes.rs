@@ -349,32 +349,7 @@ pub async fn update(
         entity: entity.singular(),
         id,
     };
-    let ownership = match entity {
-        Entity::Client => owned(
-            cx.database
-                .client_owners(id)
-                .await?
-                .ok_or_else(not_found)?
-                .sales,
-            me,
-        ),
-        Entity::Contract => owned(
-            cx.database
-                .contract_owners(id)
-                .await?
-                .ok_or_else(not_found)?
-                .sales,
-            me,
-        ),
-        Entity::Event => {
-            let owners = cx.database.event_owners(id).await?.ok_or_else(not_found)?;
-            // An event is "theirs" for its support contact.
-            owned(owners.support, me)
-        }
-        Entity::Employee => Ownership::NotApplicable,
-        // The parser refuses writes to the audit log; the checker would too.
-        Entity::Audit => Ownership::NotApplicable,
-    };
+    let ownership = update_ownership(cx, entity, id, me).await?;
     let mut touches = touched(entity, true, set.iter().map(|(f, _)| *f));
     if entity == Entity::Employee {
         let facts = cx
@@ -528,6 +503,38 @@ pub async fn deactivate(
         "Deactivated {name} (employee {id}); their sessions are revoked."
     )
     .map_err(|source| Error::Output { source })
+}
+
+/// Whose the record being updated is: a client's or contract's
+/// salesperson's, an event's support contact's. The record must exist.
+async fn update_ownership(
+    cx: &mut Context<'_>,
+    entity: Entity,
+    id: i64,
+    me: i64,
+) -> Result<Ownership, Error> {
+    let not_found = || Error::NotFound {
+        entity: entity.singular(),
+        id,
+    };
+    Ok(match entity {
+        Entity::Client => {
+            let owners = cx.database.client_owners(id).await?;
+            owned(owners.ok_or_else(not_found)?.sales, me)
+        }
+        Entity::Contract => {
+            let owners = cx.database.contract_owners(id).await?;
+            owned(owners.ok_or_else(not_found)?.sales, me)
+        }
+        Entity::Event => {
+            let owners = cx.database.event_owners(id).await?;
+            // An event is "theirs" for its support contact.
+            owned(owners.ok_or_else(not_found)?.support, me)
+        }
+        Entity::Employee => Ownership::NotApplicable,
+        // The parser refuses writes to the audit log; the checker would too.
+        Entity::Audit => Ownership::NotApplicable,
+    })
 }
 
 /// What the trust rules need to know of employee `id`, who must exist.
