@@ -17,8 +17,12 @@ use tokio::sync::watch;
 use crate::db::connect::Tls;
 use crate::db::listen::Listener;
 
-/// What the thread reads notifications as: the session's token, or nobody.
-pub type Listening = watch::Sender<Option<String>>;
+/// What the thread reads notifications as: the session's token with the
+/// newest notification the shell saw when it logged in (those up to it are
+/// not news), or nobody. The shell reads that number itself, before its
+/// next prompt, so that nothing made after the prompt appears is missed
+/// however late the thread connects.
+pub type Listening = watch::Sender<Option<(String, i64)>>;
 
 /// Starts the listener thread; it ends with the process. Failures (the
 /// database restarting) only end live notifications; `show notifications`
@@ -32,7 +36,7 @@ pub fn start<P>(
 where
     P: ExternalPrinter + Send + 'static,
 {
-    let (sender, mut tokens) = watch::channel(None::<String>);
+    let (sender, mut tokens) = watch::channel(None::<(String, i64)>);
     let spawned = std::thread::Builder::new()
         .name("epic-notifications".to_owned())
         .spawn(move || {
@@ -49,31 +53,36 @@ where
                 let mut token: Option<String> = None;
                 // The newest notification already announced (at login) or shown.
                 let mut shown: i64 = 0;
+                // A token sent before the connection was ready is still the
+                // channel's value: take it first.
+                tokens.mark_changed();
                 loop {
                     tokio::select! {
                         changed = tokens.changed() => {
                             if changed.is_err() {
                                 return;
                             }
-                            token = tokens.borrow_and_update().clone();
-                            shown = match &token {
-                                Some(token) => listener.newest(token, &app_role).await.unwrap_or(i64::MAX),
-                                None => 0,
+                            let seen = tokens.borrow_and_update().clone();
+                            (token, shown) = match seen {
+                                Some((token, newest)) => (Some(token), newest),
+                                None => (None, 0),
                             };
+                            // A NOTIFY sent before this connection listened
+                            // woke nobody: look once now.
                         }
                         woke = woken.recv() => {
                             if woke.is_none() {
                                 return;
                             }
-                            let Some(token) = &token else { continue };
-                            let Ok(news) = listener.unread_after(token, &app_role, shown).await else {
-                                continue;
-                            };
-                            for (id, message) in news {
-                                shown = shown.max(id);
-                                let _ = printer.print(format!("» {}\n", crate::text::one_line(&message)));
-                            }
                         }
+                    }
+                    let Some(token) = &token else { continue };
+                    let Ok(news) = listener.unread_after(token, &app_role, shown).await else {
+                        continue;
+                    };
+                    for (id, message) in news {
+                        shown = shown.max(id);
+                        let _ = printer.print(format!("» {}\n", crate::text::one_line(&message)));
                     }
                 }
             });

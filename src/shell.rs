@@ -394,23 +394,7 @@ impl Shell {
             env!("CARGO_PKG_VERSION"),
             self.database.location
         );
-        // Resume a saved session, so the prompt says who from the start.
-        match runtime.block_on(self.require_identity()) {
-            Ok(identity) => {
-                let _ = writeln!(
-                    err,
-                    "Logged in as {} ({}).",
-                    text::one_line(&identity.name),
-                    identity.role
-                );
-            }
-            Err(Error::Auth(AuthError::NotLoggedIn)) => {
-                let _ = writeln!(err, "Not logged in: type `login EMAIL`.");
-            }
-            Err(error) => {
-                let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
-            }
-        }
+        self.resume_session(runtime, err);
         // Live notifications, printed above the prompt for whoever is logged in.
         let listening = editor.create_external_printer().ok().map(|printer| {
             let (pg_config, tls) = self.database.connection_settings();
@@ -418,28 +402,7 @@ impl Shell {
         });
         let mut names_for: Option<i64> = None;
         loop {
-            if let Some(listening) = &listening {
-                // Only a new token wakes the thread.
-                listening.send_if_modified(|token| {
-                    let now = self.session.live_token().map(str::to_owned);
-                    let changed = *token != now;
-                    *token = now;
-                    changed
-                });
-            }
-            // Names to complete after `support =`, read as the logged-in
-            // employee (only someone logged in may read the directory).
-            let acting = self.session.identity().map(|i| i.session_id);
-            if acting != names_for {
-                let names = match acting {
-                    Some(_) => runtime.block_on(self.directory_names()).unwrap_or_default(),
-                    None => Vec::new(),
-                };
-                if let Some(helper) = editor.helper_mut() {
-                    helper.set_employees(names);
-                }
-                names_for = acting;
-            }
+            self.session_changed(runtime, &mut editor, listening.as_ref(), &mut names_for);
             match editor.readline(&self.prompt()) {
                 Ok(line) => {
                     if line.trim().is_empty() {
@@ -475,13 +438,79 @@ impl Shell {
         Exit::Success
     }
 
-    /// Active employees' names, read under the application role.
-    async fn directory_names(&mut self) -> Result<Vec<String>, Error> {
+    /// Resumes a saved session, so the prompt says who from the start.
+    fn resume_session(&mut self, runtime: &Runtime, err: &mut dyn Write) {
+        match runtime.block_on(self.require_identity()) {
+            Ok(identity) => {
+                let _ = writeln!(
+                    err,
+                    "Logged in as {} ({}).",
+                    text::one_line(&identity.name),
+                    identity.role
+                );
+            }
+            Err(Error::Auth(AuthError::NotLoggedIn)) => {
+                let _ = writeln!(err, "Not logged in: type `login EMAIL`.");
+            }
+            Err(error) => {
+                let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
+            }
+        }
+    }
+
+    /// When the session changed since `names_for` (a login, a logout):
+    /// the names to complete after `support =`, read as the logged-in
+    /// employee (only someone logged in may read the directory), and the
+    /// listener told the new token with the newest notification there is
+    /// now, so that it shows every one made from here on.
+    fn session_changed(
+        &mut self,
+        runtime: &Runtime,
+        editor: &mut Editor<LanguageHelper, FileHistory>,
+        listening: Option<&crate::listen::Listening>,
+        names_for: &mut Option<i64>,
+    ) {
+        let acting = self.session.identity().map(|i| i.session_id);
+        if acting == *names_for {
+            return;
+        }
+        *names_for = acting;
+        let seen = match self.session.live_token() {
+            Some(token) => {
+                let token = token.to_owned();
+                let (names, newest) = runtime
+                    .block_on(self.directory_and_news())
+                    .unwrap_or_default();
+                if let Some(helper) = editor.helper_mut() {
+                    helper.set_employees(names);
+                }
+                Some((token, newest))
+            }
+            None => {
+                if let Some(helper) = editor.helper_mut() {
+                    helper.set_employees(Vec::new());
+                }
+                None
+            }
+        };
+        if let Some(listening) = listening {
+            listening.send_replace(seen);
+        }
+    }
+
+    /// Active employees' names and the newest notification's number, read
+    /// under the application role in one transaction.
+    async fn directory_and_news(&mut self) -> Result<(Vec<String>, i64), Error> {
         let token = self.session.token()?;
         self.database.begin_as(&token).await?;
-        let names = self.database.employee_names().await;
-        self.database.finish(names.is_ok()).await?;
-        Ok(names?)
+        let read = async {
+            let names = self.database.employee_names().await?;
+            let newest = self.database.newest_notification().await?;
+            Ok::<_, DbError>((names, newest))
+        }
+        .await;
+        self.database.finish(read.is_ok()).await?;
+        Ok(read?)
     }
 
     /// `epic> `, or `epic kate> ` once someone is logged in.

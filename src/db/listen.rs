@@ -1,5 +1,5 @@
 //! The live notifications' connection: one of its own (not the pool's),
-//! LISTENing on `epic_notifications`, and the two reads the listener makes
+//! LISTENing on `epic_notifications`, and the read the listener makes
 //! through row security, as the application role with the shell's token.
 //! A NOTIFY's payload is never read: it is a wake-up, whoever sent it
 //! (`sql/0009`).
@@ -45,22 +45,6 @@ impl Listener {
             .await
             .ok()?;
         Some((Listener { client }, woken))
-    }
-
-    /// The newest of the employee's notifications: those up to it were there
-    /// before this session's shell started listening.
-    pub async fn newest(
-        &mut self,
-        token: &str,
-        app_role: &str,
-    ) -> Result<i64, tokio_postgres::Error> {
-        let transaction = as_session(&mut self.client, token, app_role).await?;
-        let newest: i64 = transaction
-            .query_one("SELECT coalesce(max(id), 0) FROM notifications", &[])
-            .await?
-            .get(0);
-        transaction.commit().await?;
-        Ok(newest)
     }
 
     /// The employee's unread notifications newer than `after`, oldest first.

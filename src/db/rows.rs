@@ -250,6 +250,16 @@ impl Database {
         })
     }
 
+    /// The newest of the acting employee's notifications (0: none), inside
+    /// a command: where the live notifications start.
+    pub async fn newest_notification(&mut self) -> Result<i64, DbError> {
+        let client = self.session().await?;
+        let row = client
+            .query_one("SELECT coalesce(max(id), 0) FROM notifications", &[])
+            .await?;
+        Ok(row.get(0))
+    }
+
     /// Active employees' full names, for completion in the shell.
     pub async fn employee_names(&mut self) -> Result<Vec<String>, DbError> {
         let client = self.session().await?;
