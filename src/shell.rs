@@ -182,46 +182,55 @@ impl Shell {
                         identity::passwd(&mut self.context(), &identity, err).await?
                     }
                     // All of it happens, or none.
-                    command => {
-                        // Notes ("Updated client 12.") are told once the
-                        // command has committed, never before a COMMIT that
-                        // fails or whose answer is lost.
-                        let mut notes = Vec::new();
-                        let mut identity = identity;
-                        let mut attempt = 1;
-                        let result = loop {
-                            notes.clear();
-                            let result = commands::run_as(
-                                &mut self.context(),
-                                &identity,
-                                command.clone(),
-                                out,
-                                &mut notes,
-                            )
-                            .await;
-                            self.database.finish(result.is_ok()).await?;
-                            // Rolled back by PostgreSQL for another command's
-                            // sake (a deadlock): nothing happened, so again.
-                            let contended =
-                                matches!(result, Err(Error::Db(DbError::Contended { .. })));
-                            if !contended || attempt == CONTENDED_ATTEMPTS {
-                                break result;
-                            }
-                            attempt += 1;
-                            identity = self.open_command().await?;
-                        };
-                        let result = self.unless_the_session_ended(result).await;
-                        if let Err(error) = &result {
-                            self.audit_denial(error).await?;
-                        }
-                        result?;
-                        err.write_all(&notes).map_err(output)?;
-                    }
+                    command => self.run_in_transaction(identity, command, out, err).await?,
                 }
             }
         }
         out.flush().map_err(output)?;
         Ok(Flow::Continue)
+    }
+
+    /// A command in its transaction as the application role, opened by the
+    /// identity gate: run, committed or rolled back, run again after a
+    /// deadlock, and its refusal audited. Notes ("Updated client 12.") are
+    /// told once the command has committed, never before a COMMIT that
+    /// fails or whose answer is lost.
+    async fn run_in_transaction(
+        &mut self,
+        mut identity: Identity,
+        command: Command,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let mut notes = Vec::new();
+        let mut attempt = 1;
+        let result = loop {
+            notes.clear();
+            let result = commands::run_as(
+                &mut self.context(),
+                &identity,
+                command.clone(),
+                out,
+                &mut notes,
+            )
+            .await;
+            self.database.finish(result.is_ok()).await?;
+            // Rolled back by PostgreSQL for another command's sake (a
+            // deadlock): nothing happened, so again.
+            let contended = matches!(result, Err(Error::Db(DbError::Contended { .. })));
+            if !contended || attempt == CONTENDED_ATTEMPTS {
+                break result;
+            }
+            attempt += 1;
+            identity = self.open_command().await?;
+        };
+        let result = self.unless_the_session_ended(result).await;
+        if let Err(error) = &result {
+            self.audit_denial(error).await?;
+        }
+        result?;
+        err.write_all(&notes)
+            .map_err(|source| Error::Output { source })
     }
 
     /// The employee the last command ran as, if any.
