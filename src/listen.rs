@@ -53,9 +53,6 @@ where
                 let mut token: Option<String> = None;
                 // The newest notification already announced (at login) or shown.
                 let mut shown: i64 = 0;
-                // A token sent before the connection was ready is still the
-                // channel's value: take it first.
-                tokens.mark_changed();
                 loop {
                     tokio::select! {
                         changed = tokens.changed() => {

@@ -807,6 +807,20 @@ fn spray(world: &World, password: &str) -> Vec<Ran> {
         .collect()
 }
 
+/// How many guesses were checked and refused as wrong, and how many were
+/// held back (exit 4) with the message that starts with `held_back`.
+fn tally(answers: &[Ran], held_back: &str) -> (usize, usize) {
+    let wrong = answers
+        .iter()
+        .filter(|r| r.stderr == "error: wrong email or password\n")
+        .count();
+    let held = answers
+        .iter()
+        .filter(|r| r.code == 4 && r.stderr.starts_with(held_back))
+        .count();
+    (wrong, held)
+}
+
 fn admin_sets(world: &World, setting: &str, value: u32) {
     let set = world
         .db
@@ -821,19 +835,10 @@ fn a_spray_of_one_password_over_thirty_emails_from_one_address_stops_at_the_limi
     let world = World::new();
     admin_sets(&world, "login_address_max_failures", 10);
     let answers = spray(&world, "Summer-Of-Epic-2026");
-    let wrong = answers
-        .iter()
-        .filter(|r| r.stderr == "error: wrong email or password\n")
-        .count();
-    let held_back = answers
-        .iter()
-        .filter(|r| {
-            r.code == 4
-                && r.stderr.starts_with(
-                    "error: too many failed logins from this address: try again in 15 minutes\n",
-                )
-        })
-        .count();
+    let (wrong, held_back) = tally(
+        &answers,
+        "error: too many failed logins from this address: try again in 15 minutes\n",
+    );
     assert_eq!((wrong, held_back), (10, 20), "{answers:#?}");
     assert_eq!(
         world.db.query_one_i64(
@@ -892,19 +897,10 @@ fn the_servers_failure_rate_limit_holds_back_logins_from_every_address() {
     let world = World::new();
     admin_sets(&world, "login_server_max_failures_per_minute", 12);
     let answers = spray(&world, "Summer-Of-Epic-2026");
-    let wrong = answers
-        .iter()
-        .filter(|r| r.stderr == "error: wrong email or password\n")
-        .count();
-    let held_back = answers
-        .iter()
-        .filter(|r| {
-            r.code == 4
-                && r.stderr.starts_with(
-                    "error: too many failed logins on the server in the last minute: try again in a minute\n",
-                )
-        })
-        .count();
+    let (wrong, held_back) = tally(
+        &answers,
+        "error: too many failed logins on the server in the last minute: try again in a minute\n",
+    );
     // From one address the guesses take turns, so the count is exact (from
     // many addresses at once, a few more may be checked as the limit is met).
     assert_eq!((wrong, held_back), (12, 18), "{answers:#?}");
