@@ -10,6 +10,7 @@ fn check(line: &str, expected: &[&str]) {
     assert_eq!(candidates, expected, "completing `{line}`");
 }
 
+/// Commands and what they name first.
 #[test]
 fn completion_follows_the_grammar() {
     let cases: &[(&str, &[&str])] = &[
@@ -50,6 +51,7 @@ fn completion_follows_the_grammar() {
                 "contracts",
                 "employees",
                 "events",
+                "notifications",
                 "security",
                 "sessions",
             ],
@@ -70,6 +72,16 @@ fn completion_follows_the_grammar() {
         ("show events ", &["limit", "offset", "order by", "where"]),
         ("count events ", &["where"]),
         ("show event 109 ", &[]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+/// Inside a `where`: fields, operators, values, and what follows a condition.
+#[test]
+fn completion_follows_conditions() {
+    let cases: &[(&str, &[&str])] = &[
         ("show events where sup", &["support"]),
         ("show events where not s", &["start", "support"]),
         ("show events where n", &["name", "not", "notes"]),
@@ -118,6 +130,16 @@ fn completion_follows_the_grammar() {
         ("show employees where department in (sales ", &[")", ","]),
         ("show contracts where signed = ", &["false", "true"]),
         ("show events where start >= t", &["today", "tomorrow"]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+/// What may follow a whole condition.
+#[test]
+fn completion_follows_a_condition() {
+    let cases: &[(&str, &[&str])] = &[
         (
             "show events where support is none ",
             &["and", "limit", "offset", "or", "order by"],
@@ -148,6 +170,16 @@ fn completion_follows_the_grammar() {
             "show events where attendees > many ",
             &["and", "limit", "offset", "or", "order by"],
         ),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+/// After `order`, `limit` and `offset`, and the commands after them.
+#[test]
+fn completion_follows_order_limit_and_the_other_commands() {
+    let cases: &[(&str, &[&str])] = &[
         ("show events order ", &["by"]),
         ("show events order by st", &["start"]),
         (
@@ -291,4 +323,90 @@ fn typing_repaints_only_with_colour() {
     assert!(helper(true).highlight_char("show", 4, CmdKind::Other));
     assert!(!helper(true).highlight_char("show", 2, CmdKind::MoveCursor));
     assert!(!helper(false).highlight_char("show", 4, CmdKind::Other));
+}
+
+const NAMES: [&str; 2] = ["\"Aliénor Martin\"", "\"Kate Hastroff\""];
+
+/// The candidates for each line, with the names of the fields of `entity`
+/// as one expected list.
+fn check_fields(entity: crate::model::Entity, lines: &[&str], and_not: bool) {
+    let mut fields: Vec<&str> = entity.fields().iter().map(|f| f.name()).collect();
+    if and_not {
+        fields.push("not");
+    }
+    fields.sort_unstable();
+    for line in lines {
+        check(line, &fields);
+    }
+}
+
+/// The writes and reports, which the old hand-written state machine never
+/// completed, and `show notifications`, which it had drifted from.
+#[test]
+fn completion_covers_every_command() {
+    let writable: &[&str] = &["clients", "contracts", "employees", "events"];
+    let cases: &[(&str, &[&str])] = &[
+        ("create ", writable),
+        ("update ", writable),
+        ("delete ", writable),
+        ("create cl", &["client", "clients"]),
+        ("create contract ", &["for"]),
+        ("create contract for ", &["client"]),
+        ("create event for ", &["contract"]),
+        ("create contract for client ", &[]),
+        ("report ", &["events", "sales", "unpaid"]),
+        ("report u", &["unpaid"]),
+        ("show n", &["notifications"]),
+        ("explain show n", &["notifications"]),
+        ("show notifications ", &[]),
+        ("update client 3 ", &["set"]),
+        (
+            "update client 3 set ",
+            &["company", "email", "last_contact", "name", "phone", "sales"],
+        ),
+        ("update client 3 set na", &["name"]),
+        ("update client 3 set name ", &["="]),
+        ("update event 3 set support = ", &NAMES),
+        (
+            "update employee 3 set department = ",
+            &["admin", "management", "sales", "support"],
+        ),
+        ("deactivate ", &NAMES),
+        ("reset password of ", &[NAMES[0], NAMES[1], "employee"]),
+        ("set security idle_minutes ", &["="]),
+        ("login ", &[]),
+        ("unlock ", &[]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+    let help = helper(false).candidates("help ", 5).1;
+    assert_eq!(help, helper(false).candidates("", 0).1);
+}
+
+/// Where a field comes, and after a value the parser passes over.
+#[test]
+fn completion_offers_the_fields_of_the_entity_in_question() {
+    use crate::model::Entity;
+    let conditions = [
+        "show events where ",
+        "show events where support is none and ",
+        "count events where (",
+    ];
+    check_fields(Entity::Event, &conditions, true);
+    check_fields(Entity::Event, &["show events order by "], false);
+    check_fields(Entity::Client, &["show clients order by "], false);
+    let after_condition: &[&str] = &["and", "limit", "offset", "or", "order by"];
+    let cases: &[(&str, &[&str])] = &[
+        ("show events where support not", &["not in"]),
+        (
+            "explain show events where support is none ",
+            after_condition,
+        ),
+        ("show events where support ~ Kate ", after_condition),
+        ("show events where support in (\"Kate Hastroff\", ", &NAMES),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
 }

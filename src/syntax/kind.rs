@@ -16,7 +16,10 @@ use crate::validate;
 
 use super::parser::{MAX_COMMAND_BYTES, MAX_DEPTH};
 
-/// What should have come where the error is.
+/// What should have come where the error is. The same value tells
+/// completion what may be typed where the input ends (see
+/// [`expected_at_end`](super::expected_at_end)), so a variant carries what
+/// that needs even where its message does not show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Want {
     Command,
@@ -27,6 +30,8 @@ pub enum Want {
     Explained,
     /// The entity of a `show` or `count`.
     Entity,
+    /// The entity of a write: not the audit log. Only noted for completion.
+    WritableEntity,
     EndOfCommand,
     /// The clauses that may still come, each in backticks.
     Clauses {
@@ -37,9 +42,11 @@ pub enum Want {
         word: &'static str,
         after: Option<String>,
     },
-    /// `for client ID` or `for contract ID`.
+    /// `for client ID` or `for contract ID` (`for_given`: `for` came, its
+    /// parent did not).
     Parent {
         parent: &'static str,
+        for_given: bool,
     },
     ParentNumber {
         parent: &'static str,
@@ -50,8 +57,13 @@ pub enum Want {
         verb: &'static str,
     },
     SessionNumber,
-    Field,
-    FieldToOrderBy,
+    /// One of `fields`: the entity's in a condition, the settable ones in a write.
+    Field {
+        fields: Vec<Field>,
+    },
+    FieldToOrderBy {
+        fields: Vec<Field>,
+    },
     Password,
     LockedEmail,
     Employee,
@@ -65,8 +77,11 @@ pub enum Want {
     },
     /// What may follow a condition inside parentheses.
     CloseParenthesis,
+    /// After `field is` (`negated`: `is not`); `after_is`: something else came.
     NoneOrMe {
         after_is: bool,
+        field: Field,
+        negated: bool,
     },
     ListSeparator,
     RowCount {
@@ -309,7 +324,9 @@ impl fmt::Display for Want {
             Want::Format => f.write_str("a format: table, vertical, csv or json"),
             Want::Report => f.write_str("a report: sales, events or unpaid"),
             Want::Explained => f.write_str("`show` or `count` after `explain`"),
-            Want::Entity => f.write_str("what to show: clients, contracts, events or employees"),
+            Want::Entity | Want::WritableEntity => {
+                f.write_str("what to show: clients, contracts, events or employees")
+            }
             Want::EndOfCommand => f.write_str("the end of the command"),
             Want::Clauses { allowed } => {
                 let quoted: Vec<String> = allowed.iter().map(|w| format!("`{w}`")).collect();
@@ -320,14 +337,14 @@ impl fmt::Display for Want {
                 word,
                 after: Some(after),
             } => write!(f, "`{word}` after `{after}`"),
-            Want::Parent { parent } => write!(f, "`for {parent} ID`"),
+            Want::Parent { parent, .. } => write!(f, "`for {parent} ID`"),
             Want::ParentNumber { parent } => write!(f, "the {parent}'s number"),
             Want::NumberToChange { entity, verb } => {
                 write!(f, "the number of the {} to {verb}", entity.singular())
             }
             Want::SessionNumber => f.write_str("a session number after `revoke session`"),
-            Want::Field => f.write_str("a field"),
-            Want::FieldToOrderBy => f.write_str("a field to order by"),
+            Want::Field { .. } => f.write_str("a field"),
+            Want::FieldToOrderBy { .. } => f.write_str("a field to order by"),
             Want::Password => f.write_str("the password in quotes"),
             Want::LockedEmail => f.write_str("the locked email in quotes after `unlock`"),
             Want::Employee => f.write_str("an employee: their number or their full name in quotes"),
@@ -337,8 +354,10 @@ impl fmt::Display for Want {
                 write!(f, "`{name}` is a whole number from {min} to {max}")
             }
             Want::CloseParenthesis => f.write_str("`)`, `and` or `or`"),
-            Want::NoneOrMe { after_is: false } => f.write_str("`none` or `me`"),
-            Want::NoneOrMe { after_is: true } => f.write_str("`none` or `me` after `is`"),
+            Want::NoneOrMe {
+                after_is: false, ..
+            } => f.write_str("`none` or `me`"),
+            Want::NoneOrMe { after_is: true, .. } => f.write_str("`none` or `me` after `is`"),
             Want::ListSeparator => f.write_str("`,` or `)` in the list"),
             Want::RowCount { keyword } => write!(f, "a number of rows after `{keyword}`"),
             Want::Operator { field } => {
@@ -534,7 +553,7 @@ mod tests {
             (ErrorKind::TooLong, SyntaxErrorKind::TooLong),
             (
                 ErrorKind::Expected {
-                    what: Want::Field,
+                    what: Want::Field { fields: Vec::new() },
                     found: None,
                 },
                 SyntaxErrorKind::Expected,

@@ -2,6 +2,10 @@
 //! documented in `grammar.md`; [`help`] holds the syntax and examples that
 //! both `help` and that document show.
 //!
+//! [`expected_at_end`] runs the same parser over the text before the
+//! cursor and says what could come there, which is all completion knows of
+//! the grammar.
+//!
 //! Architecture invariant: this module does no I/O, knows nothing of roles or
 //! SQL, and never panics; every failure is a [`SyntaxError`] carrying the
 //! span of the offending text.
@@ -17,5 +21,8 @@ mod suggest;
 pub use ast::{Command, Filter, Order, Query, TimeValue, Value};
 pub use error::{SyntaxError, SyntaxErrorKind};
 pub use kind::{ErrorKind, Thing, ValueError, Want};
-pub use parser::{MAX_COMMAND_BYTES, MAX_DEPTH, parse, too_long};
+pub use parser::{
+    EXPLAINED, MAX_COMMAND_BYTES, MAX_DEPTH, REVOKED, SETTINGS, command_words, expected_at_end,
+    parse, too_long,
+};
 pub use suggest::did_you_mean;

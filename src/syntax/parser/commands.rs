@@ -11,6 +11,15 @@ use crate::syntax::kind::{ErrorKind, Thing, Want};
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::suggest::did_you_mean;
 
+/// The settings `set` takes.
+pub const SETTINGS: [&str; 2] = ["format", "security"];
+
+/// The commands `explain` takes.
+pub const EXPLAINED: [&str; 2] = ["show", "count"];
+
+/// What `show` shows besides an entity.
+const SHOWN_BESIDES: [&str; 3] = ["sessions", "security", "notifications"];
+
 /// Which clauses of a `show` came already.
 #[derive(Clone, Copy)]
 struct Clauses {
@@ -24,6 +33,8 @@ impl Parser<'_> {
     /// `help = "help" [ command_name ] ;`
     pub(super) fn help(&mut self) -> Result<Command, SyntaxError> {
         let Some(topic) = self.next() else {
+            // The topic is a command's name.
+            self.could_end_with(|| Want::Command);
             return Ok(Command::Help { topic: None });
         };
         match help::find(&topic.raw) {
@@ -57,7 +68,7 @@ impl Parser<'_> {
                     },
                     setting.span.clone(),
                 );
-                Err(match did_you_mean(&setting.raw, ["format", "security"]) {
+                Err(match did_you_mean(&setting.raw, SETTINGS) {
                     Some(word) => error.did_you_mean(word),
                     None => error.with_help(
                         "settings are `format` (set format table|vertical|csv|json) and \
@@ -109,7 +120,7 @@ impl Parser<'_> {
             }
             _ => {
                 return Err(self
-                    .expected(Want::Explained, &["show", "count"])
+                    .expected(Want::Explained, &EXPLAINED)
                     .with_help(format!(
                         "for example: explain show events where support is none (after `{}`)",
                         keyword.raw
@@ -163,6 +174,9 @@ impl Parser<'_> {
     ///      | "show" entity [ where ] [ order ] [ limit ] [ offset ] ;`,
     /// and `show_sessions`, `show_security`, `show_notifications`.
     pub(super) fn show(&mut self) -> Result<Command, SyntaxError> {
+        for word in SHOWN_BESIDES {
+            self.could_end_with_word(word);
+        }
         if self.eat_word("sessions") {
             return Ok(Command::ShowSessions);
         }
@@ -184,15 +198,18 @@ impl Parser<'_> {
         let order = self.order_clause(entity)?;
         let limit = self.count_clause("limit")?;
         let offset = self.count_clause("offset")?;
+        let seen = Clauses {
+            filter: filter.is_some(),
+            order: !order.is_empty(),
+            limit: limit.is_some(),
+            offset: offset.is_some(),
+        };
         if self.peek().is_some() {
-            let seen = Clauses {
-                filter: filter.is_some(),
-                order: !order.is_empty(),
-                limit: limit.is_some(),
-                offset: offset.is_some(),
-            };
             return Err(self.clause_error(entity, seen));
         }
+        self.could_end_with(|| Want::Clauses {
+            allowed: seen.allowed(),
+        });
         Ok(Command::Show(Query {
             entity,
             filter,
@@ -205,23 +222,7 @@ impl Parser<'_> {
     /// The error for an unexpected token after a show's clauses: says which
     /// clauses could still come.
     fn clause_error(&self, entity: Entity, seen: Clauses) -> SyntaxError {
-        let mut allowed: Vec<&'static str> = Vec::new();
-        let nothing_after_where = !seen.order && !seen.limit && !seen.offset;
-        if !seen.filter && nothing_after_where {
-            allowed.push("where");
-        }
-        if seen.filter && nothing_after_where {
-            allowed.extend(["and", "or"]);
-        }
-        if !seen.order && !seen.limit && !seen.offset {
-            allowed.push("order by");
-        }
-        if !seen.limit && !seen.offset {
-            allowed.push("limit");
-        }
-        if !seen.offset {
-            allowed.push("offset");
-        }
+        let allowed = seen.allowed();
         let has_where = seen.filter;
         let keywords: Vec<&'static str> = allowed
             .iter()
@@ -249,14 +250,42 @@ impl Parser<'_> {
     pub(super) fn count(&mut self) -> Result<Command, SyntaxError> {
         let entity = self.entity()?;
         let filter = self.where_clause(entity)?;
-        if self.peek().is_some() {
-            let allowed = if filter.is_some() {
+        let allowed = || {
+            if filter.is_some() {
                 vec!["and", "or"]
             } else {
                 vec!["where"]
-            };
+            }
+        };
+        if self.peek().is_some() {
+            let allowed = allowed();
             return Err(self.expected(Want::Clauses { allowed }, &["where", "and", "or"]));
         }
+        self.could_end_with(|| Want::Clauses { allowed: allowed() });
         Ok(Command::Count { entity, filter })
+    }
+}
+
+impl Clauses {
+    /// The clauses that may still come after these, in their order.
+    fn allowed(self) -> Vec<&'static str> {
+        let mut allowed: Vec<&'static str> = Vec::new();
+        let nothing_after_where = !self.order && !self.limit && !self.offset;
+        if !self.filter && nothing_after_where {
+            allowed.push("where");
+        }
+        if self.filter && nothing_after_where {
+            allowed.extend(["and", "or"]);
+        }
+        if nothing_after_where {
+            allowed.push("order by");
+        }
+        if !self.limit && !self.offset {
+            allowed.push("limit");
+        }
+        if !self.offset {
+            allowed.push("offset");
+        }
+        allowed
     }
 }

@@ -3,7 +3,7 @@
 use super::{MAX_DEPTH, Parser};
 use crate::model::{CompareOp, Entity, Field, FieldType};
 use crate::syntax::ast::{Filter, Order, Value};
-use crate::syntax::error::SyntaxError;
+use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
 use crate::syntax::kind::{ErrorKind, ValueError, Want, allowed_operators};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::suggest::did_you_mean;
@@ -54,6 +54,7 @@ impl Parser<'_> {
 
     /// `unary = "not" unary | "(" or ")" | condition ;`
     fn unary(&mut self, entity: Entity) -> Result<Filter, SyntaxError> {
+        self.could_end_with_word("not");
         if self.peek_word("not") && !self.peek_at(1).is_some_and(|t| t.is_word("in")) {
             self.position += 1;
             self.descend()?;
@@ -67,6 +68,7 @@ impl Parser<'_> {
             let inner = self.or(entity)?;
             self.depth -= 1;
             if !self.eat_symbol(")") {
+                self.could_end_with(|| Want::CloseParenthesis);
                 let unclosed = self.fail(ErrorKind::UnclosedParenthesis, open.span.clone());
                 if self.peek().is_none() {
                     return Err(unclosed.with_help("add `)` after the condition"));
@@ -83,10 +85,16 @@ impl Parser<'_> {
         self.condition(entity)
     }
 
-    /// `field`: one of `entity`'s; `what` names it in the error otherwise.
-    pub(super) fn field(&mut self, entity: Entity, what: Want) -> Result<Field, SyntaxError> {
+    /// `field`: one of `entity`'s; `what` names it, given the entity's
+    /// fields, in the error otherwise.
+    fn field(
+        &mut self,
+        entity: Entity,
+        what: fn(Vec<Field>) -> Want,
+    ) -> Result<Field, SyntaxError> {
+        let what = || what(entity.fields().to_vec());
         let Some(token) = self.peek().cloned() else {
-            return Err(self.expected(what, &[]));
+            return Err(self.expected(what(), &[]));
         };
         let field = (token.kind == TokenKind::Word)
             .then(|| entity.field(&token.raw))
@@ -107,7 +115,7 @@ impl Parser<'_> {
                     }
                 } else {
                     ErrorKind::Expected {
-                        what,
+                        what: what(),
                         found: Some(token.raw.clone()),
                     }
                 };
@@ -128,9 +136,16 @@ impl Parser<'_> {
     ///            | field "is" [ "not" ] ( "none" | "me" )
     ///            | field [ "not" ] "in" "(" value { "," value } ")" ;`
     fn condition(&mut self, entity: Entity) -> Result<Filter, SyntaxError> {
-        let field = self.field(entity, Want::Field)?;
+        let field = self.field(entity, |fields| Want::Field { fields })?;
         if self.eat_word("is") {
             return self.is_condition(entity, field);
+        }
+        if self.completing && self.peek_word("not") && self.position + 1 == self.tokens.len() {
+            // `field not` at the end: only `in` makes it a condition.
+            let after = Some("not".to_owned());
+            self.at_end
+                .borrow_mut()
+                .push(Want::Keyword { word: "in", after });
         }
         let negated_in = self.peek_word("not") && self.peek_at(1).is_some_and(|t| t.is_word("in"));
         if negated_in || self.peek_word("in") {
@@ -144,7 +159,12 @@ impl Parser<'_> {
         let ty = field.ty();
         let negated = self.eat_word("not");
         let Some(token) = self.next() else {
-            return Err(self.expected(Want::NoneOrMe { after_is: false }, &[]));
+            let what = Want::NoneOrMe {
+                after_is: false,
+                field,
+                negated,
+            };
+            return Err(self.expected(what, &[]));
         };
         if token.is_word("none") {
             if !field.nullable() {
@@ -167,7 +187,12 @@ impl Parser<'_> {
         if !negated {
             keywords.push("not");
         }
-        let error = self.expected(Want::NoneOrMe { after_is: true }, &keywords);
+        let what = Want::NoneOrMe {
+            after_is: true,
+            field,
+            negated,
+        };
+        let error = self.expected(what, &keywords);
         Err(if error.help.is_some() {
             error
         } else {
@@ -200,9 +225,9 @@ impl Parser<'_> {
                 )
                 .with_help(format!("write `{field} in (a, b, c)`")));
         }
-        let mut values = vec![self.value(field)?];
+        let mut values = vec![self.condition_value(field)?];
         while self.eat_symbol(",") {
-            values.push(self.value(field)?);
+            values.push(self.condition_value(field)?);
         }
         if !self.eat_symbol(")") {
             return Err(self.expected(Want::ListSeparator, &[]));
@@ -220,7 +245,7 @@ impl Parser<'_> {
         let op_span = self.here();
         let op = self.operator(field)?;
         let value_span = self.here();
-        let value = self.value(field)?;
+        let value = self.condition_value(field)?;
         // `~` searches names: an employee's number is compared with `=`.
         if op == CompareOp::Contains && matches!(value, Value::Integer(_)) {
             return Err(self
@@ -237,6 +262,20 @@ impl Parser<'_> {
                 )));
         }
         Ok(Filter::Compare { field, op, value })
+    }
+
+    /// A condition's value. While completing, one of the wrong type is
+    /// passed over as if it fitted (the error is the command's, when it
+    /// runs), so that what may follow it is still offered.
+    fn condition_value(&mut self, field: Field) -> Result<Value, SyntaxError> {
+        let start = self.position;
+        match self.value(field) {
+            Err(error) if self.completing && error.kind == SyntaxErrorKind::BadValue => {
+                self.position = self.position.max(start + 1);
+                Ok(Value::Text(String::new()))
+            }
+            result => result,
+        }
     }
 
     /// `operator = "=" | "!=" | "<" | "<=" | ">" | ">=" | "~" ;`, one the
@@ -300,7 +339,9 @@ impl Parser<'_> {
         }
         let mut order = Vec::new();
         loop {
-            let field = self.field(entity, Want::FieldToOrderBy)?;
+            let field = self.field(entity, |fields| Want::FieldToOrderBy { fields })?;
+            self.could_end_with_word("asc");
+            self.could_end_with_word("desc");
             let descending = if self.eat_word("desc") {
                 true
             } else {
@@ -308,6 +349,7 @@ impl Parser<'_> {
                 false
             };
             order.push(Order { field, descending });
+            self.could_end_with_word(",");
             if !self.eat_symbol(",") {
                 return Ok(order);
             }

@@ -9,6 +9,9 @@ use crate::syntax::kind::{ErrorKind, Thing, ValueError, Want};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::suggest::did_you_mean;
 
+/// What `revoke` takes first.
+pub const REVOKED: [&str; 2] = ["session", "sessions"];
+
 /// `login = "login" email ;` The address is taken as typed (quotes
 /// optional), since an email is not made of the language's tokens.
 pub(super) fn login(text: &str) -> Result<Option<Command>, SyntaxError> {
@@ -108,11 +111,12 @@ impl Parser<'_> {
                     &["of"],
                 ));
             }
+            self.could_end_with_word("employee");
             let employee = self.employee_ref()?;
             return Ok(Command::RevokeSessionsOf { employee });
         }
         Err(self
-            .expected(Want::Revoked, &["session", "sessions"])
+            .expected(Want::Revoked, &REVOKED)
             .with_help("for example: revoke session 12, or revoke sessions of \"Kate Hastroff\""))
     }
 
@@ -154,6 +158,7 @@ impl Parser<'_> {
                 &["of"],
             ));
         }
+        self.could_end_with_word("employee");
         let employee = self.employee_ref()?;
         Ok(Command::ResetPassword { employee })
     }

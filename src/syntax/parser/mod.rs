@@ -14,6 +14,12 @@
 //! Every failure is an [`ErrorKind`](super::kind::ErrorKind) at a span; the
 //! kinds write their own messages.
 //!
+//! The same rules serve completion: [`expected_at_end`] runs them over the
+//! text before the cursor and collects, as [`Want`]s, what each rule would
+//! have taken where the text ends (what it names in an error there, and
+//! what an optional part could still add), so the completer offers what
+//! the grammar takes without a grammar of its own.
+//!
 //! The whole grammar, as `grammar.md` gives it:
 //!
 //! ```text
@@ -89,12 +95,17 @@
 mod commands;
 mod filter;
 mod identity;
+
+pub use commands::{EXPLAINED, SETTINGS};
+pub use identity::REVOKED;
 mod time;
 mod values;
 mod write;
 
 #[cfg(test)]
 mod tests;
+
+use std::cell::RefCell;
 
 use super::ast::Command;
 use super::error::SyntaxError;
@@ -117,15 +128,33 @@ pub fn parse(text: &str) -> Result<Command, SyntaxError> {
         return Ok(command);
     }
     let tokens = tokenize(text)?;
-    let mut parser = Parser {
-        text,
-        tokens,
-        position: 0,
-        depth: 0,
-    };
+    let mut parser = Parser::new(text, tokens, false);
     let command = parser.command()?;
     parser.end()?;
     Ok(command)
+}
+
+/// What could come where `text` ends, each as the parser would name it in
+/// an error there: the text before the cursor in, what completion may offer
+/// out. Empty when nothing can follow, and when `text` does not lex or
+/// breaks the grammar before its end (a value of the wrong type in a
+/// condition is passed over, since what may follow it does not depend on it).
+pub fn expected_at_end(text: &str) -> Vec<Want> {
+    if text.len() > MAX_COMMAND_BYTES || !matches!(identity::login(text), Ok(None)) {
+        return Vec::new();
+    }
+    let Ok(tokens) = tokenize(text) else {
+        return Vec::new();
+    };
+    let mut parser = Parser::new(text, tokens, true);
+    // The outcome does not matter: what the rules noted at the end does.
+    let _ = parser.command().and_then(|_| parser.end());
+    parser.at_end.into_inner()
+}
+
+/// Every word a command starts with: those `help` documents, and `exit`.
+pub fn command_words() -> impl Iterator<Item = &'static str> {
+    help::command_names().into_iter().chain(["exit"])
 }
 
 /// The error for a command over [`MAX_COMMAND_BYTES`] (the batch reader
@@ -139,9 +168,49 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     position: usize,
     depth: usize,
+    /// Run for [`expected_at_end`]: notes what could come at the end.
+    completing: bool,
+    /// What could come where the input ends, noted while completing.
+    at_end: RefCell<Vec<Want>>,
 }
 
 impl<'a> Parser<'a> {
+    fn new(text: &'a str, tokens: Vec<Token>, completing: bool) -> Parser<'a> {
+        Parser {
+            text,
+            tokens,
+            position: 0,
+            depth: 0,
+            completing,
+            at_end: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// While completing, notes `what` as something that could come, if the
+    /// input ends here. A rule calls it where an optional part may start,
+    /// since ending there is no error to name what it would have taken.
+    fn could_end_with(&self, what: impl FnOnce() -> Want) {
+        if self.completing && self.peek().is_none() {
+            self.at_end.borrow_mut().push(what());
+        }
+    }
+
+    /// [`Parser::could_end_with`] one keyword or symbol.
+    fn could_end_with_word(&self, word: &'static str) {
+        self.could_end_with(|| Want::Keyword { word, after: None });
+    }
+
+    /// What `create` wants when `for PARENT ID` does not come: `for`, or
+    /// the parent after it.
+    fn parent_wanted(&self, parent: &'static str) -> Want {
+        let for_given = self
+            .position
+            .checked_sub(1)
+            .and_then(|at| self.tokens.get(at))
+            .is_some_and(|t| t.is_word("for"));
+        Want::Parent { parent, for_given }
+    }
+
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.position)
     }
@@ -200,9 +269,13 @@ impl<'a> Parser<'a> {
 
     /// "expected X, found `y`" at the next token, with a suggestion when
     /// the token is a near miss of one of `keywords`.
+    /// At the end of the input, `what` is also noted for completion.
     fn expected(&self, what: Want, keywords: &[&'static str]) -> SyntaxError {
         match self.peek() {
-            None => self.fail(ErrorKind::Expected { what, found: None }, self.here()),
+            None => {
+                self.could_end_with(|| what.clone());
+                self.fail(ErrorKind::Expected { what, found: None }, self.here())
+            }
             Some(token) => {
                 let found = Some(token.raw.clone());
                 let mut error = self.fail(ErrorKind::Expected { what, found }, token.span.clone());
@@ -272,24 +345,38 @@ impl<'a> Parser<'a> {
             "unlock" => self.unlock(),
             "reset" => self.reset_password(),
             "report" => self.report(),
-            "create" => self.create(),
-            "update" => self.update(),
-            "delete" => self.delete(),
+            "create" => self.write(Self::create),
+            "update" => self.write(Self::update),
+            "delete" => self.write(Self::delete),
             "deactivate" => self.deactivate(),
             _ => {
                 let word = first.raw.clone();
                 let what = Thing::Command;
                 let mut error = self.fail(ErrorKind::Unknown { what, word }, first.span.clone());
-                error = match did_you_mean(
-                    &first.raw,
-                    help::command_names().into_iter().chain(["exit"]),
-                ) {
+                error = match did_you_mean(&first.raw, command_words()) {
                     Some(word) => error.did_you_mean(word),
                     None => error.with_help(commands_help()),
                 };
                 Err(error)
             }
         }
+    }
+}
+
+impl Parser<'_> {
+    /// A write's `rule`, whose entity is a writable one: what it noted as
+    /// an entity at the end is one (the audit log is refused there).
+    fn write(
+        &mut self,
+        rule: fn(&mut Self) -> Result<Command, SyntaxError>,
+    ) -> Result<Command, SyntaxError> {
+        let result = rule(self);
+        for want in self.at_end.get_mut() {
+            if *want == Want::Entity {
+                *want = Want::WritableEntity;
+            }
+        }
+        result
     }
 }
 

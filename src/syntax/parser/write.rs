@@ -36,7 +36,7 @@ impl Parser<'_> {
                 };
                 if !self.eat_word("for") || !self.eat_word(wanted) {
                     return Err(self
-                        .expected(Want::Parent { parent: wanted }, &["for", wanted])
+                        .expected(self.parent_wanted(wanted), &["for", wanted])
                         .with_help(format!(
                             "a new {} belongs to a {wanted}: create {} for {wanted} 12 ...",
                             entity.singular(),
@@ -203,7 +203,12 @@ impl Parser<'_> {
     /// `field`, one a write may set on `entity`.
     fn settable_field(&mut self, entity: Entity) -> Result<Field, SyntaxError> {
         let Some(token) = self.peek().cloned() else {
-            return Err(self.expected(Want::Field, &[]));
+            return Err(self.expected(
+                Want::Field {
+                    fields: Self::settable(entity),
+                },
+                &[],
+            ));
         };
         let fields = Self::settable(entity);
         match (token.kind == TokenKind::Word)
