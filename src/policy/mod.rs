@@ -51,23 +51,9 @@ pub enum Ownership {
     NotApplicable,
 }
 
-/// Fields, and facts about the record, that carry a rule of their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Guarded {
-    /// A client's sales contact (reassigning the client).
-    ClientOwner,
-    /// Any other field of a client: its details, the sales contact's to change.
-    ClientDetails,
-    /// An event's contract.
-    EventContract,
-    /// An event's support contact (assigning support).
-    EventSupport,
-    /// An admin account: creating one, changing or removing one, resetting
-    /// its password, or moving anyone into or out of the admin department.
-    AdminAccount,
-    /// One's own account, deactivated, deleted or moved to another department.
-    OwnAccount,
-}
+/// Fields, and facts about the record, that carry a rule of their own: a
+/// fact of each field's row in `model` ([`crate::model::FieldSpec::guard`]).
+pub use crate::model::Guarded;
 
 /// What a command asks to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
