@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use crate::model::Role;
+use crate::model::{Field, Role};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -65,6 +65,26 @@ pub struct Request {
     pub touches: Vec<Guarded>,
     /// The record, for the message.
     pub id: Option<i64>,
+}
+
+/// The guarded fields among `fields`, set by a write of `action`, from
+/// each field's row (its [`crate::model::FieldSpec::guard`]), each once,
+/// in the order first set. A create touches no [`Guarded::ClientDetails`]:
+/// a new client has no details yet, and its sales contact gives them.
+pub fn touched(action: Action, fields: impl IntoIterator<Item = Field>) -> Vec<Guarded> {
+    let mut guarded: Vec<Guarded> = Vec::new();
+    for field in fields {
+        let rule = field
+            .spec()
+            .guard
+            .filter(|rule| *rule != Guarded::ClientDetails || action == Action::Update);
+        if let Some(rule) = rule
+            && !guarded.contains(&rule)
+        {
+            guarded.push(rule);
+        }
+    }
+    guarded
 }
 
 /// Who a grant applies to for ownership.

@@ -198,3 +198,36 @@ fn denials_name_the_rule_in_plain_words() {
         "only management may assign or remove the support contact of a new event for contract 12"
     );
 }
+
+#[test]
+fn a_write_touches_the_guards_of_the_fields_it_sets_once_each() {
+    use crate::model::Field;
+    assert_eq!(
+        touched(
+            Update,
+            [Field::ClientName, Field::ClientSales, Field::ClientEmail]
+        ),
+        vec![Guarded::ClientDetails, Guarded::ClientOwner]
+    );
+    assert_eq!(
+        touched(Create, [Field::ClientName, Field::ClientSales]),
+        vec![Guarded::ClientOwner]
+    );
+    assert_eq!(
+        touched(
+            Update,
+            [
+                Field::EventNotes,
+                Field::EventSupport,
+                Field::EventContract,
+                Field::EventSupport
+            ]
+        ),
+        vec![Guarded::EventSupport, Guarded::EventContract]
+    );
+    assert_eq!(
+        touched(Create, [Field::EventName, Field::EventSupport]),
+        vec![Guarded::EventSupport]
+    );
+    assert!(touched(Update, [Field::EmployeeDepartment, Field::ContractTotal]).is_empty());
+}
