@@ -331,70 +331,91 @@ impl OwnRecords for crate::plan::MarkNotificationsRead {}
 
 /// Who may do it, in words, from the table itself.
 fn rule(role: Role, request: &Request) -> String {
-    // A create's id is its parent's: the record does not exist yet.
-    let record = |noun: &str| match (request.action, request.target, request.id) {
+    if let Some(rule) = guarded_rule(role, request) {
+        return rule;
+    }
+    let what = what(request);
+    let who = who(request.action, request.target);
+    if who.is_empty() {
+        return format!("nobody may {what}");
+    }
+    format!("only {} may {what}", join_or(&who))
+}
+
+/// The record a request is about, as a message names it. A create's id is
+/// its parent's: the record does not exist yet.
+fn record(request: &Request, noun: &str) -> String {
+    match (request.action, request.target, request.id) {
         (Create, Event, Some(id)) => format!("a new {noun} for contract {id}"),
         (Create, Contract, Some(id)) => format!("a new {noun} for client {id}"),
         (_, _, Some(id)) => format!("{noun} {id}"),
         (_, _, None) => format!("{noun}s"),
-    };
-    // A guarded field the role could otherwise change: name the field's rule.
-    if let Some(field) = request.touches.iter().find(|field| {
+    }
+}
+
+/// A guarded field the role could otherwise change: that field's rule.
+fn guarded_rule(role: Role, request: &Request) -> Option<String> {
+    let field = request.touches.iter().find(|field| {
         GRANTS.iter().any(|g| {
             g.role == role
                 && g.action == request.action
                 && g.target == request.target
                 && g.except.contains(field)
         })
-    }) {
-        return match field {
-            Guarded::ClientOwner => format!(
-                "only management may reassign {} to another salesperson",
-                record("client")
-            ),
-            Guarded::ClientDetails => format!(
-                "only the client's sales contact may change the details of {}; management may only reassign it",
-                record("client")
-            ),
-            Guarded::AdminAccount => ADMIN_RULE.to_owned(),
-            Guarded::OwnAccount => OWN_ACCOUNT_RULE.to_owned(),
-            Guarded::EventContract => format!(
-                "only management may move {} to another contract",
-                record("event")
-            ),
-            Guarded::EventSupport => format!(
-                "only management may assign or remove the support contact of {}",
-                record("event")
-            ),
-        };
-    }
-    let who = |action: Action, target: Target| -> Vec<&'static str> {
-        let mut who: Vec<&'static str> = Vec::new();
-        for role in ROLES {
-            for g in GRANTS
-                .iter()
-                .filter(|g| g.role == role && g.action == action && g.target == target)
-            {
-                let phrase = match (g.whose, target) {
-                    (OwnOnly, Client | Contract) => "the client's sales contact",
-                    (OwnOnly, Event) if role == Sales => "the client's sales contact",
-                    (OwnOnly, Event) => "the event's support contact",
-                    _ => role_phrase(role),
-                };
-                if !who.contains(&phrase) {
-                    who.push(phrase);
-                }
+    })?;
+    Some(match field {
+        Guarded::ClientOwner => format!(
+            "only management may reassign {} to another salesperson",
+            record(request, "client")
+        ),
+        Guarded::ClientDetails => format!(
+            "only the client's sales contact may change the details of {}; management may only reassign it",
+            record(request, "client")
+        ),
+        Guarded::AdminAccount => ADMIN_RULE.to_owned(),
+        Guarded::OwnAccount => OWN_ACCOUNT_RULE.to_owned(),
+        Guarded::EventContract => format!(
+            "only management may move {} to another contract",
+            record(request, "event")
+        ),
+        Guarded::EventSupport => format!(
+            "only management may assign or remove the support contact of {}",
+            record(request, "event")
+        ),
+    })
+}
+
+/// Who the table lets `action` `target`, as a message says them.
+fn who(action: Action, target: Target) -> Vec<&'static str> {
+    let mut who: Vec<&'static str> = Vec::new();
+    for role in ROLES {
+        for g in GRANTS
+            .iter()
+            .filter(|g| g.role == role && g.action == action && g.target == target)
+        {
+            let phrase = match (g.whose, target) {
+                (OwnOnly, Client | Contract) => "the client's sales contact",
+                (OwnOnly, Event) if role == Sales => "the client's sales contact",
+                (OwnOnly, Event) => "the event's support contact",
+                _ => role_phrase(role),
+            };
+            if !who.contains(&phrase) {
+                who.push(phrase);
             }
         }
-        // Admins may everything management may: saying management suffices.
-        if who.contains(&"management") {
-            who.retain(|w| *w != "admins");
-        }
-        // The owner first, as one would say it: "the client's sales contact or management".
-        who.sort_by_key(|w| !w.starts_with("the "));
-        who
-    };
-    let what = match (request.action, request.target) {
+    }
+    // Admins may everything management may: saying management suffices.
+    if who.contains(&"management") {
+        who.retain(|w| *w != "admins");
+    }
+    // The owner first, as one would say it: "the client's sales contact or management".
+    who.sort_by_key(|w| !w.starts_with("the "));
+    who
+}
+
+/// What the request asks to do, as a message says it.
+fn what(request: &Request) -> String {
+    match (request.action, request.target) {
         (Read, Sessions) => "list sessions".to_owned(),
         (Update, Sessions) => "revoke sessions".to_owned(),
         (Update, Logins) => "unlock logins".to_owned(),
@@ -410,13 +431,8 @@ fn rule(role: Role, request: &Request) -> String {
             Some(id) => format!("create an event for contract {id}"),
             None => "create events".to_owned(),
         },
-        (action, target) => format!("{} {}", verb(action), record(noun(target))),
-    };
-    let who = who(request.action, request.target);
-    if who.is_empty() {
-        return format!("nobody may {what}");
+        (action, target) => format!("{} {}", verb(action), record(request, noun(target))),
     }
-    format!("only {} may {what}", join_or(&who))
 }
 
 fn role_phrase(role: Role) -> &'static str {
