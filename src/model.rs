@@ -415,7 +415,11 @@ mod tests {
                 "name contract start end support location attendees notes",
                 "name start end",
             ),
-            (Entity::Employee, "name email department active", "name email department"),
+            (
+                Entity::Employee,
+                "name email department active",
+                "name email department",
+            ),
             (Entity::Audit, "", ""),
         ];
         for (entity, settable, required) in expected {
@@ -434,7 +438,10 @@ mod tests {
                     spec.write == Write::Never || spec.stored.is_some(),
                     "{field:?} is set but stored nowhere"
                 );
-                let text = matches!(spec.ty, FieldType::Text | FieldType::Email | FieldType::Phone);
+                let text = matches!(
+                    spec.ty,
+                    FieldType::Text | FieldType::Email | FieldType::Phone
+                );
                 assert!(text || spec.lines == Lines::One, "{field:?}");
             }
         }

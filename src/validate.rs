@@ -15,7 +15,9 @@
 //! The limits are the fields' rows in `model` (`FieldSpec::limit`), which
 //! name these constants; tests/schema.rs compares them with the schema.
 
-pub use crate::model::{Lines, MAX_EMAIL_BYTES, MAX_NAME_CHARS, MAX_PHONE_DIGITS, MIN_PHONE_DIGITS};
+pub use crate::model::{
+    Lines, MAX_EMAIL_BYTES, MAX_NAME_CHARS, MAX_PHONE_DIGITS, MIN_PHONE_DIGITS,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {

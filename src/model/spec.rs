@@ -61,16 +61,28 @@ pub enum Lines {
 pub enum Limit {
     None,
     /// `min` to `max` characters.
-    Chars { min: usize, max: usize },
+    Chars {
+        min: usize,
+        max: usize,
+    },
     /// At most this many bytes (the column counts characters, of which
     /// there are never more than bytes).
     Bytes(usize),
     /// `min` to `max` digits, among the other characters a phone allows.
-    Digits { min: usize, max: usize },
+    Digits {
+        min: usize,
+        max: usize,
+    },
     /// A whole number from `min` to `max`.
-    Range { min: i64, max: i64 },
+    Range {
+        min: i64,
+        max: i64,
+    },
     /// `numeric(precision, scale)`, never negative.
-    Money { precision: u32, scale: u32 },
+    Money {
+        precision: u32,
+        scale: u32,
+    },
 }
 
 /// Amounts are stored as `numeric(14, 2)` (sql/0001_core.sql): 14 digits,
@@ -101,7 +113,10 @@ const MONEY: Limit = Limit::Money {
     precision: MONEY_PRECISION,
     scale: MONEY_SCALE,
 };
-const ATTENDEES: Limit = Limit::Range { min: 0, max: 100_000 };
+const ATTENDEES: Limit = Limit::Range {
+    min: 0,
+    max: 100_000,
+};
 
 /// One field's facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
