@@ -4,11 +4,19 @@
 //! position, instead of by the database.
 //!
 //! Fields are a closed enum: the SQL for each lives in `plan`, reached by an
-//! exhaustive `match`, so no identifier ever comes from user text.
+//! exhaustive `match`, so no identifier ever comes from user text. Every
+//! other fact about a field is its row in [`spec`]: a [`FieldSpec`].
 
 use std::fmt;
 
 use rust_decimal::Decimal;
+
+mod spec;
+
+pub use spec::{
+    AUDIT, CLIENT, CONTRACT, EMPLOYEE, EVENT, FieldSpec, Guarded, Limit, Lines, MAX_EMAIL_BYTES,
+    MAX_NAME_CHARS, MAX_PHONE_DIGITS, MIN_PHONE_DIGITS, MONEY_PRECISION, MONEY_SCALE, Write,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Entity {
@@ -66,49 +74,36 @@ impl Entity {
 
     /// The fields a condition or an ordering may name, in display order.
     pub fn fields(self) -> &'static [Field] {
-        use Field::*;
         match self {
-            Entity::Client => &[
-                ClientId,
-                ClientName,
-                ClientEmail,
-                ClientPhone,
-                ClientCompany,
-                ClientCreated,
-                ClientLastContact,
-                ClientSales,
-            ],
-            Entity::Contract => &[
-                ContractId,
-                ContractClient,
-                ContractSales,
-                ContractTotal,
-                ContractRemaining,
-                ContractCreated,
-                ContractSigned,
-            ],
-            Entity::Event => &[
-                EventId,
-                EventName,
-                EventContract,
-                EventClient,
-                EventStart,
-                EventEnd,
-                EventSupport,
-                EventLocation,
-                EventAttendees,
-                EventNotes,
-            ],
-            Entity::Employee => &[
-                EmployeeId,
-                EmployeeName,
-                EmployeeEmail,
-                EmployeeDepartment,
-                EmployeeCreated,
-                EmployeeActive,
-            ],
-            Entity::Audit => &[AuditRecord, AuditAt, AuditActor, AuditAction, AuditEntity],
+            Entity::Client => &spec::CLIENT_FIELDS,
+            Entity::Contract => &spec::CONTRACT_FIELDS,
+            Entity::Event => &spec::EVENT_FIELDS,
+            Entity::Employee => &spec::EMPLOYEE_FIELDS,
+            Entity::Audit => &spec::AUDIT_FIELDS,
         }
+    }
+
+    /// Each field's row ([`FieldSpec`]), in display order.
+    pub fn specs(self) -> &'static [FieldSpec] {
+        spec::table(self)
+    }
+
+    /// The fields a write may set on `entity`, in display order (record
+    /// numbers, creation times and names reached through relations are
+    /// not set directly).
+    pub fn settable(self) -> impl Iterator<Item = Field> + Clone {
+        self.specs()
+            .iter()
+            .filter(|s| s.write != Write::Never)
+            .map(|s| s.field)
+    }
+
+    /// The fields every `create` of `entity` gives, in display order.
+    pub fn required_on_create(self) -> impl Iterator<Item = Field> + Clone {
+        self.specs()
+            .iter()
+            .filter(|s| s.write == Write::RequiredOnCreate)
+            .map(|s| s.field)
     }
 
     pub fn field(self, name: &str) -> Option<Field> {
@@ -122,13 +117,6 @@ impl fmt::Display for Entity {
         f.write_str(self.plural())
     }
 }
-
-/// Amounts are stored as `numeric(14, 2)` (sql/0001_core.sql): 14 digits,
-/// two of them after the point. The parser refuses an amount to store that
-/// does not fit, with a caret, instead of leaving it to the database.
-pub const MONEY_PRECISION: u32 = 14;
-/// Digits after the point: amounts are exact to the cent.
-pub const MONEY_SCALE: u32 = 2;
 
 /// The largest amount the money columns hold: 999999999999.99.
 pub fn money_max() -> Decimal {
@@ -318,91 +306,33 @@ pub enum Field {
 pub const AUDITED: &[&str] = &["employee", "client", "contract", "event", "session"];
 
 impl Field {
+    /// The field's row: every fact about it.
+    pub fn spec(self) -> &'static FieldSpec {
+        spec::BY_FIELD[self as usize].1
+    }
+
     pub fn name(self) -> &'static str {
-        use Field::*;
-        match self {
-            ClientId | ContractId | EventId | EmployeeId => "id",
-            ClientName | EventName | EmployeeName => "name",
-            ClientEmail | EmployeeEmail => "email",
-            ClientPhone => "phone",
-            ClientCompany => "company",
-            ClientCreated | ContractCreated | EmployeeCreated => "created",
-            ClientLastContact => "last_contact",
-            ClientSales | ContractSales => "sales",
-            ContractClient | EventClient => "client",
-            ContractTotal => "total",
-            ContractRemaining => "remaining",
-            ContractSigned => "signed",
-            EventContract => "contract",
-            EventStart => "start",
-            EventEnd => "end",
-            EventSupport => "support",
-            EventLocation => "location",
-            EventAttendees => "attendees",
-            EventNotes => "notes",
-            EmployeeDepartment => "department",
-            EmployeeActive => "active",
-            AuditRecord => "id",
-            AuditAt => "at",
-            AuditActor => "actor",
-            AuditAction => "action",
-            AuditEntity => "entity",
-        }
+        self.spec().name
     }
 
     pub fn ty(self) -> FieldType {
-        use Field::*;
-        match self {
-            ClientId | ContractId | EventId | EmployeeId | EventContract | AuditRecord => {
-                FieldType::Id
-            }
-            AuditAt => FieldType::Timestamp,
-            AuditActor | AuditAction => FieldType::Text,
-            AuditEntity => FieldType::Enum(AUDITED),
-            ClientName | ClientCompany | ContractClient | EventName | EventClient
-            | EventLocation | EventNotes | EmployeeName => FieldType::Text,
-            ClientEmail | EmployeeEmail => FieldType::Email,
-            ClientPhone => FieldType::Phone,
-            ContractTotal | ContractRemaining => FieldType::Money,
-            EventAttendees => FieldType::Integer,
-            ContractSigned | EmployeeActive => FieldType::Boolean,
-            ClientCreated | ClientLastContact | ContractCreated | EventStart | EventEnd
-            | EmployeeCreated => FieldType::Timestamp,
-            ClientSales | ContractSales | EventSupport => FieldType::Employee,
-            EmployeeDepartment => FieldType::Enum(DEPARTMENTS),
-        }
+        self.spec().ty
     }
 
     /// Whether the field can be none (so `is none` makes sense).
     pub fn nullable(self) -> bool {
-        matches!(
-            self,
-            Field::ClientPhone
-                | Field::ClientCompany
-                | Field::EventSupport
-                | Field::EventLocation
-                | Field::EventNotes
-                | Field::AuditRecord
-                | Field::AuditActor
-                | Field::AuditEntity
-        )
+        self.spec().nullable
     }
 
     /// Whether the field's text may span lines (newlines and tabs are
     /// refused everywhere else: `validate::refused`). Only an event's notes
     /// may: a name, an email or a location is one line in every listing.
-    pub fn lines(self) -> crate::validate::Lines {
-        match self {
-            Field::EventNotes => crate::validate::Lines::Many,
-            _ => crate::validate::Lines::One,
-        }
+    pub fn lines(self) -> Lines {
+        self.spec().lines
     }
 
     pub fn entity(self) -> Entity {
-        Entity::ALL
-            .into_iter()
-            .find(|e| e.fields().contains(&self))
-            .expect("every field belongs to one entity's list")
+        spec::BY_FIELD[self as usize].0
     }
 }
 
@@ -465,6 +395,74 @@ mod tests {
         }
         assert_eq!(Entity::from_name("Events"), Some(Entity::Event));
         assert_eq!(Entity::from_name("event"), Some(Entity::Event));
+    }
+
+    fn names(fields: impl Iterator<Item = Field>) -> String {
+        fields.map(Field::name).collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn writes_set_and_creates_require_the_fields_they_always_have() {
+        let expected = [
+            (
+                Entity::Client,
+                "name email phone company last_contact sales",
+                "name email",
+            ),
+            (Entity::Contract, "total remaining signed", "total"),
+            (
+                Entity::Event,
+                "name contract start end support location attendees notes",
+                "name start end",
+            ),
+            (
+                Entity::Employee,
+                "name email department active",
+                "name email department",
+            ),
+            (Entity::Audit, "", ""),
+        ];
+        for (entity, settable, required) in expected {
+            assert_eq!(names(entity.settable()), settable, "{entity}");
+            assert_eq!(names(entity.required_on_create()), required, "{entity}");
+        }
+    }
+
+    #[test]
+    fn each_row_is_its_own_fields_and_settable_fields_are_stored() {
+        for entity in Entity::ALL {
+            for (spec, field) in entity.specs().iter().zip(entity.fields()) {
+                assert_eq!(spec.field, *field);
+                assert_eq!(field.spec(), spec);
+                assert!(
+                    spec.write == Write::Never || spec.stored.is_some(),
+                    "{field:?} is set but stored nowhere"
+                );
+                let text = matches!(
+                    spec.ty,
+                    FieldType::Text | FieldType::Email | FieldType::Phone
+                );
+                assert!(text || spec.lines == Lines::One, "{field:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_guarded_fields_are_the_owners_contracts_and_a_clients_details() {
+        for entity in Entity::ALL {
+            for field in entity.fields() {
+                let expected = match field {
+                    Field::ClientSales => Some(Guarded::ClientOwner),
+                    Field::EventContract => Some(Guarded::EventContract),
+                    Field::EventSupport => Some(Guarded::EventSupport),
+                    _ if entity == Entity::Client && field.spec().write != Write::Never => {
+                        Some(Guarded::ClientDetails)
+                    }
+                    _ => None,
+                };
+                assert_eq!(field.spec().guard, expected, "{field:?}");
+            }
+        }
     }
 }
 

@@ -11,6 +11,13 @@
 //! `render` replaces it wherever text already stored reaches the user.
 //! Filters store nothing and keep every character, so that text stored
 //! before the rule can still be found (and fixed).
+//!
+//! The limits are the fields' rows in `model` (`FieldSpec::limit`), which
+//! name these constants; tests/schema.rs compares them with the schema.
+
+pub use crate::model::{
+    Lines, MAX_EMAIL_BYTES, MAX_NAME_CHARS, MAX_PHONE_DIGITS, MIN_PHONE_DIGITS,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
@@ -23,33 +30,28 @@ pub enum ValueError {
     )]
     NotPlain { point: String, kind: &'static str },
     #[error(
-        "`{given}` is not a phone number: use digits, spaces, `+`, `-`, `.` and parentheses, with 6 to 20 digits"
+        "`{given}` is not a phone number: use digits, spaces, `+`, `-`, `.` and parentheses, with {min} to {max} digits",
+        min = MIN_PHONE_DIGITS,
+        max = MAX_PHONE_DIGITS
     )]
     Phone { given: String },
 }
 
-/// Digits, spaces, `+ - . ( )`, with 6 to 20 digits: "+ 666 12345" is a real number.
+/// Digits, spaces, `+ - . ( )`, with [`MIN_PHONE_DIGITS`] to
+/// [`MAX_PHONE_DIGITS`] (6 to 20) digits: "+ 666 12345" is a real number.
 pub fn phone(given: &str) -> Result<String, ValueError> {
     let trimmed = given.trim();
     let digits = trimmed.chars().filter(char::is_ascii_digit).count();
     let allowed = trimmed
         .chars()
         .all(|c| c.is_ascii_digit() || " +-.()".contains(c));
-    if allowed && (6..=20).contains(&digits) {
+    if allowed && (MIN_PHONE_DIGITS..=MAX_PHONE_DIGITS).contains(&digits) {
         Ok(trimmed.to_owned())
     } else {
         Err(ValueError::Phone {
             given: given.to_owned(),
         })
     }
-}
-
-/// Whether a text may span lines: only an event's notes may, so only they
-/// may hold a newline or a tab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lines {
-    One,
-    Many,
 }
 
 /// The characters no stored text may hold: the C0 controls (NUL to U+001F,
@@ -89,9 +91,6 @@ pub fn kind_of(c: char) -> &'static str {
         _ => "a control character",
     }
 }
-
-pub const MAX_EMAIL_BYTES: usize = 254;
-pub const MAX_NAME_CHARS: usize = 120;
 
 /// A practical email check: one `@`, no spaces, a dot in the domain, no
 /// empty labels. Returns the address trimmed.
@@ -179,6 +178,16 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn the_phone_message_names_its_limits() {
+        assert!(
+            phone("12345")
+                .unwrap_err()
+                .to_string()
+                .ends_with("parentheses, with 6 to 20 digits")
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod common;
 
 use common::TestDb;
+use epic::model::{Entity, FieldType, Limit};
 use tokio_postgres::error::SqlState;
 
 /// Base rows every case builds on: one employee per department, a client,
@@ -385,6 +386,184 @@ fn concurrent_migrations_migrate_once_and_create_one_admin() {
     assert_eq!(
         db.query_one_i64("SELECT count(*) FROM epic_schema_migrations") as usize,
         epic::db::migrate::MIGRATIONS.len()
+    );
+}
+
+/// The table each entity's fields are stored in.
+fn table_of(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Client => "clients",
+        Entity::Contract => "contracts",
+        Entity::Event => "events",
+        Entity::Employee => "employees",
+        Entity::Audit => "audit_log",
+    }
+}
+
+/// A bound a CHECK sets on a column: on its `length`, on the `digits` it
+/// holds, or on its `value`; `>=` or `<=`; a number.
+type Bound = (&'static str, &'static str, i64);
+
+/// The bounds a field's row says its column's CHECK sets.
+fn bounds_of(limit: Limit) -> Vec<Bound> {
+    let n = |n: usize| i64::try_from(n).expect("a small limit");
+    match limit {
+        Limit::None => vec![],
+        Limit::Chars { min: 0, max } | Limit::Bytes(max) => vec![("length", "<=", n(max))],
+        Limit::Chars { min, max } => vec![("length", ">=", n(min)), ("length", "<=", n(max))],
+        Limit::Digits { min, max } => vec![("digits", ">=", n(min)), ("digits", "<=", n(max))],
+        Limit::Range { min, max } => vec![("value", ">=", min), ("value", "<=", max)],
+        Limit::Money { .. } => vec![("value", ">=", 0)],
+    }
+}
+
+/// The bounds the CHECKs `defs` (as `pg_get_constraintdef` prints them:
+/// `BETWEEN` is spelled out, every comparison in parentheses) set on
+/// `column`. A comparison with another column, or with no number, is none.
+fn bounds_in(defs: &[String], column: &str) -> Vec<Bound> {
+    let mut found = Vec::new();
+    for def in defs {
+        for op in [">=", "<="] {
+            for (at, _) in def.match_indices(&format!(" {op} ")) {
+                let right = def[at + op.len() + 2..].trim_start_matches('(');
+                let digits: String = right.chars().take_while(char::is_ascii_digit).collect();
+                let Ok(number) = digits.parse::<i64>() else {
+                    continue;
+                };
+                // The left operand: back to the parenthesis the comparison opens with.
+                let mut depth = 0;
+                let mut start = 0;
+                for (i, c) in def[..at].char_indices().rev() {
+                    match c {
+                        ')' => depth += 1,
+                        '(' if depth == 0 => {
+                            start = i + 1;
+                            break;
+                        }
+                        '(' => depth -= 1,
+                        _ => {}
+                    }
+                }
+                let left = &def[start..at];
+                let what = if left == column {
+                    "value"
+                } else if left == format!("length({column})") {
+                    "length"
+                } else if left.starts_with(&format!("length(regexp_replace({column}, '[^0-9]'")) {
+                    "digits"
+                } else {
+                    continue;
+                };
+                found.push((what, op, number));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The words `= ANY (ARRAY['a'::text, ...])` in `defs` allows.
+fn choices_in(defs: &[String]) -> Vec<String> {
+    let mut found: Vec<String> = defs
+        .iter()
+        .filter_map(|def| def.split_once("ANY (ARRAY[").map(|(_, list)| list))
+        .flat_map(|list| list.split(']').next().unwrap_or_default().split(", "))
+        .map(|word| {
+            word.trim_end_matches("::text")
+                .trim_matches('\'')
+                .to_owned()
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn each_fields_row_says_what_its_columns_checks_allow() {
+    let db = TestDb::migrated();
+    let mut failures = Vec::new();
+    db.with_client(async |client| {
+        for entity in Entity::ALL {
+            let table = table_of(entity);
+            for spec in entity.specs() {
+                let Some(column) = spec.stored else { continue };
+                let defs: Vec<String> = client
+                    .query(
+                        "SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c \
+                         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) \
+                         WHERE c.contype = 'c' AND c.conrelid = $1::text::regclass AND a.attname = $2::text",
+                        &[&table, &column],
+                    )
+                    .await
+                    .expect("the constraints are read")
+                    .iter()
+                    .map(|row| row.get(0))
+                    .collect();
+                let row = client
+                    .query_one(
+                        "SELECT data_type::text, is_nullable::text, numeric_precision, numeric_scale \
+                         FROM information_schema.columns \
+                         WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2",
+                        &[&table, &column],
+                    )
+                    .await
+                    .unwrap_or_else(|e| panic!("{table}.{column} exists: {e}"));
+                let (ty, nullable): (String, String) = (row.get(0), row.get(1));
+                let numeric = (ty == "numeric").then(|| {
+                    let precision: i32 = row.get(2);
+                    let scale: i32 = row.get(3);
+                    (precision as u32, scale as u32)
+                });
+                let name = format!("{table}.{column} ({entity} {})", spec.name);
+                let mut expected = bounds_of(spec.limit);
+                expected.sort();
+                let found = bounds_in(&defs, column);
+                if found != expected {
+                    failures.push(format!("{name}: the row says {expected:?}, the CHECKs {found:?} ({defs:?})"));
+                }
+                let money = match spec.limit {
+                    Limit::Money { precision, scale } => Some((precision, scale)),
+                    _ => None,
+                };
+                if money != numeric {
+                    failures.push(format!("{name}: the row says numeric {money:?}, the column {numeric:?}"));
+                }
+                if spec.nullable != (nullable == "YES") {
+                    failures.push(format!("{name}: nullable is {}, the column's is {nullable}", spec.nullable));
+                }
+                let mut choices: Vec<String> = match spec.ty {
+                    FieldType::Enum(choices) => choices.iter().map(|c| (*c).to_owned()).collect(),
+                    _ => Vec::new(),
+                };
+                choices.sort();
+                if choices != choices_in(&defs) {
+                    failures.push(format!("{name}: the row's choices {choices:?}, the CHECK's {defs:?}"));
+                }
+            }
+        }
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_bounds_of_a_check_are_read_as_postgresql_prints_them() {
+    let defs = [
+        "CHECK (((full_name = btrim(full_name)) AND ((length(full_name) >= 1) AND (length(full_name) <= 120))))".to_owned(),
+        "CHECK ((total >= (0)::numeric))".to_owned(),
+        "CHECK ((last_contact_at >= created_at))".to_owned(),
+    ];
+    assert_eq!(
+        bounds_in(&defs, "full_name"),
+        vec![("length", "<=", 120), ("length", ">=", 1)]
+    );
+    assert_eq!(bounds_in(&defs, "total"), vec![("value", ">=", 0)]);
+    assert_eq!(bounds_in(&defs, "created_at"), vec![]);
+    assert_eq!(bounds_in(&defs, "last_contact_at"), vec![]);
+    assert_eq!(
+        choices_in(&[
+            "CHECK ((department = ANY (ARRAY['management'::text, 'sales'::text])))".to_owned()
+        ]),
+        vec!["management", "sales"]
     );
 }
 

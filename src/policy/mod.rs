@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use crate::model::Role;
+use crate::model::{Field, Role};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -51,23 +51,9 @@ pub enum Ownership {
     NotApplicable,
 }
 
-/// Fields, and facts about the record, that carry a rule of their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Guarded {
-    /// A client's sales contact (reassigning the client).
-    ClientOwner,
-    /// Any other field of a client: its details, the sales contact's to change.
-    ClientDetails,
-    /// An event's contract.
-    EventContract,
-    /// An event's support contact (assigning support).
-    EventSupport,
-    /// An admin account: creating one, changing or removing one, resetting
-    /// its password, or moving anyone into or out of the admin department.
-    AdminAccount,
-    /// One's own account, deactivated, deleted or moved to another department.
-    OwnAccount,
-}
+/// Fields, and facts about the record, that carry a rule of their own: a
+/// fact of each field's row in `model` ([`crate::model::FieldSpec::guard`]).
+pub use crate::model::Guarded;
 
 /// What a command asks to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +65,26 @@ pub struct Request {
     pub touches: Vec<Guarded>,
     /// The record, for the message.
     pub id: Option<i64>,
+}
+
+/// The guarded fields among `fields`, set by a write of `action`, from
+/// each field's row (its [`crate::model::FieldSpec::guard`]), each once,
+/// in the order first set. A create touches no [`Guarded::ClientDetails`]:
+/// a new client has no details yet, and its sales contact gives them.
+pub fn touched(action: Action, fields: impl IntoIterator<Item = Field>) -> Vec<Guarded> {
+    let mut guarded: Vec<Guarded> = Vec::new();
+    for field in fields {
+        let rule = field
+            .spec()
+            .guard
+            .filter(|rule| *rule != Guarded::ClientDetails || action == Action::Update);
+        if let Some(rule) = rule
+            && !guarded.contains(&rule)
+        {
+            guarded.push(rule);
+        }
+    }
+    guarded
 }
 
 /// Who a grant applies to for ownership.
@@ -325,70 +331,91 @@ impl OwnRecords for crate::plan::MarkNotificationsRead {}
 
 /// Who may do it, in words, from the table itself.
 fn rule(role: Role, request: &Request) -> String {
-    // A create's id is its parent's: the record does not exist yet.
-    let record = |noun: &str| match (request.action, request.target, request.id) {
+    if let Some(rule) = guarded_rule(role, request) {
+        return rule;
+    }
+    let what = what(request);
+    let who = who(request.action, request.target);
+    if who.is_empty() {
+        return format!("nobody may {what}");
+    }
+    format!("only {} may {what}", join_or(&who))
+}
+
+/// The record a request is about, as a message names it. A create's id is
+/// its parent's: the record does not exist yet.
+fn record(request: &Request, noun: &str) -> String {
+    match (request.action, request.target, request.id) {
         (Create, Event, Some(id)) => format!("a new {noun} for contract {id}"),
         (Create, Contract, Some(id)) => format!("a new {noun} for client {id}"),
         (_, _, Some(id)) => format!("{noun} {id}"),
         (_, _, None) => format!("{noun}s"),
-    };
-    // A guarded field the role could otherwise change: name the field's rule.
-    if let Some(field) = request.touches.iter().find(|field| {
+    }
+}
+
+/// A guarded field the role could otherwise change: that field's rule.
+fn guarded_rule(role: Role, request: &Request) -> Option<String> {
+    let field = request.touches.iter().find(|field| {
         GRANTS.iter().any(|g| {
             g.role == role
                 && g.action == request.action
                 && g.target == request.target
                 && g.except.contains(field)
         })
-    }) {
-        return match field {
-            Guarded::ClientOwner => format!(
-                "only management may reassign {} to another salesperson",
-                record("client")
-            ),
-            Guarded::ClientDetails => format!(
-                "only the client's sales contact may change the details of {}; management may only reassign it",
-                record("client")
-            ),
-            Guarded::AdminAccount => ADMIN_RULE.to_owned(),
-            Guarded::OwnAccount => OWN_ACCOUNT_RULE.to_owned(),
-            Guarded::EventContract => format!(
-                "only management may move {} to another contract",
-                record("event")
-            ),
-            Guarded::EventSupport => format!(
-                "only management may assign or remove the support contact of {}",
-                record("event")
-            ),
-        };
-    }
-    let who = |action: Action, target: Target| -> Vec<&'static str> {
-        let mut who: Vec<&'static str> = Vec::new();
-        for role in ROLES {
-            for g in GRANTS
-                .iter()
-                .filter(|g| g.role == role && g.action == action && g.target == target)
-            {
-                let phrase = match (g.whose, target) {
-                    (OwnOnly, Client | Contract) => "the client's sales contact",
-                    (OwnOnly, Event) if role == Sales => "the client's sales contact",
-                    (OwnOnly, Event) => "the event's support contact",
-                    _ => role_phrase(role),
-                };
-                if !who.contains(&phrase) {
-                    who.push(phrase);
-                }
+    })?;
+    Some(match field {
+        Guarded::ClientOwner => format!(
+            "only management may reassign {} to another salesperson",
+            record(request, "client")
+        ),
+        Guarded::ClientDetails => format!(
+            "only the client's sales contact may change the details of {}; management may only reassign it",
+            record(request, "client")
+        ),
+        Guarded::AdminAccount => ADMIN_RULE.to_owned(),
+        Guarded::OwnAccount => OWN_ACCOUNT_RULE.to_owned(),
+        Guarded::EventContract => format!(
+            "only management may move {} to another contract",
+            record(request, "event")
+        ),
+        Guarded::EventSupport => format!(
+            "only management may assign or remove the support contact of {}",
+            record(request, "event")
+        ),
+    })
+}
+
+/// Who the table lets `action` `target`, as a message says them.
+fn who(action: Action, target: Target) -> Vec<&'static str> {
+    let mut who: Vec<&'static str> = Vec::new();
+    for role in ROLES {
+        for g in GRANTS
+            .iter()
+            .filter(|g| g.role == role && g.action == action && g.target == target)
+        {
+            let phrase = match (g.whose, target) {
+                (OwnOnly, Client | Contract) => "the client's sales contact",
+                (OwnOnly, Event) if role == Sales => "the client's sales contact",
+                (OwnOnly, Event) => "the event's support contact",
+                _ => role_phrase(role),
+            };
+            if !who.contains(&phrase) {
+                who.push(phrase);
             }
         }
-        // Admins may everything management may: saying management suffices.
-        if who.contains(&"management") {
-            who.retain(|w| *w != "admins");
-        }
-        // The owner first, as one would say it: "the client's sales contact or management".
-        who.sort_by_key(|w| !w.starts_with("the "));
-        who
-    };
-    let what = match (request.action, request.target) {
+    }
+    // Admins may everything management may: saying management suffices.
+    if who.contains(&"management") {
+        who.retain(|w| *w != "admins");
+    }
+    // The owner first, as one would say it: "the client's sales contact or management".
+    who.sort_by_key(|w| !w.starts_with("the "));
+    who
+}
+
+/// What the request asks to do, as a message says it.
+fn what(request: &Request) -> String {
+    match (request.action, request.target) {
         (Read, Sessions) => "list sessions".to_owned(),
         (Update, Sessions) => "revoke sessions".to_owned(),
         (Update, Logins) => "unlock logins".to_owned(),
@@ -404,13 +431,8 @@ fn rule(role: Role, request: &Request) -> String {
             Some(id) => format!("create an event for contract {id}"),
             None => "create events".to_owned(),
         },
-        (action, target) => format!("{} {}", verb(action), record(noun(target))),
-    };
-    let who = who(request.action, request.target);
-    if who.is_empty() {
-        return format!("nobody may {what}");
+        (action, target) => format!("{} {}", verb(action), record(request, noun(target))),
     }
-    format!("only {} may {what}", join_or(&who))
 }
 
 fn role_phrase(role: Role) -> &'static str {

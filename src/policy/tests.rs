@@ -149,6 +149,15 @@ fn denials_name_the_rule_in_plain_words() {
         "only management may reset passwords"
     );
     assert_eq!(
+        denial(Sales, Create, Contract, NotApplicable, &[]),
+        "only management may create a contract for client 12"
+    );
+}
+
+#[test]
+fn denials_for_a_guarded_field_name_its_rule() {
+    use Ownership::*;
+    assert_eq!(
         denial(
             Management,
             Update,
@@ -188,13 +197,42 @@ fn denials_name_the_rule_in_plain_words() {
         ),
         "only the client's sales contact may change the details of client 12; management may only reassign it"
     );
-    assert_eq!(
-        denial(Sales, Create, Contract, NotApplicable, &[]),
-        "only management may create a contract for client 12"
-    );
     // A create names the record it would make, by its parent.
     assert_eq!(
         denial(Sales, Create, Event, Own, &[Guarded::EventSupport]),
         "only management may assign or remove the support contact of a new event for contract 12"
     );
+}
+
+#[test]
+fn a_write_touches_the_guards_of_the_fields_it_sets_once_each() {
+    use crate::model::Field;
+    assert_eq!(
+        touched(
+            Update,
+            [Field::ClientName, Field::ClientSales, Field::ClientEmail]
+        ),
+        vec![Guarded::ClientDetails, Guarded::ClientOwner]
+    );
+    assert_eq!(
+        touched(Create, [Field::ClientName, Field::ClientSales]),
+        vec![Guarded::ClientOwner]
+    );
+    assert_eq!(
+        touched(
+            Update,
+            [
+                Field::EventNotes,
+                Field::EventSupport,
+                Field::EventContract,
+                Field::EventSupport
+            ]
+        ),
+        vec![Guarded::EventSupport, Guarded::EventContract]
+    );
+    assert_eq!(
+        touched(Create, [Field::EventName, Field::EventSupport]),
+        vec![Guarded::EventSupport]
+    );
+    assert!(touched(Update, [Field::EmployeeDepartment, Field::ContractTotal]).is_empty());
 }

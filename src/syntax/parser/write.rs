@@ -2,7 +2,7 @@
 //! whose rule is one `employee_ref`), and the checks a stored value meets.
 
 use super::Parser;
-use crate::model::{Entity, Field, FieldType, MONEY_PRECISION, MONEY_SCALE, money_max};
+use crate::model::{Entity, Field, FieldType, Limit, Lines, Write, money_max};
 use crate::syntax::ast::{Assign, Command, Create, Value};
 use crate::syntax::error::SyntaxError;
 use crate::syntax::kind::{ErrorKind, ValueError, Want};
@@ -67,20 +67,9 @@ impl Parser<'_> {
             let value = self.assign(field)?;
             values.push((field, value));
         }
-        let required: &[Field] = match entity {
-            Entity::Client => &[Field::ClientName, Field::ClientEmail],
-            Entity::Contract => &[Field::ContractTotal],
-            Entity::Event => &[Field::EventName, Field::EventStart, Field::EventEnd],
-            Entity::Audit => &[],
-            Entity::Employee => &[
-                Field::EmployeeName,
-                Field::EmployeeEmail,
-                Field::EmployeeDepartment,
-            ],
-        };
-        let missing: Vec<&str> = required
-            .iter()
-            .filter(|r| !values.iter().any(|(f, _)| f == *r))
+        let missing: Vec<&str> = entity
+            .required_on_create()
+            .filter(|r| !values.iter().any(|(f, _)| f == r))
             .map(|f| f.name())
             .collect();
         if !missing.is_empty() {
@@ -174,32 +163,6 @@ impl Parser<'_> {
         })
     }
 
-    /// The fields a write may set on `entity` (record numbers, creation
-    /// times and names reached through relations are not set directly).
-    fn settable(entity: Entity) -> Vec<Field> {
-        use Field::*;
-        entity
-            .fields()
-            .iter()
-            .copied()
-            .filter(|f| {
-                !matches!(
-                    f,
-                    ClientId
-                        | ClientCreated
-                        | ContractId
-                        | ContractClient
-                        | ContractSales
-                        | ContractCreated
-                        | EventId
-                        | EventClient
-                        | EmployeeId
-                        | EmployeeCreated
-                )
-            })
-            .collect()
-    }
-
     /// `field`, one a write may set on `entity`.
     fn settable_field(&mut self, entity: Entity) -> Result<Field, SyntaxError> {
         let Some(token) = self.peek().cloned() else {
@@ -210,17 +173,16 @@ impl Parser<'_> {
                 &[],
             ));
         };
-        let fields = Self::settable(entity);
         match (token.kind == TokenKind::Word)
             .then(|| entity.field(&token.raw))
             .flatten()
         {
-            Some(field) if fields.contains(&field) => {
+            Some(field) if field.spec().write != Write::Never => {
                 self.position += 1;
                 Ok(field)
             }
             _ => {
-                let names: Vec<&'static str> = fields.iter().map(|f| f.name()).collect();
+                let names: Vec<&'static str> = entity.settable().map(Field::name).collect();
                 let field = token.raw.clone();
                 let error = self.fail(ErrorKind::NotSettable { entity, field }, token.span.clone());
                 Err(match did_you_mean(&token.raw, names.iter().copied()) {
@@ -254,26 +216,31 @@ impl Parser<'_> {
         {
             self.plain_text(field, text)?;
         }
-        let problem = match (&value, field.ty()) {
-            (Value::Money(amount), FieldType::Money) if *amount > money_max() => {
-                let amount = *amount;
-                return Err(self
-                    .fail(ValueError::AmountTooLarge { amount }, span)
-                    .with_help(format!(
-                        "amounts have at most {} digits before the point",
-                        MONEY_PRECISION - MONEY_SCALE
-                    )));
-            }
-            (Value::Integer(n), FieldType::Integer) if !(0..=100_000).contains(n) => {
+        if let (Value::Money(amount), Limit::Money { precision, scale }) =
+            (&value, field.spec().limit)
+            && *amount > money_max()
+        {
+            let amount = *amount;
+            return Err(self
+                .fail(ValueError::AmountTooLarge { amount }, span)
+                .with_help(format!(
+                    "amounts have at most {} digits before the point",
+                    precision - scale
+                )));
+        }
+        let problem = match (&value, field.ty(), field.spec().limit) {
+            (Value::Integer(n), FieldType::Integer, Limit::Range { min, max })
+                if !(min..=max).contains(n) =>
+            {
                 Some(ValueError::OutOfRange { field, number: *n })
             }
-            (Value::Text(text), FieldType::Email) if crate::validate::email(text).is_err() => {
+            (Value::Text(text), FieldType::Email, _) if crate::validate::email(text).is_err() => {
                 Some(ValueError::NotAnEmailToStore { text: text.clone() })
             }
-            (Value::Text(text), FieldType::Phone) if crate::validate::phone(text).is_err() => {
+            (Value::Text(text), FieldType::Phone, _) if crate::validate::phone(text).is_err() => {
                 Some(ValueError::NotAPhone { text: text.clone() })
             }
-            (Value::Text(text), FieldType::Text) if text.trim().is_empty() => {
+            (Value::Text(text), FieldType::Text, _) if text.trim().is_empty() => {
                 Some(ValueError::Empty { field })
             }
             _ => None,
@@ -292,10 +259,10 @@ impl Parser<'_> {
         };
         let token = &self.tokens[self.position - 1];
         let help = match field.lines() {
-            crate::validate::Lines::Many => {
+            Lines::Many => {
                 "stored text holds no control or bidirectional characters; notes may hold line breaks and tabs"
             }
-            crate::validate::Lines::One => {
+            Lines::One => {
                 "stored text holds no control or bidirectional characters, and only notes may hold line breaks and tabs"
             }
         };
