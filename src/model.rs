@@ -334,6 +334,22 @@ impl Field {
     pub fn entity(self) -> Entity {
         spec::BY_FIELD[self as usize].0
     }
+
+    /// The most characters the field's text holds, when its row limits them.
+    pub fn max_chars(self) -> Option<usize> {
+        match self.spec().limit {
+            Limit::Chars { max, .. } | Limit::Bytes(max) => Some(max),
+            _ => None,
+        }
+    }
+
+    /// The whole numbers the field holds, when its row limits them.
+    pub fn range(self) -> Option<(i64, i64)> {
+        match self.spec().limit {
+            Limit::Range { min, max } => Some((min, max)),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Field {

@@ -366,12 +366,35 @@ fn completion_covers_every_command() {
         ),
         ("update client 3 set na", &["name"]),
         ("update client 3 set name ", &["="]),
-        ("update event 3 set support = ", &NAMES),
+        (
+            "update event 3 set support = ",
+            &[NAMES[0], NAMES[1], "none"],
+        ),
         (
             "update employee 3 set department = ",
             &["admin", "management", "sales", "support"],
         ),
-        ("deactivate ", &NAMES),
+        ("deactivate ", &[NAMES[0], NAMES[1], "employee"]),
+        (
+            "create client ",
+            &["company", "email", "last_contact", "name", "phone", "sales"],
+        ),
+        (
+            "create client name \"Ann\" phone none ",
+            &["company", "email", "last_contact", "sales"],
+        ),
+        (
+            "create employee ",
+            &["active", "department", "email", "name", "password"],
+        ),
+        ("update client 3 set name = \"Ann\" ", &[","]),
+        ("update client 3 set phone = ", &["none"]),
+        ("delete employee 3 ", &["reassign"]),
+        ("delete client 3 ", &[]),
+        (
+            "delete employee 3 reassign to ",
+            &[NAMES[0], NAMES[1], "employee"],
+        ),
         ("reset password of ", &[NAMES[0], NAMES[1], "employee"]),
         ("set security idle_minutes ", &["="]),
         ("login ", &[]),

@@ -10,6 +10,7 @@ use tokio_postgres::error::SqlState;
 
 use super::connect::{self, TlsProblem};
 use crate::exit::Exit;
+use crate::model::Field;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -346,8 +347,11 @@ fn constraint_message(error: &tokio_postgres::error::DbError) -> Option<DbError>
         return Some(DbError::Invalid {
             message: format!(
                 "a number is larger than the database stores\n\
-                 help: amounts are at most {}, attendees at most 100000",
-                crate::model::money_max()
+                 help: amounts are at most {}, attendees at most {}",
+                crate::model::money_max(),
+                Field::EventAttendees
+                    .range()
+                    .map_or(i64::MAX, |(_, max)| max)
             ),
         });
     }
@@ -421,18 +425,36 @@ fn check_message(constraint: &str, said: &str) -> DbError {
         // is not epic.
         other if other.ends_with("_plain") => plain_text_message(other),
         other if other.ends_with("_full_name_check") || other.ends_with("_name_check") => {
-            invalid("names are 1 to 120 characters (events: 200), without spaces around them")
+            DbError::Invalid {
+                message: format!(
+                    "names are 1 to {} characters (events: {}), without spaces around them",
+                    most(Field::ClientName),
+                    most(Field::EventName)
+                ),
+            }
         }
         other if other.ends_with("_location_check") => {
-            invalid("a location is at most 300 characters")
+            at_most("a location is", Field::EventLocation)
         }
-        other if other.ends_with("_notes_check") => invalid("notes are at most 5000 characters"),
+        other if other.ends_with("_notes_check") => at_most("notes are", Field::EventNotes),
         other if other.ends_with("_company_name_check") => {
-            invalid("a company name is at most 200 characters")
+            at_most("a company name is", Field::ClientCompany)
         }
         other => DbError::Invalid {
             message: format!("the value breaks the rule `{other}`"),
         },
+    }
+}
+
+/// The most characters `field` holds, as its row in `model` says.
+fn most(field: Field) -> usize {
+    field.max_chars().unwrap_or(usize::MAX)
+}
+
+/// "notes are at most 5000 characters": `subject` names the field and its verb.
+fn at_most(subject: &str, field: Field) -> DbError {
+    DbError::Invalid {
+        message: format!("{subject} at most {} characters", most(field)),
     }
 }
 

@@ -522,10 +522,13 @@ impl fmt::Display for ValueError {
             NotADate { text } => write!(f, "`{text}` is not a date"),
             NotATime { field, found } => write!(f, "`{field}` takes a date, not `{found}`"),
             InvalidDate { text, reason } => write!(f, "`{text}` is not a valid date: {reason}"),
-            OutOfRange { field, number } => write!(
-                f,
-                "`{field}` must be a whole number from 0 to 100000, not {number}"
-            ),
+            OutOfRange { field, number } => {
+                let (min, max) = field.range().unwrap_or((i64::MIN, i64::MAX));
+                write!(
+                    f,
+                    "`{field}` must be a whole number from {min} to {max}, not {number}"
+                )
+            }
             Empty { field } => write!(f, "`{field}` cannot be empty"),
             CannotBeNone { field } => write!(f, "`{field}` cannot be none"),
             RefusedCharacter { field, character } => write!(

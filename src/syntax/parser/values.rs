@@ -42,6 +42,7 @@ impl Parser<'_> {
 
     /// `employee_ref = [ "employee" ] record_id | string ;`
     pub(super) fn employee_ref(&mut self) -> Result<EmployeeRef, SyntaxError> {
+        self.could_end_with_word("employee");
         self.eat_word("employee");
         match self.peek().cloned() {
             Some(token) if token.kind == TokenKind::Number => {

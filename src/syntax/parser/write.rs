@@ -49,7 +49,19 @@ impl Parser<'_> {
         }
         let mut values: Vec<(Field, Assign)> = Vec::new();
         let mut password = None;
-        while self.peek().is_some() {
+        loop {
+            self.could_end_with(|| Want::Field {
+                fields: entity
+                    .settable()
+                    .filter(|f| !values.iter().any(|(given, _)| given == f))
+                    .collect(),
+            });
+            if entity == Entity::Employee && password.is_none() {
+                self.could_end_with_word("password");
+            }
+            if self.peek().is_none() {
+                break;
+            }
             if entity == Entity::Employee && self.eat_word("password") {
                 match self.next() {
                     Some(token) if token.kind == TokenKind::Str => password = Some(token.value),
@@ -123,6 +135,7 @@ impl Parser<'_> {
                 return Err(self.fail(ValueError::SetTwice { field }, self.here()));
             }
             set.push((field, value));
+            self.could_end_with_word(",");
             if !self.eat_symbol(",") {
                 return Ok(Command::Update { entity, id, set });
             }
@@ -137,6 +150,9 @@ impl Parser<'_> {
             verb: "delete",
         })?;
         let mut reassign_to = None;
+        if entity == Entity::Employee {
+            self.could_end_with_word("reassign");
+        }
         if self.eat_word("reassign") {
             if !self.eat_word("to") {
                 return Err(self.expected(
@@ -168,7 +184,7 @@ impl Parser<'_> {
         let Some(token) = self.peek().cloned() else {
             return Err(self.expected(
                 Want::Field {
-                    fields: Self::settable(entity),
+                    fields: entity.settable().collect(),
                 },
                 &[],
             ));
@@ -200,6 +216,9 @@ impl Parser<'_> {
     /// `( value | "none" )`, a value to store: checked like a condition's value, plus the ranges
     /// and formats a stored value must meet; `none` empties an optional field.
     fn assign(&mut self, field: Field) -> Result<Assign, SyntaxError> {
+        if field.nullable() {
+            self.could_end_with_word("none");
+        }
         if self.peek_word("none") {
             let token = self.next().expect("peeked");
             if !field.nullable() {
