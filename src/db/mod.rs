@@ -22,8 +22,8 @@ pub mod write;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::error::SqlState;
 
-use crate::config::{Config, Target};
-use connect::{ServerSettings, Tls};
+use crate::config::Config;
+use connect::{ServerSettings, Target, Tls};
 use local::LocalCluster;
 use roles::RoleNames;
 
@@ -81,8 +81,8 @@ impl Database {
     /// names, or to the local cluster, which is started, created and given
     /// its roles on first use. Does not touch the schema.
     pub async fn connect(config: &Config, login: Login) -> Result<Database, DbError> {
-        let roles = config.roles()?;
-        match config.target()? {
+        let roles = connect::role_names(config)?;
+        match connect::target(config)? {
             Target::Server(mut settings) => {
                 settings.fill_password(
                     config.pg_password.as_ref().map(|p| p.expose()),
