@@ -2,7 +2,8 @@
 //! the server ([`connect`]: a URL or a profile, TLS, passwords) or starts
 //! epic's own ([`local`]), logs in as one of the deployment's roles
 //! ([`roles`]), keeps the schema current by an operator's act
-//! ([`migrate`]), takes backups ([`backup`]), and turns driver failures
+//! ([`migrate`]), opens and ends each command's transaction
+//! ([`transaction`]), takes backups ([`backup`]), and turns driver failures
 //! into typed errors whose messages never contain SQL or driver text
 //! ([`error`]).
 
@@ -17,6 +18,7 @@ pub mod local;
 pub mod migrate;
 pub mod roles;
 mod rows;
+pub mod transaction;
 pub mod write;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -29,6 +31,7 @@ use roles::RoleNames;
 
 pub use error::DbError;
 pub(crate) use error::connection_failure;
+pub use transaction::Transaction;
 
 /// Which of the deployment's logins a connection uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +76,7 @@ pub struct Database {
     in_command: bool,
     /// A command's opening (BEGIN, the expected-session check, the app
     /// role) not yet sent: it goes with the command's first statement.
-    expecting: Option<rows::Expected>,
+    expecting: Option<transaction::Expected>,
 }
 
 impl Database {
