@@ -143,7 +143,7 @@ pub async fn login(
 /// too long, and its employee is active. One round trip, as the client
 /// login (logout, whoami, passwd).
 pub async fn authenticate(database: &mut Database, token: &str) -> Result<Identity, AuthError> {
-    Ok(database.check_session(token).await?.map_err(refusal)?)
+    database.check_session(token).await?.map_err(refusal)
 }
 
 /// [`authenticate`] that also opens the command's transaction as the
@@ -153,7 +153,7 @@ pub async fn open_command(
     database: &mut Database,
     token: &str,
 ) -> Result<(Identity, Transaction), AuthError> {
-    Ok(database.begin_checked(token).await?.map_err(refusal)?)
+    database.begin_checked(token).await?.map_err(refusal)
 }
 
 /// What a session that is not alive means for its user.
