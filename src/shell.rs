@@ -21,7 +21,7 @@ use crate::error::{self, Error};
 use crate::exit::Exit;
 use crate::input::{self, Entry};
 use crate::model::Entity;
-use crate::render::{self, Format};
+use crate::render::{self, Format, Status};
 use crate::session::{self, PasswordSource, Session};
 use crate::syntax::{self, Command, help};
 use crate::text;
@@ -404,12 +404,11 @@ impl Shell {
         let history = self.config.history_file();
         prepare_history_file(&history);
         let _ = editor.load_history(&history);
-        let _ = writeln!(
-            err,
-            "epic {} on {}. Type `help` for commands, Ctrl-D to leave.",
-            env!("CARGO_PKG_VERSION"),
-            self.database.location
-        );
+        let greeting = Status::Greeting {
+            version: env!("CARGO_PKG_VERSION"),
+            location: self.database.location.to_string(),
+        };
+        let _ = render::status(err, &greeting);
         self.resume_session(runtime, err);
         // Live notifications, printed above the prompt for whoever is logged in.
         let listening = editor.create_external_printer().ok().map(|printer| {
@@ -458,15 +457,14 @@ impl Shell {
     fn resume_session(&mut self, runtime: &Runtime, err: &mut dyn Write) {
         match runtime.block_on(self.require_identity()) {
             Ok(identity) => {
-                let _ = writeln!(
-                    err,
-                    "Logged in as {} ({}).",
-                    text::one_line(&identity.name),
-                    identity.role
-                );
+                let resumed = Status::LoggedInAs {
+                    name: &identity.name,
+                    role: identity.role,
+                };
+                let _ = render::status(err, &resumed);
             }
             Err(Error::Auth(AuthError::NotLoggedIn)) => {
-                let _ = writeln!(err, "Not logged in: type `login EMAIL`.");
+                let _ = render::status(err, &Status::NotLoggedIn);
             }
             Err(error) => {
                 let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
