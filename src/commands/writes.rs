@@ -232,11 +232,8 @@ pub async fn create(
             message: format!("the {} was not created", create.entity.singular()),
         });
     };
-    let created = Status::Created {
-        entity: create.entity,
-        id,
-    };
-    render::status(out, &created).map_err(|source| Error::Output { source })
+    let entity = create.entity;
+    render::status(out, &Status::Created { entity, id }).map_err(|source| Error::Output { source })
 }
 
 /// Whose the new record is: a client its salesperson's, an event its
