@@ -2,7 +2,8 @@
 //! directory, loaded by `main` before this runs): which database, where
 //! epic keeps its files, first-run admin credentials. Building a `Config`
 //! reads variables only; the per-user config file is read when the
-//! database is opened ([`Config::target`]).
+//! database is opened (`db::connect::target`, which interprets these
+//! settings: this module knows nothing of the database).
 //!
 //! Security limits (session length, idle time, lock-outs) are not here:
 //! they live in the database, where admins change them, so that nobody's
@@ -10,9 +11,6 @@
 
 use std::fmt;
 use std::path::PathBuf;
-
-use crate::db::connect::{self, ConnectError, RoleOverrides, ServerSettings};
-use crate::db::roles::{RoleNameError, RoleNames};
 
 /// A value that must never be printed: `Debug` and `Display` redact it.
 #[derive(Clone, PartialEq, Eq)]
@@ -40,13 +38,6 @@ pub enum DatabaseTarget {
     Url(Secret),
     /// A profile of the config file if there is one, else the cluster epic
     /// manages itself under the data directory.
-    Local,
-}
-
-/// Where the data lives, once the config file is read.
-#[derive(Debug)]
-pub enum Target {
-    Server(Box<ServerSettings>),
     Local,
 }
 
@@ -97,8 +88,6 @@ pub enum ConfigError {
     HalfAdmin,
     #[error("cannot find a data directory for epic: set EPIC_DATA_DIR")]
     NoDataDir,
-    #[error(transparent)]
-    Roles(#[from] RoleNameError),
 }
 
 impl Config {
@@ -171,41 +160,6 @@ impl Config {
 
     pub fn history_file(&self) -> PathBuf {
         self.data_dir.join("history")
-    }
-
-    /// Where the data lives: `DATABASE_URL`, else the config file's
-    /// profile, else the local cluster.
-    pub fn target(&self) -> Result<Target, ConnectError> {
-        if let DatabaseTarget::Url(url) = &self.database {
-            return Ok(Target::Server(Box::new(ServerSettings::from_url(
-                url.expose(),
-            )?)));
-        }
-        Ok(match self.profile_file()? {
-            Some(profile) => Target::Server(Box::new(profile.settings)),
-            None => Target::Local,
-        })
-    }
-
-    fn profile_file(&self) -> Result<Option<connect::Profile>, ConnectError> {
-        match &self.config_file {
-            Some(path) => connect::load_profile(path, self.profile.as_deref()),
-            None => Ok(None),
-        }
-    }
-
-    /// The deployment's role names: the config file's `[roles]`, else the defaults.
-    pub fn roles(&self) -> Result<RoleNames, ConfigError> {
-        let overrides = match self.profile_file() {
-            Ok(Some(profile)) => profile.roles,
-            _ => RoleOverrides::default(),
-        };
-        Ok(RoleNames::new(
-            overrides.owner.as_deref(),
-            overrides.migrator.as_deref(),
-            overrides.client.as_deref(),
-            overrides.app.as_deref(),
-        )?)
     }
 }
 

@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use epic::config::{Config, DatabaseTarget, Secret, Target};
+use epic::config::{Config, DatabaseTarget, Secret};
 use epic::data::demo::DemoLogin;
+use epic::db::connect::{ConnectError, Target, role_names, target};
 use epic::db::load::generate::{self, Targets};
 use epic::db::load::{Operator, demo};
 use epic::db::local::{ClusterState, LocalCluster};
@@ -18,8 +19,7 @@ use epic::db::{Database, DbError, Login, backup, migrate};
 use epic::error::{self, Error};
 use epic::exit::Exit;
 use epic::format::Format;
-use epic::render::use_color;
-use epic::render::{Column, RowWriter, Style};
+use epic::render::{Column, RowWriter, Style, use_color};
 use epic::session::PasswordSource;
 use epic::shell::Shell;
 use epic::value::Value;
@@ -323,7 +323,7 @@ fn secrets_of(config: &Config) -> Vec<String> {
         secrets.push(admin.password.expose().to_owned());
     }
     if let DatabaseTarget::Url(_) = &config.database
-        && let Ok(Target::Server(settings)) = config.target()
+        && let Ok(Target::Server(settings)) = target(config)
         && let Some(password) = settings.pg.get_password()
     {
         secrets.push(String::from_utf8_lossy(password).into_owned());
@@ -385,7 +385,7 @@ async fn migrate_database(
     config: &Config,
     err: &mut dyn Write,
 ) -> Result<migrate::Migrated, Error> {
-    let roles = config.roles()?;
+    let roles = role_names(config).map_err(DbError::from)?;
     let database = connect(config, Login::Migrator).await?;
     if let epic::db::Location::Local(cluster) = &database.location {
         epic::db::prepare_local_database(cluster, &roles).await?;
@@ -408,7 +408,7 @@ async fn migrate_database(
 /// A connection for the operator's loaders (demo, gen): the migrator's, as
 /// the owner role.
 async fn operator(config: &Config) -> Result<Operator, Error> {
-    let roles = config.roles()?;
+    let roles = role_names(config).map_err(DbError::from)?;
     let database = connect(config, Login::Migrator).await?;
     Ok(Operator::open(&database, &roles).await?)
 }
@@ -427,14 +427,14 @@ async fn db_command(
             client,
             app,
         } => {
-            let configured = config.roles()?;
+            let configured = role_names(config).map_err(DbError::from)?;
             let roles = RoleNames::new(
                 Some(owner.as_deref().unwrap_or(&configured.owner)),
                 Some(migrator.as_deref().unwrap_or(&configured.migrator)),
                 Some(client.as_deref().unwrap_or(&configured.client)),
                 Some(app.as_deref().unwrap_or(&configured.app)),
             )
-            .map_err(epic::config::ConfigError::from)?;
+            .map_err(|e| DbError::from(ConnectError::from(e)))?;
             out.write_all(roles.script().as_bytes())
                 .map_err(|source| Error::Output { source })?;
             Ok(Exit::Success)
@@ -473,7 +473,7 @@ async fn db_command(
             Ok(Exit::Success)
         }
         DbAction::Restore { file, force } => {
-            let roles = config.roles()?;
+            let roles = role_names(config).map_err(DbError::from)?;
             let database = connect(config, Login::Migrator).await?;
             if let epic::db::Location::Local(cluster) = &database.location {
                 epic::db::prepare_local_database(cluster, &roles).await?;
@@ -508,7 +508,7 @@ fn migrated_message(migrated: &migrate::Migrated) -> String {
 }
 
 fn local_only(config: &Config, verb: &'static str) -> Result<LocalCluster, Error> {
-    match config.target().map_err(DbError::from)? {
+    match target(config).map_err(DbError::from)? {
         Target::Local => Ok(LocalCluster::locate(config)?),
         Target::Server(_) => Err(Error::Config(epic::config::ConfigError::Invalid {
             name: "DATABASE_URL or the config file's profile",
@@ -552,7 +552,7 @@ fn local_status(config: &Config, fields: &mut Vec<(&str, Value)>) -> Result<bool
 async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Result<Exit, Error> {
     let mut fields: Vec<(&str, Value)> = Vec::new();
     let text = |s: String| Value::Text(s);
-    let reachable = match config.target().map_err(DbError::from)? {
+    let reachable = match target(config).map_err(DbError::from)? {
         Target::Server(settings) => {
             fields.push(("database", text(settings.describe())));
             true

@@ -6,10 +6,10 @@
 
 use std::io::BufRead;
 
-use crate::auth::{self, AuthError, Gate, session_file};
+use crate::auth::{self, AuthError, session_file};
 use crate::config::Config;
-use crate::db::Database;
 use crate::db::identity::Identity;
+use crate::db::{Database, Transaction};
 use crate::error::Error;
 
 /// Where passwords come from.
@@ -110,26 +110,58 @@ impl Session {
 }
 
 /// The identity for the command about to run: the token from memory or the
-/// session file, checked against the database every time. With
-/// `Gate::OpeningCommand` the command's transaction is left open as the
-/// application role (the caller ends it with `Database::finish`).
+/// session file, checked against the database every time.
 pub async fn identify(
     database: &mut Database,
     config: &Config,
     session: &mut Session,
-    gate: Gate,
 ) -> Result<Identity, Error> {
-    let token = match session.token() {
-        Ok(token) => token,
-        Err(_) => session_file::read(&config.session_file)?.ok_or(AuthError::NotLoggedIn)?,
-    };
-    match auth::authenticate(database, &token, gate).await {
-        Ok(identity) => {
+    let token = token_of(config, session)?;
+    let checked = auth::authenticate(database, &token).await;
+    settle(
+        config,
+        session,
+        token,
+        checked.map(|identity| (identity, ())),
+    )
+    .map(|(identity, ())| identity)
+}
+
+/// [`identify`] that also opens the command's transaction as the
+/// application role, in the same round trip; the caller ends it.
+pub async fn open_command(
+    database: &mut Database,
+    config: &Config,
+    session: &mut Session,
+) -> Result<(Identity, Transaction), Error> {
+    let token = token_of(config, session)?;
+    let opened = auth::open_command(database, &token).await;
+    settle(config, session, token, opened)
+}
+
+/// The token to present: the one in memory, else the session file's.
+fn token_of(config: &Config, session: &Session) -> Result<String, Error> {
+    match session.token() {
+        Ok(token) => Ok(token),
+        Err(_) => Ok(session_file::read(&config.session_file)?.ok_or(AuthError::NotLoggedIn)?),
+    }
+}
+
+/// The session after the database's answer: confirmed with who it is, or
+/// forgotten (and its file removed when the session is dead).
+fn settle<T>(
+    config: &Config,
+    session: &mut Session,
+    token: String,
+    answer: Result<(Identity, T), AuthError>,
+) -> Result<(Identity, T), Error> {
+    match answer {
+        Ok((identity, opened)) => {
             *session = Session::Live {
                 token,
                 identity: identity.clone(),
             };
-            Ok(identity)
+            Ok((identity, opened))
         }
         Err(error) => {
             *session = Session::Unknown;

@@ -11,17 +11,17 @@ use rustyline::history::FileHistory;
 use rustyline::{Config as EditorConfig, Editor};
 use tokio::runtime::Runtime;
 
-use crate::auth::{AuthError, Gate};
+use crate::auth::AuthError;
 use crate::commands::{self, Context, View, identity};
 use crate::complete::LanguageHelper;
 use crate::config::Config;
 use crate::db::identity::Identity;
-use crate::db::{Database, DbError};
+use crate::db::{Database, DbError, Transaction};
 use crate::error::{self, Error};
 use crate::exit::Exit;
 use crate::input::{self, Entry};
 use crate::model::Entity;
-use crate::render::{self, Format};
+use crate::render::{self, Format, Status};
 use crate::session::{self, PasswordSource, Session};
 use crate::syntax::{self, Command, help};
 use crate::text;
@@ -79,26 +79,14 @@ impl Shell {
 
     /// The identity for the command about to run, checked by the database.
     pub async fn require_identity(&mut self) -> Result<Identity, Error> {
-        session::identify(
-            &mut self.database,
-            &self.config,
-            &mut self.session,
-            Gate::Alone,
-        )
-        .await
+        session::identify(&mut self.database, &self.config, &mut self.session).await
     }
 
     /// [`Self::require_identity`] that also opens the command's transaction
     /// as the application role, in the same round trip. The caller ends it
-    /// with `Database::finish`.
-    async fn open_command(&mut self) -> Result<Identity, Error> {
-        session::identify(
-            &mut self.database,
-            &self.config,
-            &mut self.session,
-            Gate::OpeningCommand,
-        )
-        .await
+    /// with the [`Transaction`].
+    async fn open_command(&mut self) -> Result<(Identity, Transaction), Error> {
+        session::open_command(&mut self.database, &self.config, &mut self.session).await
     }
 
     /// Parses and runs one command, writing its output to `out` and notes
@@ -149,45 +137,59 @@ impl Shell {
             Command::Quit => return Ok(Flow::Quit),
             Command::SetFormat { format } => self.view.format = format,
             Command::Login { email } => identity::login(&mut self.context(), &email, err).await?,
+            // The identity gate itself runs as the schema owner.
+            command @ (Command::Logout | Command::WhoAmI | Command::Passwd) => {
+                crate::telemetry::breadcrumb(&command);
+                self.run_identity_command(command, out, err).await?
+            }
             command => {
                 crate::telemetry::breadcrumb(&command);
-                // The identity gate itself runs as the schema owner; every
-                // other command opens its transaction as the application
-                // role in the same round trip as its session check.
-                let as_owner =
-                    matches!(command, Command::Logout | Command::WhoAmI | Command::Passwd);
-                if !as_owner && let Some(done) = self.run_expecting(&command, out, err).await {
-                    done?;
-                    out.flush().map_err(output)?;
-                    return Ok(Flow::Continue);
-                }
-                let identity = if as_owner {
-                    self.require_identity().await?
-                } else {
-                    self.open_command().await?
-                };
-                crate::telemetry::set_user(Some(&identity));
-                if identity.must_change_password
-                    && !session::allowed_before_password_change(&command)
-                {
-                    if !as_owner {
-                        self.database.finish(false).await?;
-                    }
-                    return Err(AuthError::MustChangePassword.into());
-                }
-                match command {
-                    Command::Logout => identity::logout(&mut self.context(), err).await?,
-                    Command::WhoAmI => identity::whoami(&self.context(), &identity, out)?,
-                    Command::Passwd => {
-                        identity::passwd(&mut self.context(), &identity, err).await?
-                    }
-                    // All of it happens, or none.
-                    command => self.run_in_transaction(identity, command, out, err).await?,
-                }
+                self.run_as_app(command, out, err).await?
             }
         }
         out.flush().map_err(output)?;
         Ok(Flow::Continue)
+    }
+
+    /// `logout`, `whoami` and `passwd`, after the session check alone.
+    async fn run_identity_command(
+        &mut self,
+        command: Command,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let identity = self.require_identity().await?;
+        crate::telemetry::set_user(Some(&identity));
+        refuse_before_password_change(&identity, &command)?;
+        match command {
+            Command::Logout => identity::logout(&mut self.context(), err).await,
+            Command::WhoAmI => identity::whoami(&self.context(), &identity, out),
+            Command::Passwd => identity::passwd(&mut self.context(), &identity, err).await,
+            _ => unreachable!("only the identity commands run as the client login"),
+        }
+    }
+
+    /// Every other command: its transaction as the application role,
+    /// opened in the same round trip as its session check (or with its
+    /// first statement, for the session the previous command established).
+    async fn run_as_app(
+        &mut self,
+        command: Command,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        if let Some(done) = self.run_expecting(&command, out, err).await {
+            return done;
+        }
+        let (identity, transaction) = self.open_command().await?;
+        crate::telemetry::set_user(Some(&identity));
+        if let Err(refused) = refuse_before_password_change(&identity, &command) {
+            transaction.rollback(&mut self.database).await?;
+            return Err(refused);
+        }
+        // All of it happens, or none.
+        self.run_in_transaction(identity, transaction, command, out, err)
+            .await
     }
 
     /// A command in its transaction as the application role, opened by the
@@ -198,6 +200,7 @@ impl Shell {
     async fn run_in_transaction(
         &mut self,
         mut identity: Identity,
+        mut transaction: Transaction,
         command: Command,
         out: &mut dyn Write,
         err: &mut dyn Write,
@@ -214,7 +217,9 @@ impl Shell {
                 &mut notes,
             )
             .await;
-            self.database.finish(result.is_ok()).await?;
+            transaction
+                .finish(&mut self.database, result.is_ok())
+                .await?;
             // Rolled back by PostgreSQL for another command's sake (a
             // deadlock): nothing happened, so again.
             let contended = matches!(result, Err(Error::Db(DbError::Contended { .. })));
@@ -222,7 +227,7 @@ impl Shell {
                 break result;
             }
             attempt += 1;
-            identity = self.open_command().await?;
+            (identity, transaction) = self.open_command().await?;
         };
         let result = self.unless_the_session_ended(result).await;
         if let Err(error) = &result {
@@ -262,7 +267,7 @@ impl Shell {
             return None;
         }
         crate::telemetry::set_user(Some(&identity));
-        self.database.expect_session(&token, &identity);
+        let transaction = self.database.expect_session(&token, &identity);
         let result =
             commands::run_as(&mut self.context(), &identity, command.clone(), out, err).await;
         let retry = matches!(
@@ -271,7 +276,7 @@ impl Shell {
                 crate::db::DbError::SessionChanged | crate::db::DbError::Contended { .. }
             )) | Err(Error::Denied { .. })
         );
-        if let Err(e) = self.database.finish(result.is_ok()).await {
+        if let Err(e) = transaction.finish(&mut self.database, result.is_ok()).await {
             return Some(Err(e.into()));
         }
         if retry {
@@ -309,12 +314,14 @@ impl Shell {
             return Ok(());
         };
         let token = self.session.token()?;
-        self.database.begin_as(&token).await?;
+        let transaction = self.database.begin(&token).await?;
         let result = self
             .database
             .audit_denial(request, message, *entity, *record)
             .await;
-        self.database.finish(result.is_ok()).await?;
+        transaction
+            .finish(&mut self.database, result.is_ok())
+            .await?;
         Ok(result?)
     }
 
@@ -397,12 +404,11 @@ impl Shell {
         let history = self.config.history_file();
         prepare_history_file(&history);
         let _ = editor.load_history(&history);
-        let _ = writeln!(
-            err,
-            "epic {} on {}. Type `help` for commands, Ctrl-D to leave.",
-            env!("CARGO_PKG_VERSION"),
-            self.database.location
-        );
+        let greeting = Status::Greeting {
+            version: env!("CARGO_PKG_VERSION"),
+            location: self.database.location.to_string(),
+        };
+        let _ = render::status(err, &greeting);
         self.resume_session(runtime, err);
         // Live notifications, printed above the prompt for whoever is logged in.
         let listening = editor.create_external_printer().ok().map(|printer| {
@@ -451,15 +457,14 @@ impl Shell {
     fn resume_session(&mut self, runtime: &Runtime, err: &mut dyn Write) {
         match runtime.block_on(self.require_identity()) {
             Ok(identity) => {
-                let _ = writeln!(
-                    err,
-                    "Logged in as {} ({}).",
-                    text::one_line(&identity.name),
-                    identity.role
-                );
+                let resumed = Status::LoggedInAs {
+                    name: &identity.name,
+                    role: identity.role,
+                };
+                let _ = render::status(err, &resumed);
             }
             Err(Error::Auth(AuthError::NotLoggedIn)) => {
-                let _ = writeln!(err, "Not logged in: type `login EMAIL`.");
+                let _ = render::status(err, &Status::NotLoggedIn);
             }
             Err(error) => {
                 let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
@@ -511,14 +516,14 @@ impl Shell {
     /// under the application role in one transaction.
     async fn directory_and_news(&mut self) -> Result<(Vec<String>, i64), Error> {
         let token = self.session.token()?;
-        self.database.begin_as(&token).await?;
+        let transaction = self.database.begin(&token).await?;
         let read = async {
             let names = self.database.employee_names().await?;
             let newest = self.database.newest_notification().await?;
             Ok::<_, DbError>((names, newest))
         }
         .await;
-        self.database.finish(read.is_ok()).await?;
+        transaction.finish(&mut self.database, read.is_ok()).await?;
         Ok(read?)
     }
 
@@ -574,6 +579,15 @@ fn check_after_loss(command: &Command) -> Option<String> {
         Command::ShowNotifications => "show notifications".to_owned(),
         _ => return None,
     })
+}
+
+/// A session holding a temporary password may run only what changes it
+/// (and the harmless commands); anything else is refused before it runs.
+fn refuse_before_password_change(identity: &Identity, command: &Command) -> Result<(), Error> {
+    if identity.must_change_password && !session::allowed_before_password_change(command) {
+        return Err(AuthError::MustChangePassword.into());
+    }
+    Ok(())
 }
 
 /// How many times a command rolled back by a deadlock is run in all.

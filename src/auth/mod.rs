@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use rand::Rng;
 
 use crate::db::identity::{Identity, LoginLimit, LoginOutcome, PasswordChange, SessionProblem};
-use crate::db::{Database, DbError};
+use crate::db::{Database, DbError, Transaction};
 use crate::exit::Exit;
 pub use password::{MAX_BYTES, MIN_CHARS, PasswordError, check_policy, hash_password};
 
@@ -138,35 +138,33 @@ pub async fn login(
     }
 }
 
-/// Where the session check runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Gate {
-    /// On its own, as the client login (logout, whoami, passwd).
-    Alone,
-    /// Opening the command's transaction as the application role, in the
-    /// same round trip; on success the transaction is left open.
-    OpeningCommand,
-}
-
 /// The check every command makes, in the database: the token is one it
 /// signed and has not expired, its session is not revoked, expired or idle
-/// too long, and its employee is active. One round trip.
-pub async fn authenticate(
+/// too long, and its employee is active. One round trip, as the client
+/// login (logout, whoami, passwd).
+pub async fn authenticate(database: &mut Database, token: &str) -> Result<Identity, AuthError> {
+    database.check_session(token).await?.map_err(refusal)
+}
+
+/// [`authenticate`] that also opens the command's transaction as the
+/// application role, in the same round trip: on success it is open, and
+/// the caller ends it with the [`Transaction`].
+pub async fn open_command(
     database: &mut Database,
     token: &str,
-    gate: Gate,
-) -> Result<Identity, AuthError> {
-    let checked = match gate {
-        Gate::Alone => database.check_session(token).await?,
-        Gate::OpeningCommand => database.begin_checked(token).await?,
-    };
-    checked.map_err(|problem| match problem {
+) -> Result<(Identity, Transaction), AuthError> {
+    database.begin_checked(token).await?.map_err(refusal)
+}
+
+/// What a session that is not alive means for its user.
+fn refusal(problem: SessionProblem) -> AuthError {
+    match problem {
         SessionProblem::Unknown => AuthError::InvalidToken,
         SessionProblem::Revoked => AuthError::SessionRevoked,
         SessionProblem::Expired => AuthError::SessionExpired,
         SessionProblem::Idle { minutes } => AuthError::SessionIdle { minutes },
         SessionProblem::Deactivated => AuthError::AccountDeactivated,
-    })
+    }
 }
 
 /// Ends the token's session; the caller removes the session file.

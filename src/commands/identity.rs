@@ -8,10 +8,13 @@ use super::Context;
 use crate::auth::{self, AuthError, session_file};
 use crate::db::identity::Identity;
 use crate::error::Error;
-use crate::render::{Column, Format, RowWriter, Value};
+use crate::render::{self, Column, Format, RowWriter, Status, Value};
 use crate::session::{PasswordSource, Session};
 use crate::syntax::ast::EmployeeRef;
-use crate::text;
+
+fn output(source: std::io::Error) -> Error {
+    Error::Output { source }
+}
 
 pub async fn login(cx: &mut Context<'_>, email: &str, err: &mut dyn Write) -> Result<(), Error> {
     let password = cx
@@ -26,24 +29,13 @@ pub async fn login(cx: &mut Context<'_>, email: &str, err: &mut dyn Write) -> Re
     }
     session_file::write(&cx.config.session_file, &logged_in.token)?;
     let identity = logged_in.identity;
-    let mut greeting = format!(
-        "Welcome {} ({}).",
-        text::one_line(&identity.name),
-        identity.role
-    );
-    match logged_in.unread_notifications {
-        0 => {}
-        1 => greeting.push_str(" You have 1 unread notification: `show notifications`."),
-        n => greeting.push_str(&format!(
-            " You have {n} unread notifications: `show notifications`."
-        )),
-    }
-    if identity.must_change_password {
-        greeting.push_str(
-            "\nYour password is temporary: choose your own with `passwd` before anything else.",
-        );
-    }
-    writeln!(err, "{greeting}").map_err(|source| Error::Output { source })?;
+    let welcome = Status::Welcome {
+        name: &identity.name,
+        role: identity.role,
+        unread: logged_in.unread_notifications,
+        temporary_password: identity.must_change_password,
+    };
+    render::status(err, &welcome).map_err(output)?;
     *cx.session = Session::Live {
         token: logged_in.token,
         identity,
@@ -56,7 +48,7 @@ pub async fn logout(cx: &mut Context<'_>, err: &mut dyn Write) -> Result<(), Err
     auth::logout(cx.database, &token).await?;
     session_file::remove(&cx.config.session_file)?;
     *cx.session = Session::Unknown;
-    writeln!(err, "Logged out.").map_err(|source| Error::Output { source })
+    render::status(err, &Status::LoggedOut).map_err(output)
 }
 
 pub fn whoami(cx: &Context<'_>, identity: &Identity, out: &mut dyn Write) -> Result<(), Error> {
@@ -77,7 +69,6 @@ pub fn whoami(cx: &Context<'_>, identity: &Identity, out: &mut dyn Write) -> Res
         other => other,
     };
     let mut writer = RowWriter::new(out, format, cx.style(None), columns);
-    let output = |source| Error::Output { source };
     writer
         .row(fields.into_iter().map(|(_, v)| v).collect())
         .map_err(output)?;
@@ -103,14 +94,10 @@ pub async fn passwd(
     }
     let token = cx.session.token()?;
     let revoked = auth::change_password(cx.database, identity, &token, &current, &new).await?;
-    let mut message = String::from("Password changed.");
-    if revoked > 0 {
-        message.push_str(&format!(
-            " {revoked} other session{} revoked.",
-            if revoked == 1 { " was" } else { "s were" }
-        ));
-    }
-    writeln!(err, "{message}").map_err(|source| Error::Output { source })?;
+    let changed = Status::PasswordChanged {
+        other_sessions_revoked: revoked,
+    };
+    render::status(err, &changed).map_err(output)?;
     if let Some(current) = cx.session.identity_mut() {
         current.must_change_password = false;
     }
@@ -129,8 +116,7 @@ pub async fn revoke_session(
         });
     };
     crate::telemetry::security_event("session revoked");
-    let owner = text::one_line(&owner);
-    writeln!(err, "Revoked session {id} of {owner}.").map_err(|source| Error::Output { source })
+    render::status(err, &Status::RevokedSession { id, owner: &owner }).map_err(output)
 }
 
 pub async fn revoke_sessions_of(
@@ -139,21 +125,14 @@ pub async fn revoke_sessions_of(
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     let (id, name, _) = cx.employee(employee).await?;
-    let name = text::one_line(&name);
-    let revoked = cx.database.revoke_sessions_of(id).await?;
+    let count = cx.database.revoke_sessions_of(id).await?;
     crate::telemetry::security_event("sessions revoked");
-    writeln!(
-        err,
-        "Revoked {revoked} session{} of {name}.",
-        if revoked == 1 { "" } else { "s" }
-    )
-    .map_err(|source| Error::Output { source })
+    render::status(err, &Status::RevokedSessions { count, of: &name }).map_err(output)
 }
 
 pub async fn unlock(cx: &mut Context<'_>, email: &str, err: &mut dyn Write) -> Result<(), Error> {
     let key = cx.database.unlock(email).await?;
-    let key = text::one_line(&key);
-    writeln!(err, "Logins for {key} are unlocked.").map_err(|source| Error::Output { source })
+    render::status(err, &Status::Unlocked { email: &key }).map_err(output)
 }
 
 /// Sets a temporary password, made and hashed by the database and shown
@@ -187,7 +166,6 @@ pub async fn reset_password(
         },
         (),
     )?;
-    let (name, email) = (text::one_line(&name), text::one_line(&email));
     let temporary = cx
         .database
         .reset_password(id)
@@ -196,12 +174,13 @@ pub async fn reset_password(
             entity: "employee",
             id,
         })?;
-    writeln!(
-        out,
-        "Temporary password for {name} ({email}), shown only this once:\n  {temporary}\n\
-         They must choose their own at their next login."
-    )
-    .map_err(|source| Error::Output { source })
+    let shown = Status::TemporaryPassword {
+        name: &name,
+        email: &email,
+        password: &temporary,
+        new_employee: false,
+    };
+    render::status(out, &shown).map_err(output)
 }
 
 /// `set security NAME = VALUE` (admins): the database checks the role,
@@ -214,6 +193,10 @@ pub async fn set_security(
 ) -> Result<(), Error> {
     let before = cx.database.set_security(setting, value).await?;
     crate::telemetry::security_event("security setting changed");
-    writeln!(err, "Security setting {setting}: {before} -> {value}.")
-        .map_err(|source| Error::Output { source })
+    let changed = Status::SecuritySetting {
+        setting,
+        before,
+        after: value,
+    };
+    render::status(err, &changed).map_err(output)
 }

@@ -76,13 +76,7 @@ impl Context<'_> {
 
     /// The identity for the command about to run, checked by the database.
     pub async fn require_identity(&mut self) -> Result<Identity, Error> {
-        crate::session::identify(
-            self.database,
-            self.config,
-            self.session,
-            crate::auth::Gate::Alone,
-        )
-        .await
+        crate::session::identify(self.database, self.config, self.session).await
     }
 
     /// Resolves an employee named by number or full name; an ambiguous name

@@ -9,9 +9,8 @@ use super::Context;
 use crate::error::Error;
 use crate::plan::{self, ColumnKind, MarkNotificationsRead, OwnNotifications};
 use crate::policy::{self, Authorized};
-use crate::render::{Column, Format, RowWriter};
+use crate::render::{self, Column, Format, RowWriter, Status};
 use crate::syntax::{self, Command, Query};
-use crate::text;
 
 /// A listing. In the shell a table stops after a page and says how many
 /// rows there are in all; batches, CSV and JSON are never cut.
@@ -35,25 +34,23 @@ pub async fn show(
     let summary = writer.finish().map_err(|source| Error::Output { source })?;
     let noun = query.entity.plural();
     if summary.rows == 0 {
-        let message = match (&query.filter, query.offset) {
-            (_, Some(offset)) if offset > 0 => format!("no {noun} after the first {offset}"),
-            (Some(_), _) => format!("no {noun} match"),
-            (None, _) => format!("no {noun} yet"),
+        let empty = match (&query.filter, query.offset) {
+            (_, Some(offset)) if offset > 0 => Status::NoneAfter { noun, offset },
+            (Some(_), _) => Status::NoneMatch { noun },
+            (None, _) => Status::NoneYet { noun },
         };
-        writeln!(err, "({message})").map_err(|source| Error::Output { source })?;
+        render::status(err, &empty).map_err(|source| Error::Output { source })?;
     } else if summary.shown < summary.rows {
         let total = plan::plan_count(query, &context)?;
         let total = cx.database.count(&total).await?;
         let offset = query.offset.unwrap_or(0);
-        writeln!(
-            err,
-            "(showing {} to {} of {total} {noun}; add `limit N offset {}` for the next ones, \
-             or `set format csv` to get them all)",
-            offset + 1,
-            offset + summary.shown,
-            offset + summary.shown
-        )
-        .map_err(|source| Error::Output { source })?;
+        let paged = Status::Paged {
+            first: offset + 1,
+            last: offset + summary.shown,
+            total,
+            noun,
+        };
+        render::status(err, &paged).map_err(|source| Error::Output { source })?;
     }
     Ok(())
 }
@@ -137,18 +134,9 @@ pub fn explain(
         .into());
     };
     let plan = plan?;
-    let mut text = format!("command: {command}\nsql:     {}\nparams:", plan.sql());
-    if plan.params().is_empty() {
-        text.push_str(" none\n");
-    } else {
-        text.push('\n');
-        for (index, param) in plan.params().iter().enumerate() {
-            text.push_str(&format!("  ${} = {param}\n", index + 1));
-        }
-    }
-    // A filter may hold any character (it stores nothing), so the
-    // command and its parameters are shown neutralised.
-    out.write_all(text::plain(&text).as_bytes())
+    // A filter may hold any character (it stores nothing): the renderer
+    // shows the command and its parameters neutralised.
+    render::explain(out, &command, plan.sql(), plan.params())
         .map_err(|source| Error::Output { source })
 }
 
@@ -169,7 +157,8 @@ pub async fn list(
         .await?;
     let summary = writer.finish().map_err(|source| Error::Output { source })?;
     if summary.rows == 0 {
-        writeln!(err, "(no {noun})").map_err(|source| Error::Output { source })?;
+        render::status(err, &Status::NoneListed { noun })
+            .map_err(|source| Error::Output { source })?;
     }
     Ok(())
 }

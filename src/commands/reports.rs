@@ -71,7 +71,7 @@ pub async fn report(
     }
     let summary = writer.finish().map_err(output)?;
     if summary.rows == 0 {
-        writeln!(err, "(nothing to report)").map_err(output)?;
+        render::status(err, &render::Status::NothingToReport).map_err(output)?;
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::model::{Entity, Field, FieldType, Role};
 use crate::plan;
 use crate::policy::{Action, Authorized, Guarded, Ownership, Request, Target, target_of as target};
+use crate::render::{self, Moved, Status};
 use crate::syntax::ast::{Assign, Create, EmployeeRef, Value};
 use crate::text;
 
@@ -231,8 +232,8 @@ pub async fn create(
             message: format!("the {} was not created", create.entity.singular()),
         });
     };
-    writeln!(out, "Created {} {id}.", create.entity.singular())
-        .map_err(|source| Error::Output { source })
+    let entity = create.entity;
+    render::status(out, &Status::Created { entity, id }).map_err(|source| Error::Output { source })
 }
 
 /// Whose the new record is: a client its salesperson's, an event its
@@ -323,14 +324,20 @@ async fn create_employee(
             message: "the employee was not created".to_owned(),
         })?;
     crate::telemetry::security_event("employee created");
-    writeln!(out, "Created employee {id}.").map_err(|source| Error::Output { source })?;
+    let output = |source| Error::Output { source };
+    let created = Status::Created {
+        entity: Entity::Employee,
+        id,
+    };
+    render::status(out, &created).map_err(output)?;
     if let Some(temporary) = temporary {
-        writeln!(
-            out,
-            "Temporary password for {name} ({email}), shown only this once:\n  {temporary}\n\
-             They must choose their own at their first login."
-        )
-        .map_err(|source| Error::Output { source })?;
+        let shown = Status::TemporaryPassword {
+            name: &name,
+            email: &email,
+            password: &temporary,
+            new_employee: true,
+        };
+        render::status(out, &shown).map_err(output)?;
     }
     Ok(())
 }
@@ -401,7 +408,7 @@ pub async fn update(
         // The database audits it as `contract signed`.
         crate::telemetry::security_event("contract signed");
     }
-    writeln!(err, "Updated {} {id}.", entity.singular()).map_err(|source| Error::Output { source })
+    render::status(err, &Status::Updated { entity, id }).map_err(|source| Error::Output { source })
 }
 
 pub async fn delete(
@@ -431,7 +438,7 @@ pub async fn delete(
     let deletion = cx.authorize(identity, &request(touches), plan::DeleteEmployee { id })?;
     let name = text::one_line(&facts.name).into_owned();
     let (clients, events) = cx.database.employee_holdings(id).await?;
-    let mut moved = String::new();
+    let mut moved = None;
     match reassign_to {
         None if clients + events > 0 => {
             return Err(Error::Invalid {
@@ -452,17 +459,17 @@ pub async fn delete(
                 });
             }
             let (c, e) = cx.database.reassign_employee(&deletion, to_id).await?;
-            moved = format!(
-                " ({c} client{} and {e} event{} moved to {})",
-                plural(c),
-                plural(e),
-                text::one_line(&to_name)
-            );
+            moved = Some((c, e, to_name));
         }
     }
     cx.database.delete_employee(&deletion).await?;
     crate::telemetry::security_event("employee deleted");
-    writeln!(err, "Deleted employee {id}{moved}.").map_err(|source| Error::Output { source })
+    let moved = moved.as_ref().map(|(clients, events, to)| Moved {
+        clients: *clients,
+        events: *events,
+        to,
+    });
+    render::status(err, &Status::Deleted { id, moved }).map_err(|source| Error::Output { source })
 }
 
 pub async fn deactivate(
@@ -473,7 +480,6 @@ pub async fn deactivate(
 ) -> Result<(), Error> {
     let (id, name, _) = cx.employee(&employee).await?;
     let facts = employee_facts(cx, id).await?;
-    let name = text::one_line(&name).into_owned();
     let deactivation = cx.authorize(
         identity,
         &Request {
@@ -498,11 +504,8 @@ pub async fn deactivate(
             id,
         })?;
     crate::telemetry::security_event("employee deactivated");
-    writeln!(
-        err,
-        "Deactivated {name} (employee {id}); their sessions are revoked."
-    )
-    .map_err(|source| Error::Output { source })
+    render::status(err, &Status::Deactivated { name: &name, id })
+        .map_err(|source| Error::Output { source })
 }
 
 /// Whose the record being updated is: a client's or contract's
@@ -587,10 +590,6 @@ fn department_set(values: &[(Field, Assign)]) -> Option<Role> {
             }
             _ => None,
         })
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn text_of(values: &[(Field, Assign)], field: Field) -> String {

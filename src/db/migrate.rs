@@ -110,6 +110,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0011_trust_levels.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 12,
+        name: "0012_one_session_rule.sql",
+        sql: include_str!("../../sql/0012_one_session_rule.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

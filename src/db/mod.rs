@@ -2,7 +2,8 @@
 //! the server ([`connect`]: a URL or a profile, TLS, passwords) or starts
 //! epic's own ([`local`]), logs in as one of the deployment's roles
 //! ([`roles`]), keeps the schema current by an operator's act
-//! ([`migrate`]), takes backups ([`backup`]), and turns driver failures
+//! ([`migrate`]), opens and ends each command's transaction
+//! ([`transaction`]), takes backups ([`backup`]), and turns driver failures
 //! into typed errors whose messages never contain SQL or driver text
 //! ([`error`]).
 
@@ -17,18 +18,20 @@ pub mod local;
 pub mod migrate;
 pub mod roles;
 mod rows;
+pub mod transaction;
 pub mod write;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::error::SqlState;
 
-use crate::config::{Config, Target};
-use connect::{ServerSettings, Tls};
+use crate::config::Config;
+use connect::{ServerSettings, Target, Tls};
 use local::LocalCluster;
 use roles::RoleNames;
 
 pub use error::DbError;
 pub(crate) use error::connection_failure;
+pub use transaction::Transaction;
 
 /// Which of the deployment's logins a connection uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +76,7 @@ pub struct Database {
     in_command: bool,
     /// A command's opening (BEGIN, the expected-session check, the app
     /// role) not yet sent: it goes with the command's first statement.
-    expecting: Option<rows::Expected>,
+    expecting: Option<transaction::Expected>,
 }
 
 impl Database {
@@ -81,8 +84,8 @@ impl Database {
     /// names, or to the local cluster, which is started, created and given
     /// its roles on first use. Does not touch the schema.
     pub async fn connect(config: &Config, login: Login) -> Result<Database, DbError> {
-        let roles = config.roles()?;
-        match config.target()? {
+        let roles = connect::role_names(config)?;
+        match connect::target(config)? {
             Target::Server(mut settings) => {
                 settings.fill_password(
                     config.pg_password.as_ref().map(|p| p.expose()),

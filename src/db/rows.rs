@@ -1,15 +1,13 @@
 //! Running planned statements: rows come back as typed [`Value`]s, streamed
 //! one at a time to whoever renders them, on a connection the shell keeps
-//! for its whole session (so prepared statements are reused). Also how a
-//! command's transaction opens as the application role and ends.
+//! for its whole session (so prepared statements are reused), inside the
+//! command's transaction (`transaction`).
 
 use chrono::{DateTime, FixedOffset, Local, Utc};
-use futures_util::{FutureExt, StreamExt, pin_mut};
+use futures_util::{StreamExt, pin_mut};
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
-use tokio_postgres::types::ToSql;
 
-use super::identity::{CHECK_SESSION, Identity, SessionCheck, session_check_of};
 use super::{Database, DbError};
 use crate::plan::{ColumnKind, OutColumn, Plan};
 use crate::value::Value;
@@ -27,133 +25,8 @@ impl Database {
         if self.held.is_none() {
             self.held = Some(self.client().await?);
         }
-        if let Some(expected) = self.expecting.take() {
-            let client = self.held.as_ref().expect("just opened");
-            let (expect, enter) = tokio::join!(
-                client.prepare_cached(EXPECT_SESSION),
-                client.prepare_cached(ENTER_APP_ROLE),
-            );
-            let (expect, enter) = (expect?, enter?);
-            let expect_params: [&(dyn ToSql + Sync); 4] = [
-                &expected.token,
-                &expected.employee_id,
-                &expected.department,
-                &expected.name,
-            ];
-            let enter_params: [&(dyn ToSql + Sync); 2] = [&expected.token, &self.app_role];
-            // Polled once, each request is queued in order; their answers
-            // are not needed: if one fails, the transaction is failed and
-            // the statement that follows says so (`DbError::SessionChanged`).
-            let _ = client.batch_execute("BEGIN").now_or_never();
-            let _ = client.execute(&expect, &expect_params).now_or_never();
-            let _ = client.execute(&enter, &enter_params).now_or_never();
-            self.in_command = true;
-        }
+        self.send_opening().await?;
         Ok(self.held.as_ref().expect("just opened"))
-    }
-
-    /// Opens a command for a session whose identity the shell already
-    /// knows, without a round trip of its own: BEGIN, a check that the
-    /// session is still alive and still `expected` (`epic_expect_session`,
-    /// which fails the transaction otherwise) and the switch to the app role
-    /// go out with the command's first statement. If nothing is sent before
-    /// `finish`, nothing was opened.
-    pub fn expect_session(&mut self, token: &str, expected: &Identity) {
-        self.expecting = Some(Expected {
-            token: token.to_owned(),
-            employee_id: expected.employee_id,
-            department: expected.role.name().to_owned(),
-            name: expected.name.clone(),
-        });
-    }
-
-    /// Starts a command's transaction as the application role, acting for
-    /// the session of `token`. Both the role and the setting are
-    /// transaction-local: nothing outlives the command. One round trip: the
-    /// statements are pipelined.
-    pub async fn begin_as(&mut self, token: &str) -> Result<(), DbError> {
-        let app_role = self.app_role.clone();
-        let client = self.session().await?;
-        let enter = client.prepare_cached(ENTER_APP_ROLE).await?;
-        let enter_params: [&(dyn ToSql + Sync); 2] = [&token, &app_role];
-        let (begun, entered) = tokio::join!(
-            client.batch_execute("BEGIN"),
-            client.execute(&enter, &enter_params),
-        );
-        self.in_command = begun.is_ok();
-        if let Err(e) = begun.and(entered) {
-            let _ = self.finish(false).await;
-            return Err(e.into());
-        }
-        Ok(())
-    }
-
-    /// [`Self::begin_as`] with the session check first, in the same
-    /// transaction and the same round trip: the session's identity if it is
-    /// alive, with the transaction open as the application role; why not
-    /// (and nothing open) if it is not. The two statements are prepared
-    /// once per connection (together, in one round trip).
-    pub async fn begin_checked(&mut self, token: &str) -> Result<SessionCheck, DbError> {
-        let app_role = self.app_role.clone();
-        let client = self.session().await?;
-        let (check, enter) = tokio::join!(
-            client.prepare_cached(CHECK_SESSION),
-            client.prepare_cached(ENTER_APP_ROLE),
-        );
-        let (check, enter) = (check?, enter?);
-        let check_params: [&(dyn ToSql + Sync); 1] = [&token];
-        let enter_params: [&(dyn ToSql + Sync); 2] = [&token, &app_role];
-        let (begun, checked, entered) = tokio::join!(
-            client.batch_execute("BEGIN"),
-            client.query_one(&check, &check_params),
-            client.execute(&enter, &enter_params),
-        );
-        self.in_command = begun.is_ok();
-        let outcome = begun
-            .and(checked)
-            .and_then(|row| entered.map(|_| session_check_of(&row)));
-        match outcome {
-            Ok(Ok(identity)) => Ok(Ok(identity)),
-            Ok(Err(problem)) => {
-                self.finish(false).await?;
-                Ok(Err(problem))
-            }
-            Err(e) => {
-                let _ = self.finish(false).await;
-                Err(e.into())
-            }
-        }
-    }
-
-    /// Ends the command's transaction: commits what succeeded, rolls back
-    /// what failed.
-    /// Does nothing when the command's last statement already committed
-    /// (see `write_audited`).
-    pub async fn finish(&mut self, succeeded: bool) -> Result<(), DbError> {
-        // An opening never sent opened nothing.
-        self.expecting = None;
-        if !std::mem::take(&mut self.in_command) {
-            return Ok(());
-        }
-        let client = self.session().await?;
-        let outcome = client
-            .batch_execute(if succeeded { "COMMIT" } else { "ROLLBACK" })
-            .await;
-        match outcome {
-            Ok(()) => Ok(()),
-            Err(_) if !succeeded => Ok(()),
-            Err(e) => Err(self.failed_commit(e)),
-        }
-    }
-
-    /// A COMMIT (or a statement sent with it) failed. A lost connection
-    /// leaves the outcome unknown, and is not used again.
-    pub(super) fn failed_commit(&mut self, error: tokio_postgres::Error) -> DbError {
-        let error = DbError::at_commit(error);
-        if matches!(error, DbError::LostAfterCommit { .. }) {
-            self.held = None;
-        }
-        error
     }
 
     /// Runs `plan`, handing each row to `each` as soon as it arrives.
@@ -278,25 +151,6 @@ impl Database {
         }
     }
 }
-
-/// What [`Database::expect_session`] checks.
-pub(super) struct Expected {
-    token: String,
-    employee_id: i64,
-    department: String,
-    name: String,
-}
-
-const EXPECT_SESSION: &str = "SELECT epic_expect_session($1, $2, $3, $4)";
-
-/// Becomes the application role (`$2`) acting for the session of token
-/// `$1`, until the transaction ends (`set_config(.., true)` is `SET
-/// LOCAL`). The database hashes the token to find the session. Without
-/// Memoize: it sizes its cache from the planner's estimate, and on a
-/// million events setting that up and freeing it took 4 ms of a first page
-/// that otherwise takes 0.5 ms.
-const ENTER_APP_ROLE: &str = "SELECT set_config('epic.session', $1, true), \
-     set_config('role', $2, true), set_config('enable_memoize', 'off', true)";
 
 /// The local time zone's offset, by UTC day: a day whose first and last
 /// moments have the same offset has it throughout (zones change offset at

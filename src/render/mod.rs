@@ -1,7 +1,9 @@
 //! render: the last step of the flow — rows and their columns to table,
-//! vertical record, CSV or JSON. The only module that formats query output;
-//! this file owns the entry point, [`RowWriter`], and what it is given
-//! ([`Column`], [`Style`]) and reports ([`Summary`]).
+//! vertical record, CSV or JSON, and the status lines a command writes
+//! beside them ([`Status`], and `explain`'s explanation). The only module
+//! that formats query output; this file owns the entry point,
+//! [`RowWriter`], and what it is given ([`Column`], [`Style`]) and reports
+//! ([`Summary`]).
 //!
 //! Keeping every output format in one place means a value is turned into text
 //! by exactly one set of rules: a money amount cannot be exact in CSV and
@@ -38,7 +40,8 @@
 //!
 //! **Where each part lives.** One module per output form: `table` (chunks
 //! drawn by prettytable with the first chunk's widths), `vertical` (psql's
-//! `\x` records), `csv` and `json`; `width` measures and cuts text in
+//! `\x` records), `csv` and `json`; `status` the status lines and
+//! `explain`; `width` measures and cuts text in
 //! terminal columns. What the other steps share with this one lives in leaf
 //! modules outside it, so that they need not import `render`:
 //! [`crate::value`] (the typed cells `db` reads), [`crate::format`] (the
@@ -46,6 +49,7 @@
 
 mod csv;
 mod json;
+mod status;
 mod table;
 mod vertical;
 mod width;
@@ -60,6 +64,7 @@ use self::json::JsonSink;
 use self::table::TableSink;
 use self::vertical::VerticalSink;
 
+pub use self::status::{Moved, Status, explain, status};
 pub use self::table::{CHUNK_ROWS, MIN_COLUMN_WIDTH};
 pub use self::width::{display_width, terminal_width, truncate_to_width};
 // What `RowWriter` takes, where its callers find it.

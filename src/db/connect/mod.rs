@@ -58,13 +58,15 @@
 //! the settings back (without secrets, or as libpq variables), [`tls`] is
 //! the connector and its verifiers, [`channel_binding`] the certificate
 //! hash SCRAM binds to, [`problem`] tells TLS failures apart, [`profile`]
-//! reads the config file and [`password`] finds the password.
+//! reads the config file, [`target`] says what the configuration points
+//! at, and [`password`] finds the password.
 
 mod channel_binding;
 mod describe;
 mod password;
 mod problem;
 mod profile;
+mod target;
 mod tls;
 mod url;
 
@@ -81,6 +83,7 @@ use tokio_postgres::config::SslMode as PgSslMode;
 pub use password::{default_pgpass, pgpass_lookup};
 pub use problem::{TlsProblem, tls_problem};
 pub use profile::{Profile, RoleOverrides, default_config_path, load_profile, parse_profile};
+pub use target::{Target, role_names, target};
 pub use tls::{MakeRustlsConnect, RustlsConnect, RustlsStream, Tls, unencrypted};
 
 use crate::exit::Exit;
@@ -280,6 +283,9 @@ pub enum ConnectError {
         path.display()
     )]
     PgpassPermissions { path: PathBuf, mode: u32 },
+    /// A role name of the config file's `[roles]` (or of `epic db roles`).
+    #[error(transparent)]
+    RoleName(#[from] crate::db::roles::RoleNameError),
 }
 
 impl ConnectError {
@@ -307,7 +313,8 @@ impl ConnectError {
             | ConnectError::WrongType { .. }
             | ConnectError::PasswordInConfig { .. }
             | ConnectError::BothKeys { .. }
-            | ConnectError::PgpassPermissions { .. } => Exit::Usage,
+            | ConnectError::PgpassPermissions { .. }
+            | ConnectError::RoleName(_) => Exit::Usage,
         }
     }
 }

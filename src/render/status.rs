@@ -1,0 +1,353 @@
+//! Status lines: what a command says it did, or that there was nothing to
+//! show (on the notes stream, standard error, beside the output), and the
+//! explanation `explain` gives of a listing. Each message is written once,
+//! here, from a typed [`Status`]; the commands say which one, with what.
+//! Names and emails in a message are shown as one line
+//! ([`crate::text::one_line`]), an explanation as plain text: a filter may
+//! hold any character, and it reaches no terminal raw.
+
+use std::fmt::{self, Display};
+use std::io::{self, Write};
+
+use crate::model::{Entity, Role};
+use crate::text::{one_line, plain};
+
+/// One status line (a greeting may take two).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status<'a> {
+    /// The interactive shell's first line.
+    Greeting {
+        version: &'a str,
+        location: String,
+    },
+    /// A saved session, resumed.
+    LoggedInAs {
+        name: &'a str,
+        role: Role,
+    },
+    NotLoggedIn,
+    /// A login, with the unread notifications waiting and whether the
+    /// password is a temporary one.
+    Welcome {
+        name: &'a str,
+        role: Role,
+        unread: i64,
+        temporary_password: bool,
+    },
+    LoggedOut,
+    PasswordChanged {
+        other_sessions_revoked: i64,
+    },
+    RevokedSession {
+        id: i64,
+        owner: &'a str,
+    },
+    RevokedSessions {
+        count: i64,
+        of: &'a str,
+    },
+    Unlocked {
+        email: &'a str,
+    },
+    SecuritySetting {
+        setting: &'a str,
+        before: i32,
+        after: i32,
+    },
+    /// A temporary password, shown once: for a new employee (`first`
+    /// login) or after a reset (`next` login).
+    TemporaryPassword {
+        name: &'a str,
+        email: &'a str,
+        password: &'a str,
+        new_employee: bool,
+    },
+    Created {
+        entity: Entity,
+        id: i64,
+    },
+    Updated {
+        entity: Entity,
+        id: i64,
+    },
+    /// An employee deleted, with where their clients and events went.
+    Deleted {
+        id: i64,
+        moved: Option<Moved<'a>>,
+    },
+    Deactivated {
+        name: &'a str,
+        id: i64,
+    },
+    /// A listing with no rows: past its offset, none matching its filter,
+    /// none at all yet.
+    NoneAfter {
+        noun: &'a str,
+        offset: u64,
+    },
+    NoneMatch {
+        noun: &'a str,
+    },
+    NoneYet {
+        noun: &'a str,
+    },
+    /// An administrative list with no rows.
+    NoneListed {
+        noun: &'a str,
+    },
+    NothingToReport,
+    /// A table cut after its page: rows `first` to `last` of `total`.
+    Paged {
+        first: u64,
+        last: u64,
+        total: i64,
+        noun: &'a str,
+    },
+}
+
+/// The clients and events of a deleted employee, moved to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moved<'a> {
+    pub clients: u64,
+    pub events: u64,
+    pub to: &'a str,
+}
+
+/// Writes `status` as its line.
+pub fn status(out: &mut dyn Write, status: &Status<'_>) -> io::Result<()> {
+    writeln!(out, "{status}")
+}
+
+/// `explain`: the command as epic understood it, the SQL it would run and
+/// its parameters, as plain text.
+pub fn explain<P: Display>(
+    out: &mut dyn Write,
+    command: &str,
+    sql: &str,
+    params: &[P],
+) -> io::Result<()> {
+    let mut text = format!("command: {command}\nsql:     {sql}\nparams:");
+    if params.is_empty() {
+        text.push_str(" none\n");
+    } else {
+        text.push('\n');
+        for (index, param) in params.iter().enumerate() {
+            text.push_str(&format!("  ${} = {param}\n", index + 1));
+        }
+    }
+    out.write_all(plain(&text).as_bytes())
+}
+
+fn plural(n: impl Into<i128>) -> &'static str {
+    if n.into() == 1 { "" } else { "s" }
+}
+
+impl Display for Status<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Created { .. }
+            | Status::Updated { .. }
+            | Status::Deleted { .. }
+            | Status::Deactivated { .. }
+            | Status::NoneAfter { .. }
+            | Status::NoneMatch { .. }
+            | Status::NoneYet { .. }
+            | Status::NoneListed { .. }
+            | Status::NothingToReport
+            | Status::Paged { .. } => records(self, f),
+            _ => sessions(self, f),
+        }
+    }
+}
+
+/// The lines of logins, sessions and security settings.
+fn sessions(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match *status {
+        Status::Greeting {
+            version,
+            ref location,
+        } => write!(
+            f,
+            "epic {version} on {location}. Type `help` for commands, Ctrl-D to leave."
+        ),
+        Status::LoggedInAs { name, role } => {
+            write!(f, "Logged in as {} ({role}).", one_line(name))
+        }
+        Status::NotLoggedIn => f.write_str("Not logged in: type `login EMAIL`."),
+        Status::Welcome {
+            name,
+            role,
+            unread,
+            temporary_password,
+        } => welcome(f, name, role, unread, temporary_password),
+        Status::LoggedOut => f.write_str("Logged out."),
+        Status::PasswordChanged {
+            other_sessions_revoked: revoked,
+        } => {
+            f.write_str("Password changed.")?;
+            match revoked {
+                0 => Ok(()),
+                1 => write!(f, " 1 other session was revoked."),
+                n => write!(f, " {n} other sessions were revoked."),
+            }
+        }
+        Status::RevokedSession { id, owner } => {
+            write!(f, "Revoked session {id} of {}.", one_line(owner))
+        }
+        Status::RevokedSessions { count, of } => write!(
+            f,
+            "Revoked {count} session{} of {}.",
+            plural(count),
+            one_line(of)
+        ),
+        Status::Unlocked { email } => write!(f, "Logins for {} are unlocked.", one_line(email)),
+        Status::SecuritySetting {
+            setting,
+            before,
+            after,
+        } => write!(f, "Security setting {setting}: {before} -> {after}."),
+        Status::TemporaryPassword {
+            name,
+            email,
+            password,
+            new_employee,
+        } => write!(
+            f,
+            "Temporary password for {} ({}), shown only this once:\n  {password}\n\
+                 They must choose their own at their {} login.",
+            one_line(name),
+            one_line(email),
+            if new_employee { "first" } else { "next" }
+        ),
+        _ => unreachable!("a record's line is written by `records`"),
+    }
+}
+
+/// The lines of writes to records and of listings.
+fn records(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match *status {
+        Status::Created { entity, id } => write!(f, "Created {} {id}.", entity.singular()),
+        Status::Updated { entity, id } => write!(f, "Updated {} {id}.", entity.singular()),
+        Status::Deleted { id, moved: None } => write!(f, "Deleted employee {id}."),
+        Status::Deleted {
+            id,
+            moved:
+                Some(Moved {
+                    clients,
+                    events,
+                    to,
+                }),
+        } => write!(
+            f,
+            "Deleted employee {id} ({clients} client{} and {events} event{} moved to {}).",
+            plural(clients),
+            plural(events),
+            one_line(to)
+        ),
+        Status::Deactivated { name, id } => write!(
+            f,
+            "Deactivated {} (employee {id}); their sessions are revoked.",
+            one_line(name)
+        ),
+        Status::NoneAfter { noun, offset } => write!(f, "(no {noun} after the first {offset})"),
+        Status::NoneMatch { noun } => write!(f, "(no {noun} match)"),
+        Status::NoneYet { noun } => write!(f, "(no {noun} yet)"),
+        Status::NoneListed { noun } => write!(f, "(no {noun})"),
+        Status::NothingToReport => f.write_str("(nothing to report)"),
+        Status::Paged {
+            first,
+            last,
+            total,
+            noun,
+        } => write!(
+            f,
+            "(showing {first} to {last} of {total} {noun}; add `limit N offset {last}` for the next ones, \
+                 or `set format csv` to get them all)"
+        ),
+        _ => unreachable!("a session's line is written by `sessions`"),
+    }
+}
+
+/// "Welcome NAME (ROLE).", what is waiting, and a temporary password's warning.
+fn welcome(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    role: Role,
+    unread: i64,
+    temporary_password: bool,
+) -> fmt::Result {
+    write!(f, "Welcome {} ({role}).", one_line(name))?;
+    match unread {
+        0 => {}
+        1 => f.write_str(" You have 1 unread notification: `show notifications`.")?,
+        n => write!(
+            f,
+            " You have {n} unread notifications: `show notifications`."
+        )?,
+    }
+    if temporary_password {
+        f.write_str(
+            "\nYour password is temporary: choose your own with `passwd` before anything else.",
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(status: Status<'_>) -> String {
+        let mut out = Vec::new();
+        super::status(&mut out, &status).expect("written");
+        String::from_utf8(out).expect("text")
+    }
+
+    #[test]
+    fn every_kind_of_line_is_written_by_its_own_rule() {
+        assert_eq!(line(Status::LoggedOut), "Logged out.\n");
+        assert_eq!(
+            line(Status::PasswordChanged {
+                other_sessions_revoked: 1
+            }),
+            "Password changed. 1 other session was revoked.\n"
+        );
+        assert_eq!(
+            line(Status::Deleted {
+                id: 4,
+                moved: Some(Moved {
+                    clients: 1,
+                    events: 2,
+                    to: "Bea\nSales",
+                }),
+            }),
+            "Deleted employee 4 (1 client and 2 events moved to Bea↵Sales).\n"
+        );
+        assert_eq!(
+            line(Status::Paged {
+                first: 1,
+                last: 100,
+                total: 250,
+                noun: "clients",
+            }),
+            "(showing 1 to 100 of 250 clients; add `limit N offset 100` for the next ones, \
+             or `set format csv` to get them all)\n"
+        );
+    }
+
+    #[test]
+    fn an_explanation_is_plain_text() {
+        let mut out = Vec::new();
+        explain(&mut out, "show clients", "SELECT 1", &["'a\u{1b}b'"]).expect("written");
+        assert_eq!(
+            String::from_utf8(out).expect("text"),
+            "command: show clients\nsql:     SELECT 1\nparams:\n  $1 = 'a\u{fffd}b'\n"
+        );
+        let mut out = Vec::new();
+        explain::<&str>(&mut out, "count events", "SELECT 2", &[]).expect("written");
+        assert_eq!(
+            String::from_utf8(out).expect("text"),
+            "command: count events\nsql:     SELECT 2\nparams: none\n"
+        );
+    }
+}
