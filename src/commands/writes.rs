@@ -17,31 +17,12 @@ use crate::db::write::Then;
 use crate::error::Error;
 use crate::model::{Entity, Field, FieldType, Role};
 use crate::plan;
-use crate::policy::{Action, Authorized, Guarded, Ownership, Request, Target, target_of as target};
+use crate::policy::{
+    self, Action, Authorized, Guarded, Ownership, Request, Target, target_of as target,
+};
 use crate::render::{self, Moved, Status};
 use crate::syntax::ast::{Assign, Create, EmployeeRef, Value};
 use crate::text;
-
-/// The guarded fields among those set. On an existing client, every field
-/// but its sales contact is its details.
-fn touched(entity: Entity, updating: bool, fields: impl Iterator<Item = Field>) -> Vec<Guarded> {
-    let mut guarded: Vec<Guarded> = Vec::new();
-    for field in fields {
-        let rule = match field {
-            Field::ClientSales => Some(Guarded::ClientOwner),
-            Field::EventContract => Some(Guarded::EventContract),
-            Field::EventSupport => Some(Guarded::EventSupport),
-            _ if updating && entity == Entity::Client => Some(Guarded::ClientDetails),
-            _ => None,
-        };
-        if let Some(rule) = rule
-            && !guarded.contains(&rule)
-        {
-            guarded.push(rule);
-        }
-    }
-    guarded
-}
 
 /// What an employee record's change touches of the trust rules: an admin
 /// account (the record is one, or becomes or stops being one), and one's
@@ -165,7 +146,7 @@ pub async fn create(
 ) -> Result<(), Error> {
     resolve_employees(cx, &mut create.values).await?;
     let ownership = creation_ownership(cx, &create, identity.employee_id).await?;
-    let mut touches = touched(create.entity, false, create.values.iter().map(|(f, _)| *f));
+    let mut touches = policy::touched(Action::Create, create.values.iter().map(|(f, _)| *f));
     if create.entity == Entity::Employee && department_set(&create.values) == Some(Role::Admin) {
         touches.push(Guarded::AdminAccount);
     }
@@ -357,7 +338,7 @@ pub async fn update(
         id,
     };
     let ownership = update_ownership(cx, entity, id, me).await?;
-    let mut touches = touched(entity, true, set.iter().map(|(f, _)| *f));
+    let mut touches = policy::touched(Action::Update, set.iter().map(|(f, _)| *f));
     if entity == Entity::Employee {
         let facts = cx
             .database
