@@ -175,7 +175,11 @@ fn reads_of_every_entity() -> String {
             .iter()
             .map(|c| format!("{}:{:?}", c.name, c.kind))
             .collect();
-        out.push_str(&format!("{entity:?}\n{}\n{}\n", plan.sql, columns.join(" ")));
+        out.push_str(&format!(
+            "{entity:?}\n{}\n{}\n",
+            plan.sql,
+            columns.join(" ")
+        ));
     }
     for entity in Entity::ALL {
         let query = Query {

@@ -89,7 +89,7 @@ pub fn plan_create(
     }
     let mut b = Builder::new();
     b.push("INSERT INTO ");
-    b.push(table(create.entity));
+    b.push(entity_table(create.entity).table);
     b.push(" (");
     let names: Vec<&str> = pairs
         .iter()
@@ -127,7 +127,7 @@ pub fn plan_create(
 pub fn plan_update(update: &Authorized<Update>, context: &PlanContext) -> Plan {
     let Update { entity, id, set } = update.command();
     let (entity, id) = (*entity, *id);
-    let name = table(entity);
+    let name = entity_table(entity).table;
     let mut b = Builder::new();
     b.push("UPDATE ");
     b.push(name);
