@@ -64,7 +64,7 @@ const fn stored(name: &'static str, kind: ColumnKind) -> Stored {
 }
 
 /// The entity table of `entity`.
-pub(crate) fn entity_table(entity: Entity) -> &'static EntityTable {
+pub(crate) const fn entity_table(entity: Entity) -> &'static EntityTable {
     match entity {
         Entity::Client => &CLIENTS,
         Entity::Contract => &CONTRACTS,

@@ -234,7 +234,7 @@ pub use admin::*;
 pub(crate) use derived::select_one;
 use derived::*;
 use entities::*;
-pub(crate) use entities::{EntityTable, Stored, entity_table};
+pub(crate) use entities::{Stored, entity_table};
 use filter::*;
 pub use reads::*;
 pub use writes::*;
