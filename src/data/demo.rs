@@ -11,22 +11,21 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveTime, SubsecRound, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, SubsecRound, TimeZone, Utc};
 use fake::Fake;
 use fake::faker::company::en::CompanyName;
-use fake::faker::internet::en::FreeEmailProvider as FreeEmailProviderEn;
-use fake::faker::internet::fr_fr::FreeEmailProvider as FreeEmailProviderFr;
-use fake::faker::name::en::{FirstName as FirstNameEn, LastName as LastNameEn};
-use fake::faker::name::fr_fr::{FirstName as FirstNameFr, LastName as LastNameFr};
 use fake::faker::phone_number::en::CellNumber as CellNumberEn;
 use fake::faker::phone_number::fr_fr::{CellNumber as CellNumberFr, PhoneNumber as PhoneNumberFr};
+use fake::locales::{Data, FR_FR};
 use fake::rand::rngs::ChaCha8Rng;
 use fake::rand::seq::IndexedRandom;
 use fake::rand::{RngExt, SeedableRng};
 use rust_decimal::Decimal;
 
-use super::pools::{
-    CITIES, COMPANY_EVENTS, NOTES, PRIVATE_EVENTS, STREETS, VENUES, between, slug, unique_email,
+use super::pools::FRENCH_COMPANIES;
+use super::rows::{
+    between, company, daytime, duration, email_domain, email_local, event_kind, location, note,
+    person, pick, remaining, unique_email,
 };
 
 #[cfg(test)]
@@ -366,47 +365,16 @@ fn client(
 ) -> DemoClient {
     // Epic Events works in France but also for foreign clients: mix both kinds of names.
     let french = rng.random_bool(0.5);
-    let (first, last): (&str, &str) = if french {
-        (
-            FirstNameFr().fake_with_rng(rng),
-            LastNameFr().fake_with_rng(rng),
-        )
-    } else {
-        (
-            FirstNameEn().fake_with_rng(rng),
-            LastNameEn().fake_with_rng(rng),
-        )
-    };
+    let (first, last) = person(rng, french);
     let company_name = rng.random_bool(0.7).then(|| {
         if french {
-            let template = [
-                "{} & Fils",
-                "Maison {}",
-                "{} Conseil",
-                "Atelier {}",
-                "{} SAS",
-            ]
-            .choose(rng)
-            .copied()
-            .unwrap_or("{} SAS");
-            template.replace("{}", LastNameFr().fake_with_rng::<&str, _>(rng))
+            company(rng, &FRENCH_COMPANIES[..5], FR_FR::NAME_LAST_NAME)
         } else {
             CompanyName().fake_with_rng::<String, _>(rng)
         }
     });
-    let domain = match &company_name {
-        Some(company) => {
-            let tld = if french { "fr" } else { "com" };
-            format!("{}.{tld}", slug(company))
-        }
-        None if french => FreeEmailProviderFr()
-            .fake_with_rng::<&str, _>(rng)
-            .to_owned(),
-        None => FreeEmailProviderEn()
-            .fake_with_rng::<&str, _>(rng)
-            .to_owned(),
-    };
-    let email = unique_email(&format!("{}.{}", slug(first), slug(last)), &domain, taken);
+    let domain = email_domain(rng, company_name.as_deref(), french);
+    let email = unique_email(&email_local(first, last), &domain, taken);
     let created_at = between(rng, now - Duration::days(4 * 365), now - Duration::days(20));
     let last_contact_at = between(rng, created_at, now);
     DemoClient {
@@ -417,7 +385,7 @@ fn client(
         company_name,
         created_at,
         last_contact_at,
-        sales_contact: sales.choose(rng).copied().unwrap_or(BILL),
+        sales_contact: pick(rng, sales),
     }
 }
 
@@ -440,13 +408,8 @@ fn phone(rng: &mut ChaCha8Rng) -> Option<String> {
 fn contract(rng: &mut ChaCha8Rng, id: i64, owner: &DemoClient, now: DateTime<Utc>) -> DemoContract {
     let total = rng.random_range(50_000..=8_000_000);
     let signed = rng.random_bool(0.7);
-    // Unsigned contracts are unpaid; signed ones show every stage of payment so that the
-    // "not fully paid" filter has both answers.
-    let remaining = match (signed, rng.random_range(0..5)) {
-        (false, _) | (true, 4) => total,
-        (true, 0 | 1) => 0,
-        (true, _) => rng.random_range(1..total),
-    };
+    // Every stage of payment, so that the "not fully paid" filter has both answers.
+    let remaining = remaining(rng, signed, total);
     DemoContract {
         id,
         client_id: owner.id,
@@ -465,13 +428,8 @@ fn event(
     now: DateTime<Utc>,
     support: &[&'static str],
 ) -> DemoEvent {
-    let (kinds, host) = match &owner.company_name {
-        Some(company) => (COMPANY_EVENTS, company),
-        None => (PRIVATE_EVENTS, &owner.full_name),
-    };
-    let kind = kinds.choose(rng).unwrap_or(&PRIVATE_EVENTS[0]);
-    let hours = rng.random_range(kind.hours.0..=kind.hours.1);
-    let duration = Duration::hours(hours) + Duration::minutes(30 * rng.random_range(0..2));
+    let (kind, host) = event_kind(rng, owner.company_name.as_deref(), &owner.full_name);
+    let duration = duration(rng, kind);
     // Most events lie ahead, so the "upcoming" and "assigned to me" filters show rows. A past
     // event starts a day after its contract and ends a day before `now`, margins that survive
     // the snapping to a time of day below; a contract too recent for that gets a future event.
@@ -490,21 +448,11 @@ fn event(
         };
         now + Duration::days(days)
     };
-    // On the hour or half hour, between 08:00 and 19:30 UTC: daytime in Paris all year.
-    let midnight = day.date_naive().and_time(NaiveTime::MIN).and_utc();
-    let start_at = midnight + Duration::minutes(30 * rng.random_range(16..40));
+    let start_at = daytime(rng, day);
     // Past events had someone; the unassigned ones are mostly ahead, where management acts.
     let unassigned = rng.random_bool(if past { 0.05 } else { 0.27 });
-    let location = rng.random_bool(0.92).then(|| {
-        if rng.random_bool(0.5) {
-            VENUES.choose(rng).copied().unwrap_or(VENUES[0]).to_owned()
-        } else {
-            let number = rng.random_range(1..=180);
-            let street = STREETS.choose(rng).copied().unwrap_or(STREETS[0]);
-            let city = CITIES.choose(rng).copied().unwrap_or(CITIES[0]);
-            format!("{number} {street}, {city}, France")
-        }
-    });
+    let mut place = String::new();
+    let location = location(rng, 0.5, &mut place).then_some(place);
     // Zero is how a planner records "head count not known yet".
     let attendees = if rng.random_bool(0.05) {
         0
@@ -524,8 +472,6 @@ fn event(
         },
         location,
         attendees,
-        notes: rng
-            .random_bool(0.5)
-            .then(|| NOTES.choose(rng).copied().unwrap_or(NOTES[0]).to_owned()),
+        notes: note(rng, 0.5).map(str::to_owned),
     }
 }

@@ -7,14 +7,17 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Duration, NaiveTime, SubsecRound, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use fake::locales::{Data, EN, FR_FR};
 use fake::rand::rngs::ChaCha8Rng;
-use fake::rand::seq::IndexedRandom;
 use fake::rand::{RngExt, SeedableRng};
 use rust_decimal::Decimal;
 
-use super::pools::{self, Kind, between, slug, unique_email};
+use super::pools::{ENGLISH_COMPANIES, FRENCH_COMPANIES};
+use super::rows::{
+    between, company, daytime, duration, email_domain, email_local, event_kind, location, note,
+    person, pick, remaining, unique_email,
+};
 
 #[cfg(test)]
 mod tests;
@@ -106,27 +109,6 @@ impl<'a> Pools<'a> {
     }
 }
 
-/// Company name templates; `{}` is a last name.
-const FRENCH_COMPANIES: &[&str] = &[
-    "{} & Fils",
-    "Maison {}",
-    "{} Conseil",
-    "Atelier {}",
-    "{} SAS",
-    "Groupe {}",
-    "{} Événements",
-    "Cabinet {}",
-];
-const ENGLISH_COMPANIES: &[&str] = &[
-    "{} Inc",
-    "{} LLC",
-    "{} Group",
-    "{} and Sons",
-    "{} Partners",
-    "{} Labs",
-    "{} Holdings",
-];
-
 /// Bulk rows from a seed and the server's clock. Pure and deterministic.
 pub(crate) struct Generator {
     rng: ChaCha8Rng,
@@ -148,12 +130,10 @@ impl Generator {
     pub(crate) fn staff(&mut self, count: usize, mut taken: HashSet<String>) -> Vec<StaffRow> {
         (0..count)
             .map(|i| {
-                let first = pick(&mut self.rng, FR_FR::NAME_FIRST_NAME);
-                let last = pick(&mut self.rng, FR_FR::NAME_LAST_NAME);
-                let local = format!("{}.{}", slug(first), slug(last));
+                let (first, last) = person(&mut self.rng, true);
                 StaffRow {
                     full_name: format!("{first} {last}"),
-                    email: unique_email(&local, "epic.events", &mut taken),
+                    email: unique_email(&email_local(first, last), "epic.events", &mut taken),
                     department: match i % 10 {
                         0 => "management",
                         1 | 3 | 5 | 7 | 9 => "sales",
@@ -177,34 +157,16 @@ impl Generator {
             .take(count)
             .map(|id| {
                 let french = rng.random_bool(0.6);
-                let (first, last) = if french {
-                    (
-                        pick(rng, FR_FR::NAME_FIRST_NAME),
-                        pick(rng, FR_FR::NAME_LAST_NAME),
-                    )
-                } else {
-                    (
-                        pick(rng, EN::NAME_FIRST_NAME),
-                        pick(rng, EN::NAME_LAST_NAME),
-                    )
-                };
+                let (first, last) = person(rng, french);
                 let company_name = rng.random_bool(0.8).then(|| {
-                    let (templates, names) = if french {
-                        (FRENCH_COMPANIES, FR_FR::NAME_LAST_NAME)
+                    if french {
+                        company(rng, FRENCH_COMPANIES, FR_FR::NAME_LAST_NAME)
                     } else {
-                        (ENGLISH_COMPANIES, EN::NAME_LAST_NAME)
-                    };
-                    pick(rng, templates).replace("{}", pick(rng, names))
-                });
-                let domain = match &company_name {
-                    Some(company) => {
-                        let tld = if french { "fr" } else { "com" };
-                        format!("{}.{tld}", slug(company))
+                        company(rng, ENGLISH_COMPANIES, EN::NAME_LAST_NAME)
                     }
-                    None if french => pick(rng, FR_FR::INTERNET_FREE_EMAIL_PROVIDER).to_owned(),
-                    None => pick(rng, EN::INTERNET_FREE_EMAIL_PROVIDER).to_owned(),
-                };
-                let local = format!("{}.{}", slug(first), slug(last));
+                });
+                let domain = email_domain(rng, company_name.as_deref(), french);
+                let local = email_local(first, last);
                 let created_at =
                     between(rng, now - Duration::days(5 * 365), now - Duration::days(20));
                 ClientRow {
@@ -242,11 +204,7 @@ impl Generator {
                 let total = rng.random_range(500..=80_000_i64) * 100;
                 // The first is always signed so that events always have a contract to go to.
                 let signed = rng.random_bool(0.7) || i == 0;
-                let remaining = match (signed, rng.random_range(0..5)) {
-                    (false, _) | (true, 4) => total,
-                    (true, 0 | 1) => 0,
-                    (true, _) => rng.random_range(1..total),
-                };
+                let remaining = remaining(rng, signed, total);
                 ContractRow {
                     id,
                     client,
@@ -273,48 +231,31 @@ impl Generator {
         let now = self.now;
         let contract = &pools.contracts[pick(rng, &pools.signed)];
         let owner = &pools.clients[contract.client];
-        let (kinds, host) = match &owner.company_name {
-            Some(company) => (pools::COMPANY_EVENTS, company.as_str()),
-            None => (pools::PRIVATE_EVENTS, owner.full_name.as_str()),
-        };
-        let kind: &Kind = kinds.choose(rng).expect("kinds are never empty");
+        let (kind, host) = event_kind(rng, owner.company_name.as_deref(), &owner.full_name);
         name.clear();
         let _ = write!(name, "{host} {}", kind.name);
         if name.len() > 200 {
             name.clear();
             name.push_str(kind.name);
         }
-        let hours = rng.random_range(kind.hours.0..=kind.hours.1);
-        let duration = Duration::hours(hours) + Duration::minutes(30 * rng.random_range(0..2));
+        let duration = duration(rng, kind);
         // From two years ago to a year ahead, never before the contract.
         let earliest = (now - Duration::days(730)).max(contract.created_at + Duration::days(1));
         let day = between(rng, earliest, now + Duration::days(365));
-        // On the hour or half hour, between 08:00 and 19:30 UTC: daytime in Paris all year.
         // The day is at least one after the contract, so its morning still is after it.
-        let midnight = day.date_naive().and_time(NaiveTime::MIN).and_utc();
-        let start_at = midnight + Duration::minutes(30 * rng.random_range(16..40));
+        let start_at = daytime(rng, day);
         let past = start_at < now;
         // Past events had someone; the unassigned ones are mostly ahead, where management acts.
         let assigned = rng.random_bool(if past { 0.97 } else { 0.85 });
-        let has_location = rng.random_bool(0.92);
         location.clear();
-        if has_location {
-            if rng.random_bool(0.4) {
-                location.push_str(pick(rng, pools::VENUES));
-            } else {
-                let number = rng.random_range(1..=180);
-                let street = pick(rng, pools::STREETS);
-                let city = pick(rng, pools::CITIES);
-                let _ = write!(location, "{number} {street}, {city}, France");
-            }
-        }
+        let has_location = self::location(rng, 0.4, location);
         // Zero is how a planner records "head count not known yet"; a few are huge.
         let attendees = match rng.random_range(0..1000) {
             0..=29 => 0,
             30..=31 => rng.random_range(1_000..=100_000),
             _ => rng.random_range(kind.attendees.0..=kind.attendees.1),
         };
-        let notes = rng.random_bool(0.75).then(|| pick(rng, pools::NOTES));
+        let notes = note(rng, 0.75);
         let created_at = between(rng, contract.created_at, start_at.min(now));
         EventRow {
             id,
@@ -332,11 +273,6 @@ impl Generator {
             created_at,
         }
     }
-}
-
-/// One element of a non-empty slice (every pool here is a non-empty constant or checked).
-fn pick<T: Copy>(rng: &mut ChaCha8Rng, from: &[T]) -> T {
-    *from.choose(rng).expect("pools are never empty")
 }
 
 /// Phones as people type them, within the schema's CHECK (digits, spaces, `+-.()`, 6 to 20

@@ -1,56 +1,6 @@
-//! The word lists and helpers both generated datasets draw from (the
-//! demo's and `epic gen`'s): kinds of event, venues, streets, notes, and
-//! names made into email addresses. Pure.
-
-use std::collections::HashSet;
-
-use chrono::{DateTime, Duration, Utc};
-use fake::rand::RngExt;
-use fake::rand::rngs::ChaCha8Rng;
-
-/// A time between `from` and `to` (`from` when the span is empty), to the second.
-pub(crate) fn between(
-    rng: &mut ChaCha8Rng,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> DateTime<Utc> {
-    let span = (to - from).num_seconds().max(0);
-    from + Duration::seconds(rng.random_range(0..=span))
-}
-
-/// Lowercase ASCII letters and digits only, so a name becomes a valid email part or domain.
-pub(crate) fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.to_lowercase().chars() {
-        match c {
-            'a'..='z' | '0'..='9' => out.push(c),
-            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => out.push('a'),
-            'ç' => out.push('c'),
-            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
-            'î' | 'ï' | 'í' | 'ì' => out.push('i'),
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
-            'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
-            'ÿ' => out.push('y'),
-            'ñ' => out.push('n'),
-            'œ' => out.push_str("oe"),
-            'æ' => out.push_str("ae"),
-            _ => {}
-        }
-    }
-    if out.is_empty() { "client".into() } else { out }
-}
-
-/// Two clients with the same name would otherwise share an address, which confuses searches.
-pub(crate) fn unique_email(local: &str, domain: &str, taken: &mut HashSet<String>) -> String {
-    let mut email = format!("{local}@{domain}");
-    let mut n = 2;
-    while taken.contains(&email) {
-        email = format!("{local}{n}@{domain}");
-        n += 1;
-    }
-    taken.insert(email.clone());
-    email
-}
+//! The word lists both generated datasets draw from (the demo's and `epic
+//! gen`'s): kinds of event, company names, venues, streets and notes.
+//! [`super::rows`] makes fields of rows from them.
 
 /// A kind of event: its name, a plausible head count and how long it lasts in hours.
 pub(crate) struct Kind {
@@ -84,6 +34,28 @@ pub(crate) const COMPANY_EVENTS: &[Kind] = &[
     kind("Conference", (100, 1000), (24, 56)),
     kind("Off-site", (10, 60), (30, 54)),
     kind("Board Meeting", (5, 20), (2, 3)),
+];
+
+/// Company name templates; `{}` is a last name. The demo's French companies are the first
+/// five.
+pub(crate) const FRENCH_COMPANIES: &[&str] = &[
+    "{} & Fils",
+    "Maison {}",
+    "{} Conseil",
+    "Atelier {}",
+    "{} SAS",
+    "Groupe {}",
+    "{} Événements",
+    "Cabinet {}",
+];
+pub(crate) const ENGLISH_COMPANIES: &[&str] = &[
+    "{} Inc",
+    "{} LLC",
+    "{} Group",
+    "{} and Sons",
+    "{} Partners",
+    "{} Labs",
+    "{} Holdings",
 ];
 
 pub(crate) const VENUES: &[&str] = &[

@@ -4,11 +4,13 @@
 //! command's transaction, as the application role; the database audits
 //! every row written.
 
+use std::sync::LazyLock;
+
 use tokio_postgres::error::SqlState;
 
 use super::{Database, DbError};
-use crate::model::Role;
-use crate::plan::{DeleteEmployee, Plan};
+use crate::model::{Entity, Role};
+use crate::plan::{DeleteEmployee, Plan, select_one};
 use crate::policy::Authorized;
 
 /// What the checker needs to know about an existing record.
@@ -23,7 +25,9 @@ pub struct Owners {
 }
 
 impl Database {
-    /// Owners of client `id`, or `None` when there is no such client.
+    /// Owners of client `id`, or `None` when there is no such client. The
+    /// contract's and the event's are read through the joins of their
+    /// entity tables (`plan::select_one`).
     pub async fn client_owners(&mut self, id: i64) -> Result<Option<Owners>, DbError> {
         self.owners(
             "SELECT sales_contact_id, NULL::bigint, false FROM clients WHERE id = $1",
@@ -33,21 +37,11 @@ impl Database {
     }
 
     pub async fn contract_owners(&mut self, id: i64) -> Result<Option<Owners>, DbError> {
-        self.owners(
-            "SELECT c.sales_contact_id, NULL::bigint, k.signed FROM contracts k \
-             JOIN clients c ON c.id = k.client_id WHERE k.id = $1",
-            id,
-        )
-        .await
+        self.owners(&CONTRACT_OWNERS, id).await
     }
 
     pub async fn event_owners(&mut self, id: i64) -> Result<Option<Owners>, DbError> {
-        self.owners(
-            "SELECT c.sales_contact_id, e.support_contact_id, k.signed FROM events e \
-             JOIN contracts k ON k.id = e.contract_id JOIN clients c ON c.id = k.client_id WHERE e.id = $1",
-            id,
-        )
-        .await
+        self.owners(&EVENT_OWNERS, id).await
     }
 
     async fn owners(&mut self, sql: &str, id: i64) -> Result<Option<Owners>, DbError> {
@@ -249,6 +243,23 @@ impl Database {
     }
 }
 
+/// A contract's owners: its client's sales contact, and whether it is signed.
+static CONTRACT_OWNERS: LazyLock<String> = LazyLock::new(|| {
+    select_one(
+        Entity::Contract,
+        &["c.sales_contact_id", "NULL::bigint", "k.signed"],
+    )
+});
+
+/// An event's owners: its client's sales contact, its support contact, and
+/// whether its contract is signed.
+static EVENT_OWNERS: LazyLock<String> = LazyLock::new(|| {
+    select_one(
+        Entity::Event,
+        &["c.sales_contact_id", "e.support_contact_id", "k.signed"],
+    )
+});
+
 const CLIENT_WITH_EMAIL: &str = "SELECT id, full_name FROM clients WHERE lower(email) = lower($1)";
 
 /// An employee as the trust rules see them.
@@ -268,4 +279,24 @@ pub enum Then {
     Continue,
     /// Nothing that can fail: commit with the write.
     Commit,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_are_read_through_the_entity_tables_joins() {
+        assert_eq!(
+            *CONTRACT_OWNERS,
+            "SELECT c.sales_contact_id, NULL::bigint, k.signed FROM contracts k \
+             JOIN clients c ON c.id = k.client_id WHERE k.id = $1"
+        );
+        assert_eq!(
+            *EVENT_OWNERS,
+            "SELECT c.sales_contact_id, e.support_contact_id, k.signed FROM events e \
+             JOIN contracts k ON k.id = e.contract_id JOIN clients c ON c.id = k.client_id \
+             WHERE e.id = $1"
+        );
+    }
 }

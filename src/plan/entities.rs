@@ -1,518 +1,331 @@
-//! Each entity's table, alias, joins, listing and record columns, and each
-//! field's column: the identifiers every plan is made of.
+//! Each entity's table as data, written once: its name, alias and key, the
+//! tables joined to it, its listing and record columns (each with its own
+//! SQL expression) and the columns the loaders write. [`super::derived`]
+//! builds the statements from these; each field's column is here too.
 
 use super::*;
 
-/// The columns and joins of a listing, per entity. `id` always comes first.
-pub(super) fn listing(entity: Entity) -> (&'static str, &'static [OutColumn], &'static str) {
-    use ColumnKind::*;
-    match entity {
-        Entity::Client => (
-            "c.id, c.full_name, c.email, c.phone, c.company_name, c.created_at, c.last_contact_at, sales.full_name",
-            &[
-                OutColumn {
-                    name: "id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "name",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "email",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "phone",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "company",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "created",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "last_contact",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "sales",
-                    kind: Text,
-                },
-            ],
-            "clients c JOIN employees sales ON sales.id = c.sales_contact_id",
-        ),
-        Entity::Contract => (
-            "k.id, c.full_name, sales.full_name, k.total, k.remaining, k.signed, k.created_at",
-            &[
-                OutColumn {
-                    name: "id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "client",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "sales",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "total",
-                    kind: Money,
-                },
-                OutColumn {
-                    name: "remaining",
-                    kind: Money,
-                },
-                OutColumn {
-                    name: "signed",
-                    kind: Bool,
-                },
-                OutColumn {
-                    name: "created",
-                    kind: Timestamp,
-                },
-            ],
-            "contracts k JOIN clients c ON c.id = k.client_id JOIN employees sales ON sales.id = c.sales_contact_id",
-        ),
-        Entity::Event => (
-            "e.id, e.name, e.contract_id, c.full_name, e.start_at, e.end_at, sup.full_name, e.location, e.attendees",
-            &[
-                OutColumn {
-                    name: "id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "name",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "contract",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "client",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "start",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "end",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "support",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "location",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "attendees",
-                    kind: Integer,
-                },
-            ],
-            "events e JOIN contracts k ON k.id = e.contract_id JOIN clients c ON c.id = k.client_id \
-             LEFT JOIN employees sup ON sup.id = e.support_contact_id",
-        ),
-        Entity::Employee => (
-            "m.id, m.full_name, m.email, m.department, m.created_at, m.active",
-            &[
-                OutColumn {
-                    name: "id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "name",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "email",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "department",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "created",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "active",
-                    kind: Bool,
-                },
-            ],
-            "employees m",
-        ),
-        Entity::Audit => (
-            "a.id, a.at, a.actor_name, a.action, a.entity, a.entity_id, a.before::text, a.after::text, a.detail::text",
-            &[
-                OutColumn {
-                    name: "no",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "at",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "actor",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "action",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "entity",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "before",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "after",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "detail",
-                    kind: Text,
-                },
-            ],
-            "audit_log a",
-        ),
+/// Everything the SQL of one entity is made of.
+#[derive(Debug)]
+pub(crate) struct EntityTable {
+    pub(crate) table: &'static str,
+    pub(crate) alias: &'static str,
+    /// The key column, unqualified.
+    pub(crate) key: &'static str,
+    /// How `show ENTITY ID` binds the id.
+    pub(crate) id_param: &'static str,
+    /// Every table a statement may join, in the order they are joined; a
+    /// statement joins only those its expressions name (and what they
+    /// are joined through).
+    pub(crate) joins: &'static [Join],
+    /// `show ENTITY ...`: `id` always comes first.
+    pub(crate) listing: &'static [Column],
+    /// `show ENTITY ID`: one record with what is related to it.
+    pub(crate) record: &'static [Column],
+    /// The columns `epic demo` and `epic gen` write, in the order they
+    /// write them (none: the loaders write no rows of it).
+    pub(crate) stored: &'static [Stored],
+}
+
+/// `JOIN table alias ON alias.id = on`.
+#[derive(Debug)]
+pub(crate) struct Join {
+    pub(crate) table: &'static str,
+    pub(crate) alias: &'static str,
+    /// The foreign key, qualified: its alias is joined first.
+    pub(crate) on: &'static str,
+    /// A `LEFT JOIN`: the foreign key can be none.
+    pub(crate) left: bool,
+}
+
+/// A result column: its name and kind as shown, and what it reads.
+#[derive(Debug)]
+pub(crate) struct Column {
+    pub(crate) name: &'static str,
+    pub(crate) kind: ColumnKind,
+    pub(crate) sql: &'static str,
+}
+
+impl Column {
+    const fn new(name: &'static str, kind: ColumnKind, sql: &'static str) -> Column {
+        Column { name, kind, sql }
     }
 }
 
-/// One record with what is related to it, for `show ENTITY ID`.
-pub(super) fn record(entity: Entity) -> (&'static str, &'static [OutColumn], &'static str) {
-    use ColumnKind::*;
+/// A column the loaders write, with the kind of value it holds.
+#[derive(Debug)]
+pub(crate) struct Stored {
+    pub(crate) name: &'static str,
+    pub(crate) kind: ColumnKind,
+}
+
+const fn stored(name: &'static str, kind: ColumnKind) -> Stored {
+    Stored { name, kind }
+}
+
+/// The entity table of `entity`.
+pub(crate) const fn entity_table(entity: Entity) -> &'static EntityTable {
     match entity {
-        Entity::Client => (
-            "c.id, c.full_name, c.email, c.phone, c.company_name, c.created_at, c.last_contact_at, c.updated_at, \
-             sales.full_name, sales.email, \
-             (SELECT count(*) FROM contracts WHERE client_id = c.id), \
-             (SELECT count(*) FROM events JOIN contracts ON contracts.id = events.contract_id WHERE contracts.client_id = c.id)",
-            &[
-                OutColumn {
-                    name: "id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "name",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "email",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "phone",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "company",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "created",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "last_contact",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "updated",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "sales",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "sales_email",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "contracts",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "events",
-                    kind: Id,
-                },
-            ],
-            "clients c JOIN employees sales ON sales.id = c.sales_contact_id WHERE c.id = $1",
-        ),
-        Entity::Contract => (
-            "k.id, c.id, c.full_name, c.email, c.phone, c.company_name, sales.full_name, k.total, k.remaining, \
-             k.signed, k.created_at, k.updated_at, (SELECT count(*) FROM events WHERE contract_id = k.id)",
-            &[
-                OutColumn {
-                    name: "id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "client_id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "client",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "client_email",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "client_phone",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "company",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "sales",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "total",
-                    kind: Money,
-                },
-                OutColumn {
-                    name: "remaining",
-                    kind: Money,
-                },
-                OutColumn {
-                    name: "signed",
-                    kind: Bool,
-                },
-                OutColumn {
-                    name: "created",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "updated",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "events",
-                    kind: Id,
-                },
-            ],
-            "contracts k JOIN clients c ON c.id = k.client_id JOIN employees sales ON sales.id = c.sales_contact_id \
-             WHERE k.id = $1",
-        ),
-        Entity::Event => (
-            "e.id, e.name, e.contract_id, c.full_name, c.email, c.phone, c.company_name, sales.full_name, \
-             e.start_at, e.end_at, sup.full_name, sup.email, e.location, e.attendees, e.notes, e.updated_at",
-            &[
-                OutColumn {
-                    name: "id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "name",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "contract",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "client",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "client_email",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "client_phone",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "company",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "sales",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "start",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "end",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "support",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "support_email",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "location",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "attendees",
-                    kind: Integer,
-                },
-                OutColumn {
-                    name: "notes",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "updated",
-                    kind: Timestamp,
-                },
-            ],
-            "events e JOIN contracts k ON k.id = e.contract_id JOIN clients c ON c.id = k.client_id \
-             JOIN employees sales ON sales.id = c.sales_contact_id \
-             LEFT JOIN employees sup ON sup.id = e.support_contact_id WHERE e.id = $1",
-        ),
-        Entity::Employee => (
-            "m.id, m.full_name, m.email, m.department, m.created_at, m.updated_at, m.active, \
-             (SELECT count(*) FROM clients WHERE sales_contact_id = m.id), \
-             (SELECT count(*) FROM events WHERE support_contact_id = m.id)",
-            &[
-                OutColumn {
-                    name: "id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "name",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "email",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "department",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "created",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "updated",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "active",
-                    kind: Bool,
-                },
-                OutColumn {
-                    name: "clients",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "events_supported",
-                    kind: Id,
-                },
-            ],
-            "employees m WHERE m.id = $1",
-        ),
-        Entity::Audit => (
-            "a.id, a.at, a.actor_id, a.actor_name, a.action, a.entity, a.entity_id, a.before::text, a.after::text, \
-             a.detail::text",
-            &[
-                OutColumn {
-                    name: "no",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "at",
-                    kind: Timestamp,
-                },
-                OutColumn {
-                    name: "actor_id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "actor",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "action",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "entity",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "id",
-                    kind: Id,
-                },
-                OutColumn {
-                    name: "before",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "after",
-                    kind: Text,
-                },
-                OutColumn {
-                    name: "detail",
-                    kind: Text,
-                },
-            ],
-            "audit_log a WHERE a.id = $1::bigint",
-        ),
+        Entity::Client => &CLIENTS,
+        Entity::Contract => &CONTRACTS,
+        Entity::Event => &EVENTS,
+        Entity::Employee => &EMPLOYEES,
+        Entity::Audit => &AUDIT,
     }
 }
 
-/// The tables a count needs: only the joins its condition reaches.
-pub(super) fn count_from(entity: Entity, filter: Option<&Filter>) -> &'static str {
-    let uses = |wanted: &[Field]| filter.is_some_and(|f| mentions(f, wanted));
-    match entity {
-        Entity::Client => "clients c",
-        Entity::Contract if uses(&[Field::ContractClient, Field::ContractSales]) => {
-            "contracts k JOIN clients c ON c.id = k.client_id"
-        }
-        Entity::Contract => "contracts k",
-        Entity::Event if uses(&[Field::EventClient]) => {
-            "events e JOIN contracts k ON k.id = e.contract_id JOIN clients c ON c.id = k.client_id"
-        }
-        Entity::Event => "events e",
-        Entity::Employee => "employees m",
-        Entity::Audit => "audit_log a",
-    }
-}
+const CONTRACT_OF_EVENT: Join = Join {
+    table: "contracts",
+    alias: "k",
+    on: "e.contract_id",
+    left: false,
+};
+const CLIENT_OF_CONTRACT: Join = Join {
+    table: "clients",
+    alias: "c",
+    on: "k.client_id",
+    left: false,
+};
+const SALES_OF_CLIENT: Join = Join {
+    table: "employees",
+    alias: "sales",
+    on: "c.sales_contact_id",
+    left: false,
+};
+const SUPPORT_OF_EVENT: Join = Join {
+    table: "employees",
+    alias: "sup",
+    on: "e.support_contact_id",
+    left: true,
+};
 
-pub(super) fn mentions(filter: &Filter, wanted: &[Field]) -> bool {
-    match filter {
-        Filter::Compare { field, .. }
-        | Filter::In { field, .. }
-        | Filter::IsNone { field, .. }
-        | Filter::IsMe { field, .. } => wanted.contains(field),
-        Filter::Not(inner) => mentions(inner, wanted),
-        Filter::And(l, r) | Filter::Or(l, r) => mentions(l, wanted) || mentions(r, wanted),
-    }
-}
+use ColumnKind::*;
+
+const CLIENTS: EntityTable = EntityTable {
+    table: "clients",
+    alias: "c",
+    key: "id",
+    id_param: "$1",
+    joins: &[SALES_OF_CLIENT],
+    listing: &[
+        Column::new("id", Id, "c.id"),
+        Column::new("name", Text, "c.full_name"),
+        Column::new("email", Text, "c.email"),
+        Column::new("phone", Text, "c.phone"),
+        Column::new("company", Text, "c.company_name"),
+        Column::new("created", Timestamp, "c.created_at"),
+        Column::new("last_contact", Timestamp, "c.last_contact_at"),
+        Column::new("sales", Text, "sales.full_name"),
+    ],
+    record: &[
+        Column::new("id", Id, "c.id"),
+        Column::new("name", Text, "c.full_name"),
+        Column::new("email", Text, "c.email"),
+        Column::new("phone", Text, "c.phone"),
+        Column::new("company", Text, "c.company_name"),
+        Column::new("created", Timestamp, "c.created_at"),
+        Column::new("last_contact", Timestamp, "c.last_contact_at"),
+        Column::new("updated", Timestamp, "c.updated_at"),
+        Column::new("sales", Text, "sales.full_name"),
+        Column::new("sales_email", Text, "sales.email"),
+        Column::new(
+            "contracts",
+            Id,
+            "(SELECT count(*) FROM contracts WHERE client_id = c.id)",
+        ),
+        Column::new(
+            "events",
+            Id,
+            "(SELECT count(*) FROM events JOIN contracts ON contracts.id = events.contract_id \
+             WHERE contracts.client_id = c.id)",
+        ),
+    ],
+    stored: &[
+        stored("id", Id),
+        stored("full_name", Text),
+        stored("email", Text),
+        stored("phone", Text),
+        stored("company_name", Text),
+        stored("created_at", Timestamp),
+        stored("last_contact_at", Timestamp),
+        stored("updated_at", Timestamp),
+        stored("sales_contact_id", Id),
+    ],
+};
+
+const CONTRACTS: EntityTable = EntityTable {
+    table: "contracts",
+    alias: "k",
+    key: "id",
+    id_param: "$1",
+    joins: &[CLIENT_OF_CONTRACT, SALES_OF_CLIENT],
+    listing: &[
+        Column::new("id", Id, "k.id"),
+        Column::new("client", Text, "c.full_name"),
+        Column::new("sales", Text, "sales.full_name"),
+        Column::new("total", Money, "k.total"),
+        Column::new("remaining", Money, "k.remaining"),
+        Column::new("signed", Bool, "k.signed"),
+        Column::new("created", Timestamp, "k.created_at"),
+    ],
+    record: &[
+        Column::new("id", Id, "k.id"),
+        Column::new("client_id", Id, "c.id"),
+        Column::new("client", Text, "c.full_name"),
+        Column::new("client_email", Text, "c.email"),
+        Column::new("client_phone", Text, "c.phone"),
+        Column::new("company", Text, "c.company_name"),
+        Column::new("sales", Text, "sales.full_name"),
+        Column::new("total", Money, "k.total"),
+        Column::new("remaining", Money, "k.remaining"),
+        Column::new("signed", Bool, "k.signed"),
+        Column::new("created", Timestamp, "k.created_at"),
+        Column::new("updated", Timestamp, "k.updated_at"),
+        Column::new(
+            "events",
+            Id,
+            "(SELECT count(*) FROM events WHERE contract_id = k.id)",
+        ),
+    ],
+    stored: &[
+        stored("id", Id),
+        stored("client_id", Id),
+        stored("total", Money),
+        stored("remaining", Money),
+        stored("signed", Bool),
+        stored("created_at", Timestamp),
+        stored("updated_at", Timestamp),
+    ],
+};
+
+const EVENTS: EntityTable = EntityTable {
+    table: "events",
+    alias: "e",
+    key: "id",
+    id_param: "$1",
+    joins: &[
+        CONTRACT_OF_EVENT,
+        CLIENT_OF_CONTRACT,
+        SALES_OF_CLIENT,
+        SUPPORT_OF_EVENT,
+    ],
+    listing: &[
+        Column::new("id", Id, "e.id"),
+        Column::new("name", Text, "e.name"),
+        Column::new("contract", Id, "e.contract_id"),
+        Column::new("client", Text, "c.full_name"),
+        Column::new("start", Timestamp, "e.start_at"),
+        Column::new("end", Timestamp, "e.end_at"),
+        Column::new("support", Text, "sup.full_name"),
+        Column::new("location", Text, "e.location"),
+        Column::new("attendees", Integer, "e.attendees"),
+    ],
+    record: &[
+        Column::new("id", Id, "e.id"),
+        Column::new("name", Text, "e.name"),
+        Column::new("contract", Id, "e.contract_id"),
+        Column::new("client", Text, "c.full_name"),
+        Column::new("client_email", Text, "c.email"),
+        Column::new("client_phone", Text, "c.phone"),
+        Column::new("company", Text, "c.company_name"),
+        Column::new("sales", Text, "sales.full_name"),
+        Column::new("start", Timestamp, "e.start_at"),
+        Column::new("end", Timestamp, "e.end_at"),
+        Column::new("support", Text, "sup.full_name"),
+        Column::new("support_email", Text, "sup.email"),
+        Column::new("location", Text, "e.location"),
+        Column::new("attendees", Integer, "e.attendees"),
+        Column::new("notes", Text, "e.notes"),
+        Column::new("updated", Timestamp, "e.updated_at"),
+    ],
+    stored: &[
+        stored("id", Id),
+        stored("contract_id", Id),
+        stored("name", Text),
+        stored("start_at", Timestamp),
+        stored("end_at", Timestamp),
+        stored("support_contact_id", Id),
+        stored("location", Text),
+        stored("attendees", Integer),
+        stored("notes", Text),
+        stored("created_at", Timestamp),
+        stored("updated_at", Timestamp),
+    ],
+};
+
+const EMPLOYEES: EntityTable = EntityTable {
+    table: "employees",
+    alias: "m",
+    key: "id",
+    id_param: "$1",
+    joins: &[],
+    listing: &[
+        Column::new("id", Id, "m.id"),
+        Column::new("name", Text, "m.full_name"),
+        Column::new("email", Text, "m.email"),
+        Column::new("department", Text, "m.department"),
+        Column::new("created", Timestamp, "m.created_at"),
+        Column::new("active", Bool, "m.active"),
+    ],
+    record: &[
+        Column::new("id", Id, "m.id"),
+        Column::new("name", Text, "m.full_name"),
+        Column::new("email", Text, "m.email"),
+        Column::new("department", Text, "m.department"),
+        Column::new("created", Timestamp, "m.created_at"),
+        Column::new("updated", Timestamp, "m.updated_at"),
+        Column::new("active", Bool, "m.active"),
+        Column::new(
+            "clients",
+            Id,
+            "(SELECT count(*) FROM clients WHERE sales_contact_id = m.id)",
+        ),
+        Column::new(
+            "events_supported",
+            Id,
+            "(SELECT count(*) FROM events WHERE support_contact_id = m.id)",
+        ),
+    ],
+    // The demo's staff; the database numbers them.
+    stored: &[
+        stored("full_name", Text),
+        stored("email", Text),
+        stored("department", Text),
+        stored("password_hash", Text),
+    ],
+};
+
+const AUDIT: EntityTable = EntityTable {
+    table: "audit_log",
+    alias: "a",
+    key: "id",
+    id_param: "$1::bigint",
+    joins: &[],
+    listing: &[
+        Column::new("no", Id, "a.id"),
+        Column::new("at", Timestamp, "a.at"),
+        Column::new("actor", Text, "a.actor_name"),
+        Column::new("action", Text, "a.action"),
+        Column::new("entity", Text, "a.entity"),
+        Column::new("id", Id, "a.entity_id"),
+        Column::new("before", Text, "a.before::text"),
+        Column::new("after", Text, "a.after::text"),
+        Column::new("detail", Text, "a.detail::text"),
+    ],
+    record: &[
+        Column::new("no", Id, "a.id"),
+        Column::new("at", Timestamp, "a.at"),
+        Column::new("actor_id", Id, "a.actor_id"),
+        Column::new("actor", Text, "a.actor_name"),
+        Column::new("action", Text, "a.action"),
+        Column::new("entity", Text, "a.entity"),
+        Column::new("id", Id, "a.entity_id"),
+        Column::new("before", Text, "a.before::text"),
+        Column::new("after", Text, "a.after::text"),
+        Column::new("detail", Text, "a.detail::text"),
+    ],
+    stored: &[],
+};
 
 /// The SQL expression of a field's own value (for employee fields: the id column).
 pub(super) fn column(field: Field) -> &'static str {
@@ -566,16 +379,6 @@ pub(super) fn order_expression(field: Field) -> &'static str {
     }
 }
 
-pub(super) fn primary_key(entity: Entity) -> &'static str {
-    match entity {
-        Entity::Client => "c.id",
-        Entity::Contract => "k.id",
-        Entity::Event => "e.id",
-        Entity::Employee => "m.id",
-        Entity::Audit => "a.id",
-    }
-}
-
 /// The table and the bare column a settable field is stored in.
 pub(super) fn stored_column(field: Field) -> &'static str {
     use Field::*;
@@ -583,15 +386,5 @@ pub(super) fn stored_column(field: Field) -> &'static str {
         ClientSales => "sales_contact_id",
         EventSupport => "support_contact_id",
         other => column(other).rsplit('.').next().unwrap_or_default(),
-    }
-}
-
-pub(super) fn table(entity: Entity) -> &'static str {
-    match entity {
-        Entity::Client => "clients",
-        Entity::Contract => "contracts",
-        Entity::Event => "events",
-        Entity::Employee => "employees",
-        Entity::Audit => "audit_log",
     }
 }

@@ -221,6 +221,7 @@ const fn col(name: &'static str, kind: ColumnKind) -> OutColumn {
 }
 
 mod admin;
+mod derived;
 mod entities;
 mod filter;
 mod reads;
@@ -230,7 +231,10 @@ mod writes;
 mod tests;
 
 pub use admin::*;
+pub(crate) use derived::select_one;
+use derived::*;
 use entities::*;
+pub(crate) use entities::{Stored, entity_table};
 use filter::*;
 pub use reads::*;
 pub use writes::*;

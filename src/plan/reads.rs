@@ -9,12 +9,9 @@ pub fn plan_show(
     context: &PlanContext,
     fetch_limit: Option<u64>,
 ) -> Result<Plan, PlanError> {
-    let (select, columns, from) = listing(query.entity);
+    let table = derived(query.entity);
     let mut b = Builder::new();
-    b.push("SELECT ");
-    b.push(select);
-    b.push(" FROM ");
-    b.push(from);
+    b.push(&table.listing);
     if let Some(filter) = &query.filter {
         b.push(" WHERE ");
         condition(&mut b, filter, context)?;
@@ -24,7 +21,7 @@ pub fn plan_show(
         push_order(&mut b, order);
     }
     // The record number last: a stable order, page after page.
-    b.push(primary_key(query.entity));
+    b.push(&table.key);
     let limit = match (query.limit, fetch_limit) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
@@ -40,7 +37,7 @@ pub fn plan_show(
     Ok(Plan {
         sql: b.sql,
         params: b.params,
-        columns: columns.to_vec(),
+        columns: table.listing_columns.clone(),
     })
 }
 
@@ -55,11 +52,11 @@ pub(super) fn push_order(b: &mut Builder, order: &Order) {
 
 /// `show ENTITY ID`.
 pub fn plan_show_one(one: &Authorized<Record>) -> Plan {
-    let (select, columns, from_where) = record(one.entity);
+    let table = derived(one.entity);
     Plan {
-        sql: format!("SELECT {select} FROM {from_where}"),
+        sql: table.record.clone(),
         params: vec![Param::Int(one.id)],
-        columns: columns.to_vec(),
+        columns: table.record_columns.clone(),
     }
 }
 
@@ -69,7 +66,7 @@ pub fn plan_count(query: &Authorized<Query>, context: &PlanContext) -> Result<Pl
     let (entity, filter) = (query.entity, query.filter.as_ref());
     let mut b = Builder::new();
     b.push("SELECT count(*) FROM ");
-    b.push(count_from(entity, filter));
+    b.push(derived(entity).count_from(filter));
     if let Some(filter) = filter {
         b.push(" WHERE ");
         condition(&mut b, filter, context)?;

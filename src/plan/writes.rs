@@ -43,53 +43,14 @@ pub fn plan_create(
     context: &PlanContext,
     extra: Vec<(&'static str, Param)>,
 ) -> Plan {
-    let given = |field: Field| {
-        create
-            .values
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, v)| v)
-    };
     // (column, value) pairs: implied ones first, then those typed.
-    let mut pairs: Vec<(&'static str, Field, Assign)> = Vec::new();
-    match create.entity {
-        Entity::Client if given(Field::ClientSales).is_none() => {
-            pairs.push((
-                "sales_contact_id",
-                Field::ClientSales,
-                Assign::Value(Value::Integer(owner)),
-            ));
-        }
-        Entity::Contract => {
-            let client = create.parent.unwrap_or_default();
-            pairs.push((
-                "client_id",
-                Field::ContractId,
-                Assign::Value(Value::Integer(client)),
-            ));
-            // A new contract is owed in full unless told otherwise.
-            if let (None, Some(total)) =
-                (given(Field::ContractRemaining), given(Field::ContractTotal))
-            {
-                pairs.push(("remaining", Field::ContractRemaining, total.clone()));
-            }
-        }
-        Entity::Event => {
-            let contract = create.parent.unwrap_or_default();
-            pairs.push((
-                "contract_id",
-                Field::EventContract,
-                Assign::Value(Value::Integer(contract)),
-            ));
-        }
-        _ => {}
-    }
+    let mut pairs = implied(create, owner);
     for (field, value) in &create.values {
         pairs.push((stored_column(*field), *field, value.clone()));
     }
     let mut b = Builder::new();
     b.push("INSERT INTO ");
-    b.push(table(create.entity));
+    b.push(entity_table(create.entity).table);
     b.push(" (");
     let names: Vec<&str> = pairs
         .iter()
@@ -123,11 +84,58 @@ pub fn plan_create(
     }
 }
 
+/// The columns a create sets that the command does not type: a new
+/// client's owner, a new contract's client and what it owes, a new
+/// event's contract.
+fn implied(create: &Create, owner: i64) -> Vec<(&'static str, Field, Assign)> {
+    let given = |field: Field| {
+        create
+            .values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, v)| v)
+    };
+    let mut pairs = Vec::new();
+    match create.entity {
+        Entity::Client if given(Field::ClientSales).is_none() => {
+            pairs.push((
+                "sales_contact_id",
+                Field::ClientSales,
+                Assign::Value(Value::Integer(owner)),
+            ));
+        }
+        Entity::Contract => {
+            let client = create.parent.unwrap_or_default();
+            pairs.push((
+                "client_id",
+                Field::ContractId,
+                Assign::Value(Value::Integer(client)),
+            ));
+            // A new contract is owed in full unless told otherwise.
+            if let (None, Some(total)) =
+                (given(Field::ContractRemaining), given(Field::ContractTotal))
+            {
+                pairs.push(("remaining", Field::ContractRemaining, total.clone()));
+            }
+        }
+        Entity::Event => {
+            let contract = create.parent.unwrap_or_default();
+            pairs.push((
+                "contract_id",
+                Field::EventContract,
+                Assign::Value(Value::Integer(contract)),
+            ));
+        }
+        _ => {}
+    }
+    pairs
+}
+
 /// `update ENTITY ID set ...`: an UPDATE returning the id.
 pub fn plan_update(update: &Authorized<Update>, context: &PlanContext) -> Plan {
     let Update { entity, id, set } = update.command();
     let (entity, id) = (*entity, *id);
-    let name = table(entity);
+    let name = entity_table(entity).table;
     let mut b = Builder::new();
     b.push("UPDATE ");
     b.push(name);

@@ -14,6 +14,8 @@ use crate::data::demo::{
     Dataset, DemoClient, DemoContract, DemoEvent, DemoLogin, KATE, STAFF, WEDDING_EVENT,
     WEDDING_NAME, dataset, logins,
 };
+use crate::model::Entity;
+use crate::plan::{ColumnKind, Stored, entity_table};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -159,13 +161,12 @@ async fn insert_staff(
         .iter()
         .map(|s| hashes.get(s.password).map(String::as_str))
         .collect();
+    let sql = format!(
+        "{} RETURNING id, email",
+        insert_unnest(Entity::Employee, &[], &[])
+    );
     let rows = tx
-        .query(
-            "INSERT INTO employees (full_name, email, department, password_hash) \
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) \
-             RETURNING id, email",
-            &[&names, &emails, &departments, &password_hashes],
-        )
+        .query(&sql, &[&names, &emails, &departments, &password_hashes])
         .await?;
     let mut staff_ids: HashMap<String, i64> = HashMap::new();
     for row in &rows {
@@ -174,20 +175,77 @@ async fn insert_staff(
     Ok(staff_ids)
 }
 
+/// A demo client was last updated when last contacted.
+const CLIENT_COPIES: &[(&str, &str)] = &[("updated_at", "last_contact_at")];
+/// A demo contract was last updated when created.
+const CONTRACT_COPIES: &[(&str, &str)] = &[("updated_at", "created_at")];
+/// A demo event is created and updated when it is loaded.
+const EVENT_DEFAULTS: &[&str] = &["created_at", "updated_at"];
+
+/// `INSERT INTO table (columns) SELECT ... FROM unnest($1::type[], ...)`: the stored columns of
+/// the entity's table but those `left` to their default, one array parameter each in their
+/// order, except each `(column, source)` of `copies`, written from `source`'s array.
+fn insert_unnest(entity: Entity, copies: &[(&str, &str)], left: &[&str]) -> String {
+    let table = entity_table(entity);
+    let columns: Vec<&Stored> = table
+        .stored
+        .iter()
+        .filter(|column| !left.contains(&column.name))
+        .collect();
+    let copied = |name: &str| {
+        copies
+            .iter()
+            .find(|(to, _)| *to == name)
+            .map(|(_, from)| *from)
+    };
+    let given: Vec<&Stored> = columns
+        .iter()
+        .copied()
+        .filter(|column| copied(column.name).is_none())
+        .collect();
+    let names = |columns: &[&Stored]| -> String {
+        let names: Vec<&str> = columns.iter().map(|column| column.name).collect();
+        names.join(", ")
+    };
+    let arrays: Vec<String> = given
+        .iter()
+        .enumerate()
+        .map(|(at, column)| format!("${}::{}[]", at + 1, sql_type(column.kind)))
+        .collect();
+    let into = format!("INSERT INTO {} ({})", table.table, names(&columns));
+    if copies.is_empty() {
+        return format!("{into} SELECT * FROM unnest({})", arrays.join(", "));
+    }
+    let select: Vec<&str> = columns
+        .iter()
+        .map(|column| copied(column.name).unwrap_or(column.name))
+        .collect();
+    format!(
+        "{into} SELECT {} FROM unnest({}) AS t({})",
+        select.join(", "),
+        arrays.join(", "),
+        names(&given)
+    )
+}
+
+fn sql_type(kind: ColumnKind) -> &'static str {
+    match kind {
+        ColumnKind::Id => "bigint",
+        ColumnKind::Integer => "integer",
+        ColumnKind::Text => "text",
+        ColumnKind::Money => "numeric",
+        ColumnKind::Bool => "boolean",
+        ColumnKind::Timestamp => "timestamptz",
+    }
+}
+
 async fn insert_clients(
     tx: &Transaction<'_>,
     c: &[DemoClient],
     staff_id: &impl Fn(&str) -> Option<i64>,
 ) -> Result<u64, tokio_postgres::Error> {
     tx.execute(
-        "INSERT INTO clients (id, full_name, email, phone, company_name, created_at, \
-                                  last_contact_at, updated_at, sales_contact_id) \
-             SELECT id, full_name, email, phone, company_name, created_at, \
-                    last_contact_at, last_contact_at, sales_contact_id \
-             FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], \
-                         $6::timestamptz[], $7::timestamptz[], $8::bigint[]) \
-                  AS t(id, full_name, email, phone, company_name, created_at, \
-                       last_contact_at, sales_contact_id)",
+        &insert_unnest(Entity::Client, CLIENT_COPIES, &[]),
         &[
             &c.iter().map(|r| r.id).collect::<Vec<_>>(),
             &c.iter().map(|r| r.full_name.as_str()).collect::<Vec<_>>(),
@@ -211,12 +269,7 @@ async fn insert_contracts(
     k: &[DemoContract],
 ) -> Result<u64, tokio_postgres::Error> {
     tx.execute(
-        "INSERT INTO contracts (id, client_id, total, remaining, signed, created_at, \
-                                    updated_at) \
-             SELECT id, client_id, total, remaining, signed, created_at, created_at \
-             FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], \
-                         $5::boolean[], $6::timestamptz[]) \
-                  AS t(id, client_id, total, remaining, signed, created_at)",
+        &insert_unnest(Entity::Contract, CONTRACT_COPIES, &[]),
         &[
             &k.iter().map(|r| r.id).collect::<Vec<_>>(),
             &k.iter().map(|r| r.client_id).collect::<Vec<_>>(),
@@ -235,11 +288,7 @@ async fn insert_events(
     staff_id: &impl Fn(&str) -> Option<i64>,
 ) -> Result<u64, tokio_postgres::Error> {
     tx.execute(
-        "INSERT INTO events (id, contract_id, name, start_at, end_at, support_contact_id, \
-                                 location, attendees, notes) \
-             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], \
-                                  $5::timestamptz[], $6::bigint[], $7::text[], $8::integer[], \
-                                  $9::text[])",
+        &insert_unnest(Entity::Event, &[], EVENT_DEFAULTS),
         &[
             &e.iter().map(|r| r.id).collect::<Vec<_>>(),
             &e.iter().map(|r| r.contract_id).collect::<Vec<_>>(),
@@ -255,4 +304,46 @@ async fn insert_events(
         ],
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_inserts_name_the_stored_columns_of_the_entity_tables() {
+        assert_eq!(
+            insert_unnest(Entity::Employee, &[], &[]),
+            "INSERT INTO employees (full_name, email, department, password_hash) \
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])"
+        );
+        assert_eq!(
+            insert_unnest(Entity::Client, CLIENT_COPIES, &[]),
+            "INSERT INTO clients (id, full_name, email, phone, company_name, created_at, \
+                                  last_contact_at, updated_at, sales_contact_id) \
+             SELECT id, full_name, email, phone, company_name, created_at, \
+                    last_contact_at, last_contact_at, sales_contact_id \
+             FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], \
+                         $6::timestamptz[], $7::timestamptz[], $8::bigint[]) \
+                  AS t(id, full_name, email, phone, company_name, created_at, \
+                       last_contact_at, sales_contact_id)"
+        );
+        assert_eq!(
+            insert_unnest(Entity::Contract, CONTRACT_COPIES, &[]),
+            "INSERT INTO contracts (id, client_id, total, remaining, signed, created_at, \
+                                    updated_at) \
+             SELECT id, client_id, total, remaining, signed, created_at, created_at \
+             FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], \
+                         $5::boolean[], $6::timestamptz[]) \
+                  AS t(id, client_id, total, remaining, signed, created_at)"
+        );
+        assert_eq!(
+            insert_unnest(Entity::Event, &[], EVENT_DEFAULTS),
+            "INSERT INTO events (id, contract_id, name, start_at, end_at, support_contact_id, \
+                                 location, attendees, notes) \
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], \
+                                  $5::timestamptz[], $6::bigint[], $7::text[], $8::integer[], \
+                                  $9::text[])"
+        );
+    }
 }

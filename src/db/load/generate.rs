@@ -21,11 +21,13 @@ use chrono::{DateTime, Utc};
 use tokio_postgres::{Client, Transaction};
 
 use super::Operator;
-use super::copy::{copy_clients, copy_contracts, copy_events};
+use super::copy::{client_values, contract_values, copy, copy_events};
 use super::demo::{self, DemoError};
 use crate::data::demo::{DEMO_CLIENTS, DEMO_CONTRACTS, DEMO_EVENTS, DemoLogin};
 use crate::data::generate::{Generator, Pools, staff_password};
 use crate::exit::Exit;
+use crate::model::Entity;
+use crate::plan::entity_table;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenError {
@@ -303,7 +305,7 @@ async fn bulk(
         &sales,
         existing_emails,
     );
-    report.clients += copy_clients(tx, &clients).await?;
+    report.clients += copy(tx, Entity::Client, &clients, client_values).await?;
     clock.lap("clients");
 
     let contracts = generator.contracts(
@@ -311,7 +313,7 @@ async fn bulk(
         targets.contracts.saturating_sub(report.contracts) as usize,
         &clients,
     );
-    report.contracts += copy_contracts(tx, &contracts).await?;
+    report.contracts += copy(tx, Entity::Contract, &contracts, contract_values).await?;
     clock.lap("contracts");
 
     let events = targets.events.saturating_sub(report.events) as usize;
@@ -479,7 +481,12 @@ async fn restore_triggers(tx: &Transaction<'_>, forced: &[String]) -> Result<(),
     Ok(())
 }
 
-const BULK_TABLES: [&str; 3] = ["clients", "contracts", "events"];
+/// The tables written with `COPY`.
+const BULK_TABLES: [&str; 3] = [
+    entity_table(Entity::Client).table,
+    entity_table(Entity::Contract).table,
+    entity_table(Entity::Event).table,
+];
 
 #[cfg(test)]
 mod tests {
