@@ -3,6 +3,8 @@
 //! SQL expression) and the columns the loaders write. [`super::derived`]
 //! builds the statements from these; each field's column is here too.
 
+use std::sync::LazyLock;
+
 use super::*;
 
 /// Everything the SQL of one entity is made of.
@@ -327,46 +329,38 @@ const AUDIT: EntityTable = EntityTable {
     stored: &[],
 };
 
-/// The SQL expression of a field's own value (for employee fields: the id column).
+/// The SQL expression of a field's own value (for employee fields: the id
+/// column): its entity's alias and the stored column its row in `model`
+/// names, or, for a field reached through a relation, that relation's.
 pub(super) fn column(field: Field) -> &'static str {
-    use Field::*;
+    // By the field's number, as `model` finds a field's row.
+    static COLUMNS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let mut columns = Vec::new();
+        for entity in Entity::ALL {
+            for &field in entity.fields() {
+                let sql = match (through(field), field.spec().stored) {
+                    (Some(sql), _) => sql.to_owned(),
+                    (None, Some(stored)) => format!("{}.{stored}", entity_table(entity).alias),
+                    (None, None) => unreachable!("{field:?} is neither stored nor related"),
+                };
+                let at = field as usize;
+                if columns.len() <= at {
+                    columns.resize(at + 1, String::new());
+                }
+                columns[at] = sql;
+            }
+        }
+        columns
+    });
+    COLUMNS[field as usize].as_str()
+}
+
+/// The fields stored in a related record's table, not their entity's own.
+fn through(field: Field) -> Option<&'static str> {
     match field {
-        ClientId => "c.id",
-        ClientName => "c.full_name",
-        ClientEmail => "c.email",
-        ClientPhone => "c.phone",
-        ClientCompany => "c.company_name",
-        ClientCreated => "c.created_at",
-        ClientLastContact => "c.last_contact_at",
-        ClientSales => "c.sales_contact_id",
-        ContractId => "k.id",
-        ContractClient => "c.full_name",
-        ContractSales => "c.sales_contact_id",
-        ContractTotal => "k.total",
-        ContractRemaining => "k.remaining",
-        ContractCreated => "k.created_at",
-        ContractSigned => "k.signed",
-        EventId => "e.id",
-        EventName => "e.name",
-        EventContract => "e.contract_id",
-        EventClient => "c.full_name",
-        EventStart => "e.start_at",
-        EventEnd => "e.end_at",
-        EventSupport => "e.support_contact_id",
-        EventLocation => "e.location",
-        EventAttendees => "e.attendees",
-        EventNotes => "e.notes",
-        EmployeeId => "m.id",
-        EmployeeName => "m.full_name",
-        EmployeeEmail => "m.email",
-        EmployeeDepartment => "m.department",
-        EmployeeCreated => "m.created_at",
-        EmployeeActive => "m.active",
-        AuditRecord => "a.entity_id",
-        AuditAt => "a.at",
-        AuditActor => "a.actor_name",
-        AuditAction => "a.action",
-        AuditEntity => "a.entity",
+        Field::ContractClient | Field::EventClient => Some("c.full_name"),
+        Field::ContractSales => Some("c.sales_contact_id"),
+        _ => None,
     }
 }
 
@@ -379,12 +373,10 @@ pub(super) fn order_expression(field: Field) -> &'static str {
     }
 }
 
-/// The table and the bare column a settable field is stored in.
+/// The bare column a settable field is stored in, as its row in `model` says.
 pub(super) fn stored_column(field: Field) -> &'static str {
-    use Field::*;
-    match field {
-        ClientSales => "sales_contact_id",
-        EventSupport => "support_contact_id",
-        other => column(other).rsplit('.').next().unwrap_or_default(),
-    }
+    field
+        .spec()
+        .stored
+        .expect("every settable field names its column (a model test)")
 }
