@@ -30,15 +30,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use epic::auth::session::PasswordSource;
 use epic::config::Config;
 use epic::db::Database;
-use epic::input::Entry;
 use epic::model::Role;
 use epic::plan::{self, Param, PlanContext};
 use epic::policy::{self, Allowed, Decision};
 use epic::render::Format;
-use epic::session::PasswordSource;
 use epic::shell::Shell;
+use epic::shell::input::Entry;
 use epic::syntax;
 
 const ADMIN_EMAIL: &str = "admin@epic.events";

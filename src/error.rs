@@ -18,7 +18,7 @@ pub enum Error {
     #[error(transparent)]
     Db(#[from] crate::db::DbError),
     #[error(transparent)]
-    Setup(#[from] crate::setup::SetupError),
+    Setup(#[from] crate::auth::setup::SetupError),
     #[error(transparent)]
     Password(#[from] crate::auth::PasswordError),
     #[error(transparent)]

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use epic::auth::session::PasswordSource;
+use epic::auth::setup;
 use epic::config::{Config, DatabaseTarget, Secret};
 use epic::data::demo::DemoLogin;
 use epic::db::connect::{ConnectError, Target, role_names, target};
@@ -19,11 +21,11 @@ use epic::db::{Database, DbError, Login, backup, migrate};
 use epic::error::{self, Error};
 use epic::exit::Exit;
 use epic::format::Format;
-use epic::render::{Column, RowWriter, Style, use_color};
-use epic::session::PasswordSource;
+use epic::render;
+use epic::render::{Column, RowWriter, Status, Style, use_color};
 use epic::shell::Shell;
+use epic::shell::input;
 use epic::value::Value;
-use epic::{input, render, setup, text};
 
 /// Epic Events CRM shell. Without a command it opens the interactive shell
 /// (or runs commands from standard input when it is not a terminal).
@@ -394,12 +396,11 @@ async fn migrate_database(
     if !migrated.has_employees {
         let admin = setup::first_admin(config, err)?;
         if setup::create_first_admin(&database, &roles.owner, &admin).await? {
-            let _ = writeln!(
-                err,
-                "Created the admin account {} ({}).",
-                text::one_line(&admin.email),
-                text::one_line(&admin.name)
-            );
+            let created = Status::AdminCreated {
+                email: &admin.email,
+                name: &admin.name,
+            };
+            let _ = render::status(err, &created);
         }
     }
     Ok(migrated)
@@ -441,35 +442,35 @@ async fn db_command(
         }
         DbAction::Migrate => {
             let migrated = migrate_database(config, &mut std::io::stderr()).await?;
-            let message = migrated_message(&migrated);
-            let _ = writeln!(std::io::stderr(), "{message}");
+            let migrated = Status::Migrated {
+                applied: &migrated.applied_now,
+                version: migrated.version,
+            };
+            let _ = render::status(&mut std::io::stderr(), &migrated);
             Ok(Exit::Success)
         }
         DbAction::Start => {
             let cluster = local_only(config, "start")?;
             cluster.ensure_running()?;
-            let _ = writeln!(std::io::stderr(), "The local database is running.");
+            let _ = render::status(&mut std::io::stderr(), &Status::LocalRunning);
             Ok(Exit::Success)
         }
         DbAction::Stop => {
             let cluster = local_only(config, "stop")?;
-            let message = if cluster.stop()? {
-                "The local database is stopped."
-            } else {
-                "The local database was not running."
+            let stopped = Status::LocalStopped {
+                was_running: cluster.stop()?,
             };
-            let _ = writeln!(std::io::stderr(), "{message}");
+            let _ = render::status(&mut std::io::stderr(), &stopped);
             Ok(Exit::Success)
         }
         DbAction::Backup { file } => {
             let database = connect(config, Login::Migrator).await?;
             backup::backup(config, &database, &file)?;
-            let _ = writeln!(
-                std::io::stderr(),
-                "Backup of {} written to {}.",
-                database.location,
-                file.display()
-            );
+            let written = Status::BackedUp {
+                location: database.location.to_string(),
+                file: file.display().to_string(),
+            };
+            let _ = render::status(&mut std::io::stderr(), &written);
             Ok(Exit::Success)
         }
         DbAction::Restore { file, force } => {
@@ -479,31 +480,13 @@ async fn db_command(
                 epic::db::prepare_local_database(cluster, &roles).await?;
             }
             backup::restore(config, &database, &roles, &file, force).await?;
-            let _ = writeln!(
-                std::io::stderr(),
-                "Restored {} into {}.",
-                file.display(),
-                database.location
-            );
+            let restored = Status::Restored {
+                file: file.display().to_string(),
+                location: database.location.to_string(),
+            };
+            let _ = render::status(&mut std::io::stderr(), &restored);
             Ok(Exit::Success)
         }
-    }
-}
-
-/// What `epic db migrate` says it did.
-fn migrated_message(migrated: &migrate::Migrated) -> String {
-    match (migrated.applied_now.first(), migrated.applied_now.last()) {
-        (Some(first), Some(last)) if first == last => {
-            format!(
-                "Applied migration {first}: the schema is at version {}.",
-                migrated.version
-            )
-        }
-        (Some(first), Some(last)) => format!(
-            "Applied migrations {first} to {last}: the schema is at version {}.",
-            migrated.version
-        ),
-        _ => format!("The schema is current (version {}).", migrated.version),
     }
 }
 
@@ -618,14 +601,14 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
 async fn load_demo(config: &Config, seed: u64, out: &mut dyn Write) -> Result<Exit, Error> {
     let mut operator = operator(config).await?;
     let report = demo::load(&mut operator, seed).await?;
-    let _ = writeln!(
-        std::io::stderr(),
-        "Loaded {} employees, {} clients, {} contracts and {} events. Demo logins:",
-        report.employees,
-        report.clients,
-        report.contracts,
-        report.events
-    );
+    let loaded = Status::Loaded {
+        employees: report.employees,
+        clients: report.clients,
+        contracts: report.contracts,
+        events: report.events,
+        seconds: None,
+    };
+    let _ = render::status(&mut std::io::stderr(), &loaded);
     print_logins(report.logins, out)?;
     Ok(Exit::Success)
 }
@@ -643,30 +626,28 @@ async fn generate_data(
     let report = generate::generate(&mut operator, seed, targets).await?;
     let elapsed = started.elapsed();
     let mut err = std::io::stderr();
-    let _ = writeln!(
-        err,
-        "Loaded {} employees, {} clients, {} contracts and {} events in {:.1} s. Demo logins:",
-        report.employees,
-        report.clients,
-        report.contracts,
-        report.events,
-        elapsed.as_secs_f64()
-    );
+    let loaded = Status::Loaded {
+        employees: report.employees,
+        clients: report.clients,
+        contracts: report.contracts,
+        events: report.events,
+        seconds: Some(elapsed.as_secs_f64()),
+    };
+    let _ = render::status(&mut err, &loaded);
     print_logins(report.logins, out)?;
     if let Some(password) = &report.staff_password {
-        writeln!(
-            out,
-            "The {} generated employees (show employees) share the password: {password}",
-            report.generated_staff
-        )
-        .map_err(|source| Error::Output { source })?;
+        let shared = Status::StaffPassword {
+            count: report.generated_staff,
+            password,
+        };
+        render::status(out, &shared).map_err(|source| Error::Output { source })?;
     }
-    let phases: Vec<String> = report
+    let phases: Vec<(&str, f64)> = report
         .phases
         .iter()
-        .map(|(name, took)| format!("{name} {:.2} s", took.as_secs_f64()))
+        .map(|(name, took)| (*name, took.as_secs_f64()))
         .collect();
-    let _ = writeln!(err, "Time: {}.", phases.join(", "));
+    let _ = render::status(&mut err, &Status::Phases { phases: &phases });
     Ok(Exit::Success)
 }
 

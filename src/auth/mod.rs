@@ -12,7 +12,9 @@
 
 mod password;
 pub mod prompt;
+pub mod session;
 pub mod session_file;
+pub mod setup;
 
 use std::path::PathBuf;
 

@@ -5,11 +5,11 @@
 use std::io::Write;
 
 use super::Context;
+use crate::auth::session::{PasswordSource, Session};
 use crate::auth::{self, AuthError, session_file};
 use crate::db::identity::Identity;
 use crate::error::Error;
 use crate::render::{self, Column, Format, RowWriter, Status, Value};
-use crate::session::{PasswordSource, Session};
 use crate::syntax::ast::EmployeeRef;
 
 fn output(source: std::io::Error) -> Error {

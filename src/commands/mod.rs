@@ -11,6 +11,7 @@ pub mod writes;
 
 use std::io::Write;
 
+use crate::auth::session::{PasswordSource, Session};
 use crate::config::Config;
 use crate::db::Database;
 use crate::db::identity::Identity;
@@ -18,7 +19,6 @@ use crate::error::Error;
 use crate::plan::{self, PlanContext};
 use crate::policy::{self, Allowed, Authorized, Decision, Denial, Request};
 use crate::render::{self, Format, Style};
-use crate::session::{PasswordSource, Session};
 use crate::syntax::Command;
 use crate::syntax::ast::EmployeeRef;
 use crate::text;
@@ -76,7 +76,7 @@ impl Context<'_> {
 
     /// The identity for the command about to run, checked by the database.
     pub async fn require_identity(&mut self) -> Result<Identity, Error> {
-        crate::session::identify(self.database, self.config, self.session).await
+        crate::auth::session::identify(self.database, self.config, self.session).await
     }
 
     /// Resolves an employee named by number or full name; an ambiguous name

@@ -13,7 +13,7 @@ use crate::model::{Entity, Role};
 use crate::text::{one_line, plain};
 
 /// One status line (a greeting may take two).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Status<'a> {
     /// The interactive shell's first line.
     Greeting {
@@ -103,6 +103,45 @@ pub enum Status<'a> {
         total: i64,
         noun: &'a str,
     },
+    /// The operator's commands: the first admin made by a migration.
+    AdminCreated {
+        email: &'a str,
+        name: &'a str,
+    },
+    /// `epic db migrate`: the versions applied now (none: it was current).
+    Migrated {
+        applied: &'a [i32],
+        version: i32,
+    },
+    LocalRunning,
+    LocalStopped {
+        was_running: bool,
+    },
+    BackedUp {
+        location: String,
+        file: String,
+    },
+    Restored {
+        file: String,
+        location: String,
+    },
+    /// `epic demo` and `epic gen` (which says how long it took).
+    Loaded {
+        employees: u64,
+        clients: u64,
+        contracts: u64,
+        events: u64,
+        seconds: Option<f64>,
+    },
+    /// The password `epic gen`'s employees share.
+    StaffPassword {
+        count: u64,
+        password: &'a str,
+    },
+    /// Where `epic gen`'s time went, step by step.
+    Phases {
+        phases: &'a [(&'a str, f64)],
+    },
 }
 
 /// The clients and events of a deleted employee, moved to another.
@@ -155,8 +194,79 @@ impl Display for Status<'_> {
             | Status::NoneListed { .. }
             | Status::NothingToReport
             | Status::Paged { .. } => records(self, f),
+            Status::AdminCreated { .. }
+            | Status::Migrated { .. }
+            | Status::LocalRunning
+            | Status::LocalStopped { .. }
+            | Status::BackedUp { .. }
+            | Status::Restored { .. }
+            | Status::Loaded { .. }
+            | Status::StaffPassword { .. }
+            | Status::Phases { .. } => operator(self, f),
             _ => sessions(self, f),
         }
+    }
+}
+
+/// The lines of the operator's commands.
+fn operator(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match status {
+        Status::AdminCreated { email, name } => write!(
+            f,
+            "Created the admin account {} ({}).",
+            one_line(email),
+            one_line(name)
+        ),
+        Status::Migrated { applied, version } => match (applied.first(), applied.last()) {
+            (Some(first), Some(last)) if first == last => write!(
+                f,
+                "Applied migration {first}: the schema is at version {version}."
+            ),
+            (Some(first), Some(last)) => write!(
+                f,
+                "Applied migrations {first} to {last}: the schema is at version {version}."
+            ),
+            _ => write!(f, "The schema is current (version {version})."),
+        },
+        Status::LocalRunning => f.write_str("The local database is running."),
+        Status::LocalStopped { was_running: true } => f.write_str("The local database is stopped."),
+        Status::LocalStopped { was_running: false } => {
+            f.write_str("The local database was not running.")
+        }
+        Status::BackedUp { location, file } => {
+            write!(f, "Backup of {location} written to {}.", one_line(file))
+        }
+        Status::Restored { file, location } => {
+            write!(f, "Restored {} into {location}.", one_line(file))
+        }
+        Status::Loaded {
+            employees,
+            clients,
+            contracts,
+            events,
+            seconds,
+        } => {
+            write!(
+                f,
+                "Loaded {employees} employees, {clients} clients, {contracts} contracts and {events} events"
+            )?;
+            if let Some(seconds) = seconds {
+                write!(f, " in {seconds:.1} s")?;
+            }
+            f.write_str(". Demo logins:")
+        }
+        Status::StaffPassword { count, password } => write!(
+            f,
+            "The {count} generated employees (show employees) share the password: {password}"
+        ),
+        Status::Phases { phases } => {
+            let phases: Vec<String> = phases
+                .iter()
+                .map(|(name, took)| format!("{name} {took:.2} s"))
+                .collect();
+            write!(f, "Time: {}.", phases.join(", "))
+        }
+        _ => unreachable!("not an operator's line"),
     }
 }
 
@@ -301,6 +411,47 @@ mod tests {
         let mut out = Vec::new();
         super::status(&mut out, &status).expect("written");
         String::from_utf8(out).expect("text")
+    }
+
+    #[test]
+    fn the_operators_lines_say_what_was_done() {
+        let migrated = |applied: &[i32]| {
+            line(Status::Migrated {
+                applied,
+                version: 12,
+            })
+        };
+        assert_eq!(
+            migrated(&[12]),
+            "Applied migration 12: the schema is at version 12.\n"
+        );
+        assert_eq!(
+            migrated(&[1, 12]),
+            "Applied migrations 1 to 12: the schema is at version 12.\n"
+        );
+        assert_eq!(migrated(&[]), "The schema is current (version 12).\n");
+        let loaded = |seconds| {
+            line(Status::Loaded {
+                employees: 1,
+                clients: 2,
+                contracts: 3,
+                events: 4,
+                seconds,
+            })
+        };
+        assert_eq!(
+            loaded(Some(1.25)),
+            "Loaded 1 employees, 2 clients, 3 contracts and 4 events in 1.2 s. Demo logins:\n"
+        );
+        assert_eq!(
+            loaded(None),
+            "Loaded 1 employees, 2 clients, 3 contracts and 4 events. Demo logins:\n"
+        );
+        let phases = [("clients", 0.5), ("events", 1.0)];
+        assert_eq!(
+            line(Status::Phases { phases: &phases }),
+            "Time: clients 0.50 s, events 1.00 s.\n"
+        );
     }
 
     #[test]

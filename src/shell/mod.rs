@@ -3,6 +3,11 @@
 //! together. The same [`Shell::execute`] serves the interactive editor and
 //! batch input, so a batch file behaves exactly like typing it.
 
+pub mod input;
+pub mod listen;
+
+use input::Entry;
+
 use std::io::Write;
 use std::path::Path;
 
@@ -12,6 +17,7 @@ use rustyline::{Config as EditorConfig, Editor};
 use tokio::runtime::Runtime;
 
 use crate::auth::AuthError;
+use crate::auth::session::{self, PasswordSource, Session};
 use crate::commands::{self, Context, View, identity};
 use crate::complete::LanguageHelper;
 use crate::config::Config;
@@ -19,10 +25,8 @@ use crate::db::identity::Identity;
 use crate::db::{Database, DbError, Transaction};
 use crate::error::{self, Error};
 use crate::exit::Exit;
-use crate::input::{self, Entry};
 use crate::model::Entity;
 use crate::render::{self, Format, Status};
-use crate::session::{self, PasswordSource, Session};
 use crate::syntax::{self, Command, help};
 use crate::text;
 
@@ -413,7 +417,7 @@ impl Shell {
         // Live notifications, printed above the prompt for whoever is logged in.
         let listening = editor.create_external_printer().ok().map(|printer| {
             let (pg_config, tls) = self.database.connection_settings();
-            crate::listen::start(pg_config, tls, self.database.app_role().to_owned(), printer)
+            listen::start(pg_config, tls, self.database.app_role().to_owned(), printer)
         });
         let mut names_for: Option<i64> = None;
         loop {
@@ -481,7 +485,7 @@ impl Shell {
         &mut self,
         runtime: &Runtime,
         editor: &mut Editor<LanguageHelper, FileHistory>,
-        listening: Option<&crate::listen::Listening>,
+        listening: Option<&listen::Listening>,
         names_for: &mut Option<i64>,
     ) {
         let acting = self.session.identity().map(|i| i.session_id);
