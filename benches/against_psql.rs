@@ -33,12 +33,12 @@ use std::time::{Duration, Instant};
 use epic::auth::session::PasswordSource;
 use epic::config::Config;
 use epic::db::Database;
+use epic::input::Entry;
 use epic::model::Role;
 use epic::plan::{self, Param, PlanContext};
 use epic::policy::{self, Allowed, Decision};
 use epic::render::Format;
 use epic::shell::Shell;
-use epic::shell::input::Entry;
 use epic::syntax;
 
 const ADMIN_EMAIL: &str = "admin@epic.events";

@@ -29,6 +29,7 @@ pub mod db;
 pub mod error;
 pub mod exit;
 pub mod format;
+pub mod input;
 pub mod model;
 pub mod plan;
 pub mod policy;

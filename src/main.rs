@@ -21,10 +21,10 @@ use epic::db::{Database, DbError, Login, backup, migrate};
 use epic::error::{self, Error};
 use epic::exit::Exit;
 use epic::format::Format;
+use epic::input;
 use epic::render;
 use epic::render::{Column, RowWriter, Status, Style, use_color};
 use epic::shell::Shell;
-use epic::shell::input;
 use epic::value::Value;
 
 /// Epic Events CRM shell. Without a command it opens the interactive shell

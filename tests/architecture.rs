@@ -291,3 +291,100 @@ fn no_function_is_over_eighty_lines() {
     }
     assert!(long.is_empty(), "split these:\n{}", long.join("\n"));
 }
+
+/// Which top-level modules each top-level module names (`crate::NAME`),
+/// outside comments and unit tests.
+fn imports() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut graph: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for (file, lines) in code() {
+        let top = file
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".rs")
+            .to_owned();
+        let unit_tests = file.ends_with("/tests.rs") || file.contains("/tests/");
+        if top == "main" || top == "lib" || unit_tests {
+            continue;
+        }
+        let named = graph.entry(top.clone()).or_default();
+        for (_, line) in before_tests(&lines) {
+            for (at, _) in line.match_indices("crate::") {
+                let rest = &line[at + "crate::".len()..];
+                let words: Vec<&str> = match rest.strip_prefix('{') {
+                    Some(list) => list
+                        .split('}')
+                        .next()
+                        .unwrap_or_default()
+                        .split(',')
+                        .collect(),
+                    None => vec![rest],
+                };
+                for word in words {
+                    let name: String = word
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() && name != top {
+                        named.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// A path through `graph` from `from` back to itself, if there is one.
+fn cycle_from(
+    graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    from: &str,
+) -> Option<Vec<String>> {
+    let mut stack = vec![vec![from.to_owned()]];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(path) = stack.pop() {
+        let last = path.last().expect("a path is never empty");
+        for next in graph.get(last).into_iter().flatten() {
+            if next == from {
+                let mut cycle = path.clone();
+                cycle.push(from.to_owned());
+                return Some(cycle);
+            }
+            if seen.insert(next.clone()) {
+                let mut longer = path.clone();
+                longer.push(next.clone());
+                stack.push(longer);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn no_module_imports_one_that_imports_it_back() {
+    let graph = imports();
+    assert!(graph.contains_key("db") && graph["commands"].contains("plan"));
+    let cycles: Vec<String> = graph
+        .keys()
+        .filter_map(|module| cycle_from(&graph, module))
+        .map(|cycle| cycle.join(" -> "))
+        .collect();
+    assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
+}
+
+#[test]
+fn the_leaves_import_only_leaves() {
+    let leaves = ["exit", "value", "format", "text", "validate", "model"];
+    let graph = imports();
+    let mut found = Vec::new();
+    for leaf in leaves {
+        for named in graph.get(leaf).into_iter().flatten() {
+            if !leaves.contains(&named.as_str()) {
+                found.push(format!("{leaf} imports {named}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

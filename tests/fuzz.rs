@@ -578,7 +578,7 @@ fn fit_for_the_binary(line: &str) -> bool {
         )
         && !lower.contains("bcrypt")
         && !lower.contains("admin")
-        && !epic::shell::input::needs_continuation(line)
+        && !epic::input::needs_continuation(line)
         && !line.contains('\n')
         && !line.contains('\r')
 }

@@ -10,7 +10,6 @@ use crate::auth::{self, AuthError, session_file};
 use crate::config::Config;
 use crate::db::identity::Identity;
 use crate::db::{Database, Transaction};
-use crate::error::Error;
 
 /// Where passwords come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,10 +70,10 @@ pub enum Session {
 }
 
 impl Session {
-    pub fn token(&self) -> Result<String, Error> {
+    pub fn token(&self) -> Result<String, AuthError> {
         match self {
             Session::Token(token) | Session::Live { token, .. } => Ok(token.clone()),
-            Session::Unknown => Err(AuthError::NotLoggedIn.into()),
+            Session::Unknown => Err(AuthError::NotLoggedIn),
         }
     }
 
@@ -115,7 +114,7 @@ pub async fn identify(
     database: &mut Database,
     config: &Config,
     session: &mut Session,
-) -> Result<Identity, Error> {
+) -> Result<Identity, AuthError> {
     let token = token_of(config, session)?;
     let checked = auth::authenticate(database, &token).await;
     settle(
@@ -133,14 +132,14 @@ pub async fn open_command(
     database: &mut Database,
     config: &Config,
     session: &mut Session,
-) -> Result<(Identity, Transaction), Error> {
+) -> Result<(Identity, Transaction), AuthError> {
     let token = token_of(config, session)?;
     let opened = auth::open_command(database, &token).await;
     settle(config, session, token, opened)
 }
 
 /// The token to present: the one in memory, else the session file's.
-fn token_of(config: &Config, session: &Session) -> Result<String, Error> {
+fn token_of(config: &Config, session: &Session) -> Result<String, AuthError> {
     match session.token() {
         Ok(token) => Ok(token),
         Err(_) => Ok(session_file::read(&config.session_file)?.ok_or(AuthError::NotLoggedIn)?),
@@ -154,7 +153,7 @@ fn settle<T>(
     session: &mut Session,
     token: String,
     answer: Result<(Identity, T), AuthError>,
-) -> Result<(Identity, T), Error> {
+) -> Result<(Identity, T), AuthError> {
     match answer {
         Ok((identity, opened)) => {
             *session = Session::Live {
@@ -169,7 +168,7 @@ fn settle<T>(
                 // A dead session: its file is of no further use.
                 let _ = session_file::remove(&config.session_file);
             }
-            Err(error.into())
+            Err(error)
         }
     }
 }

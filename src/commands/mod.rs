@@ -76,7 +76,9 @@ impl Context<'_> {
 
     /// The identity for the command about to run, checked by the database.
     pub async fn require_identity(&mut self) -> Result<Identity, Error> {
-        crate::auth::session::identify(self.database, self.config, self.session).await
+        crate::auth::session::identify(self.database, self.config, self.session)
+            .await
+            .map_err(Error::from)
     }
 
     /// Resolves an employee named by number or full name; an ambiguous name

@@ -17,7 +17,7 @@ use rustyline::hint::Hinter;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
-use crate::shell::input::needs_continuation;
+use crate::input::needs_continuation;
 use crate::syntax::ast::quote;
 use crate::syntax::help;
 use crate::syntax::lexer::{Token, TokenKind, tokenize};

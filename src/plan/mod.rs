@@ -19,6 +19,11 @@ use tokio_postgres::types::ToSql;
 use crate::exit::Exit;
 use crate::model::{CompareOp, Entity, Field, FieldType};
 use crate::policy::Authorized;
+/// The checked commands planned here, whose shapes `policy` owns.
+pub use crate::policy::{
+    DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, Record, SecurityLimits,
+    Update,
+};
 use crate::syntax::ast::{Assign, Create, Report};
 use crate::syntax::{Filter, Order, Query, TimeValue, Value};
 
@@ -138,43 +143,6 @@ impl Plan {
         &self.columns
     }
 }
-
-/// `show ENTITY ID`: one record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Record {
-    pub entity: Entity,
-    pub id: i64,
-}
-
-/// `update ENTITY ID set ...`, with employee names already resolved to ids.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Update {
-    pub entity: Entity,
-    pub id: i64,
-    pub set: Vec<(Field, Assign)>,
-}
-
-/// `delete employee ID`: employees are the only records ever deleted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeleteEmployee {
-    pub id: i64,
-}
-
-/// `show sessions`.
-#[derive(Debug, Clone, Copy)]
-pub struct LiveSessions;
-
-/// `show security`.
-#[derive(Debug, Clone, Copy)]
-pub struct SecurityLimits;
-
-/// `show notifications`: the acting employee's own.
-#[derive(Debug, Clone, Copy)]
-pub struct OwnNotifications;
-
-/// What `show notifications` does after listing them.
-#[derive(Debug, Clone, Copy)]
-pub struct MarkNotificationsRead;
 
 /// Builds SQL text and its parameter list together, so a placeholder and
 /// its value cannot get out of step.

@@ -55,6 +55,12 @@ pub enum Ownership {
 /// fact of each field's row in `model` ([`crate::model::FieldSpec::guard`]).
 pub use crate::model::Guarded;
 
+mod checked;
+pub use checked::{
+    DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, Record, SecurityLimits,
+    Update,
+};
+
 /// What a command asks to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
@@ -322,12 +328,12 @@ pub trait OwnRecords: own::Sealed {}
 
 mod own {
     pub trait Sealed {}
-    impl Sealed for crate::plan::OwnNotifications {}
-    impl Sealed for crate::plan::MarkNotificationsRead {}
+    impl Sealed for super::OwnNotifications {}
+    impl Sealed for super::MarkNotificationsRead {}
 }
 
-impl OwnRecords for crate::plan::OwnNotifications {}
-impl OwnRecords for crate::plan::MarkNotificationsRead {}
+impl OwnRecords for OwnNotifications {}
+impl OwnRecords for MarkNotificationsRead {}
 
 /// Who may do it, in words, from the table itself.
 fn rule(role: Role, request: &Request) -> String {
@@ -546,12 +552,12 @@ pub fn target_of(entity: crate::model::Entity) -> Target {
 #[derive(Debug)]
 pub enum Allowed {
     Listing(Authorized<crate::syntax::Query>),
-    Record(Authorized<crate::plan::Record>),
+    Record(Authorized<Record>),
     Count(Authorized<crate::syntax::Query>),
     /// `explain` of an allowed read.
     Explain(Authorized<crate::syntax::Command>),
-    Sessions(Authorized<crate::plan::LiveSessions>),
-    Security(Authorized<crate::plan::SecurityLimits>),
+    Sessions(Authorized<LiveSessions>),
+    Security(Authorized<SecurityLimits>),
     Report(Authorized<crate::syntax::ast::Report>),
     /// The security administration the database's functions decide again.
     SetSecurity {
@@ -607,7 +613,6 @@ pub fn read_of(explained: Authorized<crate::syntax::Command>) -> Option<Allowed>
 /// An allowed command, split into what each stage takes; back if it is
 /// not one that [`check_for`] decides now.
 fn split(command: crate::syntax::Command) -> Result<Allowed, crate::syntax::Command> {
-    use crate::plan::{LiveSessions, Record, SecurityLimits};
     use crate::syntax::Command as C;
     Ok(match command {
         C::Show(query) => Allowed::Listing(Authorized { command: query }),

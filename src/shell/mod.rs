@@ -3,10 +3,9 @@
 //! together. The same [`Shell::execute`] serves the interactive editor and
 //! batch input, so a batch file behaves exactly like typing it.
 
-pub mod input;
 pub mod listen;
 
-use input::Entry;
+use crate::input::{self, Entry};
 
 use std::io::Write;
 use std::path::Path;
@@ -83,14 +82,18 @@ impl Shell {
 
     /// The identity for the command about to run, checked by the database.
     pub async fn require_identity(&mut self) -> Result<Identity, Error> {
-        session::identify(&mut self.database, &self.config, &mut self.session).await
+        session::identify(&mut self.database, &self.config, &mut self.session)
+            .await
+            .map_err(Error::from)
     }
 
     /// [`Self::require_identity`] that also opens the command's transaction
     /// as the application role, in the same round trip. The caller ends it
     /// with the [`Transaction`].
     async fn open_command(&mut self) -> Result<(Identity, Transaction), Error> {
-        session::open_command(&mut self.database, &self.config, &mut self.session).await
+        session::open_command(&mut self.database, &self.config, &mut self.session)
+            .await
+            .map_err(Error::from)
     }
 
     /// Parses and runs one command, writing its output to `out` and notes

@@ -1,0 +1,45 @@
+//! The checked commands that are not the parser's: what `policy` hands
+//! the later stages for a record shown, an update with its employees
+//! resolved, an employee's deletion, and the administrative reads. They live
+//! here, beside the `Authorized` that wraps them, so that `policy` needs
+//! nothing of `plan` (which takes them).
+
+use crate::model::{Entity, Field};
+use crate::syntax::ast::Assign;
+
+/// `show ENTITY ID`: one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    pub entity: Entity,
+    pub id: i64,
+}
+
+/// `update ENTITY ID set ...`, with employee names already resolved to ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Update {
+    pub entity: Entity,
+    pub id: i64,
+    pub set: Vec<(Field, Assign)>,
+}
+
+/// `delete employee ID`: employees are the only records ever deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeleteEmployee {
+    pub id: i64,
+}
+
+/// `show sessions`.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveSessions;
+
+/// `show security`.
+#[derive(Debug, Clone, Copy)]
+pub struct SecurityLimits;
+
+/// `show notifications`: the acting employee's own.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnNotifications;
+
+/// What `show notifications` does after listing them.
+#[derive(Debug, Clone, Copy)]
+pub struct MarkNotificationsRead;
