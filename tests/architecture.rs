@@ -1,8 +1,10 @@
 //! The stage boundaries of ARCHITECTURE.md, checked on the source itself:
-//! only `db` holds connections, only `plan` and `db` write SQL, and only
-//! `render` and `main` write to standard output; and no file is over 700
-//! lines and no function over 80. Comments are left out of the first
-//! three, so a rule may be named in one.
+//! only `db` holds connections, only `plan` and `db` write SQL, only
+//! `render` and `main` write to standard output, and only `main` ends the
+//! process; no module imports one that imports it back, and the leaves
+//! import only leaves; no file is over 700 lines and no function over 80.
+//! Comments are left out, so a rule may be named in one; unit tests are
+//! the file's own business.
 
 use std::path::{Path, PathBuf};
 
@@ -387,4 +389,17 @@ fn the_leaves_import_only_leaves() {
         }
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn only_main_ends_the_process() {
+    let found = violations(
+        |file| file == "main.rs",
+        |line| line.contains("process::exit"),
+    );
+    assert!(
+        found.is_empty(),
+        "the process ended outside main:\n{}",
+        found.join("\n")
+    );
 }
