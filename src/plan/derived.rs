@@ -42,10 +42,10 @@ pub(super) fn derived(entity: Entity) -> &'static Derived {
 impl Derived {
     fn of(entity: Entity) -> Derived {
         let t = entity_table(entity);
-        let listing: Vec<&str> = t.listing.iter().map(|c| c.sql).collect();
-        let record: Vec<&str> = t.record.iter().map(|c| c.sql).collect();
+        let listing: Vec<&str> = t.listing.iter().map(Column::sql).collect();
+        let record: Vec<&str> = t.record.iter().map(Column::sql).collect();
         let out = |columns: &[Column]| -> Vec<OutColumn> {
-            columns.iter().map(|c| col(c.name, c.kind)).collect()
+            columns.iter().map(|c| col(c.name(), c.kind())).collect()
         };
         Derived {
             table: t,

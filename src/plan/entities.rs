@@ -40,17 +40,55 @@ pub(crate) struct Join {
     pub(crate) left: bool,
 }
 
-/// A result column: its name and kind as shown, and what it reads.
+/// A result column: a field of the model (its name, kind and what it
+/// reads are the field's), or what no field is: a related record's email, a
+/// count, when the record was last changed.
 #[derive(Debug)]
-pub(crate) struct Column {
-    pub(crate) name: &'static str,
-    pub(crate) kind: ColumnKind,
-    pub(crate) sql: &'static str,
+pub(crate) enum Column {
+    Field(Field),
+    Other {
+        name: &'static str,
+        kind: ColumnKind,
+        sql: &'static str,
+    },
 }
 
 impl Column {
     const fn new(name: &'static str, kind: ColumnKind, sql: &'static str) -> Column {
-        Column { name, kind, sql }
+        Column::Other { name, kind, sql }
+    }
+
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Column::Field(field) => field.name(),
+            Column::Other { name, .. } => name,
+        }
+    }
+
+    pub(crate) fn kind(&self) -> ColumnKind {
+        match self {
+            Column::Field(field) => match field.ty() {
+                FieldType::Id => ColumnKind::Id,
+                FieldType::Integer => ColumnKind::Integer,
+                FieldType::Money => ColumnKind::Money,
+                FieldType::Boolean => ColumnKind::Bool,
+                FieldType::Timestamp => ColumnKind::Timestamp,
+                FieldType::Text
+                | FieldType::Email
+                | FieldType::Phone
+                | FieldType::Employee
+                | FieldType::Enum(_) => ColumnKind::Text,
+            },
+            Column::Other { kind, .. } => *kind,
+        }
+    }
+
+    /// What the column reads: for an employee field, the employee's name.
+    pub(crate) fn sql(&self) -> &'static str {
+        match self {
+            Column::Field(field) => order_expression(*field),
+            Column::Other { sql, .. } => sql,
+        }
     }
 }
 
@@ -110,25 +148,25 @@ const CLIENTS: EntityTable = EntityTable {
     id_param: "$1",
     joins: &[SALES_OF_CLIENT],
     listing: &[
-        Column::new("id", Id, "c.id"),
-        Column::new("name", Text, "c.full_name"),
-        Column::new("email", Text, "c.email"),
-        Column::new("phone", Text, "c.phone"),
-        Column::new("company", Text, "c.company_name"),
-        Column::new("created", Timestamp, "c.created_at"),
-        Column::new("last_contact", Timestamp, "c.last_contact_at"),
-        Column::new("sales", Text, "sales.full_name"),
+        Column::Field(Field::ClientId),
+        Column::Field(Field::ClientName),
+        Column::Field(Field::ClientEmail),
+        Column::Field(Field::ClientPhone),
+        Column::Field(Field::ClientCompany),
+        Column::Field(Field::ClientCreated),
+        Column::Field(Field::ClientLastContact),
+        Column::Field(Field::ClientSales),
     ],
     record: &[
-        Column::new("id", Id, "c.id"),
-        Column::new("name", Text, "c.full_name"),
-        Column::new("email", Text, "c.email"),
-        Column::new("phone", Text, "c.phone"),
-        Column::new("company", Text, "c.company_name"),
-        Column::new("created", Timestamp, "c.created_at"),
-        Column::new("last_contact", Timestamp, "c.last_contact_at"),
+        Column::Field(Field::ClientId),
+        Column::Field(Field::ClientName),
+        Column::Field(Field::ClientEmail),
+        Column::Field(Field::ClientPhone),
+        Column::Field(Field::ClientCompany),
+        Column::Field(Field::ClientCreated),
+        Column::Field(Field::ClientLastContact),
         Column::new("updated", Timestamp, "c.updated_at"),
-        Column::new("sales", Text, "sales.full_name"),
+        Column::Field(Field::ClientSales),
         Column::new("sales_email", Text, "sales.email"),
         Column::new(
             "contracts",
@@ -162,26 +200,26 @@ const CONTRACTS: EntityTable = EntityTable {
     id_param: "$1",
     joins: &[CLIENT_OF_CONTRACT, SALES_OF_CLIENT],
     listing: &[
-        Column::new("id", Id, "k.id"),
-        Column::new("client", Text, "c.full_name"),
-        Column::new("sales", Text, "sales.full_name"),
-        Column::new("total", Money, "k.total"),
-        Column::new("remaining", Money, "k.remaining"),
-        Column::new("signed", Bool, "k.signed"),
-        Column::new("created", Timestamp, "k.created_at"),
+        Column::Field(Field::ContractId),
+        Column::Field(Field::ContractClient),
+        Column::Field(Field::ContractSales),
+        Column::Field(Field::ContractTotal),
+        Column::Field(Field::ContractRemaining),
+        Column::Field(Field::ContractSigned),
+        Column::Field(Field::ContractCreated),
     ],
     record: &[
-        Column::new("id", Id, "k.id"),
+        Column::Field(Field::ContractId),
         Column::new("client_id", Id, "c.id"),
-        Column::new("client", Text, "c.full_name"),
+        Column::Field(Field::ContractClient),
         Column::new("client_email", Text, "c.email"),
         Column::new("client_phone", Text, "c.phone"),
         Column::new("company", Text, "c.company_name"),
-        Column::new("sales", Text, "sales.full_name"),
-        Column::new("total", Money, "k.total"),
-        Column::new("remaining", Money, "k.remaining"),
-        Column::new("signed", Bool, "k.signed"),
-        Column::new("created", Timestamp, "k.created_at"),
+        Column::Field(Field::ContractSales),
+        Column::Field(Field::ContractTotal),
+        Column::Field(Field::ContractRemaining),
+        Column::Field(Field::ContractSigned),
+        Column::Field(Field::ContractCreated),
         Column::new("updated", Timestamp, "k.updated_at"),
         Column::new(
             "events",
@@ -212,32 +250,32 @@ const EVENTS: EntityTable = EntityTable {
         SUPPORT_OF_EVENT,
     ],
     listing: &[
-        Column::new("id", Id, "e.id"),
-        Column::new("name", Text, "e.name"),
-        Column::new("contract", Id, "e.contract_id"),
-        Column::new("client", Text, "c.full_name"),
-        Column::new("start", Timestamp, "e.start_at"),
-        Column::new("end", Timestamp, "e.end_at"),
-        Column::new("support", Text, "sup.full_name"),
-        Column::new("location", Text, "e.location"),
-        Column::new("attendees", Integer, "e.attendees"),
+        Column::Field(Field::EventId),
+        Column::Field(Field::EventName),
+        Column::Field(Field::EventContract),
+        Column::Field(Field::EventClient),
+        Column::Field(Field::EventStart),
+        Column::Field(Field::EventEnd),
+        Column::Field(Field::EventSupport),
+        Column::Field(Field::EventLocation),
+        Column::Field(Field::EventAttendees),
     ],
     record: &[
-        Column::new("id", Id, "e.id"),
-        Column::new("name", Text, "e.name"),
-        Column::new("contract", Id, "e.contract_id"),
-        Column::new("client", Text, "c.full_name"),
+        Column::Field(Field::EventId),
+        Column::Field(Field::EventName),
+        Column::Field(Field::EventContract),
+        Column::Field(Field::EventClient),
         Column::new("client_email", Text, "c.email"),
         Column::new("client_phone", Text, "c.phone"),
         Column::new("company", Text, "c.company_name"),
         Column::new("sales", Text, "sales.full_name"),
-        Column::new("start", Timestamp, "e.start_at"),
-        Column::new("end", Timestamp, "e.end_at"),
-        Column::new("support", Text, "sup.full_name"),
+        Column::Field(Field::EventStart),
+        Column::Field(Field::EventEnd),
+        Column::Field(Field::EventSupport),
         Column::new("support_email", Text, "sup.email"),
-        Column::new("location", Text, "e.location"),
-        Column::new("attendees", Integer, "e.attendees"),
-        Column::new("notes", Text, "e.notes"),
+        Column::Field(Field::EventLocation),
+        Column::Field(Field::EventAttendees),
+        Column::Field(Field::EventNotes),
         Column::new("updated", Timestamp, "e.updated_at"),
     ],
     stored: &[
@@ -262,21 +300,21 @@ const EMPLOYEES: EntityTable = EntityTable {
     id_param: "$1",
     joins: &[],
     listing: &[
-        Column::new("id", Id, "m.id"),
-        Column::new("name", Text, "m.full_name"),
-        Column::new("email", Text, "m.email"),
-        Column::new("department", Text, "m.department"),
-        Column::new("created", Timestamp, "m.created_at"),
-        Column::new("active", Bool, "m.active"),
+        Column::Field(Field::EmployeeId),
+        Column::Field(Field::EmployeeName),
+        Column::Field(Field::EmployeeEmail),
+        Column::Field(Field::EmployeeDepartment),
+        Column::Field(Field::EmployeeCreated),
+        Column::Field(Field::EmployeeActive),
     ],
     record: &[
-        Column::new("id", Id, "m.id"),
-        Column::new("name", Text, "m.full_name"),
-        Column::new("email", Text, "m.email"),
-        Column::new("department", Text, "m.department"),
-        Column::new("created", Timestamp, "m.created_at"),
+        Column::Field(Field::EmployeeId),
+        Column::Field(Field::EmployeeName),
+        Column::Field(Field::EmployeeEmail),
+        Column::Field(Field::EmployeeDepartment),
+        Column::Field(Field::EmployeeCreated),
         Column::new("updated", Timestamp, "m.updated_at"),
-        Column::new("active", Bool, "m.active"),
+        Column::Field(Field::EmployeeActive),
         Column::new(
             "clients",
             Id,
@@ -305,23 +343,23 @@ const AUDIT: EntityTable = EntityTable {
     joins: &[],
     listing: &[
         Column::new("no", Id, "a.id"),
-        Column::new("at", Timestamp, "a.at"),
-        Column::new("actor", Text, "a.actor_name"),
-        Column::new("action", Text, "a.action"),
-        Column::new("entity", Text, "a.entity"),
-        Column::new("id", Id, "a.entity_id"),
+        Column::Field(Field::AuditAt),
+        Column::Field(Field::AuditActor),
+        Column::Field(Field::AuditAction),
+        Column::Field(Field::AuditEntity),
+        Column::Field(Field::AuditRecord),
         Column::new("before", Text, "a.before::text"),
         Column::new("after", Text, "a.after::text"),
         Column::new("detail", Text, "a.detail::text"),
     ],
     record: &[
         Column::new("no", Id, "a.id"),
-        Column::new("at", Timestamp, "a.at"),
+        Column::Field(Field::AuditAt),
         Column::new("actor_id", Id, "a.actor_id"),
-        Column::new("actor", Text, "a.actor_name"),
-        Column::new("action", Text, "a.action"),
-        Column::new("entity", Text, "a.entity"),
-        Column::new("id", Id, "a.entity_id"),
+        Column::Field(Field::AuditActor),
+        Column::Field(Field::AuditAction),
+        Column::Field(Field::AuditEntity),
+        Column::Field(Field::AuditRecord),
         Column::new("before", Text, "a.before::text"),
         Column::new("after", Text, "a.after::text"),
         Column::new("detail", Text, "a.detail::text"),
