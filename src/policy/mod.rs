@@ -653,21 +653,47 @@ pub(crate) fn assume_allowed<C>(command: C) -> Authorized<C> {
 }
 
 impl Request {
-    /// The kind of record [`Request::id`] names, as the audit trail says it:
-    /// a contract is created for a client, an event for a contract.
-    pub fn record_entity(&self) -> Option<&'static str> {
-        self.id?;
-        Some(match (self.action, self.target) {
-            (Create, Contract) => "client",
-            (Create, Event) => "contract",
-            (_, Client) => "client",
-            (_, Contract) => "contract",
-            (_, Event) => "event",
-            (_, Employee | Password) => "employee",
-            (_, Sessions) => "session",
-            (_, Logins | AuditLog | Security) => return None,
-        })
+    /// What the audit trail files a refusal under: the kind of record the
+    /// command was about (a refused `create contract` is a contract's),
+    /// the record itself when it exists, and for a create the record it
+    /// was for (a contract is created for a client, an event for a
+    /// contract). Logins, the audit log and the security limits are no
+    /// kind of record.
+    pub fn refused(&self) -> (Option<&'static str>, Refused) {
+        let entity = match self.target {
+            Client => Some("client"),
+            Contract => Some("contract"),
+            Event => Some("event"),
+            Employee | Password => Some("employee"),
+            Sessions => Some("session"),
+            Logins | AuditLog | Security => None,
+        };
+        let parent = match (self.action, self.target) {
+            (Create, Contract) => Some("client"),
+            (Create, Event) => Some("contract"),
+            _ => None,
+        };
+        let refused = match (parent, self.id) {
+            (Some(parent), Some(id)) => Refused {
+                id: None,
+                parent: Some((parent, id)),
+            },
+            (_, id) => Refused {
+                id: id.filter(|_| self.action != Create),
+                parent: None,
+            },
+        };
+        (entity, refused)
     }
+}
+
+/// A refusal as the audit trail files it ([`Request::refused`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused {
+    /// The record the refused command was about, when it exists.
+    pub id: Option<i64>,
+    /// The record a refused create was for: `("client", 304)`.
+    pub parent: Option<(&'static str, i64)>,
 }
 
 impl fmt::Display for Request {
