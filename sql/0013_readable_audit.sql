@@ -43,7 +43,8 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, public, pg_temp 
 $$;
 
 -- What a write changed, field by field: {"support": {"from": "Théo
--- Marchand", "to": "Kate Hastroff"}}, in the model's field order. A create
+-- Marchand", "to": "Kate Hastroff"}} (a jsonb object: its keys in jsonb's
+-- order; epic_audit_change_text says them in the model's). A create
 -- has only "to"s that are not none, a delete only "from"s. Read through
 -- the reader's row security (only management and admins read audit_log).
 CREATE FUNCTION epic_audit_changes(entity text, before jsonb, after jsonb) RETURNS jsonb
@@ -71,8 +72,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog AS $$
     END
 $$;
 
--- The changes as one line: `support: Théo Marchand → Kate Hastroff;
--- attendees: 200 → 250`; a create's values alone (`name: ...`), a
+-- The changes as one line, in the model's field order (each entity's
+-- fields keep their order in the list): `support: Théo Marchand → Kate
+-- Hastroff; attendees: 200 → 250`; a create's values alone (`name: ...`), a
 -- refusal's request and rule.
 CREATE FUNCTION epic_audit_change_text(action text, entity text, before jsonb, after jsonb, detail jsonb)
 RETURNS text
@@ -84,8 +86,10 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, public, pg_temp 
                   WHEN before IS NULL THEN epic_audit_text(c.value -> 'to')
                   WHEN after IS NULL THEN epic_audit_text(c.value -> 'from')
                   ELSE epic_audit_text(c.value -> 'from') || ' → ' || epic_audit_text(c.value -> 'to') END,
-                  '; ' ORDER BY c.at)
-              FROM jsonb_each(epic_audit_changes(entity, before, after)) WITH ORDINALITY AS c(key, value, at))
+                  '; ' ORDER BY array_position(ARRAY['name', 'email', 'phone', 'company', 'last_contact',
+                      'sales', 'client', 'total', 'remaining', 'signed', 'contract', 'start', 'end', 'support',
+                      'location', 'attendees', 'notes', 'department', 'active'], c.key))
+              FROM jsonb_each(epic_audit_changes(entity, before, after)) AS c)
     END
 $$;
 
