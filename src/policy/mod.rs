@@ -57,8 +57,8 @@ pub use crate::model::Guarded;
 
 mod checked;
 pub use checked::{
-    DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, Record, SecurityLimits,
-    Update,
+    DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, Record, Refused,
+    SecurityLimits, Update,
 };
 
 /// What a command asks to do.
@@ -653,12 +653,9 @@ pub(crate) fn assume_allowed<C>(command: C) -> Authorized<C> {
 }
 
 impl Request {
-    /// What the audit trail files a refusal under: the kind of record the
-    /// command was about (a refused `create contract` is a contract's),
-    /// the record itself when it exists, and for a create the record it
-    /// was for (a contract is created for a client, an event for a
-    /// contract). Logins, the audit log and the security limits are no
-    /// kind of record.
+    /// What the audit trail files a refusal under: the target's kind (a
+    /// refused `create contract` is a contract's), its record, and for a
+    /// create the record it was for (a client, a contract).
     pub fn refused(&self) -> (Option<&'static str>, Refused) {
         let entity = match self.target {
             Client => Some("client"),
@@ -685,15 +682,6 @@ impl Request {
         };
         (entity, refused)
     }
-}
-
-/// A refusal as the audit trail files it ([`Request::refused`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refused {
-    /// The record the refused command was about, when it exists.
-    pub id: Option<i64>,
-    /// The record a refused create was for: `("client", 304)`.
-    pub parent: Option<(&'static str, i64)>,
 }
 
 impl fmt::Display for Request {
