@@ -46,7 +46,7 @@ pub enum Error {
         request: String,
         /// The record the refusal is about, and its kind, for the audit log.
         entity: Option<&'static str>,
-        record: Option<i64>,
+        record: crate::policy::Refused,
     },
     #[error(transparent)]
     Auth(#[from] crate::auth::AuthError),

@@ -295,6 +295,8 @@ pub enum Field {
     EmployeeDepartment,
     EmployeeCreated,
     EmployeeActive,
+    /// An audit entry's own number.
+    AuditId,
     /// The id of the record an audit entry is about.
     AuditRecord,
     AuditAt,

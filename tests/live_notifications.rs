@@ -136,13 +136,22 @@ fn an_open_shell_prints_a_new_notification_while_waiting_at_the_prompt() {
         .run();
     assert_eq!(assign.code, 0, "{assign:?}");
     let shown = terminal.wait_for(
-        "Event 1023 Lou Bouzin General Assembly was assigned to you",
+        "assigned you event 1023 Lou Bouzin General Assembly",
         Duration::from_secs(30),
     );
     let screen_now = terminal
         .wait_for("never on screen", Duration::from_millis(300))
         .unwrap_err();
     drop(terminal);
+    // What was shown live is seen: `show notifications` lists it as not new.
+    let unread = db.query_one_i64(&format!(
+        "SELECT count(*) FROM notifications WHERE employee_id = {kate_id} AND event_id = 1023 \
+         AND read_at IS NULL"
+    ));
+    assert!(
+        shown.is_err() || unread == 0,
+        "a notification shown live is still unread"
+    );
     // What an insider listening on the channel gets of real notifications: wake-ups, no text.
     let heard = listener_payloads(&db, 3);
     for forged in ["You are fired", "(forged)"] {
@@ -184,7 +193,8 @@ fn a_notification_naming_escape_sequences_and_a_bidi_override_shows_them_neutral
         .args(["-c", "update event 1023 set support = \"Kate Hastroff\""])
         .run();
     assert_eq!(assign.code, 0, "{assign:?}");
-    let neutralised = "» Event 1023 Party\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J\u{FFFD}1m\u{FFFD}txt.exe was assigned to you";
+    let neutralised =
+        "assigned you event 1023 Party\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J\u{FFFD}1m\u{FFFD}txt.exe";
     if let Err(screen) = terminal.wait_for(neutralised, Duration::from_secs(30)) {
         panic!("not on Kate's screen, neutralised:\n{screen:?}");
     }

@@ -571,3 +571,48 @@ fn the_bounds_of_a_check_are_read_as_postgresql_prints_them() {
 fn current() -> i32 {
     epic::db::migrate::current_version()
 }
+
+/// `sql/0013`'s `epic_audit_field` names a stored column as the model's
+/// row does, so the audit trail speaks in the fields users type.
+#[test]
+fn the_audit_trail_names_every_settable_column_as_its_field() {
+    let db = TestDb::migrated();
+    let mut failures = Vec::new();
+    db.with_client(async |client| {
+        for entity in [
+            Entity::Client,
+            Entity::Contract,
+            Entity::Event,
+            Entity::Employee,
+        ] {
+            for spec in entity.specs() {
+                let Some(column) = spec.stored else { continue };
+                if spec.write == epic::model::Write::Never {
+                    continue;
+                }
+                // An employee's entries are written with the fields' names
+                // already (`epic_audit_write` leaves the hashes out).
+                let key = if entity == Entity::Employee {
+                    spec.name
+                } else {
+                    column
+                };
+                let named: Option<String> = client
+                    .query_one(
+                        "SELECT epic_audit_field($1::text, $2::text)",
+                        &[&entity.singular(), &key],
+                    )
+                    .await
+                    .expect("the audit's name is read")
+                    .get(0);
+                if named.as_deref() != Some(spec.name) {
+                    failures.push(format!(
+                        "{entity}.{column}: the audit says {named:?}, the model {}",
+                        spec.name
+                    ));
+                }
+            }
+        }
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

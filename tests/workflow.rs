@@ -138,12 +138,12 @@ fn the_story_of_spec_md() {
     let lines: Vec<&str> = notifications.stdout.lines().collect();
     assert_eq!(lines[0], "id,at,event,message,new");
     assert!(
-        lines[1].ends_with(",1,Event 1 John Ouick Wedding was assigned to you,true"),
+        lines[1].ends_with(",1,Maud Gestion assigned you event 1 John Ouick Wedding,true"),
         "{lines:?}"
     );
     // Read now; and her own change told her nothing.
     assert!(
-        lines.iter().filter(|l| l.contains("was assigned")).count() == 2,
+        lines.iter().filter(|l| l.contains("assigned you")).count() == 2,
         "{lines:?}"
     );
     assert!(
@@ -172,7 +172,7 @@ fn the_story_of_spec_md() {
         .run();
     assert!(
         told.stdout
-            .contains("\"Event 1 John Ouick Wedding changed: location, attendees\",true"),
+            .contains("Maud Gestion changed event 1 John Ouick Wedding: location: "),
         "{}",
         told.stdout
     );

@@ -122,11 +122,12 @@ impl Context<'_> {
 
 /// A refusal, as the error the edge reports and the audit trail records.
 pub fn denied(denial: Denial, request: &Request) -> Error {
+    let (entity, record) = request.refused();
     Error::Denied {
         message: denial.rule,
         request: request.to_string(),
-        entity: request.record_entity(),
-        record: request.id,
+        entity,
+        record,
     }
 }
 

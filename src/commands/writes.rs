@@ -375,7 +375,10 @@ pub async fn update(
             message: format!("the database refused to update {} {id}", entity.singular()),
             request: format!("update {} {id}", entity.singular()),
             entity: Some(entity.singular()),
-            record: Some(id),
+            record: crate::policy::Refused {
+                id: Some(id),
+                parent: None,
+            },
         });
     };
     let signed_now = entity == Entity::Contract

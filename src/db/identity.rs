@@ -281,20 +281,25 @@ impl Database {
             .get(0))
     }
 
-    /// Records a refusal, in a transaction of its own as the app role.
+    /// Records a refusal, in a transaction of its own as the app role: under
+    /// the entity it was about, with the record a refused create was for.
     pub async fn audit_denial(
         &mut self,
         request: &str,
         rule: &str,
         entity: Option<&str>,
-        record: Option<i64>,
+        record: crate::policy::Refused,
     ) -> Result<(), DbError> {
         let client = self.session().await?;
         let statement = client
-            .prepare_cached("SELECT epic_audit_denial($1, $2, $3, $4)")
+            .prepare_cached("SELECT epic_audit_denial($1, $2, $3, $4, $5, $6)")
             .await?;
+        let (parent, parent_id) = record.parent.unzip();
         client
-            .execute(&statement, &[&request, &rule, &entity, &record])
+            .execute(
+                &statement,
+                &[&request, &rule, &entity, &record.id, &parent, &parent_id],
+            )
             .await?;
         Ok(())
     }

@@ -47,9 +47,10 @@ impl Listener {
         Some((Listener { client }, woken))
     }
 
-    /// The employee's unread notifications newer than `after`, oldest first.
-    /// Row security shows nobody else's.
-    pub async fn unread_after(
+    /// The employee's unread notifications newer than `after`, oldest
+    /// first, marked read as they are taken: the shell shows them at once.
+    /// Row security shows, and lets mark, nobody else's.
+    pub async fn take_unread_after(
         &mut self,
         token: &str,
         app_role: &str,
@@ -58,12 +59,16 @@ impl Listener {
         let transaction = as_session(&mut self.client, token, app_role).await?;
         let rows = transaction
             .query(
-                "SELECT id, message FROM notifications WHERE id > $1 AND read_at IS NULL ORDER BY id",
+                "UPDATE notifications SET read_at = now() WHERE id > $1 AND read_at IS NULL \
+                 RETURNING id, message",
                 &[&after],
             )
             .await?;
         transaction.commit().await?;
-        Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+        let mut news: Vec<(i64, String)> =
+            rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+        news.sort_unstable_by_key(|(id, _)| *id);
+        Ok(news)
     }
 }
 

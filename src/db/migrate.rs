@@ -116,6 +116,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0012_one_session_rule.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 13,
+        name: "0013_readable_audit.sql",
+        sql: include_str!("../../sql/0013_readable_audit.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

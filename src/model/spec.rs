@@ -194,11 +194,12 @@ pub const EMPLOYEE: &[FieldSpec] = &[
 
 #[rustfmt::skip]
 pub const AUDIT: &[FieldSpec] = &[
-    FieldSpec { field: AuditRecord,        name: "id",          ty: Id,                       nullable: true,  write: Never,    guard: None,                          stored: Some("entity_id"),        limit: NO,    lines: One },
+    FieldSpec { field: AuditId,            name: "id",          ty: Id,                       nullable: false, write: Never,    guard: None,                          stored: Some("id"),               limit: NO,    lines: One },
     FieldSpec { field: AuditAt,            name: "at",          ty: Timestamp,                nullable: false, write: Never,    guard: None,                          stored: Some("at"),               limit: NO,    lines: One },
     FieldSpec { field: AuditActor,         name: "actor",       ty: Text,                     nullable: true,  write: Never,    guard: None,                          stored: Some("actor_name"),       limit: NO,    lines: One },
     FieldSpec { field: AuditAction,        name: "action",      ty: Text,                     nullable: false, write: Never,    guard: None,                          stored: Some("action"),           limit: Limit::Chars { min: 1, max: 60 }, lines: One },
     FieldSpec { field: AuditEntity,        name: "entity",      ty: Enum(AUDITED),            nullable: true,  write: Never,    guard: None,                          stored: Some("entity"),           limit: NO,    lines: One },
+    FieldSpec { field: AuditRecord,        name: "record",      ty: Id,                       nullable: true,  write: Never,    guard: None,                          stored: Some("entity_id"),        limit: NO,    lines: One },
 ];
 
 /// The table of `entity`'s fields.

@@ -335,6 +335,13 @@ const EMPLOYEES: EntityTable = EntityTable {
     ],
 };
 
+/// What an audit entry did, to which record: `update event 1023`.
+const AUDIT_WHAT: &str =
+    "a.action || coalesce(' ' || a.entity, '') || coalesce(' ' || a.entity_id, '')";
+/// Its changes in the fields' names, employees by name (sql/0013).
+const AUDIT_CHANGES: &str =
+    "epic_audit_change_text(a.action, a.entity, a.before, a.after, a.detail)";
+
 const AUDIT: EntityTable = EntityTable {
     table: "audit_log",
     alias: "a",
@@ -342,24 +349,22 @@ const AUDIT: EntityTable = EntityTable {
     id_param: "$1::bigint",
     joins: &[],
     listing: &[
-        Column::new("no", Id, "a.id"),
+        Column::Field(Field::AuditId),
         Column::Field(Field::AuditAt),
         Column::Field(Field::AuditActor),
-        Column::Field(Field::AuditAction),
-        Column::Field(Field::AuditEntity),
-        Column::Field(Field::AuditRecord),
-        Column::new("before", Text, "a.before::text"),
-        Column::new("after", Text, "a.after::text"),
-        Column::new("detail", Text, "a.detail::text"),
+        Column::new("what", Text, AUDIT_WHAT),
+        Column::new("changes", Text, AUDIT_CHANGES),
     ],
     record: &[
-        Column::new("no", Id, "a.id"),
+        Column::Field(Field::AuditId),
         Column::Field(Field::AuditAt),
         Column::new("actor_id", Id, "a.actor_id"),
         Column::Field(Field::AuditActor),
         Column::Field(Field::AuditAction),
         Column::Field(Field::AuditEntity),
         Column::Field(Field::AuditRecord),
+        Column::new("what", Text, AUDIT_WHAT),
+        Column::new("changes", Text, AUDIT_CHANGES),
         Column::new("before", Text, "a.before::text"),
         Column::new("after", Text, "a.after::text"),
         Column::new("detail", Text, "a.detail::text"),

@@ -43,3 +43,12 @@ pub struct OwnNotifications;
 /// What `show notifications` does after listing them.
 #[derive(Debug, Clone, Copy)]
 pub struct MarkNotificationsRead;
+
+/// A refusal as the audit trail files it ([`super::Request::refused`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused {
+    /// The record the refused command was about, when it exists.
+    pub id: Option<i64>,
+    /// The record a refused create was for: `("client", 304)`.
+    pub parent: Option<(&'static str, i64)>,
+}

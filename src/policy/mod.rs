@@ -57,8 +57,8 @@ pub use crate::model::Guarded;
 
 mod checked;
 pub use checked::{
-    DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, Record, SecurityLimits,
-    Update,
+    DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, Record, Refused,
+    SecurityLimits, Update,
 };
 
 /// What a command asks to do.
@@ -653,20 +653,34 @@ pub(crate) fn assume_allowed<C>(command: C) -> Authorized<C> {
 }
 
 impl Request {
-    /// The kind of record [`Request::id`] names, as the audit trail says it:
-    /// a contract is created for a client, an event for a contract.
-    pub fn record_entity(&self) -> Option<&'static str> {
-        self.id?;
-        Some(match (self.action, self.target) {
-            (Create, Contract) => "client",
-            (Create, Event) => "contract",
-            (_, Client) => "client",
-            (_, Contract) => "contract",
-            (_, Event) => "event",
-            (_, Employee | Password) => "employee",
-            (_, Sessions) => "session",
-            (_, Logins | AuditLog | Security) => return None,
-        })
+    /// What the audit trail files a refusal under: the target's kind (a
+    /// refused `create contract` is a contract's), its record, and for a
+    /// create the record it was for (a client, a contract).
+    pub fn refused(&self) -> (Option<&'static str>, Refused) {
+        let entity = match self.target {
+            Client => Some("client"),
+            Contract => Some("contract"),
+            Event => Some("event"),
+            Employee | Password => Some("employee"),
+            Sessions => Some("session"),
+            Logins | AuditLog | Security => None,
+        };
+        let parent = match (self.action, self.target) {
+            (Create, Contract) => Some("client"),
+            (Create, Event) => Some("contract"),
+            _ => None,
+        };
+        let refused = match (parent, self.id) {
+            (Some(parent), Some(id)) => Refused {
+                id: None,
+                parent: Some((parent, id)),
+            },
+            (_, id) => Refused {
+                id: id.filter(|_| self.action != Create),
+                parent: None,
+            },
+        };
+        (entity, refused)
     }
 }
 

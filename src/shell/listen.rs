@@ -6,7 +6,8 @@
 //! Any session may LISTEN on any channel and NOTIFY any payload, so the
 //! payload carries nothing (`sql/0009`): a notification only wakes the
 //! thread, which then reads its employee's unread notifications through
-//! row security, as the application role, with the shell's session token.
+//! row security, as the application role, with the shell's session token,
+//! and marks what it shows read (`show notifications` lists them as seen).
 //! A forged NOTIFY therefore shows nothing that is not really theirs, and
 //! nobody learns anyone's messages by listening. Who is logged in can
 //! change with a login; the shell hands the thread each new token.
@@ -74,7 +75,7 @@ where
                         }
                     }
                     let Some(token) = &token else { continue };
-                    let Ok(news) = listener.unread_after(token, &app_role, shown).await else {
+                    let Ok(news) = listener.take_unread_after(token, &app_role, shown).await else {
                         continue;
                     };
                     for (id, message) in news {

@@ -31,7 +31,7 @@ pub const COMMANDS: &[CommandHelp] = &[
             "show employees where department in (sales, support) and active = true",
             "show event 109",
             "show notifications",
-            "show audit where entity = contract and id = 652",
+            "show audit where entity = contract and record = 652",
         ],
     },
     CommandHelp {

@@ -299,7 +299,7 @@ impl Parser<'_> {
 
 fn create_example(entity: Entity) -> &'static str {
     match entity {
-        Entity::Audit => "show audit where entity = contract and id = 652",
+        Entity::Audit => "show audit where entity = contract and record = 652",
         Entity::Client => {
             "create client name \"Kevin Casey\" email \"kevin@startup.io\" phone \"+678 123 456 78\""
         }
