@@ -308,6 +308,15 @@ pub enum Field {
 pub const AUDITED: &[&str] = &["employee", "client", "contract", "event", "session"];
 
 impl Field {
+    /// The related record a field shows by name, which a filter may also
+    /// name by its id (`show contracts where client = 304`).
+    pub fn names_a_record(self) -> Option<Entity> {
+        match self {
+            Field::ContractClient | Field::EventClient => Some(Entity::Client),
+            _ => None,
+        }
+    }
+
     /// The field's row: every fact about it.
     pub fn spec(self) -> &'static FieldSpec {
         spec::BY_FIELD[self as usize].1

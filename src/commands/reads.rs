@@ -21,7 +21,7 @@ pub async fn show(
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     let paged = cx.view.interactive && matches!(cx.view.format, Format::Table | Format::Vertical);
-    let page = paged.then_some(cx.config.page_size);
+    let page = paged.then(|| plan::shown_rows(query.limit, cx.config.page_size));
     let context = cx.plan_context();
     let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1))?;
     let columns = display_columns(plan.columns());

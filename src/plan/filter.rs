@@ -97,6 +97,17 @@ pub(super) fn compare(
         return compare_time(b, field, op, resolve(*time, context));
     }
     guarded(b, field, |b| match (ty, op, value) {
+        // A related record named by its id (`client = 304`): its key.
+        (_, op, Value::Integer(id)) if field.names_a_record().is_some() => {
+            b.push("c.id ");
+            b.push(if op == CompareOp::Contains {
+                "="
+            } else {
+                op.symbol()
+            });
+            b.push(" ");
+            b.bind(Param::Int(*id));
+        }
         (FieldType::Employee, CompareOp::Eq, Value::Integer(id)) => {
             b.push(column(field));
             b.push(" = ");
@@ -236,6 +247,12 @@ pub(super) fn in_list(b: &mut Builder, field: Field, values: &[Value], _context:
             b.push(" = ANY(");
             b.bind(Param::TextList(texts));
             b.push(")");
+            if field.names_a_record().is_some() && !ints.is_empty() {
+                // Related records named by id: `client in (304, "Lou Bouzin")`.
+                b.push(" OR c.id = ANY(");
+                b.bind(Param::IntList(ints));
+                b.push(")");
+            }
         }
     });
 }

@@ -2,6 +2,20 @@
 
 use super::*;
 
+/// The most rows an interactive listing shows at once: an explicit `limit`
+/// is honoured up to this many (README, "Listings and the pager").
+pub const MAX_SHOWN: usize = 10_000;
+
+/// How many rows an interactive table shows before it stops and says how
+/// many there are in all: the page size when no `limit` is given, the
+/// `limit` itself up to [`MAX_SHOWN`] when one is.
+pub fn shown_rows(limit: Option<u64>, page_size: usize) -> usize {
+    match limit {
+        Some(limit) => usize::try_from(limit).unwrap_or(usize::MAX).min(MAX_SHOWN),
+        None => page_size,
+    }
+}
+
 /// `show ENTITY ...`. `fetch_limit` caps the rows fetched (the shell's page)
 /// without changing what the user asked for.
 pub fn plan_show(

@@ -145,6 +145,32 @@ fn the_page_caps_the_limit_without_raising_it() {
     assert_eq!(plan.params, vec![Param::Int(101)]);
 }
 
+#[test]
+fn an_explicit_limit_sets_the_page_up_to_the_ceiling() {
+    assert_eq!(shown_rows(None, 100), 100);
+    assert_eq!(shown_rows(Some(150), 100), 150);
+    assert_eq!(shown_rows(Some(3), 100), 3);
+    assert_eq!(shown_rows(Some(1_000_000), 100), MAX_SHOWN);
+    let Ok(Command::Show(query)) = parse("show clients limit 150") else {
+        panic!("parses")
+    };
+    let fetch = shown_rows(query.limit, 100) as u64 + 1;
+    let plan = plan_show(&assume_allowed(query.clone()), &context(), Some(fetch)).expect("plans");
+    assert_eq!(plan.params, vec![Param::Int(150)]);
+}
+
+#[test]
+fn offset_and_limit_come_in_either_order() {
+    let (Ok(Command::Show(a)), Ok(Command::Show(b))) = (
+        parse("show events offset 5 limit 3"),
+        parse("show events limit 3 offset 5"),
+    ) else {
+        panic!("both parse")
+    };
+    assert_eq!((a.limit, a.offset), (Some(3), Some(5)));
+    assert_eq!(a, b);
+}
+
 /// Every entity's listing, record and counts, exactly: the text `explain`
 /// shows.
 fn reads_of_every_entity() -> String {

@@ -49,6 +49,7 @@
 
 mod csv;
 mod json;
+pub mod pager;
 mod status;
 mod table;
 mod vertical;

@@ -439,7 +439,7 @@ impl Shell {
                         first_line: 1,
                         text: input::join_continuations(&line).into_owned(),
                     };
-                    match runtime.block_on(self.execute(&entry, out, err)) {
+                    match self.execute_paged(runtime, &entry, out, err) {
                         Ok(Flow::Continue) => {}
                         Ok(Flow::Quit) => break,
                         Err(error) => {
@@ -458,6 +458,26 @@ impl Shell {
         }
         // A mistake typed in the shell was already answered on screen; leaving is a success.
         Exit::Success
+    }
+
+    /// [`Self::execute`] in the interactive shell: output longer than the
+    /// screen goes through the pager (`render::pager`), never when standard
+    /// output is not a terminal. Notes go the same way, after the output.
+    fn execute_paged(
+        &mut self,
+        runtime: &Runtime,
+        entry: &Entry,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<Flow, Error> {
+        let Some(pager) = render::pager::Pager::for_terminal(out) else {
+            return runtime.block_on(self.execute(entry, out, err));
+        };
+        let flow = runtime.block_on(self.execute(entry, &mut &pager, &mut &pager));
+        let finished = pager.finish().map_err(|source| Error::Output { source });
+        let flow = flow?;
+        finished?;
+        Ok(flow)
     }
 
     /// Resumes a saved session, so the prompt says who from the start.

@@ -171,7 +171,7 @@ impl Parser<'_> {
     }
 
     /// `show = "show" entity record_id
-    ///      | "show" entity [ where ] [ order ] [ limit ] [ offset ] ;`,
+    ///      | "show" entity [ where ] [ order ] [ paging ] ;`,
     /// and `show_sessions`, `show_security`, `show_notifications`.
     pub(super) fn show(&mut self) -> Result<Command, SyntaxError> {
         for word in SHOWN_BESIDES {
@@ -196,8 +196,7 @@ impl Parser<'_> {
         }
         let filter = self.where_clause(entity)?;
         let order = self.order_clause(entity)?;
-        let limit = self.count_clause("limit")?;
-        let offset = self.count_clause("offset")?;
+        let (limit, offset) = self.paging()?;
         let seen = Clauses {
             filter: filter.is_some(),
             order: !order.is_empty(),
@@ -280,7 +279,7 @@ impl Clauses {
         if nothing_after_where {
             allowed.push("order by");
         }
-        if !self.limit && !self.offset {
+        if !self.limit {
             allowed.push("limit");
         }
         if !self.offset {

@@ -356,6 +356,17 @@ impl Parser<'_> {
         }
     }
 
+    /// `paging = limit [ offset ] | offset [ limit ] ;`: the two in either
+    /// order, each at most once.
+    pub(super) fn paging(&mut self) -> Result<(Option<u64>, Option<u64>), SyntaxError> {
+        let mut limit = self.count_clause("limit")?;
+        let offset = self.count_clause("offset")?;
+        if limit.is_none() && offset.is_some() {
+            limit = self.count_clause("limit")?;
+        }
+        Ok((limit, offset))
+    }
+
     /// `limit = "limit" digit { digit } ;` and `offset = "offset" digit { digit } ;`
     pub(super) fn count_clause(
         &mut self,

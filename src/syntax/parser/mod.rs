@@ -29,7 +29,7 @@
 //!            | create | update | delete | deactivate | report ;
 //!
 //! show       = "show" entity record_id
-//!            | "show" entity [ where ] [ order ] [ limit ] [ offset ] ;
+//!            | "show" entity [ where ] [ order ] [ paging ] ;
 //! count      = "count" entity [ where ] ;
 //! explain    = "explain" ( show | count ) ;
 //! help       = "help" [ command_name ] ;
@@ -75,6 +75,7 @@
 //! operator   = "=" | "!=" | "<" | "<=" | ">" | ">=" | "~" ;
 //!
 //! order      = "order" "by" field [ "asc" | "desc" ] { "," field [ "asc" | "desc" ] } ;
+//! paging     = limit [ offset ] | offset [ limit ] ;
 //! limit      = "limit" digit { digit } ;
 //! offset     = "offset" digit { digit } ;
 //!

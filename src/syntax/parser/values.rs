@@ -254,6 +254,10 @@ impl Parser<'_> {
     fn text(&self, field: Field, token: &Token) -> Result<Value, SyntaxError> {
         match token.kind {
             TokenKind::Str => Ok(Value::Text(token.value.clone())),
+            // A related record by its id: `client = 304`.
+            TokenKind::Number if field.names_a_record().is_some() => {
+                self.whole_number(field, token)
+            }
             _ => Err(self.bad_value(
                 token,
                 ValueError::NotText {
