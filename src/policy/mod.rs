@@ -56,10 +56,12 @@ pub enum Ownership {
 pub use crate::model::Guarded;
 
 mod checked;
+mod writers;
 pub use checked::{
     DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, Record, Refused,
     SecurityLimits, Update,
 };
+pub use writers::writers;
 
 /// What a command asks to do.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -138,7 +138,7 @@ impl Shell {
             }
             Command::Help { topic: Some(topic) } => {
                 // The parser accepts known topics only.
-                let text = help::find(topic).map_or_else(help::overview, help::detail);
+                let text = help::topic_text(topic, &crate::policy::writers);
                 out.write_all(text.as_bytes()).map_err(output)?;
             }
             Command::Quit => return Ok(Flow::Quit),

@@ -3,6 +3,8 @@
 //! shows the same syntax and that every example parses, so the three never
 //! drift apart.
 
+use crate::model::{Entity, Field, FieldType, Write};
+
 pub struct CommandHelp {
     pub name: &'static str,
     pub syntax: &'static str,
@@ -140,9 +142,9 @@ pub const COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp {
         name: "help",
-        syntax: "help [COMMAND]",
-        summary: "list the commands, or show one command's syntax and examples",
-        examples: &["help", "help show"],
+        syntax: "help [COMMAND]\n  help ENTITY",
+        summary: "list the commands, show one command's syntax and examples, or an entity's fields",
+        examples: &["help", "help show", "help events", "help create"],
     },
     CommandHelp {
         name: "set",
@@ -162,6 +164,124 @@ pub const COMMANDS: &[CommandHelp] = &[
         examples: &["quit", "exit"],
     },
 ];
+
+/// What `help` can be asked about: the commands, then each entity.
+pub fn topic_names() -> Vec<&'static str> {
+    let mut names = command_names();
+    names.extend(Entity::ALL.iter().map(|e| e.plural()));
+    names
+}
+
+/// The topic `help WORD` names: a command's name, or an entity's plural
+/// (for either of its names).
+pub fn find_topic(name: &str) -> Option<&'static str> {
+    if let Some(command) = find(name) {
+        return Some(command.name);
+    }
+    let name = name.to_lowercase();
+    Entity::ALL
+        .into_iter()
+        .find(|e| e.plural() == name || e.singular() == name)
+        .map(Entity::plural)
+}
+
+/// The text `help TOPIC` prints; `writers` says who may write a field (the
+/// checker's table: `policy::writers`, which this stage cannot import).
+pub fn topic_text(topic: &str, writers: &dyn Fn(Entity, Field) -> String) -> String {
+    match Entity::ALL.into_iter().find(|e| e.plural() == topic) {
+        Some(entity) => entity_detail(entity, writers),
+        None => find(topic).map_or_else(overview, detail),
+    }
+}
+
+/// A field's type in a word or two.
+fn type_name(ty: FieldType) -> String {
+    match ty {
+        FieldType::Id => "id".to_owned(),
+        FieldType::Text => "text".to_owned(),
+        FieldType::Email => "email".to_owned(),
+        FieldType::Phone => "phone".to_owned(),
+        FieldType::Money => "money".to_owned(),
+        FieldType::Integer => "number".to_owned(),
+        FieldType::Boolean => "true/false".to_owned(),
+        FieldType::Timestamp => "date and time".to_owned(),
+        FieldType::Employee => "employee".to_owned(),
+        FieldType::Enum(choices) => choices.join("|"),
+    }
+}
+
+/// Whether and when a write sets a field.
+fn settable(write: Write) -> &'static str {
+    match write {
+        Write::Never => "no",
+        Write::Optional => "yes",
+        Write::RequiredOnCreate => "required on create",
+    }
+}
+
+/// `help ENTITY`: each field of the entity, from the model's rows (type,
+/// whether it can be none, whether a write sets it) and who may write it.
+pub fn entity_detail(entity: Entity, writers: &dyn Fn(Entity, Field) -> String) -> String {
+    let header = [
+        "field",
+        "type",
+        "can be none",
+        "can be set",
+        "who may write it",
+    ];
+    let mut rows: Vec<[String; 5]> = vec![header.map(str::to_owned)];
+    for spec in entity.specs() {
+        rows.push([
+            spec.name.to_owned(),
+            type_name(spec.ty),
+            if spec.nullable { "yes" } else { "no" }.to_owned(),
+            settable(spec.write).to_owned(),
+            writers(entity, spec.field),
+        ]);
+    }
+    let mut widths = [0; 5];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut text = format!("The fields of {}:\n\n", entity.plural());
+    for row in &rows {
+        let mut line = String::from(" ");
+        for (cell, width) in row.iter().zip(widths) {
+            line.push_str(&format!(" {cell:width$} "));
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "\nFilter with `show {0} where FIELD ...`; README's \"Who may do what\" is the whole permission table.\n",
+        entity.plural()
+    ));
+    text
+}
+
+/// The fields a create requires and the ones a create or update may set,
+/// per entity (`help create`, `help update`).
+fn fields_per_entity(required: bool) -> String {
+    let mut text = String::new();
+    for entity in Entity::ALL {
+        let names = |fields: &mut dyn Iterator<Item = Field>| {
+            fields.map(Field::name).collect::<Vec<_>>().join(", ")
+        };
+        let settable = names(&mut entity.settable());
+        if settable.is_empty() {
+            continue;
+        }
+        text.push_str(&format!("  {}\n", entity.singular()));
+        if required {
+            let needed = names(&mut entity.required_on_create());
+            text.push_str(&format!("    required: {needed}\n"));
+        }
+        text.push_str(&format!("    settable: {settable}\n"));
+    }
+    text
+}
 
 pub fn command_names() -> Vec<&'static str> {
     COMMANDS.iter().map(|c| c.name).collect()
@@ -183,7 +303,8 @@ pub fn overview() -> String {
     }
     text.push_str(
         "\nA line ending in `\\`, `and`, `or` or `,`, or with an open quote or parenthesis,\n\
-         continues on the next. Type `help COMMAND` for its syntax and examples;\n\
+         continues on the next. Type `help COMMAND` for its syntax and examples,\n\
+         `help ENTITY` (clients, contracts, events, employees, audit) for its fields;\n\
          grammar.md describes the whole language.\n",
     );
     text
@@ -194,6 +315,11 @@ pub fn detail(command: &CommandHelp) -> String {
     let mut text = format!("{}\n\n  {}\n\nExamples:\n", command.summary, command.syntax);
     for example in command.examples {
         text.push_str(&format!("  {example}\n"));
+    }
+    match command.name {
+        "create" => text.push_str(&format!("\nFields:\n{}", fields_per_entity(true))),
+        "update" => text.push_str(&format!("\nFields:\n{}", fields_per_entity(false))),
+        _ => {}
     }
     text
 }
@@ -217,6 +343,40 @@ mod tests {
             }
         }
         examples
+    }
+
+    #[test]
+    fn every_field_of_the_model_appears_in_its_entitys_help() {
+        let writers =
+            |entity: Entity, field: Field| format!("<{}.{}>", entity.singular(), field.name());
+        for entity in Entity::ALL {
+            assert_eq!(find_topic(entity.singular()), Some(entity.plural()));
+            let text = topic_text(entity.plural(), &writers);
+            for spec in entity.specs() {
+                let line = text
+                    .lines()
+                    .find(|line| line.trim_start().starts_with(&format!("{} ", spec.name)))
+                    .unwrap_or_else(|| panic!("help {} lacks {}", entity.plural(), spec.name));
+                assert!(line.contains(&type_name(spec.ty)), "{line}");
+                assert!(line.contains(&writers(entity, spec.field)), "{line}");
+            }
+        }
+        let create = detail(find("create").expect("create has help"));
+        let update = detail(find("update").expect("update has help"));
+        for entity in Entity::ALL {
+            for field in entity.settable() {
+                assert!(
+                    update.contains(field.name()),
+                    "help update lacks {}",
+                    field.name()
+                );
+                assert!(
+                    create.contains(field.name()),
+                    "help create lacks {}",
+                    field.name()
+                );
+            }
+        }
     }
 
     #[test]

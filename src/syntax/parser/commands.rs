@@ -37,18 +37,18 @@ impl Parser<'_> {
             self.could_end_with(|| Want::Command);
             return Ok(Command::Help { topic: None });
         };
-        match help::find(&topic.raw) {
-            Some(found) if topic.kind == TokenKind::Word => Ok(Command::Help {
-                topic: Some(found.name),
-            }),
+        match help::find_topic(&topic.raw) {
+            Some(found) if topic.kind == TokenKind::Word => {
+                Ok(Command::Help { topic: Some(found) })
+            }
             _ => {
                 let topic_word = topic.raw.clone();
                 let error = self.fail(ErrorKind::NoHelp { topic: topic_word }, topic.span.clone());
-                Err(match did_you_mean(&topic.raw, help::command_names()) {
+                Err(match did_you_mean(&topic.raw, help::topic_names()) {
                     Some(word) => error.did_you_mean(word),
                     None => error.with_help(format!(
                         "help is available for: {}",
-                        help::command_names().join(", ")
+                        help::topic_names().join(", ")
                     )),
                 })
             }

@@ -32,7 +32,7 @@
 //!            | "show" entity [ where ] [ order ] [ paging ] ;
 //! count      = "count" entity [ where ] ;
 //! explain    = "explain" ( show | count ) ;
-//! help       = "help" [ command_name ] ;
+//! help       = "help" [ command_name | entity ] ;
 //! set_format = "set" "format" ( "table" | "vertical" | "csv" | "json" ) ;
 //! set_security = "set" "security" security_setting "=" digit { digit } ;
 //! security_setting = "session_hours" | "idle_minutes" | "login_max_failures"
