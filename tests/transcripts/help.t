@@ -22,12 +22,13 @@ Commands:
   revoke      end someone's session, or all their sessions (admin); `show sessions` lists them
   unlock      lift the lock put on an email after too many failed logins (admin)
   reset       give an employee a temporary password, shown once, to change at their next login (management, admin)
-  help        list the commands, or show one command's syntax and examples
+  help        list the commands, show one command's syntax and examples, or an entity's fields
   set         choose how results are printed for the rest of the session; change a security limit (admin)
   quit        leave the shell (Ctrl-D does the same)
 
 A line ending in `\`, `and`, `or` or `,`, or with an open quote or parenthesis,
-continues on the next. Type `help COMMAND` for its syntax and examples;
+continues on the next. Type `help COMMAND` for its syntax and examples,
+`help ENTITY` (clients, contracts, events, employees, audit) for its fields;
 grammar.md describes the whole language.
 choose how results are printed for the rest of the session; change a security limit (admin)
 
