@@ -66,11 +66,12 @@ Filter with `show employees where FIELD ...`; README's "Who may do what" is the 
 The fields of audit:
 
   field   type                                    can be none  can be set  who may write it
-  id      id                                      yes          no          nobody
+  id      id                                      no           no          nobody
   at      date and time                           no           no          nobody
   actor   text                                    yes          no          nobody
   action  text                                    no           no          nobody
   entity  employee|client|contract|event|session  yes          no          nobody
+  record  id                                      yes          no          nobody
 
 Filter with `show audit where FIELD ...`; README's "Who may do what" is the whole permission table.
 create a client, a contract for a client, an event for a signed contract, or an employee
