@@ -272,4 +272,39 @@ mod tests {
         let err = config(&[("EPIC_ADMIN_EMAIL", "a@b.c")]).expect_err("half set");
         assert!(matches!(err, ConfigError::HalfAdmin));
     }
+
+    #[test]
+    fn the_currency_is_a_code_euro_by_default() {
+        let base = [("EPIC_DATA_DIR", "/tmp/epic")];
+        assert_eq!(config(&base).unwrap().currency, "€");
+        for (code, sign) in [("usd", "$"), ("GBP", "£"), ("EUR", "€"), ("CHF", "CHF ")] {
+            let vars = [base[0], ("EPIC_CURRENCY", code)];
+            assert_eq!(config(&vars).unwrap().currency, sign, "{code}");
+        }
+        let vars = [base[0], ("EPIC_CURRENCY", "euros")];
+        assert!(matches!(
+            config(&vars),
+            Err(ConfigError::Invalid {
+                name: "EPIC_CURRENCY",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn columns_gives_a_width_and_an_odd_value_is_ignored() {
+        let base = ("EPIC_DATA_DIR", "/tmp/epic");
+        assert_eq!(config(&[base]).unwrap().columns, None);
+        assert_eq!(
+            config(&[base, ("COLUMNS", "60")]).unwrap().columns,
+            Some(60)
+        );
+        for odd in ["0", "5", "wide", "-1"] {
+            assert_eq!(
+                config(&[base, ("COLUMNS", odd)]).unwrap().columns,
+                None,
+                "{odd}"
+            );
+        }
+    }
 }
