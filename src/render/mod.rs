@@ -15,13 +15,20 @@
 //! writer's memory stays bounded whatever the row count. CSV and JSON go out
 //! as each row arrives. A table needs column widths before its first line, so
 //! it buffers one chunk ([`CHUNK_ROWS`] rows), measures it, prints it, and
-//! keeps those widths for the rest of the stream; later cells that do not fit
-//! are cut with `…`. The result is one aligned table with a single header,
-//! however many chunks it took.
+//! keeps those widths for the rest of the stream; later text that does not
+//! fit is cut with `…` (a later number wider than the first chunk's is shown
+//! whole). The result is one aligned table with a single header, however
+//! many chunks it took. A first chunk whose ids, numbers, money and dates
+//! cannot fit the terminal even with its text cut makes the whole stream
+//! vertical records (`set expanded auto`, [`Expanded`]).
 //!
 //! **Widths.** Everything is measured in terminal columns (display width), not
 //! bytes or chars, so accented names and CJK text line up. A table is shrunk
-//! to the terminal width when there is one; a pipe gets full values.
+//! to the terminal width when there is one (or `COLUMNS`); a pipe gets full
+//! values. Only a [`Kind::Text`] column is ever cut, at a word where it can.
+//! A table shows numbers grouped (`12,000`), money with its currency
+//! (`€12,000.00`) and dates compactly (`Jun 04 13:00`, the year when it is
+//! not [`Style::year`]); vertical, CSV and JSON keep the full forms.
 //!
 //! **Neutralising.** Text coming from the database is never allowed to
 //! drive the terminal or reorder what it shows, whatever path it takes out:
