@@ -64,6 +64,14 @@ pub struct Config {
     pub bcrypt_cost: Option<u32>,
     /// Rows shown by a table in the interactive shell before it stops.
     pub page_size: usize,
+    /// How tables show money's currency, before the amount (`€12,000.00`):
+    /// `EPIC_CURRENCY`, a code (EUR, the default, USD, GBP, JPY have their
+    /// sign; any other code is written out, `CHF 12,000.00`).
+    pub currency: &'static str,
+    /// The width tables fit when no terminal says one (`COLUMNS`, as psql
+    /// reads it; from 20 to 100000, anything else is ignored): a batch's
+    /// tables are otherwise as wide as their values.
+    pub columns: Option<usize>,
     /// Where the session token is kept (`EPIC_SESSION_FILE`).
     pub session_file: PathBuf,
     /// The per-user config file (`EPIC_CONFIG`, else `~/.config/epic/config.toml`).
@@ -131,6 +139,11 @@ impl Config {
             1..=1_000_000,
             "a number of rows from 1 to 1000000",
         )?;
+        let currency = currency_sign(lookup("EPIC_CURRENCY").as_deref().unwrap_or("EUR"))?;
+        // A shell's stale or odd COLUMNS is no reason to refuse to start.
+        let columns = lookup("COLUMNS")
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|c| (20..=100_000).contains(c));
         let session_file = match lookup("EPIC_SESSION_FILE") {
             Some(path) => PathBuf::from(path),
             None => dirs::state_dir()
@@ -155,12 +168,37 @@ impl Config {
             admin,
             bcrypt_cost,
             page_size,
+            currency,
+            columns,
         })
     }
 
     pub fn history_file(&self) -> PathBuf {
         self.data_dir.join("history")
     }
+}
+
+/// The sign tables put before an amount for a currency code: `€` for EUR,
+/// or the code itself and a space for one without a sign here.
+fn currency_sign(code: &str) -> Result<&'static str, ConfigError> {
+    let code = code.trim().to_ascii_uppercase();
+    Ok(match code.as_str() {
+        "EUR" => "€",
+        "USD" => "$",
+        "GBP" => "£",
+        "JPY" => "¥",
+        _ if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) => {
+            // Read once per process: a few bytes for its lifetime.
+            Box::leak(format!("{code} ").into_boxed_str())
+        }
+        _ => {
+            return Err(ConfigError::Invalid {
+                name: "EPIC_CURRENCY",
+                expected: "a three-letter currency code such as EUR, USD or CHF",
+                given: code,
+            });
+        }
+    })
 }
 
 fn parse_in_range<T>(
@@ -233,5 +271,40 @@ mod tests {
     fn admin_email_without_password_is_refused() {
         let err = config(&[("EPIC_ADMIN_EMAIL", "a@b.c")]).expect_err("half set");
         assert!(matches!(err, ConfigError::HalfAdmin));
+    }
+
+    #[test]
+    fn the_currency_is_a_code_euro_by_default() {
+        let base = [("EPIC_DATA_DIR", "/tmp/epic")];
+        assert_eq!(config(&base).unwrap().currency, "€");
+        for (code, sign) in [("usd", "$"), ("GBP", "£"), ("EUR", "€"), ("CHF", "CHF ")] {
+            let vars = [base[0], ("EPIC_CURRENCY", code)];
+            assert_eq!(config(&vars).unwrap().currency, sign, "{code}");
+        }
+        let vars = [base[0], ("EPIC_CURRENCY", "euros")];
+        assert!(matches!(
+            config(&vars),
+            Err(ConfigError::Invalid {
+                name: "EPIC_CURRENCY",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn columns_gives_a_width_and_an_odd_value_is_ignored() {
+        let base = ("EPIC_DATA_DIR", "/tmp/epic");
+        assert_eq!(config(&[base]).unwrap().columns, None);
+        assert_eq!(
+            config(&[base, ("COLUMNS", "60")]).unwrap().columns,
+            Some(60)
+        );
+        for odd in ["0", "5", "wide", "-1"] {
+            assert_eq!(
+                config(&[base, ("COLUMNS", odd)]).unwrap().columns,
+                None,
+                "{odd}"
+            );
+        }
     }
 }

@@ -60,6 +60,43 @@ impl FromStr for Format {
     }
 }
 
+/// When a table gives way to vertical records (`set expanded`, psql's
+/// `\x`): `auto` when even with its text cut the table is wider than the
+/// terminal, `on` always, `off` never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Expanded {
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
+impl Expanded {
+    /// The names `set expanded` takes, in the order they are offered.
+    pub const NAMES: [&'static str; 3] = ["auto", "on", "off"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Expanded::Auto => "auto",
+            Expanded::On => "on",
+            Expanded::Off => "off",
+        }
+    }
+
+    /// The setting named `s` (any case).
+    pub fn from_name(s: &str) -> Option<Expanded> {
+        [Expanded::Auto, Expanded::On, Expanded::Off]
+            .into_iter()
+            .find(|e| e.name().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for Expanded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("unknown format `{given}`; expected one of: table, vertical, csv, json")]
 pub struct UnknownFormat {

@@ -588,6 +588,7 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
         width: render::terminal_width(),
         page: None,
         raw_csv: false,
+        ..Style::default()
     };
     let mut writer = RowWriter::new(out, format, style, columns);
     let output = |source| Error::Output { source };
@@ -663,6 +664,7 @@ fn print_logins(logins: Vec<DemoLogin>, out: &mut dyn Write) -> Result<(), Error
         width: render::terminal_width(),
         page: None,
         raw_csv: false,
+        ..Style::default()
     };
     let output = |source| Error::Output { source };
     let mut writer = RowWriter::new(out, Format::Table, style, columns);

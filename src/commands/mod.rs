@@ -18,7 +18,7 @@ use crate::db::identity::Identity;
 use crate::error::Error;
 use crate::plan::{self, PlanContext};
 use crate::policy::{self, Allowed, Authorized, Decision, Denial, Request};
-use crate::render::{self, Format, Style};
+use crate::render::{self, Expanded, Format, Style};
 use crate::syntax::Command;
 use crate::syntax::ast::EmployeeRef;
 use crate::text;
@@ -31,6 +31,8 @@ pub struct View {
     pub interactive: bool,
     /// CSV text cells as stored, without the formula guard (`--raw-csv`).
     pub raw_csv: bool,
+    /// When a table gives way to vertical records (`set expanded`).
+    pub expanded: Expanded,
 }
 
 /// What a command runs with.
@@ -53,13 +55,18 @@ impl Context<'_> {
     pub fn style(&self, page: Option<usize>) -> Style {
         Style {
             color: self.view.interactive && render::use_color(),
+            // A batch's tables are as wide as their values, unless `COLUMNS`
+            // asks for a width.
             width: if self.view.interactive {
-                render::terminal_width()
+                render::terminal_width().or(self.config.columns)
             } else {
-                None
+                self.config.columns
             },
             page,
             raw_csv: self.view.raw_csv,
+            expanded: self.view.expanded,
+            currency: self.config.currency,
+            year: chrono::Datelike::year(&chrono::Local::now()),
         }
     }
 
@@ -206,6 +213,7 @@ async fn run_write_or_own(
         Command::Help { .. }
         | Command::Quit
         | Command::SetFormat { .. }
+        | Command::SetExpanded { .. }
         | Command::Login { .. }
         | Command::Logout
         | Command::WhoAmI

@@ -7,10 +7,11 @@ use std::io::Write;
 
 use super::Context;
 use crate::error::Error;
+use crate::model::CompareOp;
 use crate::plan::{self, ColumnKind, MarkNotificationsRead, OwnNotifications};
 use crate::policy::{self, Authorized};
-use crate::render::{self, Column, Format, RowWriter, Status};
-use crate::syntax::{self, Command, Query};
+use crate::render::{self, Column, Format, Kind, RowWriter, Status};
+use crate::syntax::{self, Command, Filter, Query};
 
 /// A listing. In the shell a table stops after a page and says how many
 /// rows there are in all; batches, CSV and JSON are never cut.
@@ -24,7 +25,10 @@ pub async fn show(
     let page = paged.then(|| plan::shown_rows(query.limit, cx.config.page_size));
     let context = cx.plan_context();
     let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1))?;
-    let columns = display_columns(plan.columns());
+    let mut columns = display_columns(plan.columns());
+    if let Some(filter) = &query.filter {
+        mark_constants(filter, &mut columns);
+    }
     let mut writer = RowWriter::new(out, cx.view.format, cx.style(page), columns);
     cx.database
         .stream(&plan, |row| {
@@ -163,12 +167,58 @@ pub async fn list(
     Ok(())
 }
 
+/// Marks the columns a filter makes the same in every row, which a table
+/// leaves out and names in a footer: the terms of a top-level `and` that
+/// are `is none`, `is me`, or `=` a number, money, a flag or a choice shown
+/// as it is in the column. A record's id is always shown.
+fn mark_constants(filter: &Filter, columns: &mut [Column]) {
+    let (field, value, fits): (_, String, fn(Kind) -> bool) = match filter {
+        Filter::And(left, right) => {
+            mark_constants(left, columns);
+            return mark_constants(right, columns);
+        }
+        Filter::IsNone {
+            field,
+            negated: false,
+        } => (field, "none".to_owned(), |_| true),
+        Filter::IsMe {
+            field,
+            negated: false,
+        } => (field, "me".to_owned(), |_| true),
+        Filter::Compare {
+            field,
+            op: CompareOp::Eq,
+            value,
+        } => match value {
+            syntax::Value::Integer(n) => (field, n.to_string(), |k| k == Kind::Number),
+            syntax::Value::Money(m) => (field, m.to_string(), |k| k == Kind::Money),
+            syntax::Value::Bool(b) => (field, b.to_string(), |k| k == Kind::Flag),
+            syntax::Value::Enum(e) => (field, (*e).to_owned(), |k| k == Kind::Text),
+            _ => return,
+        },
+        _ => return,
+    };
+    if let Some(column) = columns
+        .iter_mut()
+        .find(|c| c.name == field.name() && c.kind != Kind::Id && fits(c.kind))
+    {
+        column.constant = Some(value);
+    }
+}
+
 pub fn display_columns(columns: &[plan::OutColumn]) -> Vec<Column> {
     columns
         .iter()
-        .map(|c| match c.kind {
-            ColumnKind::Id | ColumnKind::Integer | ColumnKind::Money => Column::right(c.name),
-            _ => Column::left(c.name),
+        .map(|c| {
+            let kind = match c.kind {
+                ColumnKind::Id => Kind::Id,
+                ColumnKind::Integer => Kind::Number,
+                ColumnKind::Money => Kind::Money,
+                ColumnKind::Timestamp => Kind::Date,
+                ColumnKind::Bool => Kind::Flag,
+                ColumnKind::Text => Kind::Text,
+            };
+            Column::of(c.name, kind)
         })
         .collect()
 }

@@ -11,8 +11,11 @@ use crate::render::{self, Column, Format, RowWriter};
 use crate::syntax::ast::Report;
 
 /// A report. In a table or vertical view, a bar of block characters
-/// beside the amount it measures makes the sizes readable at a glance;
-/// CSV and JSON get the plain numbers.
+/// beside the amount it measures makes the sizes readable at a glance; its
+/// header says what it measures (`due of total`, `signed_total vs
+/// largest`) and it starts with the percentage, so that a bar cut short in
+/// a narrow terminal still tells rows apart. CSV and JSON get the plain
+/// numbers.
 pub async fn report(
     cx: &mut Context<'_>,
     report: &Authorized<Report>,
@@ -50,7 +53,14 @@ pub async fn report(
         _ => Some(rows.iter().map(|r| amount(r)).fold(0.0, f64::max)),
     };
     let mut columns = display_columns(plan.columns());
-    columns.push(Column::left(""));
+    let header = match scale {
+        None => "due of total".to_owned(),
+        Some(_) => format!(
+            "{} vs largest",
+            plan.columns().get(measured).map_or("", |c| c.name)
+        ),
+    };
+    columns.push(Column::left(header));
     let mut writer = RowWriter::new(out, cx.view.format, cx.style(None), columns);
     let output = |source| Error::Output { source };
     for mut row in rows {
@@ -76,13 +86,19 @@ pub async fn report(
     Ok(())
 }
 
-/// A horizontal bar `width` cells long at full scale, in eighths of a cell.
+/// The percentage, then a horizontal bar `width` cells long at full scale,
+/// in eighths of a cell.
 fn bar(fraction: f64, width: usize) -> String {
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-    let eighths = (fraction.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
-    let mut text = "█".repeat(eighths / 8);
+    let fraction = fraction.clamp(0.0, 1.0);
+    let eighths = (fraction * (width * 8) as f64).round() as usize;
+    let mut text = format!("{:>3}% ", (fraction * 100.0).round() as u32);
+    text.push_str(&"█".repeat(eighths / 8));
     if eighths % 8 > 0 {
         text.push(PARTS[eighths % 8]);
+    }
+    if eighths == 0 {
+        text.pop(); // no trailing space after `0%`
     }
     text
 }

@@ -38,6 +38,7 @@ impl Offers {
             Want::Command => self.words.extend(command_words()),
             Want::Setting => self.words.extend(SETTINGS),
             Want::Format => self.words.extend(FORMAT_NAMES),
+            Want::Expanded => self.words.extend(crate::format::Expanded::NAMES),
             Want::Report => self.words.extend(Report::NAMES),
             Want::Explained => self.words.extend(EXPLAINED),
             Want::Revoked => self.words.extend(REVOKED),

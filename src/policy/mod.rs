@@ -517,6 +517,7 @@ pub fn check_for(command: &crate::syntax::Command) -> Check {
         C::Help { .. }
         | C::Quit
         | C::SetFormat { .. }
+        | C::SetExpanded { .. }
         | C::Login { .. }
         | C::Logout
         | C::WhoAmI

@@ -15,13 +15,20 @@
 //! writer's memory stays bounded whatever the row count. CSV and JSON go out
 //! as each row arrives. A table needs column widths before its first line, so
 //! it buffers one chunk ([`CHUNK_ROWS`] rows), measures it, prints it, and
-//! keeps those widths for the rest of the stream; later cells that do not fit
-//! are cut with `…`. The result is one aligned table with a single header,
-//! however many chunks it took.
+//! keeps those widths for the rest of the stream; later text that does not
+//! fit is cut with `…` (a later number wider than the first chunk's is shown
+//! whole). The result is one aligned table with a single header, however
+//! many chunks it took. A first chunk whose ids, numbers, money and dates
+//! cannot fit the terminal even with its text cut makes the whole stream
+//! vertical records (`set expanded auto`, [`Expanded`]).
 //!
 //! **Widths.** Everything is measured in terminal columns (display width), not
 //! bytes or chars, so accented names and CJK text line up. A table is shrunk
-//! to the terminal width when there is one; a pipe gets full values.
+//! to the terminal width when there is one (or `COLUMNS`); a pipe gets full
+//! values. Only a [`Kind::Text`] column is ever cut, at a word where it can.
+//! A table shows numbers grouped (`12,000`), money with its currency
+//! (`€12,000.00`) and dates compactly (`Jun 04 13:00`, the year when it is
+//! not [`Style::year`]); vertical, CSV and JSON keep the full forms.
 //!
 //! **Neutralising.** Text coming from the database is never allowed to
 //! drive the terminal or reorder what it shows, whatever path it takes out:
@@ -69,7 +76,7 @@ pub use self::status::{Moved, Status, explain, status};
 pub use self::table::{CHUNK_ROWS, MIN_COLUMN_WIDTH};
 pub use self::width::{display_width, terminal_width, truncate_to_width};
 // What `RowWriter` takes, where its callers find it.
-pub use crate::format::Format;
+pub use crate::format::{Expanded, Format};
 pub use crate::value::Value;
 
 /// Where a column's cells sit in a table; numbers read best right-aligned.
@@ -79,17 +86,65 @@ pub enum Align {
     Right,
 }
 
+/// What a column holds, which decides how a table shows it: ids, numbers,
+/// money and dates are facts and are never cut (a table too narrow for them
+/// gives way to vertical records instead); text gives way first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Names, emails, locations, notes: cut at a word, with `…`.
+    Text,
+    /// A record's number: plain digits (`1023`).
+    Id,
+    /// A count or an amount of things: thousands separated (`12,000`).
+    Number,
+    /// Money: thousands separated, two decimals, the currency (`€12,000.00`).
+    Money,
+    /// A point in time: `Jun 04 13:00` this year, `Jun 04 2023 13:00` otherwise.
+    Date,
+    /// `true` or `false`.
+    Flag,
+}
+
+impl Kind {
+    /// Whether a table may cut this column's cells.
+    pub fn may_be_cut(self) -> bool {
+        self == Kind::Text
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     pub name: String,
     pub align: Align,
+    pub kind: Kind,
+    /// The value the query's filter gives every row (`none`, `me`, `true`):
+    /// a table leaves the column out and says so in a footer line.
+    pub constant: Option<String>,
 }
 
 impl Column {
     pub fn new(name: impl Into<String>, align: Align) -> Self {
+        let kind = match align {
+            Align::Left => Kind::Text,
+            Align::Right => Kind::Number,
+        };
         Column {
             name: name.into(),
             align,
+            kind,
+            constant: None,
+        }
+    }
+
+    /// A column of `kind`, aligned as that kind reads best.
+    pub fn of(name: impl Into<String>, kind: Kind) -> Self {
+        let align = match kind {
+            Kind::Id | Kind::Number | Kind::Money => Align::Right,
+            Kind::Text | Kind::Date | Kind::Flag => Align::Left,
+        };
+        Column {
+            kind,
+            ..Column::new(name, align)
         }
     }
 
@@ -102,6 +157,14 @@ impl Column {
     pub fn right(name: impl Into<String>) -> Self {
         Column::new(name, Align::Right)
     }
+
+    /// The same column, which the filter makes `value` in every row.
+    pub fn constant(self, value: impl Into<String>) -> Self {
+        Column {
+            constant: Some(value.into()),
+            ..self
+        }
+    }
 }
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set.
@@ -112,7 +175,7 @@ pub fn use_color() -> bool {
 
 /// What the destination can show. The default (no colour, no width, no page)
 /// is what a pipe or a file wants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     /// ANSI bold for headers; only for a terminal that asked for it.
     pub color: bool,
@@ -124,6 +187,28 @@ pub struct Style {
     /// CSV text cells exactly as stored, for programs: no `'` before a
     /// leading `=`, `+`, `-`, `@`, tab or carriage return (`--raw-csv`).
     pub raw_csv: bool,
+    /// When a table gives way to vertical records (`set expanded`).
+    pub expanded: Expanded,
+    /// How a table shows the currency of money (`€`, `$`, `CHF `), before
+    /// the amount (`EPIC_CURRENCY`).
+    pub currency: &'static str,
+    /// The current year, which a table's dates leave out (`Jun 04 13:00`);
+    /// every other year is shown (`Jun 04 2023 13:00`). 0: always shown.
+    pub year: i32,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            color: false,
+            width: None,
+            page: None,
+            raw_csv: false,
+            expanded: Expanded::Auto,
+            currency: "€",
+            year: 0,
+        }
+    }
 }
 
 /// What [`RowWriter::finish`] reports, so the caller can say "N more rows".
@@ -159,7 +244,10 @@ enum Sink<'w> {
 impl<'w> RowWriter<'w> {
     pub fn new(out: &'w mut dyn Write, format: Format, style: Style, columns: Vec<Column>) -> Self {
         let sink = match format {
-            Format::Table => Sink::Table(TableSink::new(out)),
+            Format::Table if style.expanded == Expanded::On => {
+                Sink::Vertical(VerticalSink::new(out, &columns))
+            }
+            Format::Table => Sink::Table(TableSink::new(out, &columns)),
             Format::Vertical => Sink::Vertical(VerticalSink::new(out, &columns)),
             Format::Csv => Sink::Csv(Box::new(CsvSink::new(out, style.raw_csv))),
             Format::Json => Sink::Json(JsonSink::new(out, &columns)),
@@ -201,7 +289,7 @@ impl<'w> RowWriter<'w> {
         }
         self.shown += 1;
         match &mut self.sink {
-            Sink::Table(sink) => sink.row(&self.columns, &self.style, &values),
+            Sink::Table(sink) => sink.row(&self.columns, &self.style, values),
             Sink::Vertical(sink) => sink.row(&self.style, self.shown, &values),
             Sink::Csv(sink) => sink.row(&self.columns, &values),
             Sink::Json(sink) => sink.row(&values),

@@ -9,8 +9,11 @@ use std::io::{self, Write};
 use prettytable::format::{FormatBuilder, LinePosition, LineSeparator, TableFormat};
 use prettytable::{Cell, Row, Table};
 
-use super::width::{display_width, fit, truncate_to_width};
-use super::{BOLD, Column, RESET, Style, Value, bool_text};
+use chrono::Datelike;
+
+use super::vertical::Records;
+use super::width::{display_width, fit, pad, truncate_at_word};
+use super::{BOLD, Column, Expanded, Kind, RESET, Style, Value, bool_text};
 use crate::text::one_line;
 
 /// Rows a table buffers before it commits to column widths. Large enough that
@@ -23,8 +26,10 @@ pub const CHUNK_ROWS: usize = 256;
 /// rows apart, one character does not.
 pub const MIN_COLUMN_WIDTH: usize = 6;
 
-/// The psql convention: NULL is shown as nothing in the human formats.
-pub(super) fn table_text(value: &Value) -> Cow<'_, str> {
+/// A value as text, whole and plain (the vertical record's numbers, and
+/// what a table starts from). The psql convention: NULL is shown as nothing
+/// in the human formats.
+pub(super) fn plain_text(value: &Value) -> Cow<'_, str> {
     match value {
         Value::Null => Cow::Borrowed(""),
         Value::Bool(b) => Cow::Borrowed(bool_text(*b)),
@@ -34,6 +39,53 @@ pub(super) fn table_text(value: &Value) -> Cow<'_, str> {
         Value::Timestamp(t) => Cow::Owned(t.format("%Y-%m-%d %H:%M").to_string()),
     }
 }
+
+/// A value as a table shows it in a column of `kind`: numbers with
+/// thousands separators (ids without), money with its currency, dates in
+/// the compact form, text on one line.
+pub(super) fn cell_text<'v>(value: &'v Value, kind: Kind, style: &Style) -> Cow<'v, str> {
+    match value {
+        Value::Int(i) if kind != Kind::Id => Cow::Owned(grouped(&i.to_string(), "")),
+        Value::Money(d) => Cow::Owned(grouped(&d.to_string(), style.currency)),
+        Value::Timestamp(t) => {
+            let form = if t.year() == style.year {
+                "%b %d %H:%M"
+            } else {
+                "%b %d %Y %H:%M"
+            };
+            Cow::Owned(t.format(form).to_string())
+        }
+        other => plain_text(other),
+    }
+}
+
+/// `-12000.50` as `-€12,000.50`: the sign, the currency, the whole part in
+/// groups of three, the decimals as they are.
+fn grouped(number: &str, currency: &str) -> String {
+    let (sign, digits) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number),
+    };
+    let (whole, decimals) = match digits.find('.') {
+        Some(at) => digits.split_at(at),
+        None => (digits, ""),
+    };
+    let mut text = String::with_capacity(number.len() + whole.len() / 3 + currency.len() + 1);
+    text.push_str(sign);
+    text.push_str(currency);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            text.push(',');
+        }
+        text.push(digit);
+    }
+    text.push_str(decimals);
+    text
+}
+
+/// The widest compact date (`Jun 04 2023 13:00`): a date column is given
+/// this much when later chunks may hold another year than the first's.
+const LONG_DATE_WIDTH: usize = 17;
 
 /// Terminal columns a table line takes besides its cells: `| ` before the
 /// first cell, ` | ` between cells, ` |` after the last.
@@ -104,20 +156,37 @@ pub(super) fn fit_widths(natural: &[usize], minimum: &[usize], budget: usize) ->
 /// measures exactly those widths and the chunks join into one table.
 /// prettytable measures with an older unicode-width; the two agree on all but
 /// a few exotic emoji and script sequences.
+///
+/// Only text is cut to fit. When the first chunk's ids, numbers, money and
+/// dates (and a few columns of each text) do not fit the terminal, the
+/// table becomes vertical records (`set expanded auto`). A later chunk's
+/// number wider than the first chunk's is shown whole, its line a little
+/// wider. Columns the filter makes constant are left out and named in a
+/// footer.
 pub(super) struct TableSink<'w> {
     out: &'w mut dyn Write,
+    /// The columns drawn: all but the constant ones.
+    shown: Vec<usize>,
     /// Fixed when the first chunk is printed.
     widths: Option<Vec<usize>>,
-    /// Rows waiting to be printed, as single-line text.
-    pub(super) pending: Vec<Vec<String>>,
+    /// Rows waiting to be printed.
+    pub(super) pending: Vec<Vec<Value>>,
+    /// Set when the first chunk did not fit: every row is a record then.
+    records: Option<Records>,
+    numbered: u64,
 }
 
 impl<'w> TableSink<'w> {
-    pub(super) fn new(out: &'w mut dyn Write) -> Self {
+    pub(super) fn new(out: &'w mut dyn Write, columns: &[Column]) -> Self {
         TableSink {
             out,
+            shown: (0..columns.len())
+                .filter(|&i| columns[i].constant.is_none())
+                .collect(),
             widths: None,
             pending: Vec::new(),
+            records: None,
+            numbered: 0,
         }
     }
 
@@ -125,9 +194,9 @@ impl<'w> TableSink<'w> {
         &mut self,
         columns: &[Column],
         style: &Style,
-        values: &[Value],
+        values: Vec<Value>,
     ) -> io::Result<()> {
-        if columns.is_empty() {
+        if self.shown.is_empty() {
             // prettytable would draw `||` lines for a table without columns.
             return Ok(());
         }
@@ -137,19 +206,11 @@ impl<'w> TableSink<'w> {
         if self.pending.len() >= CHUNK_ROWS {
             self.print_pending(columns, style, false)?;
         }
-        let cells = values
-            .iter()
-            .enumerate()
-            .map(|(i, value)| {
-                let text = table_text(value);
-                match &self.widths {
-                    // Cut now so that a huge value does not sit in the buffer.
-                    Some(widths) => truncate_to_width(&text, widths[i]),
-                    None => text.into_owned(),
-                }
-            })
-            .collect();
-        self.pending.push(cells);
+        if let Some(records) = &mut self.records {
+            self.numbered += 1;
+            return records.row(self.out, style, self.numbered, &values);
+        }
+        self.pending.push(values);
         Ok(())
     }
 
@@ -157,22 +218,44 @@ impl<'w> TableSink<'w> {
         if !self.pending.is_empty() {
             self.print_pending(columns, style, true)?;
         }
+        if self.widths.is_some() && self.records.is_none() {
+            for column in columns {
+                if let Some(value) = &column.constant {
+                    let line = format!("({}: {} for every row)", column.name, value);
+                    self.out.write_all(one_line(&line).as_bytes())?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+        }
         self.out.flush()
     }
 
     fn print_pending(&mut self, columns: &[Column], style: &Style, last: bool) -> io::Result<()> {
+        let texts: Vec<Vec<String>> = self
+            .pending
+            .iter()
+            .map(|row| {
+                self.shown
+                    .iter()
+                    .map(|&i| cell_text(&row[i], columns[i].kind, style).into_owned())
+                    .collect()
+            })
+            .collect();
         let first = self.widths.is_none();
-        let pending = &self.pending;
-        let widths = self
-            .widths
-            .get_or_insert_with(|| measure(columns, pending, style.width));
-
+        if first {
+            match layout(columns, &self.shown, &texts, style, last) {
+                Some(widths) => self.widths = Some(widths),
+                None => return self.print_records(columns, style),
+            }
+        }
+        let widths = self.widths.as_deref().unwrap_or_default();
+        let shown: Vec<&Column> = self.shown.iter().map(|&i| &columns[i]).collect();
         let mut table = Table::new();
         table.set_format(table_format(first, last));
         let titles: Vec<String> = if first {
-            columns
+            shown
                 .iter()
-                .zip(widths.iter())
+                .zip(widths)
                 .map(|(column, &width)| fit(&one_line(&column.name), width, column.align))
                 .collect()
         } else {
@@ -183,14 +266,15 @@ impl<'w> TableSink<'w> {
                 titles.iter().map(|title| Cell::new(title)).collect(),
             ));
         }
-        for cells in self.pending.drain(..) {
+        for cells in &texts {
             let row = cells
                 .iter()
-                .zip(columns.iter().zip(widths.iter()))
-                .map(|(text, (column, &width))| Cell::new(&fit(text, width, column.align)))
+                .zip(shown.iter().zip(widths))
+                .map(|(text, (column, &width))| Cell::new(&cell(text, column, width)))
                 .collect();
             table.add_row(Row::new(row));
         }
+        self.pending.clear();
         // Drawn in memory, then written at once: prettytable writes borders a
         // character at a time, and the header may still need its colour.
         let mut drawn = Vec::new();
@@ -204,6 +288,26 @@ impl<'w> TableSink<'w> {
         // A chunk is the unit a reader waits for; do not let it sit in a
         // caller's buffer.
         self.out.flush()
+    }
+
+    /// The first chunk as vertical records, and every row after it.
+    fn print_records(&mut self, columns: &[Column], style: &Style) -> io::Result<()> {
+        let mut records = Records::new(columns);
+        for values in self.pending.drain(..) {
+            self.numbered += 1;
+            records.row(self.out, style, self.numbered, &values)?;
+        }
+        self.records = Some(records);
+        self.out.flush()
+    }
+}
+
+/// A cell padded to its column's width; only text is cut (at a word).
+fn cell(text: &str, column: &Column, width: usize) -> String {
+    if column.kind.may_be_cut() {
+        pad(&truncate_at_word(text, width), width, column.align)
+    } else {
+        pad(text, width, column.align)
     }
 }
 
@@ -228,33 +332,46 @@ fn embolden_header(drawn: &[u8], titles: &[String]) -> Option<Vec<u8>> {
     Some(format!("{top}\n| {} |\n{rest}", bold.join(" | ")).into_bytes())
 }
 
-/// Widths from the header and the first chunk, shrunk to the terminal.
-fn measure(columns: &[Column], rows: &[Vec<String>], max_width: Option<usize>) -> Vec<usize> {
-    let headers: Vec<usize> = columns
-        .iter()
-        .map(|column| display_width(&one_line(&column.name)))
-        .collect();
-    let natural: Vec<usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, &header)| {
-            rows.iter()
-                .filter_map(|cells| cells.get(i))
-                .map(|text| display_width(text))
-                .fold(header, usize::max)
-        })
-        .collect();
-    match max_width {
-        None => natural,
-        Some(max_width) => {
-            let minimum: Vec<usize> = headers
-                .iter()
-                .map(|&header| header.clamp(1, MIN_COLUMN_WIDTH))
-                .collect();
-            let budget = max_width.saturating_sub(table_chrome(columns.len()));
-            fit_widths(&natural, &minimum, budget)
+/// Widths of the shown columns from the header and the first chunk, shrunk
+/// to the terminal by cutting text only; `None` when even then the table is
+/// wider than the terminal and `set expanded auto` asks for records.
+fn layout(
+    columns: &[Column],
+    shown: &[usize],
+    rows: &[Vec<String>],
+    style: &Style,
+    last: bool,
+) -> Option<Vec<usize>> {
+    let mut minimum = Vec::with_capacity(shown.len());
+    let mut natural = Vec::with_capacity(shown.len());
+    for (at, &i) in shown.iter().enumerate() {
+        let column = &columns[i];
+        let header = display_width(&one_line(&column.name));
+        let mut cells = rows
+            .iter()
+            .map(|cells| display_width(&cells[at]))
+            .max()
+            .unwrap_or(0);
+        if column.kind == Kind::Date && !last {
+            cells = cells.max(LONG_DATE_WIDTH);
         }
+        natural.push(header.max(cells));
+        let short_header = header.clamp(1, MIN_COLUMN_WIDTH);
+        minimum.push(if column.kind.may_be_cut() {
+            short_header
+        } else {
+            cells.max(short_header)
+        });
     }
+    let Some(max_width) = style.width else {
+        return Some(natural);
+    };
+    let budget = max_width.saturating_sub(table_chrome(shown.len()));
+    let floor: usize = natural.iter().zip(&minimum).map(|(&n, &m)| n.min(m)).sum();
+    if floor > budget && style.expanded == Expanded::Auto {
+        return None;
+    }
+    Some(fit_widths(&natural, &minimum, budget))
 }
 
 /// psql's look: ASCII borders, a rule under the header, no rules between

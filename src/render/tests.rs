@@ -2,6 +2,7 @@
 //! closed pipes and streaming here; each format's own rules in `tests/`.
 
 mod csv;
+mod fit;
 mod hostile;
 mod json;
 mod table;
@@ -14,7 +15,7 @@ use std::rc::Rc;
 use chrono::DateTime;
 
 use super::{
-    BOLD, CHUNK_ROWS, Column, Format, RESET, RowWriter, Style, Summary, Value, display_width,
+    BOLD, CHUNK_ROWS, Column, Format, Kind, RESET, RowWriter, Style, Summary, Value, display_width,
 };
 
 fn ts(s: &str) -> Value {
@@ -58,14 +59,14 @@ fn check(format: Format, style: Style, columns: &[Column], rows: &[Vec<Value>], 
 /// supports yet.
 fn events() -> (Vec<Column>, Vec<Vec<Value>>) {
     let columns = vec![
-        Column::right("id"),
+        Column::of("id", Kind::Id),
         Column::left("name"),
-        Column::left("start"),
+        Column::of("start", Kind::Date),
         Column::left("support"),
         Column::left("location"),
-        Column::right("attendees"),
-        Column::right("total"),
-        Column::left("signed"),
+        Column::of("attendees", Kind::Number),
+        Column::of("total", Kind::Money),
+        Column::of("signed", Kind::Flag),
     ];
     let rows = vec![
         vec![
@@ -115,13 +116,13 @@ fn table_spec_events() {
             &columns,
             &rows,
             "\
-+------+-----------------------------+------------------+----------------+----------------------------------------------------+-----------+----------+--------+
-|   id | name                        | start            | support        | location                                           | attendees |    total | signed |
-+------+-----------------------------+------------------+----------------+----------------------------------------------------+-----------+----------+--------+
-|  109 | John Ouick Wedding          | 2023-06-04 13:00 | Kate Hastroff  | 53 Rue du Château, 41120 Candé-sur-Beuvron, France |        75 |  8500.50 | true   |
-| 1023 | Lou Bouzin General Assembly | 2023-05-05 15:00 | Aliénor Vichum | Salle des fêtes de Mufflins                        |       200 | 12000.00 | true   |
-| 1024 | Cool Startup Off-site       | 2023-09-01 09:30 |                |                                                    |        40 |  3000.00 | false  |
-+------+-----------------------------+------------------+----------------+----------------------------------------------------+-----------+----------+--------+
++------+-----------------------------+-------------------+----------------+----------------------------------------------------+-----------+------------+--------+
+|   id | name                        | start             | support        | location                                           | attendees |      total | signed |
++------+-----------------------------+-------------------+----------------+----------------------------------------------------+-----------+------------+--------+
+|  109 | John Ouick Wedding          | Jun 04 2023 13:00 | Kate Hastroff  | 53 Rue du Château, 41120 Candé-sur-Beuvron, France |        75 |  €8,500.50 | true   |
+| 1023 | Lou Bouzin General Assembly | May 05 2023 15:00 | Aliénor Vichum | Salle des fêtes de Mufflins                        |       200 | €12,000.00 | true   |
+| 1024 | Cool Startup Off-site       | Sep 01 2023 09:30 |                |                                                    |        40 |  €3,000.00 | false  |
++------+-----------------------------+-------------------+----------------+----------------------------------------------------+-----------+------------+--------+
 ",
         );
 }
@@ -290,6 +291,7 @@ fn csv_and_json_never_colour() {
         width: Some(20),
         page: Some(1),
         raw_csv: false,
+        ..Style::default()
     };
     for format in [Format::Csv, Format::Json] {
         let plain = render(format, Style::default(), &columns, &rows).0;

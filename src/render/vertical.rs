@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::table::table_text;
+use super::table::plain_text;
 use super::width::{display_width, pad};
 use super::{Align, BOLD, Column, RESET, Style, Value};
 use crate::text::{one_line, plain};
@@ -12,6 +12,29 @@ use crate::text::{one_line, plain};
 /// psql's `\x` layout: a `-[ RECORD n ]` rule, then `name | value` lines.
 pub(super) struct VerticalSink<'w> {
     out: &'w mut dyn Write,
+    records: Records,
+}
+
+impl<'w> VerticalSink<'w> {
+    pub(super) fn new(out: &'w mut dyn Write, columns: &[Column]) -> Self {
+        VerticalSink {
+            out,
+            records: Records::new(columns),
+        }
+    }
+
+    pub(super) fn row(&mut self, style: &Style, number: u64, values: &[Value]) -> io::Result<()> {
+        self.records.row(self.out, style, number, values)
+    }
+
+    pub(super) fn finish(self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// The records' layout, written to whatever stream is given (a vertical
+/// view's, or a table's that did not fit).
+pub(super) struct Records {
     /// Column names made safe, and the width they are padded to.
     names: Vec<String>,
     name_width: usize,
@@ -19,8 +42,8 @@ pub(super) struct VerticalSink<'w> {
     buf: String,
 }
 
-impl<'w> VerticalSink<'w> {
-    pub(super) fn new(out: &'w mut dyn Write, columns: &[Column]) -> Self {
+impl Records {
+    pub(super) fn new(columns: &[Column]) -> Self {
         let names: Vec<String> = columns
             .iter()
             .map(|column| one_line(&column.name).into_owned())
@@ -30,15 +53,20 @@ impl<'w> VerticalSink<'w> {
             .map(|name| display_width(name))
             .max()
             .unwrap_or(0);
-        VerticalSink {
-            out,
+        Records {
             names,
             name_width,
             buf: String::new(),
         }
     }
 
-    pub(super) fn row(&mut self, style: &Style, number: u64, values: &[Value]) -> io::Result<()> {
+    pub(super) fn row(
+        &mut self,
+        out: &mut dyn Write,
+        style: &Style,
+        number: u64,
+        values: &[Value],
+    ) -> io::Result<()> {
         if self.names.is_empty() {
             // A record without fields would be a bare rule; show nothing, as
             // the table does.
@@ -90,11 +118,7 @@ impl<'w> VerticalSink<'w> {
                 self.buf.push('\n');
             }
         }
-        self.out.write_all(self.buf.as_bytes())
-    }
-
-    pub(super) fn finish(self) -> io::Result<()> {
-        self.out.flush()
+        out.write_all(self.buf.as_bytes())
     }
 }
 
@@ -104,7 +128,7 @@ fn vertical_text(value: &Value) -> Cow<'_, str> {
     match value {
         Value::Timestamp(t) => Cow::Owned(t.format("%Y-%m-%d %H:%M %:z").to_string()),
         Value::Text(s) => Cow::Borrowed(s),
-        other => table_text(other),
+        other => plain_text(other),
     }
 }
 

@@ -44,6 +44,30 @@ pub fn truncate_to_width(s: &str, width: usize) -> String {
     kept
 }
 
+/// Like [`truncate_to_width`], but a cut falls between words where that
+/// keeps two thirds of what fits (`Salle des fêtes…`, not `Salle des fê…`),
+/// with the spaces and commas before it dropped.
+pub fn truncate_at_word(s: &str, width: usize) -> String {
+    let cut = truncate_to_width(s, width);
+    let Some(kept) = cut.strip_suffix('…') else {
+        return cut;
+    };
+    if kept.is_empty() || s[kept.len()..].starts_with(' ') {
+        return cut; // the cut already falls between words
+    }
+    let enough = (display_width(kept) * 2).div_ceil(3).max(1);
+    match kept.rfind(' ') {
+        Some(at) if display_width(&kept[..at]) >= enough => {
+            let mut word = kept[..at]
+                .trim_end_matches([' ', ',', ';', ':', '-'])
+                .to_owned();
+            word.push('…');
+            word
+        }
+        _ => cut,
+    }
+}
+
 /// Width of the terminal on stdout, or `None` when stdout is not a terminal.
 pub fn terminal_width() -> Option<usize> {
     terminal_size::terminal_size_of(io::stdout())
@@ -65,7 +89,29 @@ pub(super) fn fit(s: &str, width: usize, align: Align) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{display_width, truncate_to_width};
+    use super::{display_width, truncate_at_word, truncate_to_width};
+
+    #[test]
+    fn truncate_at_word_cuts_between_words_when_it_keeps_enough() {
+        for (s, width, expected) in [
+            (
+                "Salle des fêtes de Mufflins",
+                40,
+                "Salle des fêtes de Mufflins",
+            ),
+            ("Salle des fêtes de Mufflins", 18, "Salle des fêtes…"),
+            ("Salle des fêtes de Mufflins", 10, "Salle des…"),
+            ("53 Rue du Château, 41120 Candé", 20, "53 Rue du Château…"),
+            // A word boundary too far back: the plain cut says more.
+            ("John Ouick Wedding", 10, "John Ouic…"),
+            ("Supercalifragilistic", 8, "Superca…"),
+            ("Kate Hastroff", 1, "…"),
+        ] {
+            let cut = truncate_at_word(s, width);
+            assert_eq!(cut, expected, "{s:?} in {width}");
+            assert!(display_width(&cut) <= width, "{cut:?} wider than {width}");
+        }
+    }
 
     #[test]
     fn display_width_counts_terminal_columns() {

@@ -62,6 +62,7 @@ impl Shell {
                 format,
                 interactive,
                 raw_csv: false,
+                expanded: Default::default(),
             },
             verbose,
             passwords,
@@ -143,6 +144,7 @@ impl Shell {
             }
             Command::Quit => return Ok(Flow::Quit),
             Command::SetFormat { format } => self.view.format = format,
+            Command::SetExpanded { expanded } => self.view.expanded = expanded,
             Command::Login { email } => identity::login(&mut self.context(), &email, err).await?,
             // The identity gate itself runs as the schema owner.
             command @ (Command::Logout | Command::WhoAmI | Command::Passwd) => {

@@ -9,7 +9,7 @@ use std::fmt;
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
-use crate::format::Format;
+use crate::format::{Expanded, Format};
 use crate::model::{CompareOp, Entity, Field};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,10 @@ pub enum Command {
     /// `set format table|vertical|csv|json`.
     SetFormat {
         format: Format,
+    },
+    /// `set expanded auto|on|off`: when a table gives way to records.
+    SetExpanded {
+        expanded: Expanded,
     },
     /// `show <entities> [where ...] [order by ...] [limit N] [offset N]`.
     Show(Query),
@@ -234,6 +238,7 @@ impl fmt::Display for Command {
             Command::Help { topic: Some(topic) } => write!(f, "help {topic}"),
             Command::Quit => f.write_str("quit"),
             Command::SetFormat { format } => write!(f, "set format {format}"),
+            Command::SetExpanded { expanded } => write!(f, "set expanded {expanded}"),
             Command::Show(query) => write!(f, "{query}"),
             Command::ShowOne { entity, id } => write!(f, "show {} {id}", entity.singular()),
             Command::Count { entity, filter } => {

@@ -25,6 +25,8 @@ pub enum Want {
     Command,
     Setting,
     Format,
+    /// After `set expanded`.
+    Expanded,
     Report,
     /// After `explain`.
     Explained,
@@ -101,6 +103,7 @@ pub enum Thing {
     Command,
     Setting,
     Format,
+    Expanded,
     Report,
     SecuritySetting,
     Entity,
@@ -320,8 +323,9 @@ impl fmt::Display for Want {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Want::Command => f.write_str("a command"),
-            Want::Setting => f.write_str("a setting: format or security"),
+            Want::Setting => f.write_str("a setting: format, expanded or security"),
             Want::Format => f.write_str("a format: table, vertical, csv or json"),
+            Want::Expanded => f.write_str("when tables become records: auto, on or off"),
             Want::Report => f.write_str("a report: sales, events or unpaid"),
             Want::Explained => f.write_str("`show` or `count` after `explain`"),
             Want::Entity | Want::WritableEntity => {
@@ -378,6 +382,7 @@ impl fmt::Display for Thing {
             Thing::Command => "command",
             Thing::Setting => "setting",
             Thing::Format => "format",
+            Thing::Expanded => "expanded setting",
             Thing::Report => "report",
             Thing::SecuritySetting => "security setting",
             Thing::Entity => "entity",

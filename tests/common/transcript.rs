@@ -19,7 +19,9 @@
 //!
 //! Each runs against a fresh database whose admin (admin@epic.events) is
 //! logged in; a `login EMAIL PASSWORD` setup line logs in someone else, and
-//! `demo` runs as the operator (the migrator's credentials). Run with
+//! `demo` runs as the operator (the migrator's credentials). An `env`
+//! section (`NAME=value` lines, after `setup`) sets variables for the batch,
+//! e.g. `COLUMNS=60` for the width tables fit. Run with
 //! `EPIC_BLESS=1` to rewrite the expected sections from what epic printed,
 //! then review the diff.
 
@@ -32,6 +34,8 @@ struct Transcript {
     comments: String,
     /// epic invocations (whitespace-separated arguments) run first, e.g. `demo`.
     setup: Vec<String>,
+    /// `NAME=value` for the batch (not the setup).
+    env: Vec<String>,
     args: Vec<String>,
     stdin: String,
     exit: i32,
@@ -55,6 +59,13 @@ fn parse(text: &str) -> Transcript {
             }
             Some("setup") => {
                 t.setup = body
+                    .lines()
+                    .map(str::to_owned)
+                    .filter(|a| !a.is_empty())
+                    .collect()
+            }
+            Some("env") => {
+                t.env = body
                     .lines()
                     .map(str::to_owned)
                     .filter(|a| !a.is_empty())
@@ -89,6 +100,13 @@ fn render(t: &Transcript) -> String {
             text.push('\n');
         }
     }
+    if !t.env.is_empty() {
+        text.push_str("--- env\n");
+        for line in &t.env {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
     if !t.args.is_empty() {
         text.push_str("--- args\n");
         for arg in &t.args {
@@ -118,16 +136,34 @@ fn normalize_now(text: &str) -> String {
         today.succ_opt().unwrap_or(today),
     ]
     .map(|d| d.format("%Y-%m-%d").to_string());
+    // A table's compact form, this year's (`Dec 02 04:14`) or with the year.
+    let compact = [
+        today,
+        today.pred_opt().unwrap_or(today),
+        today.succ_opt().unwrap_or(today),
+    ]
+    .map(|d| {
+        [
+            d.format("%b %d %Y ").to_string(),
+            d.format("%b %d ").to_string(),
+        ]
+    });
+    let days: Vec<String> = days
+        .into_iter()
+        .chain(compact.into_iter().flatten())
+        .collect();
     let mut result = String::with_capacity(text.len());
     let mut rest = text;
     'scan: while !rest.is_empty() {
         for day in &days {
             if let Some(tail) = rest.strip_prefix(day.as_str()) {
-                // The date, then ` HH:MM` or `THH:MM:SS`, then an optional offset.
+                // The date, then ` HH:MM` or `THH:MM:SS`, then an optional
+                // offset; a compact date has its space already.
+                let spaced = day.ends_with(' ');
                 let time_len = tail
                     .char_indices()
                     .take_while(|(i, c)| match i {
-                        0 => *c == ' ' || *c == 'T',
+                        0 if !spaced => *c == ' ' || *c == 'T',
                         _ => c.is_ascii_digit() || *c == ':' || *c == '.',
                     })
                     .count();
@@ -182,8 +218,12 @@ pub fn run_all(dir: &Path) {
                 file.display()
             );
         }
-        let ran = db
-            .epic()
+        let mut epic = db.epic();
+        for line in &expected.env {
+            let (name, value) = line.split_once('=').expect("env lines are NAME=value");
+            epic = epic.env(name, value);
+        }
+        let ran = epic
             .args(&expected.args)
             .stdin(expected.stdin.clone())
             .run();

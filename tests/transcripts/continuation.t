@@ -9,14 +9,16 @@ set \
 --- exit
 2
 --- stdout
-choose how results are printed for the rest of the session; change a security limit (admin)
+choose how results are printed for the rest of the session (expanded: whether a table too wide for the terminal becomes records, `auto` by default); change a security limit (admin)
 
   set format table|vertical|csv|json
+  set expanded auto|on|off
   set security SETTING = N
 
 Examples:
   set format csv
   set format table
+  set expanded on
   show security
   set security idle_minutes = 20
 --- stderr

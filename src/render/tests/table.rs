@@ -2,7 +2,7 @@
 
 use super::{check, events, render, text, widths_of};
 use crate::render::table::fit_widths;
-use crate::render::{Column, Format, Style, Value};
+use crate::render::{Column, Expanded, Format, Style, Value};
 
 #[test]
 fn fit_widths_takes_from_the_widest_columns() {
@@ -62,13 +62,13 @@ fn table_shrinks_to_the_terminal() {
         ..Style::default()
     };
     let expected = "\
-+------+--------------+--------------+--------------+--------------+-----------+----------+--------+
-|   id | name         | start        | support      | location     | attendees |    total | signed |
-+------+--------------+--------------+--------------+--------------+-----------+----------+--------+
-|  109 | John Ouick … | 2023-06-04 … | Kate Hastro… | 53 Rue du C… |        75 |  8500.50 | true   |
-| 1023 | Lou Bouzin … | 2023-05-05 … | Aliénor Vic… | Salle des f… |       200 | 12000.00 | true   |
-| 1024 | Cool Startu… | 2023-09-01 … |              |              |        40 |  3000.00 | false  |
-+------+--------------+--------------+--------------+--------------+-----------+----------+--------+
++------+------------+-------------------+-----------+------------+-----------+------------+--------+
+|   id | name       | start             | support   | location   | attendees |      total | signed |
++------+------------+-------------------+-----------+------------+-----------+------------+--------+
+|  109 | John Ouic… | Jun 04 2023 13:00 | Kate Has… | 53 Rue du… |        75 |  €8,500.50 | true   |
+| 1023 | Lou Bouzi… | May 05 2023 15:00 | Aliénor…  | Salle des… |       200 | €12,000.00 | true   |
+| 1024 | Cool Star… | Sep 01 2023 09:30 |           |            |        40 |  €3,000.00 | false  |
++------+------------+-------------------+-----------+------------+-----------+------------+--------+
 ";
     check(Format::Table, style, &columns, &rows, expected);
     assert!(widths_of(expected).iter().all(|&w| w <= 100));
@@ -85,6 +85,13 @@ fn table_fits_every_line_in_many_widths() {
             ..Style::default()
         };
         let (output, _) = render(Format::Table, style, &columns, &rows);
+        // Below 84 columns the ids, dates, numbers and money with a few
+        // columns of each text do not fit: records instead.
+        if width < 84 {
+            assert!(output.starts_with("-[ RECORD 1 ]"), "{width}: {output}");
+            assert!(output.contains("| 53 Rue du Château, 41120 Candé-sur-Beuvron, France\n"));
+            continue;
+        }
         let widths = widths_of(&output);
         assert!(
             widths.iter().all(|&w| w == widths[0]),
@@ -112,6 +119,7 @@ fn table_keeps_minimum_widths_on_a_tiny_terminal() {
     ]];
     let style = Style {
         width: Some(10),
+        expanded: Expanded::Off,
         ..Style::default()
     };
     check(
@@ -119,13 +127,30 @@ fn table_keeps_minimum_widths_on_a_tiny_terminal() {
         style,
         &columns,
         &rows,
-        // Wider than asked: each column is down to min(6, its header).
+        // Wider than asked: each text column is down to min(6, its header),
+        // the number is whole.
         "\
-+----+------+--------+
-| id | name | locat… |
-+----+------+--------+
-| 1… | Joh… | 53 Ru… |
-+----+------+--------+
++-----+------+--------+
+|  id | name | locat… |
++-----+------+--------+
+| 109 | Joh… | 53 Ru… |
++-----+------+--------+
+",
+    );
+    // `set expanded auto` (the default): records, whole values.
+    check(
+        Format::Table,
+        Style {
+            expanded: Expanded::Auto,
+            ..style
+        },
+        &columns,
+        &rows,
+        "\
+-[ RECORD 1 ]
+id       | 109
+name     | John Ouick Wedding
+location | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
 ",
     );
 }

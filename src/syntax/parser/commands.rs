@@ -2,7 +2,7 @@
 //! and `report`.
 
 use super::Parser;
-use crate::format::{FORMAT_NAMES, Format};
+use crate::format::{Expanded, FORMAT_NAMES, Format};
 use crate::model::Entity;
 use crate::syntax::ast::{Command, Query};
 use crate::syntax::error::SyntaxError;
@@ -12,7 +12,7 @@ use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::suggest::did_you_mean;
 
 /// The settings `set` takes.
-pub const SETTINGS: [&str; 2] = ["format", "security"];
+pub const SETTINGS: [&str; 3] = ["format", "expanded", "security"];
 
 /// The commands `explain` takes.
 pub const EXPLAINED: [&str; 2] = ["show", "count"];
@@ -55,10 +55,12 @@ impl Parser<'_> {
         }
     }
 
-    /// `set_format | set_security`: the word after `set` picks the rule.
+    /// `set_format | set_expanded | set_security`: the word after `set`
+    /// picks the rule.
     pub(super) fn set(&mut self) -> Result<Command, SyntaxError> {
         match self.next() {
             Some(setting) if setting.is_word("format") => self.set_format(),
+            Some(setting) if setting.is_word("expanded") => self.set_expanded(),
             Some(setting) if setting.is_word("security") => self.set_security(),
             Some(setting) => {
                 let error = self.fail(
@@ -71,7 +73,8 @@ impl Parser<'_> {
                 Err(match did_you_mean(&setting.raw, SETTINGS) {
                     Some(word) => error.did_you_mean(word),
                     None => error.with_help(
-                        "settings are `format` (set format table|vertical|csv|json) and \
+                        "settings are `format` (set format table|vertical|csv|json), \
+                         `expanded` (set expanded auto|on|off) and \
                          `security` (set security NAME = VALUE, for admins)",
                     ),
                 })
@@ -103,6 +106,29 @@ impl Parser<'_> {
                         }
                     },
                 )
+            }
+        }
+    }
+
+    /// `set_expanded = "set" "expanded" ( "auto" | "on" | "off" ) ;`
+    fn set_expanded(&mut self) -> Result<Command, SyntaxError> {
+        let Some(name) = self.next() else {
+            return Err(self.expected(Want::Expanded, &[]));
+        };
+        match Expanded::from_name(&name.value) {
+            Some(expanded) if name.kind == TokenKind::Word => Ok(Command::SetExpanded { expanded }),
+            _ => {
+                let error = self.fail(
+                    ErrorKind::Unknown {
+                        what: Thing::Expanded,
+                        word: name.raw.clone(),
+                    },
+                    name.span.clone(),
+                );
+                Err(match did_you_mean(&name.raw, Expanded::NAMES) {
+                    Some(word) => error.did_you_mean(word),
+                    None => error.with_help("set expanded auto, on or off"),
+                })
             }
         }
     }
@@ -286,5 +312,29 @@ impl Clauses {
             allowed.push("offset");
         }
         allowed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::format::Expanded;
+    use crate::syntax::{Command, Want, expected_at_end, parse};
+
+    #[test]
+    fn set_expanded_takes_auto_on_or_off() {
+        for (text, expanded) in [
+            ("set expanded auto", Expanded::Auto),
+            ("set expanded ON", Expanded::On),
+            ("set expanded off", Expanded::Off),
+        ] {
+            let command = parse(text).unwrap();
+            assert_eq!(command, Command::SetExpanded { expanded });
+            assert_eq!(parse(&command.to_string()).unwrap(), command);
+        }
+        let error = parse("set expanded of").unwrap_err();
+        assert!(error.to_string().contains("`of`"), "{error}");
+        assert!(parse("set expanded").is_err());
+        assert!(parse("set expanded \"on\"").is_err());
+        assert!(expected_at_end("set expanded ").contains(&Want::Expanded));
     }
 }

@@ -1,0 +1,24 @@
+# Tables that fit a terminal of 200 columns (COLUMNS=200), as bill: the
+# daily filters (narrowed to SPEC's records, whose dates do not move with
+# the clock), a client, a contract and an event. No id, number, money or
+# date is ever cut: text gives way first (at a word), and a table that still
+# does not fit becomes records. tests/transcripts.rs checks each such cell
+# against the same query's JSON, and the daily filters in full.
+--- setup
+demo
+login bill@epic.events Closes-Big-Deals-19
+--- env
+COLUMNS=200
+--- stdin
+show clients where sales is me and (name ~ "casey" or name ~ "ouick")
+--- exit
+0
+--- stdout
++----+-------------+----------------------+-----------------+------------------+-------------------+-------------------+
+| id | name        | email                | phone           | company          | created           | last_contact      |
++----+-------------+----------------------+-----------------+------------------+-------------------+-------------------+
+|  1 | Kevin Casey | kevin@startup.io     | +678 123 456 78 | Cool Startup LLC | Apr 18 2021 08:00 | Mar 29 2023 14:30 |
+|  2 | John Ouick  | john.ouick@gmail.com | +1 234 567 8901 |                  | Sep 12 2022 09:00 | Jun 06 2023 07:30 |
++----+-------------+----------------------+-----------------+------------------+-------------------+-------------------+
+(sales: me for every row)
+--- stderr

@@ -1,0 +1,100 @@
+# Tables that fit a terminal of 100 columns (COLUMNS=100), as helene: the
+# daily filters (narrowed to SPEC's records, whose dates do not move with
+# the clock), a client, a contract and an event. No id, number, money or
+# date is ever cut: text gives way first (at a word), and a table that still
+# does not fit becomes records. tests/transcripts.rs checks each such cell
+# against the same query's JSON, and the daily filters in full.
+--- setup
+demo
+login helene@epic.events Balances-The-Books-7
+--- env
+COLUMNS=100
+--- stdin
+update event 1023 set support = none
+show events where support is none and start < 2024-01-01
+show contracts where signed = false and (client ~ "casey" or client ~ "ouick")
+show contracts where remaining > 0 and (client ~ "casey" or client ~ "ouick")
+show clients where name ~ "ouick" or name ~ "casey"
+show events where client ~ "Ouick" or client ~ "Blangier"
+show client 1
+show contract 652
+show event 109
+--- exit
+0
+--- stdout
++------+----------+---------+---------+-------------------+-------------------+----------+---------+
+|   id | name     | contra… | client  | start             | end               | location | attend… |
++------+----------+---------+---------+-------------------+-------------------+----------+---------+
+| 1023 | Lou Bou… |     412 | Jacky…  | May 05 2023 13:00 | May 05 2023 15:00 | Salle…   |     200 |
++------+----------+---------+---------+-------------------+-------------------+----------+---------+
+(support: none for every row)
++----+-------------+-------------+------------+------------+-------------------+
+| id | client      | sales       |      total |  remaining | created           |
++----+-------------+-------------+------------+------------+-------------------+
+|  1 | Kevin Casey | Bill Boquet | €12,000.00 | €12,000.00 | Mar 29 2023 15:00 |
++----+-------------+-------------+------------+------------+-------------------+
+(signed: false for every row)
++-----+-------------+-------------+------------+------------+--------+-------------------+
+|  id | client      | sales       |      total |  remaining | signed | created           |
++-----+-------------+-------------+------------+------------+--------+-------------------+
+|   1 | Kevin Casey | Bill Boquet | €12,000.00 | €12,000.00 | false  | Mar 29 2023 15:00 |
+| 652 | John Ouick  | Bill Boquet | €18,450.00 |  €4,612.50 | true   | Oct 20 2022 13:00 |
++-----+-------------+-------------+------------+------------+--------+-------------------+
++----+----------+----------+----------+----------+-------------------+-------------------+---------+
+| id | name     | email    | phone    | company  | created           | last_contact      | sales   |
++----+----------+----------+----------+----------+-------------------+-------------------+---------+
+|  1 | Kevin…   | kevin@s… | +678 12… | Cool St… | Apr 18 2021 08:00 | Mar 29 2023 14:30 | Bill…   |
+|  2 | John Ou… | john.ou… | +1 234…  |          | Sep 12 2022 09:00 | Jun 06 2023 07:30 | Bill…   |
++----+----------+----------+----------+----------+-------------------+-------------------+---------+
++------+------+--------+--------+-------------------+-------------------+--------+--------+--------+
+|   id | name | contr… | client | start             | end               | suppo… | locat… | atten… |
++------+------+--------+--------+-------------------+-------------------+--------+--------+--------+
+|  109 | Joh… |    652 | John…  | Jun 04 2023 11:00 | Jun 05 2023 00:00 | Kate…  | 53 Ru… |     75 |
+| 1023 | Lou… |    412 | Jacky… | May 05 2023 13:00 | May 05 2023 15:00 |        | Salle… |    200 |
++------+------+--------+--------+-------------------+-------------------+--------+--------+--------+
+-[ RECORD 1 ]+------------------------
+id           | 1
+name         | Kevin Casey
+email        | kevin@startup.io
+phone        | +678 123 456 78
+company      | Cool Startup LLC
+created      | 2021-04-18 08:00 +00:00
+last_contact | 2023-03-29 14:30 +00:00
+updated      | 2023-03-29 14:30 +00:00
+sales        | Bill Boquet
+sales_email  | bill@epic.events
+contracts    | 1
+events       | 0
+-[ RECORD 1 ]+------------------------
+id           | 652
+client_id    | 2
+client       | John Ouick
+client_email | john.ouick@gmail.com
+client_phone | +1 234 567 8901
+company      |
+sales        | Bill Boquet
+total        | 18450.00
+remaining    | 4612.50
+signed       | true
+created      | 2022-10-20 13:00 +00:00
+updated      | 2022-10-20 13:00 +00:00
+events       | 1
+-[ RECORD 1 ]-+-------------------------------------------------------------------------------------
+id            | 109
+name          | John Ouick Wedding
+contract      | 652
+client        | John Ouick
+client_email  | john.ouick@gmail.com
+client_phone  | +1 234 567 8901
+company       |
+sales         | Bill Boquet
+start         | 2023-06-04 11:00 +00:00
+end           | 2023-06-05 00:00 +00:00
+support       | Kate Hastroff
+support_email | kate@epic.events
+location      | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
+attendees     | 75
+notes         | Wedding starts at 3PM, by the river. Catering is organized, reception starts at 5PM.
+updated       | [now]
+--- stderr
+Updated event 1023.
