@@ -52,3 +52,22 @@ pub struct Refused {
     /// The record a refused create was for: `("client", 304)`.
     pub parent: Option<(&'static str, i64)>,
 }
+
+/// What every logged-in employee may do with their own records: read and
+/// mark their notifications. The database's row policies show each
+/// employee only theirs.
+pub fn own_records<C: OwnRecords>(command: C) -> super::Authorized<C> {
+    super::Authorized { command }
+}
+
+/// The commands [`own_records`] allows: sealed, so that the list is here.
+pub trait OwnRecords: own::Sealed {}
+
+mod own {
+    pub trait Sealed {}
+    impl Sealed for super::OwnNotifications {}
+    impl Sealed for super::MarkNotificationsRead {}
+}
+
+impl OwnRecords for OwnNotifications {}
+impl OwnRecords for MarkNotificationsRead {}

@@ -58,8 +58,8 @@ pub use crate::model::Guarded;
 mod checked;
 mod writers;
 pub use checked::{
-    DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, Record, Refused,
-    SecurityLimits, Update,
+    DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, OwnRecords, Record,
+    Refused, SecurityLimits, Update, own_records,
 };
 pub use writers::writers;
 
@@ -317,25 +317,6 @@ pub fn allows(role: Role, request: &Request) -> bool {
             && !request.touches.iter().any(|field| g.except.contains(field))
     })
 }
-
-/// What every logged-in employee may do with their own records: read and
-/// mark their notifications. The database's row policies show each
-/// employee only theirs.
-pub fn own_records<C: OwnRecords>(command: C) -> Authorized<C> {
-    Authorized { command }
-}
-
-/// The commands [`own_records`] allows: sealed, so that the list is here.
-pub trait OwnRecords: own::Sealed {}
-
-mod own {
-    pub trait Sealed {}
-    impl Sealed for super::OwnNotifications {}
-    impl Sealed for super::MarkNotificationsRead {}
-}
-
-impl OwnRecords for OwnNotifications {}
-impl OwnRecords for MarkNotificationsRead {}
 
 /// Who may do it, in words, from the table itself.
 fn rule(role: Role, request: &Request) -> String {
