@@ -10,7 +10,7 @@
 -- (tests/schema.rs compares the two); NULL for what no field shows (the
 -- key, update times). Employees' audited records already use field names.
 CREATE FUNCTION epic_audit_field(entity text, stored text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, public, pg_temp AS $$
     SELECT CASE entity
         WHEN 'client' THEN CASE stored
             WHEN 'full_name' THEN 'name' WHEN 'email' THEN 'email' WHEN 'phone' THEN 'phone'
@@ -64,7 +64,7 @@ $$;
 
 -- A value in a line of text: none, or the text itself, on one line.
 CREATE FUNCTION epic_audit_text(value jsonb) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, public, pg_temp AS $$
     SELECT CASE
         WHEN value IS NULL OR value = 'null'::jsonb THEN 'none'
         WHEN jsonb_typeof(value) = 'string' THEN left(value #>> '{}', 120)
