@@ -5,102 +5,10 @@
 
 mod common;
 
-use std::io::Read;
-use std::os::fd::OwnedFd;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::TestDb;
-
-const KATE_PASSWORD: &str = "Runs-The-Wedding-42";
-
-/// Kate's shell, on a pseudo-terminal of its own, and every byte it has
-/// put on her screen.
-struct Terminal {
-    shell: Child,
-    chunks: mpsc::Receiver<Vec<u8>>,
-    screen: Vec<u8>,
-}
-
-impl Terminal {
-    /// Logs Kate in and opens her shell; returns once her prompt is shown.
-    fn kates(db: &TestDb) -> Terminal {
-        let kate_session = db.home.path().join("kate-session");
-        let login = db
-            .epic()
-            .env("EPIC_SESSION_FILE", &kate_session)
-            .args(["login", "kate@epic.events"])
-            .stdin(format!("{KATE_PASSWORD}\n"))
-            .run();
-        assert_eq!(login.code, 0, "{login:?}");
-        let pty = nix::pty::openpty(None, None).expect("a pseudo-terminal");
-        let slave = |fd: &OwnedFd| Stdio::from(fd.try_clone().expect("dup the terminal"));
-        let mut command = Command::new(env!("CARGO_BIN_EXE_epic"));
-        command
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("DATABASE_URL", db.url())
-            .env("PGPASSWORD", common::CLIENT_PASSWORD)
-            .env("EPIC_CONFIG", db.home.path().join("config.toml"))
-            .env("EPIC_DATA_DIR", db.home.path())
-            .env("EPIC_SESSION_FILE", &kate_session)
-            .env("TERM", "xterm")
-            .env("NO_COLOR", "1")
-            .stdin(slave(&pty.slave))
-            .stdout(slave(&pty.slave))
-            .stderr(slave(&pty.slave));
-        let shell = command.spawn().expect("start Kate's shell");
-        drop(pty.slave);
-        let (sender, chunks) = mpsc::channel::<Vec<u8>>();
-        let mut master = std::fs::File::from(pty.master);
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 4096];
-            while let Ok(n) = master.read(&mut buffer) {
-                if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut terminal = Terminal {
-            shell,
-            chunks,
-            screen: Vec::new(),
-        };
-        terminal
-            .wait_for("epic kate>", Duration::from_secs(20))
-            .expect("Kate's prompt appears");
-        terminal
-    }
-
-    /// How long until `needle` is on the screen, or the screen so far.
-    fn wait_for(&mut self, needle: &str, within: Duration) -> Result<Duration, String> {
-        let start = Instant::now();
-        while start.elapsed() < within {
-            if let Ok(chunk) = self.chunks.recv_timeout(Duration::from_millis(50)) {
-                self.screen.extend_from_slice(&chunk);
-            }
-            if self.text().contains(needle) {
-                return Ok(start.elapsed());
-            }
-        }
-        Err(self.text())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.screen).into_owned()
-    }
-}
-
-impl Drop for Terminal {
-    fn drop(&mut self) {
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(self.shell.id() as i32),
-            nix::sys::signal::Signal::SIGKILL,
-        );
-        let _ = self.shell.wait();
-    }
-}
+use common::pty::Terminal;
 
 #[test]
 /// How fast it appears is a figure, printed here, not a limit: a loaded
@@ -108,7 +16,7 @@ impl Drop for Terminal {
 fn an_open_shell_prints_a_new_notification_while_waiting_at_the_prompt() {
     let db = TestDb::migrated();
     assert_eq!(db.operator().arg("demo").run().code, 0);
-    let mut terminal = Terminal::kates(&db);
+    let mut terminal = Terminal::kates(&db, None, None);
 
     // An insider with the client login listens, and sends a fake
     // notification naming Kate's id, the way payloads used to look.
@@ -187,7 +95,7 @@ fn a_notification_naming_escape_sequences_and_a_bidi_override_shows_them_neutral
          UPDATE events SET name = E'Party\\u001b]0;pwned\\u0007\\u001b[2J\\u009b1m\\u202etxt.exe' \
          WHERE id = 1023",
     );
-    let mut terminal = Terminal::kates(&db);
+    let mut terminal = Terminal::kates(&db, None, None);
     let assign = db
         .epic()
         .args(["-c", "update event 1023 set support = \"Kate Hastroff\""])
@@ -201,7 +109,7 @@ fn a_notification_naming_escape_sequences_and_a_bidi_override_shows_them_neutral
     let _ = terminal.wait_for("never on screen", Duration::from_millis(300));
     // The line as it reached the terminal, byte by byte: printable text, and
     // nothing of the stored sequences anywhere on the screen.
-    let screen = &terminal.screen;
+    let screen = terminal.screen();
     let line_at = screen
         .windows(neutralised.len())
         .position(|w| w == neutralised.as_bytes())

@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 use epic::db::local::{PgBinaries, ServerUser};
 
 pub mod fixture;
+pub mod pty;
 pub mod transcript;
 
 /// A password that meets the policy, for the first admin of every test database.

@@ -1,0 +1,143 @@
+//! Kate's shell on a pseudo-terminal of its own, as she would see it: the
+//! live notifications and the pager are about what reaches a terminal.
+
+use std::io::{Read, Write};
+use std::os::fd::OwnedFd;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::TestDb;
+
+const KATE_PASSWORD: &str = "Runs-The-Wedding-42";
+const PROMPT: &str = "epic kate>";
+
+/// Kate's shell, and every byte it has put on her screen.
+pub struct Terminal {
+    shell: Child,
+    keyboard: std::fs::File,
+    chunks: mpsc::Receiver<Vec<u8>>,
+    screen: Vec<u8>,
+}
+
+impl Terminal {
+    /// Logs Kate in and opens her shell on a terminal of `rows` × `columns`
+    /// (`None`: the pseudo-terminal's own size), with `PAGER` set when given;
+    /// returns once her prompt is shown.
+    pub fn kates(db: &TestDb, size: Option<(u16, u16)>, pager: Option<&Path>) -> Terminal {
+        let kate_session = db.home.path().join("kate-session");
+        let login = db
+            .epic()
+            .env("EPIC_SESSION_FILE", &kate_session)
+            .args(["login", "kate@epic.events"])
+            .stdin(format!("{KATE_PASSWORD}\n"))
+            .run();
+        assert_eq!(login.code, 0, "{login:?}");
+        let size = size.map(|(rows, columns)| nix::pty::Winsize {
+            ws_row: rows,
+            ws_col: columns,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        });
+        let pty = nix::pty::openpty(size.as_ref(), None).expect("a pseudo-terminal");
+        let slave = |fd: &OwnedFd| Stdio::from(fd.try_clone().expect("dup the terminal"));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_epic"));
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("DATABASE_URL", db.url())
+            .env("PGPASSWORD", super::CLIENT_PASSWORD)
+            .env("EPIC_CONFIG", db.home.path().join("config.toml"))
+            .env("EPIC_DATA_DIR", db.home.path())
+            .env("EPIC_SESSION_FILE", &kate_session)
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .stdin(slave(&pty.slave))
+            .stdout(slave(&pty.slave))
+            .stderr(slave(&pty.slave));
+        if let Some(pager) = pager {
+            command.env("PAGER", pager);
+        }
+        let shell = command.spawn().expect("start Kate's shell");
+        drop(pty.slave);
+        let (sender, chunks) = mpsc::channel::<Vec<u8>>();
+        let mut master = std::fs::File::from(pty.master);
+        let keyboard = master.try_clone().expect("dup the terminal");
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = master.read(&mut buffer) {
+                if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut terminal = Terminal {
+            shell,
+            keyboard,
+            chunks,
+            screen: Vec::new(),
+        };
+        terminal.wait_for_prompts(1);
+        terminal
+    }
+
+    /// How long until `needle` is on the screen, or the screen so far.
+    pub fn wait_for(&mut self, needle: &str, within: Duration) -> Result<Duration, String> {
+        let start = Instant::now();
+        while start.elapsed() < within {
+            if let Ok(chunk) = self.chunks.recv_timeout(Duration::from_millis(50)) {
+                self.screen.extend_from_slice(&chunk);
+            }
+            if self.text().contains(needle) {
+                return Ok(start.elapsed());
+            }
+        }
+        Err(self.text())
+    }
+
+    /// Types a line and waits until the prompt is back.
+    pub fn type_line(&mut self, line: &str) {
+        let prompts = self.prompts();
+        self.keyboard
+            .write_all(format!("{line}\r").as_bytes())
+            .expect("type");
+        self.wait_for_prompts(prompts + 1);
+    }
+
+    fn prompts(&self) -> usize {
+        self.text().matches(PROMPT).count()
+    }
+
+    fn wait_for_prompts(&mut self, prompts: usize) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30) {
+            if let Ok(chunk) = self.chunks.recv_timeout(Duration::from_millis(50)) {
+                self.screen.extend_from_slice(&chunk);
+            }
+            if self.prompts() >= prompts {
+                return;
+            }
+        }
+        panic!("no prompt; the screen so far:\n{}", self.text());
+    }
+
+    /// Every byte on the screen so far, as it reached the terminal.
+    pub fn screen(&self) -> &[u8] {
+        &self.screen
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.screen).into_owned()
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.shell.id() as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+        let _ = self.shell.wait();
+    }
+}
