@@ -97,6 +97,39 @@ impl fmt::Display for Expanded {
     }
 }
 
+/// A setting that is on or off (`set pager on|off`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Switch {
+    #[default]
+    On,
+    Off,
+}
+
+impl Switch {
+    /// The names such a setting takes, in the order they are offered.
+    pub const NAMES: [&'static str; 2] = ["on", "off"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Switch::On => "on",
+            Switch::Off => "off",
+        }
+    }
+
+    /// The setting named `s` (any case).
+    pub fn from_name(s: &str) -> Option<Switch> {
+        [Switch::On, Switch::Off]
+            .into_iter()
+            .find(|e| e.name().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for Switch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("unknown format `{given}`; expected one of: table, vertical, csv, json")]
 pub struct UnknownFormat {

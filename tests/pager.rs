@@ -1,6 +1,7 @@
 //! The pager: in the interactive shell a listing longer than the screen
 //! goes through `$PAGER` (here a stub that records what it got), one that
-//! fits does not, and a batch never does, whatever `PAGER` says.
+//! fits does not, `set pager off` turns it off for the session, and a batch
+//! never does, whatever `PAGER` says.
 
 mod common;
 
@@ -58,6 +59,20 @@ fn a_long_listing_opens_the_pager_a_short_one_and_a_batch_do_not() {
         "an explicit limit is honoured:\n{got}"
     );
     assert!(got.contains("| name "), "the header is paged too:\n{got}");
+
+    // `set pager off`: the same listing goes straight to the terminal.
+    terminal.type_line("set pager off");
+    let before = table_rows(&terminal.text());
+    terminal.type_line("show clients limit 150");
+    assert_eq!(table_rows(&terminal.text()) - before, 150);
+    assert_eq!(std::fs::read_to_string(&paged).expect("still there"), got);
+
+    // And `set pager on` brings it back.
+    terminal.type_line("set pager on");
+    terminal.type_line("show clients limit 150");
+    let again = std::fs::read_to_string(&paged).expect("still there");
+    assert_eq!(again.matches("--end of page--").count(), 2, "{again}");
+    let got = again;
 
     // A batch, with the same PAGER, never pages.
     let batch = db

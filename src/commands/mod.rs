@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::db::Database;
 use crate::db::identity::Identity;
 use crate::error::Error;
+use crate::format::Switch;
 use crate::plan::{self, PlanContext};
 use crate::policy::{self, Allowed, Authorized, Decision, Denial, Request};
 use crate::render::{self, Expanded, Format, Style};
@@ -33,6 +34,8 @@ pub struct View {
     pub raw_csv: bool,
     /// When a table gives way to vertical records (`set expanded`).
     pub expanded: Expanded,
+    /// Whether long output in the shell goes through `$PAGER` (`set pager`).
+    pub pager: Switch,
 }
 
 /// What a command runs with.

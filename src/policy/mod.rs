@@ -499,6 +499,7 @@ pub fn check_for(command: &crate::syntax::Command) -> Check {
         | C::Quit
         | C::SetFormat { .. }
         | C::SetExpanded { .. }
+        | C::SetPager { .. }
         | C::Login { .. }
         | C::Logout
         | C::WhoAmI

@@ -24,6 +24,7 @@ use crate::db::identity::Identity;
 use crate::db::{Database, DbError, Transaction};
 use crate::error::{self, Error};
 use crate::exit::Exit;
+use crate::format::Switch;
 use crate::model::Entity;
 use crate::render::{self, Format, Status};
 use crate::syntax::{self, Command, help};
@@ -63,6 +64,7 @@ impl Shell {
                 interactive,
                 raw_csv: false,
                 expanded: Default::default(),
+                pager: Default::default(),
             },
             verbose,
             passwords,
@@ -145,6 +147,7 @@ impl Shell {
             Command::Quit => return Ok(Flow::Quit),
             Command::SetFormat { format } => self.view.format = format,
             Command::SetExpanded { expanded } => self.view.expanded = expanded,
+            Command::SetPager { pager } => self.view.pager = pager,
             Command::Login { email } => identity::login(&mut self.context(), &email, err).await?,
             // The identity gate itself runs as the schema owner.
             command @ (Command::Logout | Command::WhoAmI | Command::Passwd) => {
@@ -472,7 +475,11 @@ impl Shell {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<Flow, Error> {
-        let Some(pager) = render::pager::Pager::for_terminal(out) else {
+        let pager = match self.view.pager {
+            Switch::On => render::pager::Pager::for_terminal(out),
+            Switch::Off => None,
+        };
+        let Some(pager) = pager else {
             return runtime.block_on(self.execute(entry, out, err));
         };
         let flow = runtime.block_on(self.execute(entry, &mut &pager, &mut &pager));

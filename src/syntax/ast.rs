@@ -9,7 +9,7 @@ use std::fmt;
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
-use crate::format::{Expanded, Format};
+use crate::format::{Expanded, Format, Switch};
 use crate::model::{CompareOp, Entity, Field};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,10 @@ pub enum Command {
     /// `set expanded auto|on|off`: when a table gives way to records.
     SetExpanded {
         expanded: Expanded,
+    },
+    /// `set pager on|off`: whether long output in the shell goes through `$PAGER`.
+    SetPager {
+        pager: Switch,
     },
     /// `show <entities> [where ...] [order by ...] [limit N] [offset N]`.
     Show(Query),
@@ -239,6 +243,7 @@ impl fmt::Display for Command {
             Command::Quit => f.write_str("quit"),
             Command::SetFormat { format } => write!(f, "set format {format}"),
             Command::SetExpanded { expanded } => write!(f, "set expanded {expanded}"),
+            Command::SetPager { pager } => write!(f, "set pager {pager}"),
             Command::Show(query) => write!(f, "{query}"),
             Command::ShowOne { entity, id } => write!(f, "show {} {id}", entity.singular()),
             Command::Count { entity, filter } => {

@@ -148,14 +148,15 @@ pub const COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp {
         name: "set",
-        syntax: "set format table|vertical|csv|json\n  set expanded auto|on|off\n  set security SETTING = N",
-        summary: "choose how results are printed for the rest of the session (expanded: whether a \
-                  table too wide for the terminal becomes records, `auto` by default); change a \
-                  security limit (admin)",
+        syntax: "set format table|vertical|csv|json\n  set expanded auto|on|off\n  set pager on|off\n  set security SETTING = N",
+        summary: "choose how results are printed for the rest of the session (the format; \
+                  expanded: when a table becomes records, `auto` by default; pager: `on` or `off`); \
+                  change a security limit (admin)",
         examples: &[
             "set format csv",
             "set format table",
             "set expanded on",
+            "set pager off",
             "show security",
             "set security idle_minutes = 20",
         ],

@@ -27,6 +27,8 @@ pub enum Want {
     Format,
     /// After `set expanded`.
     Expanded,
+    /// After `set pager`.
+    Pager,
     Report,
     /// After `explain`.
     Explained,
@@ -104,6 +106,7 @@ pub enum Thing {
     Setting,
     Format,
     Expanded,
+    Pager,
     Report,
     SecuritySetting,
     Entity,
@@ -323,9 +326,10 @@ impl fmt::Display for Want {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Want::Command => f.write_str("a command"),
-            Want::Setting => f.write_str("a setting: format, expanded or security"),
+            Want::Setting => f.write_str("a setting: format, expanded, pager or security"),
             Want::Format => f.write_str("a format: table, vertical, csv or json"),
             Want::Expanded => f.write_str("when tables become records: auto, on or off"),
+            Want::Pager => f.write_str("whether long output goes through the pager: on or off"),
             Want::Report => f.write_str("a report: sales, events or unpaid"),
             Want::Explained => f.write_str("`show` or `count` after `explain`"),
             Want::Entity | Want::WritableEntity => {
@@ -383,6 +387,7 @@ impl fmt::Display for Thing {
             Thing::Setting => "setting",
             Thing::Format => "format",
             Thing::Expanded => "expanded setting",
+            Thing::Pager => "pager setting",
             Thing::Report => "report",
             Thing::SecuritySetting => "security setting",
             Thing::Entity => "entity",

@@ -9,16 +9,18 @@ set \
 --- exit
 2
 --- stdout
-choose how results are printed for the rest of the session (expanded: whether a table too wide for the terminal becomes records, `auto` by default); change a security limit (admin)
+choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`); change a security limit (admin)
 
   set format table|vertical|csv|json
   set expanded auto|on|off
+  set pager on|off
   set security SETTING = N
 
 Examples:
   set format csv
   set format table
   set expanded on
+  set pager off
   show security
   set security idle_minutes = 20
 --- stderr

@@ -23,23 +23,25 @@ Commands:
   unlock      lift the lock put on an email after too many failed logins (admin)
   reset       give an employee a temporary password, shown once, to change at their next login (management, admin)
   help        list the commands, show one command's syntax and examples, or an entity's fields
-  set         choose how results are printed for the rest of the session (expanded: whether a table too wide for the terminal becomes records, `auto` by default); change a security limit (admin)
+  set         choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`); change a security limit (admin)
   quit        leave the shell (Ctrl-D does the same)
 
 A line ending in `\`, `and`, `or` or `,`, or with an open quote or parenthesis,
 continues on the next. Type `help COMMAND` for its syntax and examples,
 `help ENTITY` (clients, contracts, events, employees, audit) for its fields;
 grammar.md describes the whole language.
-choose how results are printed for the rest of the session (expanded: whether a table too wide for the terminal becomes records, `auto` by default); change a security limit (admin)
+choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`); change a security limit (admin)
 
   set format table|vertical|csv|json
   set expanded auto|on|off
+  set pager on|off
   set security SETTING = N
 
 Examples:
   set format csv
   set format table
   set expanded on
+  set pager off
   show security
   set security idle_minutes = 20
 leave the shell (Ctrl-D does the same)

@@ -2,7 +2,7 @@
 //! and `report`.
 
 use super::Parser;
-use crate::format::{Expanded, FORMAT_NAMES, Format};
+use crate::format::{Expanded, FORMAT_NAMES, Format, Switch};
 use crate::model::Entity;
 use crate::syntax::ast::{Command, Query};
 use crate::syntax::error::SyntaxError;
@@ -12,7 +12,7 @@ use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::suggest::did_you_mean;
 
 /// The settings `set` takes.
-pub const SETTINGS: [&str; 3] = ["format", "expanded", "security"];
+pub const SETTINGS: [&str; 4] = ["format", "expanded", "pager", "security"];
 
 /// The commands `explain` takes.
 pub const EXPLAINED: [&str; 2] = ["show", "count"];
@@ -55,12 +55,13 @@ impl Parser<'_> {
         }
     }
 
-    /// `set_format | set_expanded | set_security`: the word after `set`
+    /// `set_format | set_expanded | set_pager | set_security`: the word after `set`
     /// picks the rule.
     pub(super) fn set(&mut self) -> Result<Command, SyntaxError> {
         match self.next() {
             Some(setting) if setting.is_word("format") => self.set_format(),
             Some(setting) if setting.is_word("expanded") => self.set_expanded(),
+            Some(setting) if setting.is_word("pager") => self.set_pager(),
             Some(setting) if setting.is_word("security") => self.set_security(),
             Some(setting) => {
                 let error = self.fail(
@@ -112,22 +113,48 @@ impl Parser<'_> {
 
     /// `set_expanded = "set" "expanded" ( "auto" | "on" | "off" ) ;`
     fn set_expanded(&mut self) -> Result<Command, SyntaxError> {
+        let expanded = self.setting_value(
+            ("expanded", Want::Expanded, Thing::Expanded),
+            &Expanded::NAMES,
+            Expanded::from_name,
+        )?;
+        Ok(Command::SetExpanded { expanded })
+    }
+
+    /// `set_pager = "set" "pager" ( "on" | "off" ) ;`
+    fn set_pager(&mut self) -> Result<Command, SyntaxError> {
+        let pager = self.setting_value(
+            ("pager", Want::Pager, Thing::Pager),
+            &Switch::NAMES,
+            Switch::from_name,
+        )?;
+        Ok(Command::SetPager { pager })
+    }
+
+    /// The word naming a setting's value, one of `names` (any case); a
+    /// misspelling gets a did-you-mean, anything else the list.
+    fn setting_value<T>(
+        &mut self,
+        (setting, want, thing): (&str, Want, Thing),
+        names: &[&'static str],
+        from_name: fn(&str) -> Option<T>,
+    ) -> Result<T, SyntaxError> {
         let Some(name) = self.next() else {
-            return Err(self.expected(Want::Expanded, &[]));
+            return Err(self.expected(want, &[]));
         };
-        match Expanded::from_name(&name.value) {
-            Some(expanded) if name.kind == TokenKind::Word => Ok(Command::SetExpanded { expanded }),
+        match from_name(&name.value) {
+            Some(value) if name.kind == TokenKind::Word => Ok(value),
             _ => {
                 let error = self.fail(
                     ErrorKind::Unknown {
-                        what: Thing::Expanded,
+                        what: thing,
                         word: name.raw.clone(),
                     },
                     name.span.clone(),
                 );
-                Err(match did_you_mean(&name.raw, Expanded::NAMES) {
+                Err(match did_you_mean(&name.raw, names.iter().copied()) {
                     Some(word) => error.did_you_mean(word),
-                    None => error.with_help("set expanded auto, on or off"),
+                    None => error.with_help(format!("set {setting} {}", names.join("|"))),
                 })
             }
         }
@@ -317,7 +344,7 @@ impl Clauses {
 
 #[cfg(test)]
 mod tests {
-    use crate::format::Expanded;
+    use crate::format::{Expanded, Switch};
     use crate::syntax::{Command, Want, expected_at_end, parse};
 
     #[test]
@@ -336,5 +363,20 @@ mod tests {
         assert!(parse("set expanded").is_err());
         assert!(parse("set expanded \"on\"").is_err());
         assert!(expected_at_end("set expanded ").contains(&Want::Expanded));
+    }
+
+    #[test]
+    fn set_pager_takes_on_or_off() {
+        for (line, pager) in [("set pager on", Switch::On), ("set pager OFF", Switch::Off)] {
+            let command = parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(command, Command::SetPager { pager });
+            assert_eq!(command.to_string(), line.to_lowercase());
+        }
+        let error = parse("set pager of").unwrap_err().to_string();
+        assert!(error.contains("unknown pager setting `of`"), "{error}");
+        let error = parse("set pager less").unwrap_err().to_string();
+        assert!(error.contains("set pager on|off"), "{error}");
+        assert!(parse("set pager").is_err());
+        assert!(expected_at_end("set pager ").contains(&Want::Pager));
     }
 }
