@@ -61,7 +61,7 @@ pub use checked::{
     DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, OwnRecords, Record,
     Refused, SecurityLimits, Update, own_records,
 };
-pub use writers::writers;
+pub use writers::{permission_tables, writers};
 
 /// What a command asks to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
