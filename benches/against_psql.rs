@@ -15,7 +15,8 @@
 //!
 //! It prints the table and writes it, with the machine it ran on, to
 //! `BENCH.md`. Options: `-- --size S|M|L` (default L), `--runs N` (start-up
-//! runs, default 31), `--no-write` (print only).
+//! runs, default 31), `--no-write` (print only), `--only daily` (the daily
+//! filters alone, printed only: a few minutes instead of a quarter hour).
 
 mod common;
 // The tests' server harness, for the shared-server measures.
@@ -67,6 +68,8 @@ struct Options {
     size: String,
     runs: usize,
     write: bool,
+    /// `--only daily`: the daily filters alone.
+    daily_only: bool,
 }
 
 fn options() -> Options {
@@ -74,6 +77,7 @@ fn options() -> Options {
         size: "L".to_owned(),
         runs: 31,
         write: true,
+        daily_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -81,6 +85,12 @@ fn options() -> Options {
             "--size" => options.size = args.next().expect("--size S|M|L"),
             "--runs" => options.runs = args.next().and_then(|n| n.parse().ok()).expect("--runs N"),
             "--no-write" => options.write = false,
+            "--only" => {
+                let part = args.next();
+                assert!(part.as_deref() == Some("daily"), "--only daily");
+                options.daily_only = true;
+                options.write = false;
+            }
             // cargo bench passes --bench; anything else is not ours.
             _ => {}
         }
@@ -129,19 +139,23 @@ fn main() {
         .build()
         .expect("a runtime");
 
-    eprintln!("start-up and one small query ...");
-    report.rows.push(startup(&bench, &psql, options.runs));
-    eprintln!("full CSV export ...");
-    report.rows.extend(export(&bench, &psql, 5));
+    if !options.daily_only {
+        eprintln!("start-up and one small query ...");
+        report.rows.push(startup(&bench, &psql, options.runs));
+        eprintln!("full CSV export ...");
+        report.rows.extend(export(&bench, &psql, 5));
+    }
     // Before the batch adds its clients: the filters see the data as generated.
     eprintln!("daily filters in one session ...");
     report.daily = daily_filters(&bench, &runtime);
-    eprintln!("batch of {BATCH_SIZE} creates ...");
-    report.rows.push(batch(&bench, &psql, 3));
-    eprintln!("idle shell ...");
-    report.rows.push(idle_shell(&bench, &psql));
-    eprintln!("a shared server: TLS on TCP, scram, the client login ...");
-    report.rows.extend(shared_server(options.runs));
+    if !options.daily_only {
+        eprintln!("batch of {BATCH_SIZE} creates ...");
+        report.rows.push(batch(&bench, &psql, 3));
+        eprintln!("idle shell ...");
+        report.rows.push(idle_shell(&bench, &psql));
+        eprintln!("a shared server: TLS on TCP, scram, the client login ...");
+        report.rows.extend(shared_server(options.runs));
+    }
 
     let text = report.markdown(&options.size);
     println!("{text}");
