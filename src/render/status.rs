@@ -1,5 +1,6 @@
 //! Status lines: what a command says it did, or that there was nothing to
-//! show (on the notes stream, standard error, beside the output), and the
+//! show (on the notes stream, standard error, beside the output; the
+//! headings of a record's related lists go with them on the output), and the
 //! explanation `explain` gives of a listing. Each message is written once,
 //! here, from a typed [`Status`]; the commands say which one, with what.
 //! Names and emails in a message are shown as one line
