@@ -31,10 +31,14 @@ pub enum Error {
     Plan(#[from] crate::plan::PlanError),
     #[error("no {entity} with id {id}")]
     NotFound { entity: &'static str, id: i64 },
-    #[error(
-        "no employee is named `{name}`\nhelp: `show employees where name ~ \"...\"` finds them"
-    )]
-    NoSuchEmployee { name: String },
+    /// A name that matched nobody, with the field it was given for (in the
+    /// department that field asks for, the closest names are suggested).
+    #[error("{}no employee is named `{name}`\nhelp: {help}", .field.map(|f| format!("{f}: ")).unwrap_or_default())]
+    NoSuchEmployee {
+        name: String,
+        field: Option<&'static str>,
+        help: String,
+    },
     #[error("more than one employee is named `{name}`: {candidates}\nhelp: name them by number")]
     AmbiguousEmployee { name: String, candidates: String },
     #[error("{message}")]

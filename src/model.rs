@@ -317,6 +317,17 @@ impl Field {
         }
     }
 
+    /// The department an employee this field names must be in (the
+    /// schema's `check_employee_department` triggers: a client's sales contact is in sales,
+    /// an event's support contact in support), for suggesting names.
+    pub fn department(self) -> Option<Role> {
+        match self {
+            Field::ClientSales | Field::ContractSales => Some(Role::Sales),
+            Field::EventSupport => Some(Role::Support),
+            _ => None,
+        }
+    }
+
     /// The field's row: every fact about it.
     pub fn spec(self) -> &'static FieldSpec {
         spec::BY_FIELD[self as usize].1

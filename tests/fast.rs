@@ -136,6 +136,61 @@ fn the_daily_filters_run_on_indexes_with_row_level_security_on() {
     }
 }
 
+/// The related lists below a record (`commands::related`: at most 11 rows
+/// of the typed listing) read a few rows through the foreign keys'
+/// indexes, not the table in key order: for the client with the most
+/// events, and for one with a single event, whose rows a walk of
+/// `events_pkey` would have to look for across the whole table.
+#[test]
+fn the_related_lists_read_through_the_foreign_keys_indexes() {
+    let db = generated();
+    login(&db, HELENE);
+    let busiest = db.query_one_i64(
+        "SELECT k.client_id FROM events e JOIN contracts k ON k.id = e.contract_id \
+         GROUP BY k.client_id ORDER BY count(*) DESC, k.client_id LIMIT 1",
+    );
+    let single = db.query_one_i64(
+        "SELECT k.client_id FROM events e JOIN contracts k ON k.id = e.contract_id \
+         GROUP BY k.client_id HAVING count(*) = 1 ORDER BY k.client_id DESC LIMIT 1",
+    );
+    let contract = db.query_one_i64(
+        "SELECT contract_id FROM events GROUP BY contract_id HAVING count(*) = 1 \
+         ORDER BY contract_id DESC LIMIT 1",
+    );
+    for client in [busiest, single] {
+        for command in [
+            format!("show contracts where client = {client}"),
+            format!("show events where client = {client}"),
+            format!("show clients where id = {client}"),
+            format!("show events where contract = {contract}"),
+        ] {
+            let sql = first_page_sql(&db, HELENE.0, &command).replace("LIMIT 101", "LIMIT 11");
+            let plan = plan_as(&db, HELENE.0, &sql);
+            for table in ["events", "contracts", "clients"] {
+                assert!(
+                    !plan.contains(&format!("Seq Scan on {table} ")),
+                    "`{command}` reads all of {table}:\n{plan}"
+                );
+            }
+            // No node reads more than a few hundred rows.
+            for line in plan.lines() {
+                let rows = line
+                    .split("rows=")
+                    .nth(1)
+                    .and_then(|r| r.split(' ').next())
+                    .and_then(|r| r.parse::<u64>().ok())
+                    .unwrap_or(0);
+                let removed = line
+                    .split("Rows Removed by Filter: ")
+                    .nth(1)
+                    .and_then(|r| r.trim().parse::<u64>().ok())
+                    .unwrap_or(0);
+                assert!(rows + removed < 500, "`{command}`:\n{plan}");
+            }
+        }
+    }
+}
+
 #[test]
 fn a_search_on_client_names_scans_the_trigram_index_and_finds_what_ilike_finds() {
     let db = generated();

@@ -1,11 +1,14 @@
 //! The command stage: what each command does once it is parsed, one module
-//! per command family (`reads`, `reports`, `writes`, `identity`), each a
-//! function over a [`Context`] and a command the checker allowed.
+//! per command family (`reads`, `related`, `reports`, `writes`, `identity`;
+//! `names` finds the employees a command names), each a function over a
+//! [`Context`] and a command the checker allowed.
 //! [`run_as`] asks the checker and hands the command to its family; the
 //! shell keeps the loops and the identity gate in front of this.
 
 pub mod identity;
+pub mod names;
 pub mod reads;
+pub mod related;
 pub mod reports;
 pub mod writes;
 
@@ -97,6 +100,16 @@ impl Context<'_> {
         &mut self,
         employee: &EmployeeRef,
     ) -> Result<(i64, String, String), Error> {
+        self.employee_for(employee, None).await
+    }
+
+    /// [`Context::employee`], for a field: a name that matches nobody is
+    /// refused with the closest names of the field's department.
+    pub async fn employee_for(
+        &mut self,
+        employee: &EmployeeRef,
+        field: Option<crate::model::Field>,
+    ) -> Result<(i64, String, String), Error> {
         match employee {
             EmployeeRef::Id(id) => match self.database.employee_by_id(*id).await? {
                 Some((name, email)) => Ok((*id, name, email)),
@@ -106,9 +119,8 @@ impl Context<'_> {
                 }),
             },
             EmployeeRef::Name(name) => {
-                let mut found = self.database.employees_named(name).await?;
+                let mut found = names::named(self, name, field).await?;
                 match found.len() {
-                    0 => Err(Error::NoSuchEmployee { name: name.clone() }),
                     1 => Ok(found.remove(0)),
                     _ => Err(Error::AmbiguousEmployee {
                         name: name.clone(),
@@ -151,7 +163,7 @@ pub async fn run_as(
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     match policy::authorize_now(identity.role, command) {
-        Decision::Allowed(allowed) => run_allowed(cx, allowed, out, err).await,
+        Decision::Allowed(allowed) => run_allowed(cx, identity, allowed, out, err).await,
         Decision::Denied(denial, request) => Err(denied(denial, &request)),
         Decision::Later(command) => run_write_or_own(cx, identity, command, out, err).await,
     }
@@ -160,13 +172,14 @@ pub async fn run_as(
 /// A command the checker allowed from the command alone.
 async fn run_allowed(
     cx: &mut Context<'_>,
+    identity: &Identity,
     allowed: Allowed,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     match allowed {
         Allowed::Listing(query) => reads::show(cx, &query, out, err).await,
-        Allowed::Record(one) => reads::show_one(cx, &one, out).await,
+        Allowed::Record(one) => related::show_one_and_related(cx, identity, &one, out).await,
         Allowed::Count(query) => reads::count(cx, &query, out).await,
         Allowed::Explain(inner) => reads::explain(cx, inner, out),
         Allowed::Sessions(sessions) => {

@@ -21,6 +21,7 @@ pub async fn show(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Error> {
+    super::names::check_filter(cx, query.filter.as_ref()).await?;
     let paged = cx.view.interactive && matches!(cx.view.format, Format::Table | Format::Vertical);
     let page = paged.then(|| plan::shown_rows(query.limit, cx.config.page_size));
     let context = cx.plan_context();
@@ -59,12 +60,13 @@ pub async fn show(
     Ok(())
 }
 
-/// One record, vertically (or as one CSV/JSON row), with related names.
+/// One record, vertically (or as one CSV/JSON row), with related names;
+/// its columns and values, for the related lists below it.
 pub async fn show_one(
     cx: &mut Context<'_>,
     one: &Authorized<plan::Record>,
     out: &mut dyn Write,
-) -> Result<(), Error> {
+) -> Result<(Vec<plan::OutColumn>, Vec<crate::value::Value>), Error> {
     let plan = plan::plan_show_one(one);
     let Some(row) = cx.database.fetch_one(&plan).await? else {
         return Err(Error::NotFound {
@@ -82,9 +84,11 @@ pub async fn show_one(
         other => other,
     };
     let mut writer = RowWriter::new(out, format, cx.style(None), columns);
-    writer.row(row).map_err(|source| Error::Output { source })?;
+    writer
+        .row(row.clone())
+        .map_err(|source| Error::Output { source })?;
     writer.finish().map_err(|source| Error::Output { source })?;
-    Ok(())
+    Ok((plan.columns().to_vec(), row))
 }
 
 /// `count ENTITY [where ...]`.
@@ -93,6 +97,7 @@ pub async fn count(
     query: &Authorized<Query>,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
+    super::names::check_filter(cx, query.filter.as_ref()).await?;
     let plan = plan::plan_count(query, &cx.plan_context())?;
     let count = cx.database.count(&plan).await?;
     writeln!(out, "{count}").map_err(|source| Error::Output { source })

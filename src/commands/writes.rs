@@ -95,7 +95,9 @@ async fn resolve_employees(
             continue;
         }
         if let Assign::Value(Value::Text(name)) = value {
-            let (id, _, _) = cx.employee(&EmployeeRef::Name(name.clone())).await?;
+            let (id, _, _) = cx
+                .employee_for(&EmployeeRef::Name(name.clone()), Some(*field))
+                .await?;
             *value = Assign::Value(Value::Integer(id));
         }
     }

@@ -335,6 +335,22 @@ impl Database {
             .collect())
     }
 
+    /// Every employee's name, of one department if given, to suggest the
+    /// names closest to one that matched nobody.
+    pub async fn employee_names_in(
+        &mut self,
+        department: Option<&str>,
+    ) -> Result<Vec<String>, DbError> {
+        let client = self.session().await?;
+        let rows = client
+            .query(
+                "SELECT full_name FROM employees WHERE $1::text IS NULL OR department = $1 ORDER BY full_name",
+                &[&department],
+            )
+            .await?;
+        Ok(rows.iter().map(|row| row.get(0)).collect())
+    }
+
     pub async fn employee_by_id(&mut self, id: i64) -> Result<Option<(String, String)>, DbError> {
         let client = self.session().await?;
         let row = client

@@ -277,6 +277,9 @@ const EVENTS: EntityTable = EntityTable {
         Column::Field(Field::EventAttendees),
         Column::Field(Field::EventNotes),
         Column::new("updated", Timestamp, "e.updated_at"),
+        // Last, so the columns before it keep their places in CSV: the
+        // client the related list below the record shows.
+        Column::new("client_id", Id, "c.id"),
     ],
     stored: &[
         stored("id", Id),

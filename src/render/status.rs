@@ -1,5 +1,6 @@
 //! Status lines: what a command says it did, or that there was nothing to
-//! show (on the notes stream, standard error, beside the output), and the
+//! show (on the notes stream, standard error, beside the output; the
+//! headings of a record's related lists go with them on the output), and the
 //! explanation `explain` gives of a listing. Each message is written once,
 //! here, from a typed [`Status`]; the commands say which one, with what.
 //! Names and emails in a message are shown as one line
@@ -103,6 +104,25 @@ pub enum Status<'a> {
         total: i64,
         noun: &'a str,
     },
+    /// Above a record's related list (`show client 304`, on the output
+    /// stream, after a blank line): `Contracts of client 304 (2):`.
+    Related {
+        listed: Entity,
+        total: i64,
+        of: Entity,
+        id: i64,
+    },
+    /// A related list with nothing in it: `(no events of contract 652)`.
+    RelatedNone {
+        listed: Entity,
+        of: Entity,
+        id: i64,
+    },
+    /// Below a related list cut short: the rest, and the listing with all.
+    RelatedMore {
+        more: i64,
+        command: &'a str,
+    },
     /// The operator's commands: the first admin made by a migration.
     AdminCreated {
         email: &'a str,
@@ -193,7 +213,10 @@ impl Display for Status<'_> {
             | Status::NoneYet { .. }
             | Status::NoneListed { .. }
             | Status::NothingToReport
-            | Status::Paged { .. } => records(self, f),
+            | Status::Paged { .. }
+            | Status::Related { .. }
+            | Status::RelatedNone { .. }
+            | Status::RelatedMore { .. } => records(self, f),
             Status::AdminCreated { .. }
             | Status::Migrated { .. }
             | Status::LocalRunning
@@ -374,6 +397,37 @@ fn records(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             "(showing {first} to {last} of {total} {noun}; add `limit N offset {last}` for the next ones, \
                  or `set format csv` to get them all)"
         ),
+        Status::Related {
+            listed,
+            total,
+            of,
+            id,
+        } => {
+            let noun = if total == 1 {
+                listed.singular()
+            } else {
+                listed.plural()
+            };
+            let mut chars = noun.chars();
+            let first = chars.next().map(|c| c.to_uppercase().to_string());
+            write!(
+                f,
+                "\n{}{} of {} {id}",
+                first.unwrap_or_default(),
+                chars.as_str(),
+                of.singular()
+            )?;
+            if total > 1 {
+                write!(f, " ({total})")?;
+            }
+            f.write_str(":")
+        }
+        Status::RelatedNone { listed, of, id } => {
+            write!(f, "\n(no {} of {} {id})", listed.plural(), of.singular())
+        }
+        Status::RelatedMore { more, command } => {
+            write!(f, "…and {more} more: {}", one_line(command))
+        }
         _ => unreachable!("a session's line is written by `sessions`"),
     }
 }

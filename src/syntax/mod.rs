@@ -25,4 +25,4 @@ pub use parser::{
     EXPLAINED, MAX_COMMAND_BYTES, MAX_DEPTH, REVOKED, SETTINGS, command_words, expected_at_end,
     parse, too_long,
 };
-pub use suggest::did_you_mean;
+pub use suggest::{closest_names, did_you_mean};

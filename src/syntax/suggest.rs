@@ -21,6 +21,30 @@ pub fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate)
 }
 
+/// The names closest to a name that matched nobody, at most three: those
+/// of which a word starts with each word typed (`Kate` finds
+/// `Kate Hastroff`, `hast` too), else the one a typo away.
+pub fn closest_names<'a>(typed: &str, names: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let typed_words: Vec<String> = typed.split_whitespace().map(str::to_lowercase).collect();
+    let names: Vec<&'a str> = names.into_iter().collect();
+    let starts: Vec<&'a str> = names
+        .iter()
+        .copied()
+        .filter(|name| {
+            let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+            !typed_words.is_empty()
+                && typed_words
+                    .iter()
+                    .all(|t| words.iter().any(|w| w.starts_with(t.as_str())))
+        })
+        .take(3)
+        .collect();
+    if !starts.is_empty() {
+        return starts;
+    }
+    did_you_mean(typed, names).into_iter().collect()
+}
+
 /// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`.
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -60,5 +84,17 @@ mod tests {
         assert_eq!(did_you_mean("SHOW", words), Some("show"));
         assert_eq!(did_you_mean("nonsense", words), None);
         assert_eq!(did_you_mean("", words), None);
+    }
+
+    #[test]
+    fn a_first_name_a_part_or_a_typo_finds_the_full_name() {
+        let names = ["Kate Hastroff", "Aliénor Vichum", "Kevin Durand"];
+        assert_eq!(closest_names("Kate", names), ["Kate Hastroff"]);
+        assert_eq!(closest_names("hast", names), ["Kate Hastroff"]);
+        assert_eq!(closest_names("k", names), ["Kate Hastroff", "Kevin Durand"]);
+        assert_eq!(closest_names("Kate Hastrof", names), ["Kate Hastroff"]);
+        assert_eq!(closest_names("Alienor Vichum", names), ["Aliénor Vichum"]);
+        assert!(closest_names("Nobody", names).is_empty());
+        assert!(closest_names("", names).is_empty());
     }
 }

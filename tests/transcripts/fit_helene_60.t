@@ -110,6 +110,17 @@ sales        | Bill Boquet
 sales_email  | bill@epic.events
 contracts    | 1
 events       | 0
+
+Contract of client 1:
+-[ RECORD 1 ]----------------------
+id        | 1
+sales     | Bill Boquet
+total     | 12000.00
+remaining | 12000.00
+signed    | false
+created   | 2023-03-29 15:00 +00:00
+
+(no events of client 1)
 -[ RECORD 1 ]+------------------------
 id           | 652
 client_id    | 2
@@ -124,6 +135,16 @@ signed       | true
 created      | 2022-10-20 13:00 +00:00
 updated      | 2022-10-20 13:00 +00:00
 events       | 1
+
+Event of contract 652:
+-[ RECORD 1 ]-----------------------------------------------
+id        | 109
+name      | John Ouick Wedding
+start     | 2023-06-04 11:00 +00:00
+end       | 2023-06-05 00:00 +00:00
+support   | Kate Hastroff
+location  | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
+attendees | 75
 -[ RECORD 1 ]-+---------------------------------------------
 id            | 109
 name          | John Ouick Wedding
@@ -141,6 +162,18 @@ location      | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
 attendees     | 75
 notes         | Wedding starts at 3PM, by the river. Catering is organized, reception starts at 5PM.
 updated       | [now]
+client_id     | 2
+
+Client of event 109:
+-[ RECORD 1 ]+------------------------
+id           | 2
+name         | John Ouick
+email        | john.ouick@gmail.com
+phone        | +1 234 567 8901
+company      |
+created      | 2022-09-12 09:00 +00:00
+last_contact | 2023-06-06 07:30 +00:00
+sales        | Bill Boquet
 +----+--------+-------+------------+------------+-------------------+
 | id | client | sales |      total |  remaining | created           |
 +----+--------+-------+------------+------------+-------------------+

@@ -51,6 +51,14 @@ location      | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
 attendees     | 75
 notes         | Wedding starts at 3PM, by the river. Catering is organized, reception starts at 5PM.
 updated       | [now]
+client_id     | 2
+
+Client of event 109:
++----+------------+----------------------+-----------------+---------+-------------------+-------------------+-------------+
+| id | name       | email                | phone           | company | created           | last_contact      | sales       |
++----+------------+----------------------+-----------------+---------+-------------------+-------------------+-------------+
+|  2 | John Ouick | john.ouick@gmail.com | +1 234 567 8901 |         | Sep 12 2022 09:00 | Jun 06 2023 07:30 | Bill Boquet |
++----+------------+----------------------+-----------------+---------+-------------------+-------------------+-------------+
 -[ RECORD 1 ]-+----------------------------------------------
 id            | 1023
 name          | Lou Bouzin General Assembly
@@ -68,6 +76,14 @@ location      | Salle des fêtes de Mufflins
 attendees     | 200
 notes         | Shareholders' general assembly (~200 people).
 updated       | [now]
+client_id     | 3
+
+Client of event 1023:
++----+----------------+---------------------+-------------+------------+-------------------+-------------------+--------------+
+| id | name           | email               | phone       | company    | created           | last_contact      | sales        |
++----+----------------+---------------------+-------------+------------+-------------------+-------------------+--------------+
+|  3 | Jacky Blangier | jacky@loubouzin.grd | + 666 12345 | Lou Bouzin | Oct 03 2022 12:00 | May 09 2023 08:00 | Sophie Ravel |
++----+----------------+---------------------+-------------+------------+-------------------+-------------------+--------------+
 -[ RECORD 1 ]+------------------------
 id           | 1
 name         | Kevin Casey
@@ -81,6 +97,15 @@ sales        | Bill Boquet
 sales_email  | bill@epic.events
 contracts    | 1
 events       | 0
+
+Contract of client 1:
++----+-------------+------------+------------+--------+-------------------+
+| id | sales       |      total |  remaining | signed | created           |
++----+-------------+------------+------------+--------+-------------------+
+|  1 | Bill Boquet | €12,000.00 | €12,000.00 | false  | Mar 29 2023 15:00 |
++----+-------------+------------+------------+--------+-------------------+
+
+(no events of client 1)
 1
 +-----+----------------+--------------+------------+-----------+--------+-------------------+
 |  id | client         | sales        |      total | remaining | signed | created           |
