@@ -371,7 +371,8 @@ fn literal_sql(command: &str, me: Option<i64>) -> String {
 fn context(me: Option<i64>) -> PlanContext {
     PlanContext {
         me,
-        now: chrono::Local::now(),
+        now: chrono::Utc::now(),
+        zone: epic::zone::Zone::default(),
     }
 }
 

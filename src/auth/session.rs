@@ -50,7 +50,14 @@ pub fn allowed_before_password_change(command: &crate::syntax::Command) -> bool 
     use crate::syntax::Command::*;
     matches!(
         command,
-        Passwd | Logout | WhoAmI | Help { .. } | Quit | SetFormat { .. } | SetExpanded { .. }
+        Passwd
+            | Logout
+            | WhoAmI
+            | Help { .. }
+            | Quit
+            | SetFormat { .. }
+            | SetExpanded { .. }
+            | ShowTimeZone
     )
 }
 

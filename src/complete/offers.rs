@@ -69,6 +69,7 @@ impl Offers {
             | Want::SessionNumber
             | Want::Password
             | Want::LockedEmail
+            | Want::TimeZone
             | Want::SettingValue { .. }
             | Want::RowCount { .. } => {}
         }

@@ -145,6 +145,7 @@ impl Shell {
             Command::Quit => return Ok(Flow::Quit),
             Command::SetFormat { format } => self.view.format = format,
             Command::SetExpanded { expanded } => self.view.expanded = expanded,
+            Command::ShowTimeZone => commands::zone::show(&self.context(), out)?,
             Command::Login { email } => identity::login(&mut self.context(), &email, err).await?,
             // The identity gate itself runs as the schema owner.
             command @ (Command::Logout | Command::WhoAmI | Command::Passwd) => {
@@ -599,6 +600,7 @@ fn check_after_loss(command: &Command) -> Option<String> {
             EmployeeRef::Name(name) => format!("show employees where name = {}", quote(name)),
         },
         Command::SetSecurity { .. } => "show security".to_owned(),
+        Command::SetTimeZone { .. } => "show time zone".to_owned(),
         Command::RevokeSession { .. } | Command::RevokeSessionsOf { .. } => {
             "show sessions".to_owned()
         }

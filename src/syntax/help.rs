@@ -148,16 +148,19 @@ pub const COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp {
         name: "set",
-        syntax: "set format table|vertical|csv|json\n  set expanded auto|on|off\n  set security SETTING = N",
+        syntax: "set format table|vertical|csv|json\n  set expanded auto|on|off\n  set security SETTING = N\n  set time zone \"ZONE\"",
         summary: "choose how results are printed for the rest of the session (expanded: whether a \
                   table too wide for the terminal becomes records, `auto` by default); change a \
-                  security limit (admin)",
+                  security limit (admin); change the company's time zone, which dates are read \
+                  and shown in (management, admin; `show time zone` shows it)",
         examples: &[
             "set format csv",
             "set format table",
             "set expanded on",
             "show security",
             "set security idle_minutes = 20",
+            "show time zone",
+            "set time zone \"Europe/Paris\"",
         ],
     },
     CommandHelp {
