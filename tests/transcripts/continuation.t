@@ -9,11 +9,12 @@ set \
 --- exit
 2
 --- stdout
-choose how results are printed for the rest of the session (expanded: whether a table too wide for the terminal becomes records, `auto` by default); change a security limit (admin)
+choose how results are printed for the rest of the session (expanded: whether a table too wide for the terminal becomes records, `auto` by default); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
 
   set format table|vertical|csv|json
   set expanded auto|on|off
   set security SETTING = N
+  set time zone "ZONE"
 
 Examples:
   set format csv
@@ -21,6 +22,8 @@ Examples:
   set expanded on
   show security
   set security idle_minutes = 20
+  show time zone
+  set time zone "Europe/Paris"
 --- stderr
 error: line 5, column 3: unknown format `yaml`
     yaml

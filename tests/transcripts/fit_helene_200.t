@@ -28,32 +28,32 @@ show contracts where signed = false and (client ~ "casey" or client ~ "ouick")
 +------+-----------------------------+----------+----------------+-------------------+-------------------+-----------------------------+-----------+
 |   id | name                        | contract | client         | start             | end               | location                    | attendees |
 +------+-----------------------------+----------+----------------+-------------------+-------------------+-----------------------------+-----------+
-| 1023 | Lou Bouzin General Assembly |      412 | Jacky Blangier | May 05 2023 13:00 | May 05 2023 15:00 | Salle des fêtes de Mufflins |       200 |
+| 1023 | Lou Bouzin General Assembly |      412 | Jacky Blangier | May 05 2023 15:00 | May 05 2023 17:00 | Salle des fêtes de Mufflins |       200 |
 +------+-----------------------------+----------+----------------+-------------------+-------------------+-----------------------------+-----------+
 (support: none for every row)
 +----+-------------+-------------+------------+------------+-------------------+
 | id | client      | sales       |      total |  remaining | created           |
 +----+-------------+-------------+------------+------------+-------------------+
-|  1 | Kevin Casey | Bill Boquet | €12,000.00 | €12,000.00 | Mar 29 2023 15:00 |
+|  1 | Kevin Casey | Bill Boquet | €12,000.00 | €12,000.00 | Mar 29 2023 17:00 |
 +----+-------------+-------------+------------+------------+-------------------+
 (signed: false for every row)
 +-----+-------------+-------------+------------+------------+--------+-------------------+
 |  id | client      | sales       |      total |  remaining | signed | created           |
 +-----+-------------+-------------+------------+------------+--------+-------------------+
-|   1 | Kevin Casey | Bill Boquet | €12,000.00 | €12,000.00 | false  | Mar 29 2023 15:00 |
-| 652 | John Ouick  | Bill Boquet | €18,450.00 |  €4,612.50 | true   | Oct 20 2022 13:00 |
+|   1 | Kevin Casey | Bill Boquet | €12,000.00 | €12,000.00 | false  | Mar 29 2023 17:00 |
+| 652 | John Ouick  | Bill Boquet | €18,450.00 |  €4,612.50 | true   | Oct 20 2022 15:00 |
 +-----+-------------+-------------+------------+------------+--------+-------------------+
 +----+-------------+----------------------+-----------------+------------------+-------------------+-------------------+-------------+
 | id | name        | email                | phone           | company          | created           | last_contact      | sales       |
 +----+-------------+----------------------+-----------------+------------------+-------------------+-------------------+-------------+
-|  1 | Kevin Casey | kevin@startup.io     | +678 123 456 78 | Cool Startup LLC | Apr 18 2021 08:00 | Mar 29 2023 14:30 | Bill Boquet |
-|  2 | John Ouick  | john.ouick@gmail.com | +1 234 567 8901 |                  | Sep 12 2022 09:00 | Jun 06 2023 07:30 | Bill Boquet |
+|  1 | Kevin Casey | kevin@startup.io     | +678 123 456 78 | Cool Startup LLC | Apr 18 2021 10:00 | Mar 29 2023 16:30 | Bill Boquet |
+|  2 | John Ouick  | john.ouick@gmail.com | +1 234 567 8901 |                  | Sep 12 2022 11:00 | Jun 06 2023 09:30 | Bill Boquet |
 +----+-------------+----------------------+-----------------+------------------+-------------------+-------------------+-------------+
 +------+-----------------------------+----------+----------------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
 |   id | name                        | contract | client         | start             | end               | support       | location                                           | attendees |
 +------+-----------------------------+----------+----------------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
-|  109 | John Ouick Wedding          |      652 | John Ouick     | Jun 04 2023 11:00 | Jun 05 2023 00:00 | Kate Hastroff | 53 Rue du Château, 41120 Candé-sur-Beuvron, France |        75 |
-| 1023 | Lou Bouzin General Assembly |      412 | Jacky Blangier | May 05 2023 13:00 | May 05 2023 15:00 |               | Salle des fêtes de Mufflins                        |       200 |
+|  109 | John Ouick Wedding          |      652 | John Ouick     | Jun 04 2023 13:00 | Jun 05 2023 02:00 | Kate Hastroff | 53 Rue du Château, 41120 Candé-sur-Beuvron, France |        75 |
+| 1023 | Lou Bouzin General Assembly |      412 | Jacky Blangier | May 05 2023 15:00 | May 05 2023 17:00 |               | Salle des fêtes de Mufflins                        |       200 |
 +------+-----------------------------+----------+----------------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
 -[ RECORD 1 ]+------------------------
 id           | 1
@@ -61,9 +61,9 @@ name         | Kevin Casey
 email        | kevin@startup.io
 phone        | +678 123 456 78
 company      | Cool Startup LLC
-created      | 2021-04-18 08:00 +00:00
-last_contact | 2023-03-29 14:30 +00:00
-updated      | 2023-03-29 14:30 +00:00
+created      | 2021-04-18 10:00 +02:00
+last_contact | 2023-03-29 16:30 +02:00
+updated      | 2023-03-29 16:30 +02:00
 sales        | Bill Boquet
 sales_email  | bill@epic.events
 contracts    | 1
@@ -79,8 +79,8 @@ sales        | Bill Boquet
 total        | 18450.00
 remaining    | 4612.50
 signed       | true
-created      | 2022-10-20 13:00 +00:00
-updated      | 2022-10-20 13:00 +00:00
+created      | 2022-10-20 15:00 +02:00
+updated      | 2022-10-20 15:00 +02:00
 events       | 1
 -[ RECORD 1 ]-+-------------------------------------------------------------------------------------
 id            | 109
@@ -91,8 +91,8 @@ client_email  | john.ouick@gmail.com
 client_phone  | +1 234 567 8901
 company       |
 sales         | Bill Boquet
-start         | 2023-06-04 11:00 +00:00
-end           | 2023-06-05 00:00 +00:00
+start         | 2023-06-04 13:00 +02:00
+end           | 2023-06-05 02:00 +02:00
 support       | Kate Hastroff
 support_email | kate@epic.events
 location      | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
@@ -106,6 +106,6 @@ sales     | Bill Boquet
 total     | 12000.00
 remaining | 12000.00
 signed    | false
-created   | 2023-03-29 15:00 +00:00
+created   | 2023-03-29 17:00 +02:00
 --- stderr
 Updated event 1023.
