@@ -944,7 +944,7 @@ fn machine_facts(psql: &Psql) -> Vec<(String, String)> {
     vec![
         (
             "date".to_owned(),
-            chrono::Local::now().format("%Y-%m-%d %H:%M %Z").to_string(),
+            chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         ),
         (
             "epic".to_owned(),
