@@ -385,7 +385,8 @@ fn literal_sql(command: &str, me: Option<i64>) -> String {
 fn context(me: Option<i64>) -> PlanContext {
     PlanContext {
         me,
-        now: chrono::Local::now(),
+        now: chrono::Utc::now(),
+        zone: epic::zone::Zone::default(),
     }
 }
 
@@ -957,7 +958,7 @@ fn machine_facts(psql: &Psql) -> Vec<(String, String)> {
     vec![
         (
             "date".to_owned(),
-            chrono::Local::now().format("%Y-%m-%d %H:%M %Z").to_string(),
+            chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         ),
         (
             "epic".to_owned(),

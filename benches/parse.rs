@@ -5,7 +5,6 @@
 
 use std::hint::black_box;
 
-use chrono::Local;
 use criterion::{Criterion, criterion_group, criterion_main};
 use epic::model::Role;
 use epic::plan::{self, PlanContext};
@@ -39,7 +38,8 @@ fn examples() -> Vec<&'static str> {
 fn bench(c: &mut Criterion) {
     let context = PlanContext {
         me: Some(7),
-        now: Local::now(),
+        now: chrono::Utc::now(),
+        zone: epic::zone::Zone::default(),
     };
     let examples = examples();
     c.bench_function(

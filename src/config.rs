@@ -82,6 +82,8 @@ pub struct Config {
     pub pg_password: Option<Secret>,
     /// The `.pgpass` file (`PGPASSFILE`, else `~/.pgpass`).
     pub pgpass: Option<PathBuf>,
+    /// `TZ`, as set: what it means is `crate::zone::TzChoice`'s to say.
+    pub tz: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -170,6 +172,7 @@ impl Config {
             page_size,
             currency,
             columns,
+            tz: lookup("TZ"),
         })
     }
 

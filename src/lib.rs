@@ -18,7 +18,8 @@
 //! Below the stages are leaves that import none of them, so that no stage
 //! depends on a later one or on the edge: [`exit`] (the exit codes each
 //! stage's error names), [`value`], [`format`] and [`text`] (the cells, the
-//! format names and the neutralising that the stages share with `render`).
+//! format names and the neutralising that the stages share with `render`),
+//! and [`zone`] (the time zone dates are read and shown in).
 
 pub mod auth;
 pub mod commands;
@@ -40,3 +41,4 @@ pub mod telemetry;
 pub mod text;
 pub mod validate;
 pub mod value;
+pub mod zone;

@@ -358,8 +358,15 @@ async fn connect(config: &Config, login: Login) -> Result<Database, Error> {
 /// Opens the database for a desk: the client login, on a schema of the
 /// version this epic needs. The local cluster is set up and migrated on
 /// first use (and asks for its first admin); a shared server is migrated by
-/// an operator only (`epic db migrate`).
+/// an operator only (`epic db migrate`). Dates are then in the company's
+/// time zone, or the one `TZ` chose.
 async fn open(config: &Config, err: &mut dyn Write) -> Result<Database, Error> {
+    let mut database = open_schema(config, err).await?;
+    epic::commands::zone::choose(&mut database, config, err)?;
+    Ok(database)
+}
+
+async fn open_schema(config: &Config, err: &mut dyn Write) -> Result<Database, Error> {
     let mut database = connect(config, Login::Client).await?;
     let info = database.schema_info().await?;
     let local = matches!(database.location, epic::db::Location::Local(_));
@@ -395,7 +402,7 @@ async fn migrate_database(
     let migrated = database.migrate(&roles, config.bcrypt_cost).await?;
     if !migrated.has_employees {
         let admin = setup::first_admin(config, err)?;
-        if setup::create_first_admin(&database, &roles.owner, &admin).await? {
+        if setup::create_first_admin(&database, &roles.owner, &admin, config).await? {
             let created = Status::AdminCreated {
                 email: &admin.email,
                 name: &admin.name,

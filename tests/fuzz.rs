@@ -18,12 +18,13 @@ mod common;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
-use chrono::{Local, TimeZone};
+use chrono::TimeZone;
 use epic::model::{Entity, Field, Role};
 use epic::plan::{self, Plan, PlanContext};
 use epic::policy::{self, Action, Allowed, Decision, Guarded, Ownership, Request, Target};
 use epic::syntax::ast::Assign;
 use epic::syntax::{self, Command, help};
+use epic::zone::{Tz, Zone};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -333,13 +334,23 @@ fn tokens(line: &str) -> Vec<String> {
 }
 
 fn contexts() -> [PlanContext; 2] {
-    let now = Local
+    let now = Tz::Europe__Paris
         .with_ymd_and_hms(2023, 6, 1, 12, 0, 0)
         .single()
-        .expect("a clear local time");
+        .expect("a clear local time")
+        .with_timezone(&chrono::Utc);
+    let zone = Zone::company(Tz::Europe__Paris);
     [
-        PlanContext { me: Some(7), now },
-        PlanContext { me: None, now },
+        PlanContext {
+            me: Some(7),
+            now,
+            zone,
+        },
+        PlanContext {
+            me: None,
+            now,
+            zone,
+        },
     ]
 }
 

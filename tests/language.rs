@@ -4,20 +4,23 @@
 
 mod common;
 
-use chrono::{Local, TimeZone};
+use chrono::TimeZone;
 use epic::model::{Entity, FieldType, Role};
 use epic::plan::{self, Plan, PlanContext};
 use epic::policy;
 use epic::syntax::{self, Command, help};
+use epic::zone::{Tz, Zone};
 use proptest::prelude::*;
 
 fn context() -> PlanContext {
     PlanContext {
         me: Some(7),
-        now: Local
+        now: Tz::Europe__Paris
             .with_ymd_and_hms(2023, 6, 1, 12, 0, 0)
             .single()
-            .expect("a clear local time"),
+            .expect("a clear local time")
+            .with_timezone(&chrono::Utc),
+        zone: Zone::company(Tz::Europe__Paris),
     }
 }
 

@@ -131,6 +131,12 @@ fn an_insider_with_a_desks_credentials_gets_nothing_their_role_does_not_give() {
             // Promote oneself, or take over the admin.
             ("promote oneself to admin", true, Some(&sam), "UPDATE employees SET department = 'admin' WHERE id = 102".into(), came_to_nothing),
             ("loosen the security settings", true, Some(&sam), "SELECT epic_set_security('idle_minutes', 10080)".into(), refused),
+            // The company's time zone: management's, through its function only.
+            ("change the company's time zone as sales", true, Some(&sam), "SELECT epic_set_time_zone('Asia/Tokyo')".into(), refused),
+            ("change the company's time zone as support", true, Some(&kate), "SELECT epic_set_time_zone('Asia/Tokyo')".into(), refused),
+            ("change the company's time zone as the client", false, None, "SELECT epic_set_time_zone('Asia/Tokyo')".into(), refused),
+            ("write the company's time zone as the app", true, Some(&maud), "UPDATE company_settings SET time_zone = 'Asia/Tokyo'".into(), refused),
+            ("set a zone PostgreSQL does not know as management", true, Some(&maud), "SELECT epic_set_time_zone('Mars/Olympus')".into(), refused),
             ("become the owner role", true, Some(&sam), "SET ROLE epic_owner".into(), refused),
             ("become the owner role as the client", false, None, "SET ROLE epic_owner".into(), refused),
             ("become the migrator as the client", false, None, "SET ROLE epic_migrator".into(), refused),
@@ -193,6 +199,7 @@ fn an_insider_with_a_desks_credentials_gets_nothing_their_role_does_not_give() {
             (&sam, "UPDATE contracts SET remaining = 0 WHERE id = 21"),
             (&kate, "UPDATE events SET notes = 'x' WHERE id = 31"),
             (&kate, "SELECT message FROM notifications"),
+            (&maud, "SELECT epic_set_time_zone('Europe/Paris')"),
         ] {
             let answer = attempt(client, true, Some(token), sql).await;
             assert!(
@@ -222,6 +229,14 @@ fn an_insider_with_a_desks_credentials_gets_nothing_their_role_does_not_give() {
         failures.len()
     );
     assert!(failures.is_empty(), "{failures:#?}");
+    // The company's zone is the first admin's still (every attempt rolls back).
+    assert_eq!(
+        db.query_one_i64(
+            "SELECT count(*) FROM company_settings WHERE time_zone = 'UTC' \
+               AND NOT EXISTS (SELECT 1 FROM audit_log WHERE action = 'change time zone')"
+        ),
+        1
+    );
     // Nothing changed: the data is as the fixture left it.
     assert_eq!(
         db.query_one_i64(
@@ -418,6 +433,7 @@ fn backup_and_restore_work_on_a_shared_server_with_the_migrators_credentials() {
         "events",
         "audit_log",
         "security_settings",
+        "company_settings",
     ] {
         assert_eq!(sum(&target, table), sum(&source, table), "{table}");
     }

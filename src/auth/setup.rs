@@ -134,14 +134,22 @@ pub fn first_admin(config: &Config, err: &mut dyn Write) -> Result<NewAdmin, Set
 
 /// Creates the admin unless some employee appeared meanwhile (another epic
 /// ran its first run at the same moment), on the migrator's connection, as
-/// `owner`. Returns whether it was created.
+/// `owner`. Returns whether it was created. The company's time zone starts
+/// as this process's (`crate::zone::process_zone`): the first admin's.
 pub async fn create_first_admin(
     database: &Database,
     owner: &str,
     admin: &NewAdmin,
+    config: &Config,
 ) -> Result<bool, SetupError> {
+    let zone = crate::zone::process_zone(config.tz.as_deref());
     let created = database
-        .create_first_admin(owner, &admin.name, &admin.email, admin.password.expose())
+        .create_first_admin(
+            owner,
+            (&admin.name, &admin.email),
+            admin.password.expose(),
+            zone.name(),
+        )
         .await?;
     Ok(created)
 }

@@ -52,9 +52,9 @@ pub async fn logout(cx: &mut Context<'_>, err: &mut dyn Write) -> Result<(), Err
 }
 
 pub fn whoami(cx: &Context<'_>, identity: &Identity, out: &mut dyn Write) -> Result<(), Error> {
-    let local = |at: chrono::DateTime<chrono::Utc>| {
-        Value::Timestamp(at.with_timezone(&chrono::Local).fixed_offset())
-    };
+    let zone = cx.database.zone();
+    let local =
+        |at: chrono::DateTime<chrono::Utc>| Value::Timestamp(at.with_timezone(&zone.offset_at(at)));
     let fields = [
         ("name", Value::Text(identity.name.clone())),
         ("email", Value::Text(identity.email.clone())),

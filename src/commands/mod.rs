@@ -1,7 +1,7 @@
 //! The command stage: what each command does once it is parsed, one module
-//! per command family (`reads`, `related`, `reports`, `writes`, `identity`;
-//! `names` finds the employees a command names), each a function over a
-//! [`Context`] and a command the checker allowed.
+//! per command family (`reads`, `related`, `reports`, `writes`, `identity`,
+//! `zone`; `names` finds the employees a command names), each a function
+//! over a [`Context`] and a command the checker allowed.
 //! [`run_as`] asks the checker and hands the command to its family; the
 //! shell keeps the loops and the identity gate in front of this.
 
@@ -11,6 +11,7 @@ pub mod reads;
 pub mod related;
 pub mod reports;
 pub mod writes;
+pub mod zone;
 
 use std::io::Write;
 
@@ -54,7 +55,8 @@ impl Context<'_> {
     pub fn plan_context(&self) -> PlanContext {
         PlanContext {
             me: self.session.identity().map(|i| i.employee_id),
-            now: chrono::Local::now(),
+            now: chrono::Utc::now(),
+            zone: self.database.zone(),
         }
     }
 
@@ -72,7 +74,10 @@ impl Context<'_> {
             raw_csv: self.view.raw_csv,
             expanded: self.view.expanded,
             currency: self.config.currency,
-            year: chrono::Datelike::year(&chrono::Local::now()),
+            year: chrono::Datelike::year(&self.database.zone().local(chrono::Utc::now())),
+            zone: Some(self.database.zone())
+                .filter(|zone| !zone.is_company())
+                .map(|zone| zone.tz()),
         }
     }
 
@@ -194,6 +199,7 @@ async fn run_allowed(
         Allowed::SetSecurity { setting, value } => {
             identity::set_security(cx, setting, value, err).await
         }
+        Allowed::SetTimeZone { zone } => zone::set(cx, zone, err).await,
         Allowed::RevokeSession { id } => identity::revoke_session(cx, id, err).await,
         Allowed::RevokeSessionsOf { employee } => {
             identity::revoke_sessions_of(cx, &employee, err).await
@@ -230,6 +236,7 @@ async fn run_write_or_own(
         | Command::Quit
         | Command::SetFormat { .. }
         | Command::SetExpanded { .. }
+        | Command::ShowTimeZone
         | Command::Login { .. }
         | Command::Logout
         | Command::WhoAmI

@@ -70,6 +70,7 @@ impl Offers {
             | Want::SessionNumber
             | Want::Password
             | Want::LockedEmail
+            | Want::TimeZone
             | Want::SettingValue { .. }
             | Want::RowCount { .. } => {}
         }

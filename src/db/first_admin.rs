@@ -1,20 +1,21 @@
 //! The first admin's row: when `epic db migrate` (or the local cluster's
 //! first start) finds no employee, the account `setup` gathered is written
 //! here, on the migrator's connection, as the owner role; the database
-//! hashes the password and the audit trail records the first run.
+//! hashes the password and the audit trail records the first run. The
+//! company's time zone starts as the first admin's.
 
 use super::{Database, DbError};
 
 impl Database {
     /// Inserts the admin unless some employee appeared meanwhile (another
     /// epic ran its first run at the same moment), as `owner`. Returns
-    /// whether it was created.
+    /// whether it was created. The company's time zone becomes `time_zone`.
     pub async fn create_first_admin(
         &self,
         owner: &str,
-        name: &str,
-        email: &str,
+        (name, email): (&str, &str),
         password: &str,
+        time_zone: &str,
     ) -> Result<bool, DbError> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await?;
@@ -41,6 +42,15 @@ impl Database {
                              jsonb_build_object('name', $2::text, 'email', $3::text, 'department', 'admin'), \
                              jsonb_build_object('via', 'first run'))",
                     &[&id, &name, &email],
+                )
+                .await?;
+            transaction
+                .execute(
+                    // A zone this PostgreSQL does not know (its time zone
+                    // data older than epic's) leaves UTC, not a failed first run.
+                    "UPDATE company_settings SET time_zone = $1 \
+                     WHERE EXISTS (SELECT 1 FROM pg_timezone_names z WHERE z.name = $1)",
+                    &[&time_zone],
                 )
                 .await?;
         }

@@ -316,6 +316,15 @@ impl Database {
             .get(0))
     }
 
+    /// Inside a command: changes the company's time zone; the zone before.
+    pub async fn set_time_zone(&mut self, zone: &str) -> Result<String, DbError> {
+        let client = self.session().await?;
+        Ok(client
+            .query_one("SELECT old_zone FROM epic_set_time_zone($1)", &[&zone])
+            .await?
+            .get(0))
+    }
+
     /// Employees whose full name is `name` (ignoring case): more than one
     /// means the name is ambiguous.
     pub async fn employees_named(

@@ -122,6 +122,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0013_readable_audit.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 14,
+        name: "0014_company_time_zone.sql",
+        sql: include_str!("../../sql/0014_company_time_zone.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.
@@ -334,24 +340,30 @@ pub struct SchemaInfo {
     pub app_role: String,
     /// Whether anyone can log in yet.
     pub has_employees: bool,
+    /// The company's time zone (UTC for a schema before version 14).
+    pub time_zone: crate::zone::Tz,
 }
 
 /// The schema as a desk sees it, through `epic_schema_info()`: `None` when
 /// there is no epic schema yet, or one too old to answer (before version 9).
+/// Every column, so that a schema older or newer than this epic still
+/// answers what it has (the time zone came with version 14).
 pub async fn schema_info(
     client: &impl tokio_postgres::GenericClient,
 ) -> Result<Option<SchemaInfo>, DbError> {
     match client
-        .query_one(
-            "SELECT version, app_role, has_employees FROM epic_schema_info()",
-            &[],
-        )
+        .query_one("SELECT * FROM epic_schema_info()", &[])
         .await
     {
         Ok(row) => Ok(Some(SchemaInfo {
-            version: row.get::<_, Option<i32>>(0).unwrap_or(0),
-            app_role: row.get(1),
-            has_employees: row.get(2),
+            version: row.get::<_, Option<i32>>("version").unwrap_or(0),
+            app_role: row.get("app_role"),
+            has_employees: row.get("has_employees"),
+            time_zone: row
+                .try_get::<_, String>("time_zone")
+                .ok()
+                .and_then(|name| crate::zone::parse_name(&name).ok())
+                .unwrap_or(crate::zone::Tz::UTC),
         })),
         Err(e) if e.code() == Some(&SqlState::UNDEFINED_FUNCTION) => Ok(None),
         Err(e) => Err(e.into()),

@@ -77,6 +77,10 @@ pub struct Database {
     /// A command's opening (BEGIN, the expected-session check, the app
     /// role) not yet sent: it goes with the command's first statement.
     expecting: Option<transaction::Expected>,
+    /// The zone dates are read and shown in: the company's, read with the
+    /// schema's version once a session (`epic_schema_info`), unless `TZ`
+    /// chose another (see [`Self::choose_zone`]).
+    zone: crate::zone::Zone,
 }
 
 impl Database {
@@ -173,6 +177,7 @@ impl Database {
             held: None,
             in_command: false,
             expecting: None,
+            zone: crate::zone::Zone::default(),
         })
     }
 
@@ -195,8 +200,25 @@ impl Database {
         let info = migrate::schema_info(&**client).await?;
         if let Some(info) = &info {
             self.app_role = info.app_role.clone();
+            self.zone = self.zone.with_company(info.time_zone);
         }
         Ok(info)
+    }
+
+    /// The zone dates are read and shown in.
+    pub fn zone(&self) -> crate::zone::Zone {
+        self.zone
+    }
+
+    /// Dates in the zone `tz` chose, if it chose one (the company's zone
+    /// stays what the database says).
+    pub fn choose_zone(&mut self, tz: &crate::zone::TzChoice) {
+        self.zone = crate::zone::Zone::new(self.zone.company_tz(), tz);
+    }
+
+    /// After `set time zone`: the company's zone is now `company`.
+    pub fn company_zone_changed(&mut self, company: crate::zone::Tz) {
+        self.zone = self.zone.with_company(company);
     }
 
     /// A connection of its own with the pool's settings (the live

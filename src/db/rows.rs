@@ -3,7 +3,7 @@
 //! for its whole session (so prepared statements are reused), inside the
 //! command's transaction (`transaction`).
 
-use chrono::{DateTime, FixedOffset, Local, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use futures_util::{StreamExt, pin_mut};
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
@@ -54,7 +54,7 @@ impl Database {
         };
         pin_mut!(rows);
         let mut count = 0;
-        let mut local = LocalOffsets::default();
+        let mut local = LocalOffsets::new(self.zone);
         while let Some(row) = rows.next().await {
             let row = row.map_err(DbError::from)?;
             each(values(&row, plan.columns(), &mut local)?)?;
@@ -152,21 +152,29 @@ impl Database {
     }
 }
 
-/// The local time zone's offset, by UTC day: a day whose first and last
+/// The command's time zone's offset (`crate::zone`), by UTC day: a day whose first and last
 /// moments have the same offset has it throughout (zones change offset at
 /// most a few times a year), so one question to the zone per day stands for
 /// all of that day's timestamps. Asking the zone for each of a million
 /// timestamps was a tenth of an export's time.
-#[derive(Default)]
 struct LocalOffsets {
+    zone: crate::zone::Zone,
     /// The day's offset, or `None` for a day with a change in it.
     days: std::collections::HashMap<i64, Option<FixedOffset>>,
 }
 
 impl LocalOffsets {
+    fn new(zone: crate::zone::Zone) -> LocalOffsets {
+        LocalOffsets {
+            zone,
+            days: Default::default(),
+        }
+    }
+
     fn local(&mut self, at: DateTime<Utc>) -> DateTime<FixedOffset> {
         const DAY: i64 = 24 * 60 * 60;
-        let offset_at = |at: DateTime<Utc>| *at.with_timezone(&Local).offset();
+        let zone = self.zone;
+        let offset_at = |at: DateTime<Utc>| zone.offset_at(at);
         let day = at.timestamp().div_euclid(DAY);
         let whole_day = *self.days.entry(day).or_insert_with(|| {
             let first = DateTime::from_timestamp(day * DAY, 0)?;

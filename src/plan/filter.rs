@@ -267,32 +267,26 @@ pub(super) enum Moment {
     },
 }
 
-pub(super) fn local_instant(at: NaiveDateTime) -> DateTime<Utc> {
-    match Local.from_local_datetime(&at) {
-        chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
-        // A clock set back: the first of the two moments.
-        chrono::LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
-        // A clock set forward skips this time: the moment an hour later exists.
-        chrono::LocalResult::None => local_instant(at + chrono::Duration::hours(1)),
-    }
-}
-
-pub(super) fn local_day(date: NaiveDate) -> Moment {
-    let start = local_instant(date.and_hms_opt(0, 0, 0).expect("midnight exists"));
+/// The day `date` in `zone`, from its midnight to the next.
+pub(super) fn local_day(date: NaiveDate, zone: &crate::zone::Zone) -> Moment {
+    let start = zone.instant(date.and_hms_opt(0, 0, 0).expect("midnight exists"));
     let next = date.succ_opt().unwrap_or(date);
-    let end = local_instant(next.and_hms_opt(0, 0, 0).expect("midnight exists"));
+    let end = zone.instant(next.and_hms_opt(0, 0, 0).expect("midnight exists"));
     Moment::Day { start, end }
 }
 
+/// A typed time, in the command's zone and against its clock.
 pub(super) fn resolve(time: TimeValue, context: &PlanContext) -> Moment {
+    let zone = &context.zone;
     match time {
-        TimeValue::Date(date) => local_day(date),
-        TimeValue::DateTime(at) => Moment::Instant(local_instant(at)),
+        TimeValue::Date(date) => local_day(date, zone),
+        TimeValue::DateTime(at) => Moment::Instant(zone.instant(at)),
+        TimeValue::Instant(at) => Moment::Instant(at.with_timezone(&Utc)),
         TimeValue::RelativeDay(days) => {
-            let today = context.now.date_naive();
-            local_day(today + chrono::Duration::days(i64::from(days)))
+            let today = zone.local(context.now).date();
+            local_day(today + chrono::Duration::days(i64::from(days)), zone)
         }
-        TimeValue::Now => Moment::Instant(context.now.with_timezone(&Utc)),
+        TimeValue::Now => Moment::Instant(context.now),
     }
 }
 

@@ -8,11 +8,11 @@
 //! Every condition compiles to a predicate that is never NULL, so `not`
 //! is the exact complement of what it negates and `!=` includes the records
 //! where the field is none (grammar.md, "none"). Relative dates are resolved
-//! here, against the clock and the local time zone in [`PlanContext`].
+//! here, against the clock and the time zone in [`PlanContext`].
 
 use std::fmt;
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use tokio_postgres::types::ToSql;
 
@@ -33,7 +33,9 @@ pub struct PlanContext {
     /// The logged-in employee, for `is me`.
     pub me: Option<i64>,
     /// "Now", fixed once per command so `today` means one day throughout.
-    pub now: DateTime<Local>,
+    pub now: DateTime<Utc>,
+    /// The zone typed dates are read in (the company's, or the user's `TZ`).
+    pub zone: crate::zone::Zone,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -2,13 +2,19 @@ use super::*;
 use crate::policy::assume_allowed;
 use crate::syntax::{Command, parse};
 
+use crate::zone::{Tz, TzChoice, Zone};
+use chrono::TimeZone;
+
+/// Noon on 1 June 2023 in Paris, the company's zone.
 fn context() -> PlanContext {
     PlanContext {
         me: Some(7),
-        now: Local
+        now: Tz::Europe__Paris
             .with_ymd_and_hms(2023, 6, 1, 12, 0, 0)
             .single()
-            .expect("a clear local time"),
+            .expect("a clear local time")
+            .with_timezone(&Utc),
+        zone: Zone::company(Tz::Europe__Paris),
     }
 }
 
@@ -80,14 +86,14 @@ fn contains_escapes_like_wildcards_in_the_parameter() {
 }
 
 #[test]
-fn a_day_means_the_whole_day_in_local_time() {
+fn a_day_means_the_whole_day_in_the_commands_zone() {
     let (text, params) = sql("count events where start = 2023-06-04");
     assert_eq!(
         text,
         "SELECT count(*) FROM events e WHERE (e.start_at >= $1::timestamptz AND e.start_at < $2::timestamptz)"
     );
     let day = |d: u32| {
-        Local
+        Tz::Europe__Paris
             .with_ymd_and_hms(2023, 6, d, 0, 0, 0)
             .single()
             .expect("a local midnight")
@@ -101,6 +107,36 @@ fn a_day_means_the_whole_day_in_local_time() {
     );
     let (_, params) = sql("count events where start > today+2d");
     assert_eq!(params, vec![Param::Time(day(4).with_timezone(&Utc))]);
+}
+
+#[test]
+fn typed_times_are_read_in_the_commands_zone_and_offsets_are_kept() {
+    let utc = |s| Param::Time(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
+    let params = |input: &str, zone: Zone| {
+        let Ok(Command::Count { entity, filter }) = parse(input) else {
+            panic!("parses")
+        };
+        let query = Query {
+            entity,
+            filter,
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+        };
+        let context = PlanContext { zone, ..context() };
+        plan_count(&assume_allowed(query), &context)
+            .expect("plans")
+            .params()
+            .to_vec()
+    };
+    let at_one = "count events where start = \"4 Jun 2023 @ 1PM\"";
+    let paris = Zone::company(Tz::Europe__Paris);
+    assert_eq!(params(at_one, paris), [utc("2023-06-04T11:00:00Z")]);
+    let new_york = Zone::new(Tz::Europe__Paris, &TzChoice::Zone(Tz::America__New_York));
+    assert_eq!(params(at_one, new_york), [utc("2023-06-04T17:00:00Z")]);
+    // An offset says the instant, whatever the zone.
+    let offset = "count events where start = 2023-06-04T13:00+02:00";
+    assert_eq!(params(offset, new_york), [utc("2023-06-04T11:00:00Z")]);
 }
 
 #[test]

@@ -37,6 +37,8 @@ pub enum Target {
     AuditLog,
     /// The security limits (session length, idle time, lock-outs).
     Security,
+    /// The company's time zone.
+    TimeZone,
 }
 
 /// Whose record it is, from the acting employee's point of view.
@@ -219,6 +221,9 @@ const GRANTS: &[Grant] = &[
     grant(Admin, Update, Logins, NotApplicableOk, &[]),
     grant(Admin, Read, Security, NotApplicableOk, &[]),
     grant(Admin, Update, Security, NotApplicableOk, &[]),
+    // management and admins: the company's time zone (everyone reads it)
+    grant(Management, Update, TimeZone, NotApplicableOk, &[]),
+    grant(Admin, Update, TimeZone, NotApplicableOk, &[]),
     grant(Admin, Read, AuditLog, NotApplicableOk, &[]),
     // Management reads the audit trail of the CRM's records too.
     grant(Management, Read, AuditLog, NotApplicableOk, &[]),
@@ -259,7 +264,7 @@ pub struct Denial {
 /// use epic::plan::{plan_show, PlanContext};
 /// use epic::syntax::Query;
 /// let query = Query { entity: Entity::Client, filter: None, order: Vec::new(), limit: None, offset: None };
-/// let context = PlanContext { me: None, now: chrono::Local::now() };
+/// let context = PlanContext { me: None, now: chrono::Utc::now(), zone: Default::default() };
 /// // A plain query is not an authorized one.
 /// let _ = plan_show(&query, &context, None);
 /// ```
@@ -416,6 +421,7 @@ fn what(request: &Request) -> String {
         (Read, AuditLog) => "read the audit log".to_owned(),
         (Read, Security) => "read the security settings".to_owned(),
         (Update, Security) => "change security settings".to_owned(),
+        (_, TimeZone) => "change the company's time zone".to_owned(),
         (Create, Event) => match request.id {
             Some(id) => format!("create an event for contract {id}"),
             None => "create events".to_owned(),
@@ -453,6 +459,7 @@ fn noun(target: Target) -> &'static str {
         Password => "password",
         AuditLog => "audit entrie",
         Security => "security setting",
+        TimeZone => "time zone",
     }
 }
 
@@ -493,6 +500,7 @@ pub fn check_for(command: &crate::syntax::Command) -> Check {
         C::Unlock { .. } => (Update, Logins, None),
         C::ShowSecurity => (Read, Security, None),
         C::SetSecurity { .. } => (Update, Security, None),
+        C::SetTimeZone { .. } => (Update, TimeZone, None),
         // Reports summarise what every logged-in employee may read.
         C::Report { .. } => (Read, Contract, None),
         C::Help { .. }
@@ -500,6 +508,7 @@ pub fn check_for(command: &crate::syntax::Command) -> Check {
         | C::SetFormat { .. }
         | C::SetExpanded { .. }
         | C::SetPager { .. }
+        | C::ShowTimeZone
         | C::Login { .. }
         | C::Logout
         | C::WhoAmI
@@ -548,6 +557,9 @@ pub enum Allowed {
     SetSecurity {
         setting: &'static str,
         value: i32,
+    },
+    SetTimeZone {
+        zone: &'static str,
     },
     RevokeSession {
         id: i64,
@@ -623,6 +635,7 @@ fn split(command: crate::syntax::Command) -> Result<Allowed, crate::syntax::Comm
         }),
         C::Report { report } => Allowed::Report(Authorized { command: report }),
         C::SetSecurity { setting, value } => Allowed::SetSecurity { setting, value },
+        C::SetTimeZone { zone } => Allowed::SetTimeZone { zone },
         C::RevokeSession { id } => Allowed::RevokeSession { id },
         C::RevokeSessionsOf { employee } => Allowed::RevokeSessionsOf { employee },
         C::Unlock { email } => Allowed::Unlock { email },
@@ -648,7 +661,7 @@ impl Request {
             Event => Some("event"),
             Employee | Password => Some("employee"),
             Sessions => Some("session"),
-            Logins | AuditLog | Security => None,
+            Logins | AuditLog | Security | TimeZone => None,
         };
         let parent = match (self.action, self.target) {
             (Create, Contract) => Some("client"),

@@ -195,6 +195,9 @@ pub struct Style {
     /// The current year, which a table's dates leave out (`Jun 04 13:00`);
     /// every other year is shown (`Jun 04 2023 13:00`). 0: always shown.
     pub year: i32,
+    /// The zone a table's times are in when it is not the company's: each
+    /// then names it (`Jun 04 07:00 EDT`). `None`: the company's, unnamed.
+    pub zone: Option<crate::zone::Tz>,
 }
 
 impl Default for Style {
@@ -207,6 +210,7 @@ impl Default for Style {
             expanded: Expanded::Auto,
             currency: "€",
             year: 0,
+            zone: None,
         }
     }
 }

@@ -55,6 +55,18 @@ pub enum Status<'a> {
         before: i32,
         after: i32,
     },
+    /// `set time zone`: the company's zone, before and after.
+    TimeZoneSet {
+        before: &'a str,
+        after: &'a str,
+        /// The zone this user's dates stay in, when `TZ` chose another.
+        yours: Option<&'a str>,
+    },
+    /// `TZ` names no zone epic knows: the company's applies.
+    TzIgnored {
+        value: &'a str,
+        company: &'a str,
+    },
     /// A temporary password, shown once: for a new employee (`first`
     /// login) or after a reset (`next` login).
     TemporaryPassword {
@@ -339,6 +351,22 @@ fn sessions(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             before,
             after,
         } => write!(f, "Security setting {setting}: {before} -> {after}."),
+        Status::TimeZoneSet {
+            before,
+            after,
+            yours,
+        } => {
+            write!(f, "The company's time zone: {before} -> {after}.")?;
+            match yours {
+                Some(yours) => write!(f, " Your dates stay in {yours} (TZ)."),
+                None => Ok(()),
+            }
+        }
+        Status::TzIgnored { value, company } => write!(
+            f,
+            "note: epic ignores TZ={}: it names no zone of the IANA database (as \"Europe/Paris\"); dates are in the company's zone, {company}",
+            one_line(value)
+        ),
         Status::TemporaryPassword {
             name,
             email,

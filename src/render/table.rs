@@ -53,7 +53,15 @@ pub(super) fn cell_text<'v>(value: &'v Value, kind: Kind, style: &Style) -> Cow<
             } else {
                 "%b %d %Y %H:%M"
             };
-            Cow::Owned(t.format(form).to_string())
+            match style.zone {
+                // The zone's abbreviation at that moment: EDT in June, EST in January.
+                Some(zone) => Cow::Owned(
+                    t.with_timezone(&zone)
+                        .format(&format!("{form} %Z"))
+                        .to_string(),
+                ),
+                None => Cow::Owned(t.format(form).to_string()),
+            }
         }
         other => plain_text(other),
     }

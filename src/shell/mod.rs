@@ -148,6 +148,7 @@ impl Shell {
             Command::SetFormat { format } => self.view.format = format,
             Command::SetExpanded { expanded } => self.view.expanded = expanded,
             Command::SetPager { pager } => self.view.pager = pager,
+            Command::ShowTimeZone => commands::zone::show(&self.context(), out)?,
             Command::Login { email } => identity::login(&mut self.context(), &email, err).await?,
             // The identity gate itself runs as the schema owner.
             command @ (Command::Logout | Command::WhoAmI | Command::Passwd) => {
@@ -606,6 +607,7 @@ fn check_after_loss(command: &Command) -> Option<String> {
             EmployeeRef::Name(name) => format!("show employees where name = {}", quote(name)),
         },
         Command::SetSecurity { .. } => "show security".to_owned(),
+        Command::SetTimeZone { .. } => "show time zone".to_owned(),
         Command::RevokeSession { .. } | Command::RevokeSessionsOf { .. } => {
             "show sessions".to_owned()
         }

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
 use crate::format::{Expanded, Format, Switch};
@@ -62,6 +62,13 @@ pub enum Command {
     SetSecurity {
         setting: &'static str,
         value: i32,
+    },
+    /// `show time zone`: the company's zone, and this user's.
+    ShowTimeZone,
+    /// `set time zone "ZONE"` (management): changes the company's zone; the
+    /// zone's name as the IANA database spells it.
+    SetTimeZone {
+        zone: &'static str,
     },
     /// `show notifications`: one's own, newest first; they are then read.
     ShowNotifications,
@@ -222,13 +229,15 @@ pub enum Value {
 }
 
 /// A point in time as the user wrote it; resolved against the clock and the
-/// local time zone only when the command is planned.
+/// command's time zone (`crate::zone`) only when the command is planned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeValue {
-    /// A whole day (midnight to midnight, local time).
+    /// A whole day (midnight to midnight, in the command's zone).
     Date(NaiveDate),
-    /// A local date and time.
+    /// A date and time on the command's zone's clock.
     DateTime(NaiveDateTime),
+    /// A date and time with its offset from UTC: `2023-06-04T13:00+02:00`.
+    Instant(DateTime<FixedOffset>),
     /// `today`, `tomorrow`, `today+7d`: a day relative to today.
     RelativeDay(i32),
     /// `now`.
@@ -263,6 +272,8 @@ impl fmt::Display for Command {
             Command::SetSecurity { setting, value } => {
                 write!(f, "set security {setting} = {value}")
             }
+            Command::ShowTimeZone => f.write_str("show time zone"),
+            Command::SetTimeZone { zone } => write!(f, "set time zone {}", quote(zone)),
             Command::ShowNotifications => f.write_str("show notifications"),
             Command::RevokeSession { id } => write!(f, "revoke session {id}"),
             Command::RevokeSessionsOf { employee } => write!(f, "revoke sessions of {employee}"),
@@ -440,6 +451,10 @@ impl fmt::Display for TimeValue {
                     write!(f, "{}", at.format("%Y-%m-%dT%H:%M:%S"))
                 }
             }
+            TimeValue::Instant(at) if at.format("%S").to_string() == "00" => {
+                write!(f, "{}", at.format("%Y-%m-%dT%H:%M%:z"))
+            }
+            TimeValue::Instant(at) => write!(f, "{}", at.format("%Y-%m-%dT%H:%M:%S%:z")),
             TimeValue::RelativeDay(0) => f.write_str("today"),
             TimeValue::RelativeDay(1) => f.write_str("tomorrow"),
             TimeValue::RelativeDay(-1) => f.write_str("yesterday"),

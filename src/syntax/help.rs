@@ -148,10 +148,11 @@ pub const COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp {
         name: "set",
-        syntax: "set format table|vertical|csv|json\n  set expanded auto|on|off\n  set pager on|off\n  set security SETTING = N",
+        syntax: "set format table|vertical|csv|json\n  set expanded auto|on|off\n  set pager on|off\n  set security SETTING = N\n  set time zone \"ZONE\"",
         summary: "choose how results are printed for the rest of the session (the format; \
                   expanded: when a table becomes records, `auto` by default; pager: `on` or `off`); \
-                  change a security limit (admin)",
+                  change a security limit (admin); change the company's time zone, which dates are \
+                  read and shown in (management, admin; `show time zone` shows it)",
         examples: &[
             "set format csv",
             "set format table",
@@ -159,6 +160,8 @@ pub const COMMANDS: &[CommandHelp] = &[
             "set pager off",
             "show security",
             "set security idle_minutes = 20",
+            "show time zone",
+            "set time zone \"Europe/Paris\"",
         ],
     },
     CommandHelp {

@@ -74,6 +74,8 @@ pub enum Want {
     /// What `revoke` takes.
     Revoked,
     SecuritySetting,
+    /// The zone after `set time zone`.
+    TimeZone,
     SettingValue {
         name: &'static str,
         min: i32,
@@ -110,6 +112,7 @@ pub enum Thing {
     Report,
     SecuritySetting,
     Entity,
+    TimeZone,
 }
 
 /// One specific syntax error; `Display` writes its message.
@@ -358,6 +361,7 @@ impl fmt::Display for Want {
             Want::Employee => f.write_str("an employee: their number or their full name in quotes"),
             Want::Revoked => f.write_str("`session N` or `sessions of EMPLOYEE` after `revoke`"),
             Want::SecuritySetting => f.write_str("a security setting after `set security`"),
+            Want::TimeZone => f.write_str("a time zone in quotes after `set time zone`"),
             Want::SettingValue { name, min, max } => {
                 write!(f, "`{name}` is a whole number from {min} to {max}")
             }
@@ -391,6 +395,7 @@ impl fmt::Display for Thing {
             Thing::Report => "report",
             Thing::SecuritySetting => "security setting",
             Thing::Entity => "entity",
+            Thing::TimeZone => "time zone",
         })
     }
 }

@@ -125,8 +125,7 @@ fn render(t: &Transcript) -> String {
 }
 
 /// Replaces timestamps of yesterday, today and tomorrow (sessions end 8
-/// hours on) (UTC; the harness sets
-/// `TZ=UTC`) with `[now]`: records created during the test carry the clock's
+/// hours on), by UTC's calendar, with their offset, with `[now]`: records created during the test carry the clock's
 /// time, which no expected output can know.
 fn normalize_now(text: &str) -> String {
     let today = chrono::Utc::now().date_naive();
@@ -168,11 +167,17 @@ fn normalize_now(text: &str) -> String {
                     })
                     .count();
                 let mut tail = &tail[time_len..];
-                for offset in [" +00:00", "+00:00"] {
-                    if let Some(after) = tail.strip_prefix(offset) {
-                        tail = after;
-                        break;
-                    }
+                // Any offset: the company's zone (Paris, after `demo`) is
+                // +01:00 in winter and +02:00 in summer.
+                let spaced_offset = tail.strip_prefix(' ').unwrap_or(tail);
+                let bytes = spaced_offset.as_bytes();
+                if bytes.len() >= 6
+                    && matches!(bytes[0], b'+' | b'-')
+                    && bytes[1..3].iter().all(u8::is_ascii_digit)
+                    && bytes[3] == b':'
+                    && bytes[4..6].iter().all(u8::is_ascii_digit)
+                {
+                    tail = &spaced_offset[6..];
                 }
                 result.push_str("[now]");
                 rest = tail;

@@ -9,12 +9,13 @@ set \
 --- exit
 2
 --- stdout
-choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`); change a security limit (admin)
+choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
 
   set format table|vertical|csv|json
   set expanded auto|on|off
   set pager on|off
   set security SETTING = N
+  set time zone "ZONE"
 
 Examples:
   set format csv
@@ -23,6 +24,8 @@ Examples:
   set pager off
   show security
   set security idle_minutes = 20
+  show time zone
+  set time zone "Europe/Paris"
 --- stderr
 error: line 5, column 3: unknown format `yaml`
     yaml

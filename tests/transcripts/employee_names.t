@@ -23,7 +23,7 @@ update event 109 set support = "Kate"
 6
 --- stdout
 id,name,contract,client,start,end,support,location,attendees
-109,John Ouick Wedding,652,John Ouick,2023-06-04T11:00:00+00:00,2023-06-05T00:00:00+00:00,Kate Hastroff,"53 Rue du Château, 41120 Candé-sur-Beuvron, France",75
+109,John Ouick Wedding,652,John Ouick,2023-06-04T13:00:00+02:00,2023-06-05T02:00:00+02:00,Kate Hastroff,"53 Rue du Château, 41120 Candé-sur-Beuvron, France",75
 59
 59
 --- stderr

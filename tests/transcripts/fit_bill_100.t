@@ -17,8 +17,8 @@ show clients where sales is me and (name ~ "casey" or name ~ "ouick")
 +----+------------+-------------+------------+-------------+-------------------+-------------------+
 | id | name       | email       | phone      | company     | created           | last_contact      |
 +----+------------+-------------+------------+-------------+-------------------+-------------------+
-|  1 | Kevin Cas… | kevin@star… | +678 123…  | Cool Start… | Apr 18 2021 08:00 | Mar 29 2023 14:30 |
-|  2 | John Ouick | john.ouick… | +1 234…    |             | Sep 12 2022 09:00 | Jun 06 2023 07:30 |
+|  1 | Kevin Cas… | kevin@star… | +678 123…  | Cool Start… | Apr 18 2021 10:00 | Mar 29 2023 16:30 |
+|  2 | John Ouick | john.ouick… | +1 234…    |             | Sep 12 2022 11:00 | Jun 06 2023 09:30 |
 +----+------------+-------------+------------+-------------+-------------------+-------------------+
 (sales: me for every row)
 --- stderr

@@ -17,8 +17,8 @@ show clients where sales is me and (name ~ "casey" or name ~ "ouick")
 +----+-------------+----------------------+-----------------+------------------+-------------------+-------------------+
 | id | name        | email                | phone           | company          | created           | last_contact      |
 +----+-------------+----------------------+-----------------+------------------+-------------------+-------------------+
-|  1 | Kevin Casey | kevin@startup.io     | +678 123 456 78 | Cool Startup LLC | Apr 18 2021 08:00 | Mar 29 2023 14:30 |
-|  2 | John Ouick  | john.ouick@gmail.com | +1 234 567 8901 |                  | Sep 12 2022 09:00 | Jun 06 2023 07:30 |
+|  1 | Kevin Casey | kevin@startup.io     | +678 123 456 78 | Cool Startup LLC | Apr 18 2021 10:00 | Mar 29 2023 16:30 |
+|  2 | John Ouick  | john.ouick@gmail.com | +1 234 567 8901 |                  | Sep 12 2022 11:00 | Jun 06 2023 09:30 |
 +----+-------------+----------------------+-----------------+------------------+-------------------+-------------------+
 (sales: me for every row)
 --- stderr

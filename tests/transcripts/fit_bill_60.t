@@ -20,8 +20,8 @@ name         | Kevin Casey
 email        | kevin@startup.io
 phone        | +678 123 456 78
 company      | Cool Startup LLC
-created      | 2021-04-18 08:00 +00:00
-last_contact | 2023-03-29 14:30 +00:00
+created      | 2021-04-18 10:00 +02:00
+last_contact | 2023-03-29 16:30 +02:00
 sales        | Bill Boquet
 -[ RECORD 2 ]+------------------------
 id           | 2
@@ -29,7 +29,7 @@ name         | John Ouick
 email        | john.ouick@gmail.com
 phone        | +1 234 567 8901
 company      |
-created      | 2022-09-12 09:00 +00:00
-last_contact | 2023-06-06 07:30 +00:00
+created      | 2022-09-12 11:00 +02:00
+last_contact | 2023-06-06 09:30 +02:00
 sales        | Bill Boquet
 --- stderr

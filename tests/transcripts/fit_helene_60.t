@@ -30,8 +30,8 @@ id        | 1023
 name      | Lou Bouzin General Assembly
 contract  | 412
 client    | Jacky Blangier
-start     | 2023-05-05 13:00 +00:00
-end       | 2023-05-05 15:00 +00:00
+start     | 2023-05-05 15:00 +02:00
+end       | 2023-05-05 17:00 +02:00
 support   |
 location  | Salle des fêtes de Mufflins
 attendees | 200
@@ -42,7 +42,7 @@ sales     | Bill Boquet
 total     | 12000.00
 remaining | 12000.00
 signed    | false
-created   | 2023-03-29 15:00 +00:00
+created   | 2023-03-29 17:00 +02:00
 -[ RECORD 1 ]----------------------
 id        | 1
 client    | Kevin Casey
@@ -50,7 +50,7 @@ sales     | Bill Boquet
 total     | 12000.00
 remaining | 12000.00
 signed    | false
-created   | 2023-03-29 15:00 +00:00
+created   | 2023-03-29 17:00 +02:00
 -[ RECORD 2 ]----------------------
 id        | 652
 client    | John Ouick
@@ -58,15 +58,15 @@ sales     | Bill Boquet
 total     | 18450.00
 remaining | 4612.50
 signed    | true
-created   | 2022-10-20 13:00 +00:00
+created   | 2022-10-20 15:00 +02:00
 -[ RECORD 1 ]+------------------------
 id           | 1
 name         | Kevin Casey
 email        | kevin@startup.io
 phone        | +678 123 456 78
 company      | Cool Startup LLC
-created      | 2021-04-18 08:00 +00:00
-last_contact | 2023-03-29 14:30 +00:00
+created      | 2021-04-18 10:00 +02:00
+last_contact | 2023-03-29 16:30 +02:00
 sales        | Bill Boquet
 -[ RECORD 2 ]+------------------------
 id           | 2
@@ -74,16 +74,16 @@ name         | John Ouick
 email        | john.ouick@gmail.com
 phone        | +1 234 567 8901
 company      |
-created      | 2022-09-12 09:00 +00:00
-last_contact | 2023-06-06 07:30 +00:00
+created      | 2022-09-12 11:00 +02:00
+last_contact | 2023-06-06 09:30 +02:00
 sales        | Bill Boquet
 -[ RECORD 1 ]-----------------------------------------------
 id        | 109
 name      | John Ouick Wedding
 contract  | 652
 client    | John Ouick
-start     | 2023-06-04 11:00 +00:00
-end       | 2023-06-05 00:00 +00:00
+start     | 2023-06-04 13:00 +02:00
+end       | 2023-06-05 02:00 +02:00
 support   | Kate Hastroff
 location  | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
 attendees | 75
@@ -92,8 +92,8 @@ id        | 1023
 name      | Lou Bouzin General Assembly
 contract  | 412
 client    | Jacky Blangier
-start     | 2023-05-05 13:00 +00:00
-end       | 2023-05-05 15:00 +00:00
+start     | 2023-05-05 15:00 +02:00
+end       | 2023-05-05 17:00 +02:00
 support   |
 location  | Salle des fêtes de Mufflins
 attendees | 200
@@ -103,9 +103,9 @@ name         | Kevin Casey
 email        | kevin@startup.io
 phone        | +678 123 456 78
 company      | Cool Startup LLC
-created      | 2021-04-18 08:00 +00:00
-last_contact | 2023-03-29 14:30 +00:00
-updated      | 2023-03-29 14:30 +00:00
+created      | 2021-04-18 10:00 +02:00
+last_contact | 2023-03-29 16:30 +02:00
+updated      | 2023-03-29 16:30 +02:00
 sales        | Bill Boquet
 sales_email  | bill@epic.events
 contracts    | 1
@@ -118,7 +118,7 @@ sales     | Bill Boquet
 total     | 12000.00
 remaining | 12000.00
 signed    | false
-created   | 2023-03-29 15:00 +00:00
+created   | 2023-03-29 17:00 +02:00
 
 (no events of client 1)
 -[ RECORD 1 ]+------------------------
@@ -132,16 +132,16 @@ sales        | Bill Boquet
 total        | 18450.00
 remaining    | 4612.50
 signed       | true
-created      | 2022-10-20 13:00 +00:00
-updated      | 2022-10-20 13:00 +00:00
+created      | 2022-10-20 15:00 +02:00
+updated      | 2022-10-20 15:00 +02:00
 events       | 1
 
 Event of contract 652:
 -[ RECORD 1 ]-----------------------------------------------
 id        | 109
 name      | John Ouick Wedding
-start     | 2023-06-04 11:00 +00:00
-end       | 2023-06-05 00:00 +00:00
+start     | 2023-06-04 13:00 +02:00
+end       | 2023-06-05 02:00 +02:00
 support   | Kate Hastroff
 location  | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
 attendees | 75
@@ -154,8 +154,8 @@ client_email  | john.ouick@gmail.com
 client_phone  | +1 234 567 8901
 company       |
 sales         | Bill Boquet
-start         | 2023-06-04 11:00 +00:00
-end           | 2023-06-05 00:00 +00:00
+start         | 2023-06-04 13:00 +02:00
+end           | 2023-06-05 02:00 +02:00
 support       | Kate Hastroff
 support_email | kate@epic.events
 location      | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
@@ -171,13 +171,13 @@ name         | John Ouick
 email        | john.ouick@gmail.com
 phone        | +1 234 567 8901
 company      |
-created      | 2022-09-12 09:00 +00:00
-last_contact | 2023-06-06 07:30 +00:00
+created      | 2022-09-12 11:00 +02:00
+last_contact | 2023-06-06 09:30 +02:00
 sales        | Bill Boquet
 +----+--------+-------+------------+------------+-------------------+
 | id | client | sales |      total |  remaining | created           |
 +----+--------+-------+------------+------------+-------------------+
-|  1 | Kevin… | Bill… | €12,000.00 | €12,000.00 | Mar 29 2023 15:00 |
+|  1 | Kevin… | Bill… | €12,000.00 | €12,000.00 | Mar 29 2023 17:00 |
 +----+--------+-------+------------+------------+-------------------+
 (signed: false for every row)
 --- stderr

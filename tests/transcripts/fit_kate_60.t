@@ -19,8 +19,8 @@ id        | 109
 name      | John Ouick Wedding
 contract  | 652
 client    | John Ouick
-start     | 2023-06-04 11:00 +00:00
-end       | 2023-06-05 00:00 +00:00
+start     | 2023-06-04 13:00 +02:00
+end       | 2023-06-05 02:00 +02:00
 support   | Kate Hastroff
 location  | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
 attendees | 75

@@ -19,7 +19,7 @@ show event 109
 3
 --- stdout
 id,name,contract,client,client_email,client_phone,company,sales,start,end,support,support_email,location,attendees,notes,updated,client_id
-109,"'=HYPERLINK(""http://evil.example"",""Wedding"")",652,John Ouick,john.ouick@gmail.com,'+1 234 567 8901,,Bill Boquet,2023-06-04T11:00:00+00:00,2023-06-05T00:00:00+00:00,Kate Hastroff,kate@epic.events,'@SUM(A1:A9),75,"Catering at 5PM
+109,"'=HYPERLINK(""http://evil.example"",""Wedding"")",652,John Ouick,john.ouick@gmail.com,'+1 234 567 8901,,Bill Boquet,2023-06-04T13:00:00+02:00,2023-06-05T02:00:00+02:00,Kate Hastroff,kate@epic.events,'@SUM(A1:A9),75,"Catering at 5PM
 	Reception at 6PM",[now],2
 --- stderr
 error: line 1, column 34: `name` cannot hold U+000D (a control character)

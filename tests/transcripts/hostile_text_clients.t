@@ -14,6 +14,6 @@ show clients where id = 1
 0
 --- stdout
 id,name,email,phone,company,created,last_contact,sales
-1,Kevin Casey,kevin@startup.io,'+678 123 456 78,'+cmd|' /C calc'!A0,2021-04-18T08:00:00+00:00,[now],Bill Boquet
+1,Kevin Casey,kevin@startup.io,'+678 123 456 78,'+cmd|' /C calc'!A0,2021-04-18T10:00:00+02:00,[now],Bill Boquet
 --- stderr
 Updated client 1.

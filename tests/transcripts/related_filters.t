@@ -17,21 +17,21 @@ show events where id in (109, 1023) order by id desc offset 1 limit 5
 0
 --- stdout
 id,client,sales,total,remaining,signed,created
-1,Kevin Casey,Bill Boquet,12000.00,12000.00,false,2023-03-29T15:00:00+00:00
+1,Kevin Casey,Bill Boquet,12000.00,12000.00,false,2023-03-29T17:00:00+02:00
 id,client,sales,total,remaining,signed,created
-1,Kevin Casey,Bill Boquet,12000.00,12000.00,false,2023-03-29T15:00:00+00:00
+1,Kevin Casey,Bill Boquet,12000.00,12000.00,false,2023-03-29T17:00:00+02:00
 id,name,contract,client,start,end,support,location,attendees
-109,John Ouick Wedding,652,John Ouick,2023-06-04T11:00:00+00:00,2023-06-05T00:00:00+00:00,Kate Hastroff,"53 Rue du Château, 41120 Candé-sur-Beuvron, France",75
+109,John Ouick Wedding,652,John Ouick,2023-06-04T13:00:00+02:00,2023-06-05T02:00:00+02:00,Kate Hastroff,"53 Rue du Château, 41120 Candé-sur-Beuvron, France",75
 id,name,contract,client,start,end,support,location,attendees
 id,client,sales,total,remaining,signed,created
-1,Kevin Casey,Bill Boquet,12000.00,12000.00,false,2023-03-29T15:00:00+00:00
-652,John Ouick,Bill Boquet,18450.00,4612.50,true,2022-10-20T13:00:00+00:00
+1,Kevin Casey,Bill Boquet,12000.00,12000.00,false,2023-03-29T17:00:00+02:00
+652,John Ouick,Bill Boquet,18450.00,4612.50,true,2022-10-20T15:00:00+02:00
 1
 id,client,sales,total,remaining,signed,created
-652,John Ouick,Bill Boquet,18450.00,4612.50,true,2022-10-20T13:00:00+00:00
+652,John Ouick,Bill Boquet,18450.00,4612.50,true,2022-10-20T15:00:00+02:00
 id,client,sales,total,remaining,signed,created
-652,John Ouick,Bill Boquet,18450.00,4612.50,true,2022-10-20T13:00:00+00:00
+652,John Ouick,Bill Boquet,18450.00,4612.50,true,2022-10-20T15:00:00+02:00
 id,name,contract,client,start,end,support,location,attendees
-109,John Ouick Wedding,652,John Ouick,2023-06-04T11:00:00+00:00,2023-06-05T00:00:00+00:00,Kate Hastroff,"53 Rue du Château, 41120 Candé-sur-Beuvron, France",75
+109,John Ouick Wedding,652,John Ouick,2023-06-04T13:00:00+02:00,2023-06-05T02:00:00+02:00,Kate Hastroff,"53 Rue du Château, 41120 Candé-sur-Beuvron, France",75
 --- stderr
 (no events match)

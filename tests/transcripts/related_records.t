@@ -44,15 +44,15 @@ sales        | Bill Boquet
 total        | 18450.00
 remaining    | 4612.50
 signed       | true
-created      | 2022-10-20 13:00 +00:00
-updated      | 2022-10-20 13:00 +00:00
+created      | 2022-10-20 15:00 +02:00
+updated      | 2022-10-20 15:00 +02:00
 events       | 1
 
 Event of contract 652:
 +-----+--------------------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
 |  id | name               | start             | end               | support       | location                                           | attendees |
 +-----+--------------------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
-| 109 | John Ouick Wedding | Jun 04 2023 11:00 | Jun 05 2023 00:00 | Kate Hastroff | 53 Rue du Château, 41120 Candé-sur-Beuvron, France |        75 |
+| 109 | John Ouick Wedding | Jun 04 2023 13:00 | Jun 05 2023 02:00 | Kate Hastroff | 53 Rue du Château, 41120 Candé-sur-Beuvron, France |        75 |
 +-----+--------------------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
 -[ RECORD 1 ]-+-------------------------------------------------------------------------------------
 id            | 109
@@ -63,8 +63,8 @@ client_email  | john.ouick@gmail.com
 client_phone  | +1 234 567 8901
 company       |
 sales         | Bill Boquet
-start         | 2023-06-04 11:00 +00:00
-end           | 2023-06-05 00:00 +00:00
+start         | 2023-06-04 13:00 +02:00
+end           | 2023-06-05 02:00 +02:00
 support       | Kate Hastroff
 support_email | kate@epic.events
 location      | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
@@ -77,7 +77,7 @@ Client of event 109:
 +----+------------+----------------------+-----------------+---------+-------------------+-------------------+-------------+
 | id | name       | email                | phone           | company | created           | last_contact      | sales       |
 +----+------------+----------------------+-----------------+---------+-------------------+-------------------+-------------+
-|  2 | John Ouick | john.ouick@gmail.com | +1 234 567 8901 |         | Sep 12 2022 09:00 | Jun 06 2023 07:30 | Bill Boquet |
+|  2 | John Ouick | john.ouick@gmail.com | +1 234 567 8901 |         | Sep 12 2022 11:00 | Jun 06 2023 09:30 | Bill Boquet |
 +----+------------+----------------------+-----------------+---------+-------------------+-------------------+-------------+
 -[ RECORD 1 ]+------------------------
 id           | 1
@@ -85,9 +85,9 @@ name         | Kevin Casey
 email        | kevin@startup.io
 phone        | +678 123 456 78
 company      | Cool Startup LLC
-created      | 2021-04-18 08:00 +00:00
-last_contact | 2023-03-29 14:30 +00:00
-updated      | 2023-03-29 14:30 +00:00
+created      | 2021-04-18 10:00 +02:00
+last_contact | 2023-03-29 16:30 +02:00
+updated      | 2023-03-29 16:30 +02:00
 sales        | Bill Boquet
 sales_email  | bill@epic.events
 contracts    | 1
@@ -97,7 +97,7 @@ Contract of client 1:
 +----+-------------+------------+------------+--------+-------------------+
 | id | sales       |      total |  remaining | signed | created           |
 +----+-------------+------------+------------+--------+-------------------+
-|  1 | Bill Boquet | €12,000.00 | €12,000.00 | false  | Mar 29 2023 15:00 |
+|  1 | Bill Boquet | €12,000.00 | €12,000.00 | false  | Mar 29 2023 17:00 |
 +----+-------------+------------+------------+--------+-------------------+
 
 (no events of client 1)
@@ -118,9 +118,9 @@ name         | Kevin Casey
 email        | kevin@startup.io
 phone        | +678 123 456 78
 company      | Cool Startup LLC
-created      | 2021-04-18 08:00 +00:00
-last_contact | 2023-03-29 14:30 +00:00
-updated      | 2023-03-29 14:30 +00:00
+created      | 2021-04-18 10:00 +02:00
+last_contact | 2023-03-29 16:30 +02:00
+updated      | 2023-03-29 16:30 +02:00
 sales        | Bill Boquet
 sales_email  | bill@epic.events
 contracts    | 12
@@ -130,7 +130,7 @@ Contracts of client 1 (12):
 +-----+-------------+------------+------------+--------+-------------------+
 |  id | sales       |      total |  remaining | signed | created           |
 +-----+-------------+------------+------------+--------+-------------------+
-|   1 | Bill Boquet | €12,000.00 | €12,000.00 | false  | Mar 29 2023 15:00 |
+|   1 | Bill Boquet | €12,000.00 | €12,000.00 | false  | Mar 29 2023 17:00 |
 | 653 | Bill Boquet |    €100.00 |    €100.00 | false  | [now]      |
 | 654 | Bill Boquet |    €200.00 |    €200.00 | false  | [now]      |
 | 655 | Bill Boquet |    €300.00 |    €300.00 | false  | [now]      |
@@ -155,24 +155,24 @@ sales        | Bill Boquet
 total        | 18450.00
 remaining    | 4612.50
 signed       | true
-created      | 2022-10-20 13:00 +00:00
-updated      | 2022-10-20 13:00 +00:00
+created      | 2022-10-20 15:00 +02:00
+updated      | 2022-10-20 15:00 +02:00
 events       | 1
 
 Event of contract 652:
 -[ RECORD 1 ]-------------------------------------------------
 id        | 109
 name      | John Ouick Wedding
-start     | 2023-06-04 11:00 +00:00
-end       | 2023-06-05 00:00 +00:00
+start     | 2023-06-04 13:00 +02:00
+end       | 2023-06-05 02:00 +02:00
 support   | Kate Hastroff
 location  | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
 attendees | 75
 id,name,email,phone,company,created,last_contact,updated,sales,sales_email,contracts,events
-1,Kevin Casey,kevin@startup.io,'+678 123 456 78,Cool Startup LLC,2021-04-18T08:00:00+00:00,2023-03-29T14:30:00+00:00,2023-03-29T14:30:00+00:00,Bill Boquet,bill@epic.events,12,0
+1,Kevin Casey,kevin@startup.io,'+678 123 456 78,Cool Startup LLC,2021-04-18T10:00:00+02:00,2023-03-29T16:30:00+02:00,2023-03-29T16:30:00+02:00,Bill Boquet,bill@epic.events,12,0
 id,name,contract,client,client_email,client_phone,company,sales,start,end,support,support_email,location,attendees,notes,updated,client_id
-109,John Ouick Wedding,652,John Ouick,john.ouick@gmail.com,'+1 234 567 8901,,Bill Boquet,2023-06-04T11:00:00+00:00,2023-06-05T00:00:00+00:00,Kate Hastroff,kate@epic.events,"53 Rue du Château, 41120 Candé-sur-Beuvron, France",75,"Wedding starts at 3PM, by the river. Catering is organized, reception starts at 5PM.",[now],2
+109,John Ouick Wedding,652,John Ouick,john.ouick@gmail.com,'+1 234 567 8901,,Bill Boquet,2023-06-04T13:00:00+02:00,2023-06-05T02:00:00+02:00,Kate Hastroff,kate@epic.events,"53 Rue du Château, 41120 Candé-sur-Beuvron, France",75,"Wedding starts at 3PM, by the river. Catering is organized, reception starts at 5PM.",[now],2
 [
-{"id":652,"client_id":2,"client":"John Ouick","client_email":"john.ouick@gmail.com","client_phone":"+1 234 567 8901","company":null,"sales":"Bill Boquet","total":18450.00,"remaining":4612.50,"signed":true,"created":"2022-10-20T13:00:00+00:00","updated":"2022-10-20T13:00:00+00:00","events":1}
+{"id":652,"client_id":2,"client":"John Ouick","client_email":"john.ouick@gmail.com","client_phone":"+1 234 567 8901","company":null,"sales":"Bill Boquet","total":18450.00,"remaining":4612.50,"signed":true,"created":"2022-10-20T15:00:00+02:00","updated":"2022-10-20T15:00:00+02:00","events":1}
 ]
 --- stderr

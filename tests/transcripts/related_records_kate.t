@@ -25,8 +25,8 @@ client_email  | john.ouick@gmail.com
 client_phone  | +1 234 567 8901
 company       |
 sales         | Bill Boquet
-start         | 2023-06-04 11:00 +00:00
-end           | 2023-06-05 00:00 +00:00
+start         | 2023-06-04 13:00 +02:00
+end           | 2023-06-05 02:00 +02:00
 support       | Kate Hastroff
 support_email | kate@epic.events
 location      | 53 Rue du Château, 41120 Candé-sur-Beuvron, France
@@ -39,7 +39,7 @@ Client of event 109:
 +----+------------+----------------------+-----------------+---------+-------------------+-------------------+-------------+
 | id | name       | email                | phone           | company | created           | last_contact      | sales       |
 +----+------------+----------------------+-----------------+---------+-------------------+-------------------+-------------+
-|  2 | John Ouick | john.ouick@gmail.com | +1 234 567 8901 |         | Sep 12 2022 09:00 | Jun 06 2023 07:30 | Bill Boquet |
+|  2 | John Ouick | john.ouick@gmail.com | +1 234 567 8901 |         | Sep 12 2022 11:00 | Jun 06 2023 09:30 | Bill Boquet |
 +----+------------+----------------------+-----------------+---------+-------------------+-------------------+-------------+
 -[ RECORD 1 ]+------------------------
 id           | 652
@@ -52,15 +52,15 @@ sales        | Bill Boquet
 total        | 18450.00
 remaining    | 4612.50
 signed       | true
-created      | 2022-10-20 13:00 +00:00
-updated      | 2022-10-20 13:00 +00:00
+created      | 2022-10-20 15:00 +02:00
+updated      | 2022-10-20 15:00 +02:00
 events       | 1
 
 Event of contract 652:
 +-----+--------------------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
 |  id | name               | start             | end               | support       | location                                           | attendees |
 +-----+--------------------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
-| 109 | John Ouick Wedding | Jun 04 2023 11:00 | Jun 05 2023 00:00 | Kate Hastroff | 53 Rue du Château, 41120 Candé-sur-Beuvron, France |        75 |
+| 109 | John Ouick Wedding | Jun 04 2023 13:00 | Jun 05 2023 02:00 | Kate Hastroff | 53 Rue du Château, 41120 Candé-sur-Beuvron, France |        75 |
 +-----+--------------------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
 -[ RECORD 1 ]+------------------------
 id           | 2
@@ -68,9 +68,9 @@ name         | John Ouick
 email        | john.ouick@gmail.com
 phone        | +1 234 567 8901
 company      |
-created      | 2022-09-12 09:00 +00:00
-last_contact | 2023-06-06 07:30 +00:00
-updated      | 2023-06-06 07:30 +00:00
+created      | 2022-09-12 11:00 +02:00
+last_contact | 2023-06-06 09:30 +02:00
+updated      | 2023-06-06 09:30 +02:00
 sales        | Bill Boquet
 sales_email  | bill@epic.events
 contracts    | 1
@@ -80,14 +80,14 @@ Contract of client 2:
 +-----+-------------+------------+-----------+--------+-------------------+
 |  id | sales       |      total | remaining | signed | created           |
 +-----+-------------+------------+-----------+--------+-------------------+
-| 652 | Bill Boquet | €18,450.00 | €4,612.50 | true   | Oct 20 2022 13:00 |
+| 652 | Bill Boquet | €18,450.00 | €4,612.50 | true   | Oct 20 2022 15:00 |
 +-----+-------------+------------+-----------+--------+-------------------+
 
 Event of client 2:
 +-----+--------------------+----------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
 |  id | name               | contract | start             | end               | support       | location                                           | attendees |
 +-----+--------------------+----------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
-| 109 | John Ouick Wedding |      652 | Jun 04 2023 11:00 | Jun 05 2023 00:00 | Kate Hastroff | 53 Rue du Château, 41120 Candé-sur-Beuvron, France |        75 |
+| 109 | John Ouick Wedding |      652 | Jun 04 2023 13:00 | Jun 05 2023 02:00 | Kate Hastroff | 53 Rue du Château, 41120 Candé-sur-Beuvron, France |        75 |
 +-----+--------------------+----------+-------------------+-------------------+---------------+----------------------------------------------------+-----------+
 --- stderr
 error: line 4: permission denied: only the client's sales contact or management may update client 2

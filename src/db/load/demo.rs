@@ -133,6 +133,13 @@ async fn insert(
     )
     .await?;
 
+    // The demo's records are a Paris company's: its times read as Paris times anywhere.
+    tx.execute(
+        "UPDATE company_settings SET time_zone = 'Europe/Paris'",
+        &[],
+    )
+    .await?;
+
     // The rows above carry their own ids, which identity sequences do not see.
     tx.execute(
         "SELECT setval(pg_get_serial_sequence('clients', 'id'), (SELECT max(id) FROM clients)), \

@@ -12,13 +12,13 @@ use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::suggest::did_you_mean;
 
 /// The settings `set` takes.
-pub const SETTINGS: [&str; 4] = ["format", "expanded", "pager", "security"];
+pub const SETTINGS: [&str; 5] = ["format", "expanded", "pager", "security", "time"];
 
 /// The commands `explain` takes.
 pub const EXPLAINED: [&str; 2] = ["show", "count"];
 
 /// What `show` shows besides an entity.
-const SHOWN_BESIDES: [&str; 3] = ["sessions", "security", "notifications"];
+const SHOWN_BESIDES: [&str; 4] = ["sessions", "security", "notifications", "time"];
 
 /// Which clauses of a `show` came already.
 #[derive(Clone, Copy)]
@@ -55,14 +55,15 @@ impl Parser<'_> {
         }
     }
 
-    /// `set_format | set_expanded | set_pager | set_security`: the word after `set`
-    /// picks the rule.
+    /// `set_format | set_expanded | set_pager | set_security | set_time_zone`:
+    /// the word after `set` picks the rule.
     pub(super) fn set(&mut self) -> Result<Command, SyntaxError> {
         match self.next() {
             Some(setting) if setting.is_word("format") => self.set_format(),
             Some(setting) if setting.is_word("expanded") => self.set_expanded(),
             Some(setting) if setting.is_word("pager") => self.set_pager(),
             Some(setting) if setting.is_word("security") => self.set_security(),
+            Some(setting) if setting.is_word("time") => self.set_time_zone(),
             Some(setting) => {
                 let error = self.fail(
                     ErrorKind::Unknown {
@@ -75,8 +76,9 @@ impl Parser<'_> {
                     Some(word) => error.did_you_mean(word),
                     None => error.with_help(
                         "settings are `format` (set format table|vertical|csv|json), \
-                         `expanded` (set expanded auto|on|off) and \
-                         `security` (set security NAME = VALUE, for admins)",
+                         `expanded` (set expanded auto|on|off), \
+                         `security` (set security NAME = VALUE, for admins) and \
+                         `time zone` (set time zone \"Europe/Paris\", for management)",
                     ),
                 })
             }
@@ -160,6 +162,46 @@ impl Parser<'_> {
         }
     }
 
+    /// `"zone"` after `time`, in `set time zone` and `show time zone`.
+    fn zone_after_time(&mut self, command: &str) -> Result<(), SyntaxError> {
+        if self.eat_word("zone") {
+            return Ok(());
+        }
+        let after = Some(format!("{command} time"));
+        Err(self.expected(
+            Want::Keyword {
+                word: "zone",
+                after,
+            },
+            &[],
+        ))
+    }
+
+    /// `set_time_zone = "set" "time" "zone" string ;`: a zone of the IANA
+    /// database, in any case (`UTC` may go unquoted).
+    fn set_time_zone(&mut self) -> Result<Command, SyntaxError> {
+        self.zone_after_time("set")?;
+        let help = "name a zone of the IANA time zone database in quotes, \
+                    as \"Europe/Paris\", \"America/New_York\" or \"UTC\"";
+        let Some(name) = self.next() else {
+            return Err(self.expected(Want::TimeZone, &[]).with_help(help));
+        };
+        match crate::zone::parse_name(&name.value) {
+            Ok(zone) if matches!(name.kind, TokenKind::Str | TokenKind::Word) => {
+                Ok(Command::SetTimeZone { zone: zone.name() })
+            }
+            _ => Err(self
+                .fail(
+                    ErrorKind::Unknown {
+                        what: Thing::TimeZone,
+                        word: name.raw.clone(),
+                    },
+                    name.span.clone(),
+                )
+                .with_help(help)),
+        }
+    }
+
     /// `explain = "explain" ( show | count ) ;`
     pub(super) fn explain(&mut self, keyword: &Token) -> Result<Command, SyntaxError> {
         let inner = match self.peek() {
@@ -225,7 +267,8 @@ impl Parser<'_> {
 
     /// `show = "show" entity record_id
     ///      | "show" entity [ where ] [ order ] [ paging ] ;`,
-    /// and `show_sessions`, `show_security`, `show_notifications`.
+    /// and `show_sessions`, `show_security`, `show_notifications`,
+    /// `show_time_zone`.
     pub(super) fn show(&mut self) -> Result<Command, SyntaxError> {
         for word in SHOWN_BESIDES {
             self.could_end_with_word(word);
@@ -238,6 +281,10 @@ impl Parser<'_> {
         }
         if self.eat_word("notifications") {
             return Ok(Command::ShowNotifications);
+        }
+        if self.eat_word("time") {
+            self.zone_after_time("show")?;
+            return Ok(Command::ShowTimeZone);
         }
         let entity = self.entity()?;
         if let Some(token) = self.peek().cloned()
@@ -378,5 +425,27 @@ mod tests {
         assert!(error.contains("set pager on|off"), "{error}");
         assert!(parse("set pager").is_err());
         assert!(expected_at_end("set pager ").contains(&Want::Pager));
+    }
+
+    #[test]
+    fn set_time_zone_takes_an_iana_zone_and_show_time_zone_shows_it() {
+        for (text, zone) in [
+            ("set time zone \"Europe/Paris\"", "Europe/Paris"),
+            ("SET TIME ZONE \"america/new_york\"", "America/New_York"),
+            ("set time zone UTC", "UTC"),
+        ] {
+            let command = parse(text).unwrap();
+            assert_eq!(command, Command::SetTimeZone { zone });
+            assert_eq!(parse(&command.to_string()).unwrap(), command);
+        }
+        let error = parse("set time zone \"Paris\"").unwrap_err().to_string();
+        assert!(error.contains("unknown time zone `\"Paris\"`"), "{error}");
+        assert!(error.contains("\"Europe/Paris\""), "{error}");
+        assert!(parse("set time zone").is_err());
+        assert!(parse("set time \"UTC\"").is_err());
+        assert!(parse("set time zone \"UTC\" now").is_err());
+        assert!(expected_at_end("set time zone ").contains(&Want::TimeZone));
+        assert_eq!(parse("show time zone").unwrap(), Command::ShowTimeZone);
+        assert!(parse("show time").is_err());
     }
 }

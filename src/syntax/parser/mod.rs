@@ -24,6 +24,7 @@
 //!
 //! ```text
 //! command    = show | count | explain | help | set_format | set_expanded | set_pager | set_security | quit
+//!            | set_time_zone | show_time_zone
 //!            | login | logout | whoami | passwd
 //!            | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
 //!            | create | update | delete | deactivate | report ;
@@ -41,6 +42,7 @@
 //!                  | "login_window_minutes" | "login_cooldown_minutes"
 //!                  | "login_address_max_failures"
 //!                  | "login_server_max_failures_per_minute" | "bcrypt_cost" ;
+//! set_time_zone = "set" "time" "zone" ( string | word ) ;  (* a zone of the IANA database *)
 //! quit       = "quit" | "exit" ;
 //!
 //! login          = "login" email ;               (* the rest of the line, quotes optional *)
@@ -50,6 +52,7 @@
 //! show_sessions  = "show" "sessions" ;
 //! show_notifications = "show" "notifications" ;
 //! show_security  = "show" "security" ;
+//! show_time_zone = "show" "time" "zone" ;
 //! revoke         = "revoke" "session" record_id | "revoke" "sessions" "of" employee_ref ;
 //! unlock         = "unlock" string ;
 //! reset_password = "reset" "password" "of" employee_ref ;
@@ -314,7 +317,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `command = show | count | explain | help | set_format | set_expanded | set_pager | set_security | quit
-    ///         | login | logout | whoami | passwd
+    ///         | set_time_zone | show_time_zone | login | logout | whoami | passwd
     ///         | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
     ///         | create | update | delete | deactivate | report ;`
     /// (`login` is read before the tokens, by [`identity::login`]).

@@ -98,7 +98,7 @@ fn iso(raw: &str) -> Option<TimeValue> {
         let fixed = with_seconds.replace('Z', "+00:00");
         return chrono::DateTime::parse_from_str(&fixed, "%Y-%m-%dT%H:%M:%S%#z")
             .ok()
-            .map(|at| TimeValue::DateTime(at.with_timezone(&chrono::Local).naive_local()));
+            .map(TimeValue::Instant);
     }
     NaiveDateTime::parse_from_str(&normalized, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(&normalized, "%Y-%m-%dT%H:%M"))
