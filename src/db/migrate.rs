@@ -122,6 +122,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0013_readable_audit.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 14,
+        name: "0014_audit_json.sql",
+        sql: include_str!("../../sql/0014_audit_json.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.
