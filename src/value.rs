@@ -21,6 +21,10 @@ pub enum Value {
     Text(String),
     /// Already in the offset the user should see; render does not convert.
     Timestamp(DateTime<FixedOffset>),
+    /// A JSON document (the audit trail's changes and records): JSON output
+    /// carries it as it is, CSV as its compact text, a table or a record as
+    /// readable text.
+    Json(serde_json::Value),
 }
 
 impl From<bool> for Value {
@@ -62,6 +66,12 @@ impl From<&str> for Value {
 impl From<DateTime<FixedOffset>> for Value {
     fn from(value: DateTime<FixedOffset>) -> Self {
         Value::Timestamp(value)
+    }
+}
+
+impl From<serde_json::Value> for Value {
+    fn from(value: serde_json::Value) -> Self {
+        Value::Json(value)
     }
 }
 

@@ -616,3 +616,40 @@ fn the_audit_trail_names_every_settable_column_as_its_field() {
     });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `sql/0015`'s `epic_audit_field_rank` puts each entity's settable fields
+/// in the model's order, which the audit's objects (and so its tables and
+/// notifications) follow.
+#[test]
+fn the_audit_trail_orders_fields_as_the_model() {
+    let db = TestDb::migrated();
+    let mut failures = Vec::new();
+    db.with_client(async |client| {
+        for entity in [
+            Entity::Client,
+            Entity::Contract,
+            Entity::Event,
+            Entity::Employee,
+        ] {
+            let mut ranks = Vec::new();
+            for spec in entity.specs() {
+                if spec.stored.is_none() || spec.write == epic::model::Write::Never {
+                    continue;
+                }
+                let rank: Option<i32> = client
+                    .query_one("SELECT epic_audit_field_rank($1::text)", &[&spec.name])
+                    .await
+                    .expect("the audit's rank is read")
+                    .get(0);
+                ranks.push((spec.name, rank));
+            }
+            let in_order = ranks
+                .windows(2)
+                .all(|pair| matches!((pair[0].1, pair[1].1), (Some(a), Some(b)) if a < b));
+            if !in_order || ranks.iter().any(|(_, rank)| rank.is_none()) {
+                failures.push(format!("{entity}: {ranks:?}"));
+            }
+        }
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

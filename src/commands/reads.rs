@@ -220,8 +220,9 @@ pub fn display_columns(columns: &[plan::OutColumn]) -> Vec<Column> {
                 ColumnKind::Integer => Kind::Number,
                 ColumnKind::Money => Kind::Money,
                 ColumnKind::Timestamp => Kind::Date,
+                ColumnKind::Moment => Kind::Moment,
                 ColumnKind::Bool => Kind::Flag,
-                ColumnKind::Text => Kind::Text,
+                ColumnKind::Text | ColumnKind::Json => Kind::Text,
             };
             Column::of(c.name, kind)
         })

@@ -128,6 +128,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0014_company_time_zone.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 15,
+        name: "0015_audit_json.sql",
+        sql: include_str!("../../sql/0015_audit_json.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

@@ -207,6 +207,12 @@ fn values(
                 ColumnKind::Timestamp => row
                     .try_get::<_, Option<DateTime<Utc>>>(index)?
                     .map(|at| Value::Timestamp(local.local(at))),
+                ColumnKind::Moment => row
+                    .try_get::<_, Option<DateTime<Utc>>>(index)?
+                    .map(|at| Value::Timestamp(local.local(at))),
+                ColumnKind::Json => row
+                    .try_get::<_, Option<serde_json::Value>>(index)?
+                    .map(Value::Json),
             };
             Ok(value.unwrap_or(Value::Null))
         })

@@ -72,6 +72,9 @@ impl Column {
                 FieldType::Integer => ColumnKind::Integer,
                 FieldType::Money => ColumnKind::Money,
                 FieldType::Boolean => ColumnKind::Bool,
+                // The audit trail's times read to the second: several
+                // entries of one minute must show their order.
+                FieldType::Timestamp if field.entity() == Entity::Audit => ColumnKind::Moment,
                 FieldType::Timestamp => ColumnKind::Timestamp,
                 FieldType::Text
                 | FieldType::Email
@@ -341,9 +344,11 @@ const EMPLOYEES: EntityTable = EntityTable {
 /// What an audit entry did, to which record: `update event 1023`.
 const AUDIT_WHAT: &str =
     "a.action || coalesce(' ' || a.entity, '') || coalesce(' ' || a.entity_id, '')";
-/// Its changes in the fields' names, employees by name (sql/0013).
-const AUDIT_CHANGES: &str =
-    "epic_audit_change_text(a.action, a.entity, a.before, a.after, a.detail)";
+/// Its changes as an object in the fields' names, employees by name
+/// (sql/0015): `{"support": {"old": "Théo Marchand", "new": "Kate
+/// Hastroff"}}`, which a table shows as `support: Théo Marchand → Kate
+/// Hastroff`; a refusal's request and rule.
+const AUDIT_CHANGES: &str = "epic_audit_change_json(a.entity, a.before, a.after, a.detail)";
 
 const AUDIT: EntityTable = EntityTable {
     table: "audit_log",
@@ -356,7 +361,7 @@ const AUDIT: EntityTable = EntityTable {
         Column::Field(Field::AuditAt),
         Column::Field(Field::AuditActor),
         Column::new("what", Text, AUDIT_WHAT),
-        Column::new("changes", Text, AUDIT_CHANGES),
+        Column::new("changes", Json, AUDIT_CHANGES),
     ],
     record: &[
         Column::Field(Field::AuditId),
@@ -367,10 +372,12 @@ const AUDIT: EntityTable = EntityTable {
         Column::Field(Field::AuditEntity),
         Column::Field(Field::AuditRecord),
         Column::new("what", Text, AUDIT_WHAT),
-        Column::new("changes", Text, AUDIT_CHANGES),
-        Column::new("before", Text, "a.before::text"),
-        Column::new("after", Text, "a.after::text"),
-        Column::new("detail", Text, "a.detail::text"),
+        Column::new("changes", Json, AUDIT_CHANGES),
+        // The record before and after in the fields' names (sql/0015),
+        // and the entry's detail as stored.
+        Column::new("before", Json, "epic_audit_record(a.entity, a.before)"),
+        Column::new("after", Json, "epic_audit_record(a.entity, a.after)"),
+        Column::new("detail", Json, "a.detail"),
     ],
     stored: &[],
 };

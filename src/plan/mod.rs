@@ -114,6 +114,11 @@ pub enum ColumnKind {
     Money,
     Bool,
     Timestamp,
+    /// A timestamp shown to the second (the audit trail's times, where
+    /// what happened within a minute must read in its order).
+    Moment,
+    /// `json` or `jsonb`: an object a table shows as text.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -99,5 +99,7 @@ pub(super) fn write_csv_text(buf: &mut String, value: &Value, raw: bool) {
         // chrono's own RFC 3339 writer is several times faster than a
         // format string.
         Value::Timestamp(t) => buf.write_str(&t.to_rfc3339()),
+        // Starts with `{`, `[`, a quote, a digit or a word: never a formula.
+        Value::Json(document) => buf.write_str(&super::json::compact(document)),
     };
 }

@@ -67,8 +67,97 @@ fn write_json(buf: &mut Vec<u8>, value: &Value) -> io::Result<()> {
         Value::Money(d) => write!(buf, "{d}")?,
         Value::Text(s) => write_json_string(buf, s),
         Value::Timestamp(t) => serde_json::to_writer(&mut *buf, &t.to_rfc3339())?,
+        Value::Json(document) => write_document(buf, document),
     }
     Ok(())
+}
+
+/// A JSON document as itself, its strings (and keys) escaped as
+/// [`write_json_string`] escapes text.
+fn write_document(buf: &mut Vec<u8>, document: &serde_json::Value) {
+    use serde_json::Value as J;
+    match document {
+        J::Null => buf.extend_from_slice(b"null"),
+        J::Bool(b) => buf.extend_from_slice(bool_text(*b).as_bytes()),
+        J::Number(n) => buf.extend_from_slice(n.to_string().as_bytes()),
+        J::String(s) => write_json_string(buf, s),
+        J::Array(items) => {
+            buf.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b',');
+                }
+                write_document(buf, item);
+            }
+            buf.push(b']');
+        }
+        J::Object(entries) => {
+            buf.push(b'{');
+            for (i, (key, item)) in entries.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b',');
+                }
+                write_json_string(buf, key);
+                buf.push(b':');
+                write_document(buf, item);
+            }
+            buf.push(b'}');
+        }
+    }
+}
+
+/// A JSON document's compact text, as JSON output writes it (CSV's cell).
+pub(super) fn compact(document: &serde_json::Value) -> String {
+    let mut buf = Vec::new();
+    write_document(&mut buf, document);
+    // Only whole UTF-8 strings and ASCII were written.
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// How many characters of a string [`readable`] shows.
+const READABLE_CHARS: usize = 120;
+
+/// A JSON document as a line people read (a table's or a record's text):
+/// an object as `key: value; key: value`, a change `{"old": a, "new": b}`
+/// as `a → b` (or the one of the two it has), none as `none`, a string as
+/// its first 120 characters, anything else as its compact text. The
+/// database words the notifications by the same rule
+/// (`epic_audit_change_text`, sql/0015), so an audit entry and the
+/// notification of it say the same.
+pub(super) fn readable(document: &serde_json::Value) -> String {
+    match document {
+        serde_json::Value::Object(entries) => {
+            let said: Vec<String> = entries
+                .iter()
+                .map(|(key, item)| format!("{key}: {}", change(item)))
+                .collect();
+            said.join("; ")
+        }
+        other => scalar(other),
+    }
+}
+
+/// One field's value: a change, or a value.
+fn change(item: &serde_json::Value) -> String {
+    if let serde_json::Value::Object(sides) = item
+        && !sides.is_empty()
+        && sides.keys().all(|key| key == "old" || key == "new")
+    {
+        return match (sides.get("old"), sides.get("new")) {
+            (Some(old), Some(new)) => format!("{} → {}", scalar(old), scalar(new)),
+            (Some(one), None) | (None, Some(one)) => scalar(one),
+            (None, None) => String::new(),
+        };
+    }
+    scalar(item)
+}
+
+fn scalar(item: &serde_json::Value) -> String {
+    match item {
+        serde_json::Value::Null => "none".to_owned(),
+        serde_json::Value::String(s) => s.chars().take(READABLE_CHARS).collect(),
+        other => compact(other),
+    }
 }
 
 /// A JSON string that no terminal can be driven by: besides the quote and

@@ -28,7 +28,11 @@
 //! values. Only a [`Kind::Text`] column is ever cut, at a word where it can.
 //! A table shows numbers grouped (`12,000`), money with its currency
 //! (`€12,000.00`) and dates compactly (`Jun 04 13:00`, the year when it is
-//! not [`Style::year`]); vertical, CSV and JSON keep the full forms.
+//! not [`Style::year`]; a [`Kind::Moment`] to the second); vertical, CSV
+//! and JSON keep the full forms. A JSON document ([`Value::Json`]: the
+//! audit trail's changes) is itself in JSON, its compact text in CSV, and
+//! readable text in a table or record (`support: Théo Marchand → Kate
+//! Hastroff`).
 //!
 //! **Neutralising.** Text coming from the database is never allowed to
 //! drive the terminal or reorder what it shows, whatever path it takes out:
@@ -101,6 +105,10 @@ pub enum Kind {
     Money,
     /// A point in time: `Jun 04 13:00` this year, `Jun 04 2023 13:00` otherwise.
     Date,
+    /// A point in time to the second (`Jun 04 13:00:07`; a record's
+    /// `2023-06-04 13:00:07 +02:00`): the audit trail's, whose entries of
+    /// one minute must read in their order.
+    Moment,
     /// `true` or `false`.
     Flag,
 }
@@ -140,7 +148,7 @@ impl Column {
     pub fn of(name: impl Into<String>, kind: Kind) -> Self {
         let align = match kind {
             Kind::Id | Kind::Number | Kind::Money => Align::Right,
-            Kind::Text | Kind::Date | Kind::Flag => Align::Left,
+            Kind::Text | Kind::Date | Kind::Moment | Kind::Flag => Align::Left,
         };
         Column {
             kind,

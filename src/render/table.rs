@@ -11,6 +11,7 @@ use prettytable::{Cell, Row, Table};
 
 use chrono::Datelike;
 
+use super::json::readable;
 use super::vertical::Records;
 use super::width::{display_width, fit, pad, truncate_at_word};
 use super::{BOLD, Column, Expanded, Kind, RESET, Style, Value, bool_text};
@@ -37,6 +38,7 @@ pub(super) fn plain_text(value: &Value) -> Cow<'_, str> {
         Value::Money(d) => Cow::Owned(d.to_string()),
         Value::Text(s) => one_line(s),
         Value::Timestamp(t) => Cow::Owned(t.format("%Y-%m-%d %H:%M").to_string()),
+        Value::Json(document) => Cow::Owned(one_line(&readable(document)).into_owned()),
     }
 }
 
@@ -48,10 +50,11 @@ pub(super) fn cell_text<'v>(value: &'v Value, kind: Kind, style: &Style) -> Cow<
         Value::Int(i) if kind != Kind::Id => Cow::Owned(grouped(&i.to_string(), "")),
         Value::Money(d) => Cow::Owned(grouped(&d.to_string(), style.currency)),
         Value::Timestamp(t) => {
-            let form = if t.year() == style.year {
-                "%b %d %H:%M"
-            } else {
-                "%b %d %Y %H:%M"
+            let form = match (t.year() == style.year, kind == Kind::Moment) {
+                (true, false) => "%b %d %H:%M",
+                (false, false) => "%b %d %Y %H:%M",
+                (true, true) => "%b %d %H:%M:%S",
+                (false, true) => "%b %d %Y %H:%M:%S",
             };
             match style.zone {
                 // The zone's abbreviation at that moment: EDT in June, EST in January.
@@ -92,7 +95,8 @@ fn grouped(number: &str, currency: &str) -> String {
 }
 
 /// The widest compact date (`Jun 04 2023 13:00`): a date column is given
-/// this much when later chunks may hold another year than the first's.
+/// this much when later chunks may hold another year than the first's;
+/// a moment's (`Jun 04 2023 13:00:07`) is three more.
 const LONG_DATE_WIDTH: usize = 17;
 
 /// Terminal columns a table line takes besides its cells: `| ` before the
@@ -360,8 +364,12 @@ fn layout(
             .map(|cells| display_width(&cells[at]))
             .max()
             .unwrap_or(0);
-        if column.kind == Kind::Date && !last {
-            cells = cells.max(LONG_DATE_WIDTH);
+        if !last {
+            match column.kind {
+                Kind::Date => cells = cells.max(LONG_DATE_WIDTH),
+                Kind::Moment => cells = cells.max(LONG_DATE_WIDTH + 3),
+                _ => {}
+            }
         }
         natural.push(header.max(cells));
         let short_header = header.clamp(1, MIN_COLUMN_WIDTH);

@@ -1,6 +1,7 @@
 //! Tests of the renderer: every format on the SPEC's events, paging, colour,
 //! closed pipes and streaming here; each format's own rules in `tests/`.
 
+mod audit;
 mod csv;
 mod fit;
 mod hostile;

@@ -4,9 +4,10 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use super::json::readable;
 use super::table::plain_text;
 use super::width::{display_width, pad};
-use super::{Align, BOLD, Column, RESET, Style, Value};
+use super::{Align, BOLD, Column, Kind, RESET, Style, Value};
 use crate::text::{one_line, plain};
 
 /// psql's `\x` layout: a `-[ RECORD n ]` rule, then `name | value` lines.
@@ -38,6 +39,8 @@ pub(super) struct Records {
     /// Column names made safe, and the width they are padded to.
     names: Vec<String>,
     name_width: usize,
+    /// Each column's kind: a moment is shown to the second.
+    kinds: Vec<Kind>,
     /// Reused for each record so a record costs one write.
     buf: String,
 }
@@ -56,6 +59,7 @@ impl Records {
         Records {
             names,
             name_width,
+            kinds: columns.iter().map(|column| column.kind).collect(),
             buf: String::new(),
         }
     }
@@ -72,7 +76,11 @@ impl Records {
             // the table does.
             return Ok(());
         }
-        let texts: Vec<Cow<'_, str>> = values.iter().map(vertical_text).collect();
+        let texts: Vec<Cow<'_, str>> = values
+            .iter()
+            .zip(&self.kinds)
+            .map(|(value, &kind)| vertical_text(value, kind))
+            .collect();
         let lines: Vec<Vec<Cow<'_, str>>> = texts.iter().map(|text| lines_of(text)).collect();
         // The rule spans the record's widest line (capped by the terminal), as
         // in psql, with a `+` where it crosses the `|` column.
@@ -124,9 +132,13 @@ impl Records {
 
 /// Like the table, but with the offset shown: a record is read closely and
 /// has the room.
-fn vertical_text(value: &Value) -> Cow<'_, str> {
+fn vertical_text(value: &Value, kind: Kind) -> Cow<'_, str> {
     match value {
+        Value::Timestamp(t) if kind == Kind::Moment => {
+            Cow::Owned(t.format("%Y-%m-%d %H:%M:%S %:z").to_string())
+        }
         Value::Timestamp(t) => Cow::Owned(t.format("%Y-%m-%d %H:%M %:z").to_string()),
+        Value::Json(document) => Cow::Owned(readable(document)),
         Value::Text(s) => Cow::Borrowed(s),
         other => plain_text(other),
     }

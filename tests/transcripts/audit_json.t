@@ -12,7 +12,7 @@ show audit where entity = event and record = 1023
 0
 --- stdout
 [
-{"id":5,"at":"[now]","actor":"Hélène Garnier","what":"update event 1023","changes":"support: Aliénor Vichum → Théo Marchand"}
+{"id":5,"at":"[now]","actor":"Hélène Garnier","what":"update event 1023","changes":{"support":{"old":"Aliénor Vichum","new":"Théo Marchand"}}}
 ]
 --- stderr
 Updated event 1023.

@@ -60,7 +60,8 @@ fn copy_type(kind: ColumnKind) -> Type {
         ColumnKind::Text => Type::TEXT,
         ColumnKind::Money => Type::NUMERIC,
         ColumnKind::Bool => Type::BOOL,
-        ColumnKind::Timestamp => Type::TIMESTAMPTZ,
+        ColumnKind::Timestamp | ColumnKind::Moment => Type::TIMESTAMPTZ,
+        ColumnKind::Json => Type::JSONB,
     }
 }
 

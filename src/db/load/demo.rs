@@ -245,7 +245,8 @@ fn sql_type(kind: ColumnKind) -> &'static str {
         ColumnKind::Text => "text",
         ColumnKind::Money => "numeric",
         ColumnKind::Bool => "boolean",
-        ColumnKind::Timestamp => "timestamptz",
+        ColumnKind::Timestamp | ColumnKind::Moment => "timestamptz",
+        ColumnKind::Json => "jsonb",
     }
 }
 

@@ -20,8 +20,8 @@ fn json_values_are_typed_and_money_exact() {
     assert_eq!(records.len(), 3);
     let first = records[0].as_object().unwrap();
     let keys: Vec<&str> = first.keys().map(String::as_str).collect();
-    let mut names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-    names.sort_unstable(); // serde_json's map is sorted without preserve_order
+    // serde_json keeps an object's order (`preserve_order`).
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(keys, names);
     assert_eq!(first["id"], serde_json::json!(109));
     assert_eq!(first["signed"], serde_json::json!(true));
