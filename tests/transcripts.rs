@@ -147,9 +147,15 @@ fn shows(value: &serde_json::Value, text: &str, table: bool) -> Option<bool> {
                 vec![
                     t.format("%b %d %H:%M").to_string(),
                     t.format("%b %d %Y %H:%M").to_string(),
+                    // The audit trail's times, to the second.
+                    t.format("%b %d %H:%M:%S").to_string(),
+                    t.format("%b %d %Y %H:%M:%S").to_string(),
                 ]
             } else {
-                vec![t.format("%Y-%m-%d %H:%M %:z").to_string()]
+                vec![
+                    t.format("%Y-%m-%d %H:%M %:z").to_string(),
+                    t.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+                ]
             };
             Some(forms.iter().any(|f| f == text))
         }

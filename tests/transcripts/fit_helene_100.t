@@ -1,6 +1,6 @@
 # Tables that fit a terminal of 100 columns (COLUMNS=100), as helene: the
 # daily filters (narrowed to SPEC's records, whose dates do not move with
-# the clock), a client, a contract and an event. No id, number, money or
+# the clock), a client, a contract, an event and the audit trail. No id, number, money or
 # date is ever cut: text gives way first (at a word), and a table that still
 # does not fit becomes records. tests/transcripts.rs checks each such cell
 # against the same query's JSON, and the daily filters in full.
@@ -19,6 +19,7 @@ show events where client ~ "Ouick" or client ~ "Blangier"
 show client 1
 show contract 652
 show event 109
+show audit where entity = event
 --- exit
 0
 --- stdout
@@ -120,5 +121,10 @@ Client of event 109:
 +----+----------+----------+----------+---------+-------------------+-------------------+----------+
 |  2 | John Ou… | john.ou… | +1 234…  |         | Sep 12 2022 11:00 | Jun 06 2023 09:30 | Bill Bo… |
 +----+----------+----------+----------+---------+-------------------+-------------------+----------+
++----+-----------------+----------------+-------------------+--------------------------------+
+| id | at              | actor          | what              | changes                        |
++----+-----------------+----------------+-------------------+--------------------------------+
+|  5 | [now] | Hélène Garnier | update event 1023 | support: Aliénor Vichum → none |
++----+-----------------+----------------+-------------------+--------------------------------+
 --- stderr
 Updated event 1023.

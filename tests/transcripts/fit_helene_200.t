@@ -1,6 +1,6 @@
 # Tables that fit a terminal of 200 columns (COLUMNS=200), as helene: the
 # daily filters (narrowed to SPEC's records, whose dates do not move with
-# the clock), a client, a contract and an event. No id, number, money or
+# the clock), a client, a contract, an event and the audit trail. No id, number, money or
 # date is ever cut: text gives way first (at a word), and a table that still
 # does not fit becomes records. tests/transcripts.rs checks each such cell
 # against the same query's JSON, and the daily filters in full.
@@ -19,6 +19,7 @@ show events where client ~ "Ouick" or client ~ "Blangier"
 show client 1
 show contract 652
 show event 109
+show audit where entity = event
 # On: records even where the table would fit.
 set expanded on
 show contracts where signed = false and (client ~ "casey" or client ~ "ouick")
@@ -123,6 +124,11 @@ Client of event 109:
 +----+------------+----------------------+-----------------+---------+-------------------+-------------------+-------------+
 |  2 | John Ouick | john.ouick@gmail.com | +1 234 567 8901 |         | Sep 12 2022 11:00 | Jun 06 2023 09:30 | Bill Boquet |
 +----+------------+----------------------+-----------------+---------+-------------------+-------------------+-------------+
++----+-----------------+----------------+-------------------+--------------------------------+
+| id | at              | actor          | what              | changes                        |
++----+-----------------+----------------+-------------------+--------------------------------+
+|  5 | [now] | Hélène Garnier | update event 1023 | support: Aliénor Vichum → none |
++----+-----------------+----------------+-------------------+--------------------------------+
 -[ RECORD 1 ]----------------------
 id        | 1
 client    | Kevin Casey

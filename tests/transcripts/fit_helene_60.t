@@ -1,6 +1,6 @@
 # Tables that fit a terminal of 60 columns (COLUMNS=60), as helene: the
 # daily filters (narrowed to SPEC's records, whose dates do not move with
-# the clock), a client, a contract and an event. No id, number, money or
+# the clock), a client, a contract, an event and the audit trail. No id, number, money or
 # date is ever cut: text gives way first (at a word), and a table that still
 # does not fit becomes records. tests/transcripts.rs checks each such cell
 # against the same query's JSON, and the daily filters in full.
@@ -19,6 +19,7 @@ show events where client ~ "Ouick" or client ~ "Blangier"
 show client 1
 show contract 652
 show event 109
+show audit where entity = event
 # Off: the table stays a table, wider than the terminal, nothing cut but text.
 set expanded off
 show contracts where signed = false and (client ~ "casey" or client ~ "ouick")
@@ -174,6 +175,11 @@ company      |
 created      | 2022-09-12 11:00 +02:00
 last_contact | 2023-06-06 09:30 +02:00
 sales        | Bill Boquet
++----+-----------------+-----------+-----------+-----------+
+| id | at              | actor     | what      | changes   |
++----+-----------------+-----------+-----------+-----------+
+|  5 | [now] | Hélène…   | update…   | support:… |
++----+-----------------+-----------+-----------+-----------+
 +----+--------+-------+------------+------------+-------------------+
 | id | client | sales |      total |  remaining | created           |
 +----+--------+-------+------------+------------+-------------------+
