@@ -16,7 +16,8 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         name: "show",
         syntax: "show ENTITY [where CONDITION] [order by FIELD [asc|desc], ...] [limit N] [offset N]\n  show ENTITY ID",
-        summary: "list clients, contracts, events or employees, or show one record in full",
+        summary: "list clients, contracts, events or employees, or show one record in full with the records \
+                  one step away (a client's contracts and events, a contract's events, an event's client)",
         examples: &[
             "show clients",
             "show events where support is none",
@@ -32,6 +33,7 @@ pub const COMMANDS: &[CommandHelp] = &[
             "show events where start = 4 Jun 2023",
             "show employees where department in (sales, support) and active = true",
             "show event 109",
+            "show client 1",
             "show notifications",
             "show audit where entity = contract and record = 652",
         ],

@@ -7,7 +7,7 @@ HELP quit
 0
 --- stdout
 Commands:
-  show        list clients, contracts, events or employees, or show one record in full
+  show        list clients, contracts, events or employees, or show one record in full with the records one step away (a client's contracts and events, a contract's events, an event's client)
   count       count the records that match, without listing them
   explain     show how epic understood a command and the SQL it would run, without running it
   create      create a client, a contract for a client, an event for a signed contract, or an employee
