@@ -18,18 +18,22 @@ fn context() -> PlanContext {
     }
 }
 
+/// A `count`'s entity and filter as the query `plan_count` takes.
+fn counted(entity: Entity, filter: Option<Filter>) -> Query {
+    Query {
+        entity,
+        filter,
+        order: Vec::new(),
+        limit: None,
+        offset: None,
+    }
+}
+
 fn sql(input: &str) -> (String, Vec<Param>) {
     let plan = match parse(input).expect("parses") {
         Command::Show(query) => plan_show(&assume_allowed(query), &context(), None).expect("plans"),
         Command::Count { entity, filter } => {
-            let query = Query {
-                entity,
-                filter,
-                order: Vec::new(),
-                limit: None,
-                offset: None,
-            };
-            plan_count(&assume_allowed(query), &context()).expect("plans")
+            plan_count(&assume_allowed(counted(entity, filter)), &context()).expect("plans")
         }
         other => panic!("not a read: {other}"),
     };
@@ -116,15 +120,8 @@ fn typed_times_are_read_in_the_commands_zone_and_offsets_are_kept() {
         let Ok(Command::Count { entity, filter }) = parse(input) else {
             panic!("parses")
         };
-        let query = Query {
-            entity,
-            filter,
-            order: Vec::new(),
-            limit: None,
-            offset: None,
-        };
         let context = PlanContext { zone, ..context() };
-        plan_count(&assume_allowed(query), &context)
+        plan_count(&assume_allowed(counted(entity, filter)), &context)
             .expect("plans")
             .params()
             .to_vec()
