@@ -150,6 +150,8 @@ pub enum ErrorKind {
     },
     UnclosedParenthesis,
     MissingEmail,
+    /// `login EMAIL` followed by more: a password typed on the command line.
+    PasswordTyped,
     // Fields and operators.
     UnknownField {
         entity: Entity,
@@ -297,6 +299,7 @@ impl ErrorKind {
             | ExplainNotListing { .. }
             | UnclosedParenthesis
             | MissingEmail
+            | PasswordTyped
             | ExpectedOperator { .. }
             | MissingFields { .. } => SyntaxErrorKind::Expected,
             Unknown { .. } | NoHelp { .. } | NotSettable { .. } | UnknownField { .. } => {
@@ -443,6 +446,9 @@ impl fmt::Display for ErrorKind {
             ),
             UnclosedParenthesis => f.write_str("this parenthesis is never closed"),
             MissingEmail => f.write_str("expected your email after `login`"),
+            PasswordTyped => f.write_str(
+                "a password is never typed on the command line: this line was not run, nor saved",
+            ),
             UnknownField { entity, field } => {
                 write!(f, "{} have no field `{field}`", entity.plural())
             }
