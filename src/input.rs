@@ -526,8 +526,12 @@ mod tests {
     fn secrets_stay_out_of_history() {
         assert!(!fit_for_history(r#"create employee name "A" password "x""#));
         assert!(fit_for_history("show events"));
-        assert!(!fit_for_history("login kate@epic.events Runs-The-Wedding-42"));
-        assert!(!fit_for_history("LOGIN kate@epic.events \\\nRuns-The-Wedding-42"));
+        assert!(!fit_for_history(
+            "login kate@epic.events Runs-The-Wedding-42"
+        ));
+        assert!(!fit_for_history(
+            "LOGIN kate@epic.events \\\nRuns-The-Wedding-42"
+        ));
         assert!(fit_for_history("login kate@epic.events"));
     }
 }

@@ -56,5 +56,8 @@ fn ctrl_c_at_the_password_prompt_cancels_the_login_only() {
         .expect("the shell still answers");
     assert!(terminal.running(), "{}", terminal.text());
     let screen = terminal.text();
-    assert!(!screen.contains("Runs"), "nothing typed at the prompt is shown: {screen}");
+    assert!(
+        !screen.contains("Runs"),
+        "nothing typed at the prompt is shown: {screen}"
+    );
 }
