@@ -285,6 +285,16 @@ impl From<ValueError> for ErrorKind {
 }
 
 impl ErrorKind {
+    /// What a `login` line without the email, or with more than it, is told.
+    fn login_message(&self) -> &'static str {
+        match self {
+            ErrorKind::PasswordTyped => {
+                "a password is never typed on the command line: this line was not run, nor saved"
+            }
+            _ => "expected your email after `login`",
+        }
+    }
+
     /// The coarse class of this error.
     pub fn class(&self) -> SyntaxErrorKind {
         use ErrorKind::*;
@@ -445,10 +455,7 @@ impl fmt::Display for ErrorKind {
                 "`explain` shows the SQL of a listing or a count, not of `{command}`"
             ),
             UnclosedParenthesis => f.write_str("this parenthesis is never closed"),
-            MissingEmail => f.write_str("expected your email after `login`"),
-            PasswordTyped => f.write_str(
-                "a password is never typed on the command line: this line was not run, nor saved",
-            ),
+            MissingEmail | PasswordTyped => f.write_str(self.login_message()),
             UnknownField { entity, field } => {
                 write!(f, "{} have no field `{field}`", entity.plural())
             }
