@@ -301,9 +301,11 @@ pub fn from_arguments(commands: &[String]) -> Vec<Entry> {
         .collect()
 }
 
-/// Lines that may hold a secret are never written to the history file.
+/// Lines that may hold a secret are never written to the history file:
+/// those mentioning a password, and a `login` with more than the email.
 pub fn fit_for_history(text: &str) -> bool {
     !text.to_lowercase().contains("password")
+        && !crate::syntax::types_a_password(&join_continuations(text))
 }
 
 #[cfg(test)]
@@ -524,5 +526,12 @@ mod tests {
     fn secrets_stay_out_of_history() {
         assert!(!fit_for_history(r#"create employee name "A" password "x""#));
         assert!(fit_for_history("show events"));
+        assert!(!fit_for_history(
+            "login kate@epic.events Runs-The-Wedding-42"
+        ));
+        assert!(!fit_for_history(
+            "LOGIN kate@epic.events \\\nRuns-The-Wedding-42"
+        ));
+        assert!(fit_for_history("login kate@epic.events"));
     }
 }

@@ -78,6 +78,9 @@ pub enum AuthError {
         what: &'static str,
         hint: &'static str,
     },
+    /// Ctrl-C at a password prompt: the command asking is abandoned.
+    #[error("cancelled at the password prompt; nothing was done")]
+    Cancelled,
     #[error("cannot read the password: {source}")]
     Terminal {
         #[source]

@@ -26,7 +26,10 @@ impl PasswordSource {
     pub fn read(self, prompt: &str, what: &'static str) -> Result<String, AuthError> {
         match self {
             PasswordSource::Terminal => {
-                crate::auth::prompt::secret(prompt).map_err(|source| AuthError::Terminal { source })
+                crate::auth::prompt::secret(prompt).map_err(|source| match source.kind() {
+                    std::io::ErrorKind::Interrupted => AuthError::Cancelled,
+                    _ => AuthError::Terminal { source },
+                })
             }
             PasswordSource::Stdin => {
                 let mut line = String::new();

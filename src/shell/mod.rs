@@ -448,6 +448,10 @@ impl Shell {
                     match self.execute_paged(runtime, &entry, out, err) {
                         Ok(Flow::Continue) => {}
                         Ok(Flow::Quit) => break,
+                        // Ctrl-C at a password prompt ends that command only.
+                        Err(Error::Auth(AuthError::Cancelled)) => {
+                            let _ = writeln!(err, "(cancelled; nothing was done)");
+                        }
                         Err(error) => {
                             let _ = writeln!(err, "{}", error::report(&error, self.verbose, None));
                         }

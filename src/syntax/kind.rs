@@ -150,6 +150,8 @@ pub enum ErrorKind {
     },
     UnclosedParenthesis,
     MissingEmail,
+    /// `login EMAIL` followed by more: a password typed on the command line.
+    PasswordTyped,
     // Fields and operators.
     UnknownField {
         entity: Entity,
@@ -283,6 +285,16 @@ impl From<ValueError> for ErrorKind {
 }
 
 impl ErrorKind {
+    /// What a `login` line without the email, or with more than it, is told.
+    fn login_message(&self) -> &'static str {
+        match self {
+            ErrorKind::PasswordTyped => {
+                "a password is never typed on the command line: this line was not run, nor saved"
+            }
+            _ => "expected your email after `login`",
+        }
+    }
+
     /// The coarse class of this error.
     pub fn class(&self) -> SyntaxErrorKind {
         use ErrorKind::*;
@@ -297,6 +309,7 @@ impl ErrorKind {
             | ExplainNotListing { .. }
             | UnclosedParenthesis
             | MissingEmail
+            | PasswordTyped
             | ExpectedOperator { .. }
             | MissingFields { .. } => SyntaxErrorKind::Expected,
             Unknown { .. } | NoHelp { .. } | NotSettable { .. } | UnknownField { .. } => {
@@ -442,7 +455,7 @@ impl fmt::Display for ErrorKind {
                 "`explain` shows the SQL of a listing or a count, not of `{command}`"
             ),
             UnclosedParenthesis => f.write_str("this parenthesis is never closed"),
-            MissingEmail => f.write_str("expected your email after `login`"),
+            MissingEmail | PasswordTyped => f.write_str(self.login_message()),
             UnknownField { entity, field } => {
                 write!(f, "{} have no field `{field}`", entity.plural())
             }

@@ -3,6 +3,7 @@
 
 use std::io::{Read, Write};
 use std::os::fd::OwnedFd;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -59,6 +60,26 @@ impl Terminal {
         if let Some(pager) = pager {
             command.env("PAGER", pager);
         }
+        // The terminal is the shell's controlling terminal, as in a real
+        // login: the password prompt opens `/dev/tty`.
+        let tty = nix::unistd::ttyname(&pty.slave).expect("the terminal's name");
+        let tty = std::ffi::CString::new(tty.into_os_string().into_encoded_bytes())
+            .expect("a path without NUL");
+        // SAFETY: between fork and exec only `setsid`, `open` and `close`
+        // run, which are async-signal-safe; nothing is allocated.
+        unsafe {
+            command.pre_exec(move || {
+                if libc::setsid() < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                let fd = libc::open(tty.as_ptr(), libc::O_RDWR);
+                if fd < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                libc::close(fd);
+                Ok(())
+            });
+        }
         let shell = command.spawn().expect("start Kate's shell");
         drop(pty.slave);
         let (sender, chunks) = mpsc::channel::<Vec<u8>>();
@@ -103,6 +124,16 @@ impl Terminal {
             .write_all(format!("{line}\r").as_bytes())
             .expect("type");
         self.wait_for_prompts(prompts + 1);
+    }
+
+    /// Presses keys (raw bytes: `\x03` is Ctrl-C) without waiting for anything.
+    pub fn press(&mut self, keys: &[u8]) {
+        self.keyboard.write_all(keys).expect("type");
+    }
+
+    /// Whether the shell is still running.
+    pub fn running(&mut self) -> bool {
+        matches!(self.shell.try_wait(), Ok(None))
     }
 
     fn prompts(&self) -> usize {

@@ -13,7 +13,8 @@ use crate::syntax::suggest::did_you_mean;
 pub const REVOKED: [&str; 2] = ["session", "sessions"];
 
 /// `login = "login" email ;` The address is taken as typed (quotes
-/// optional), since an email is not made of the language's tokens.
+/// optional), since an email is not made of the language's tokens. Anything
+/// after it is taken for a password typed on the command line, and refused.
 pub(super) fn login(text: &str) -> Result<Option<Command>, SyntaxError> {
     let trimmed = text.trim_start();
     let start = text.len() - trimmed.len();
@@ -28,6 +29,9 @@ pub(super) fn login(text: &str) -> Result<Option<Command>, SyntaxError> {
         .strip_prefix('"')
         .and_then(|g| g.strip_suffix('"'))
         .unwrap_or(given);
+    if let Some(refused) = typed_password(text, email_start, given) {
+        return Err(refused);
+    }
     if given.is_empty() {
         let end = text.trim_end().len();
         return Err(SyntaxError::at(ErrorKind::MissingEmail, end..end, text)
@@ -44,6 +48,50 @@ pub(super) fn login(text: &str) -> Result<Option<Command>, SyntaxError> {
         )
         .with_help("for example: login kate@epic.events")),
     }
+}
+
+/// What stands in for a password typed after the email, wherever the line
+/// is shown again: a fixed mask, so that not even its length is told.
+const MASK: &str = "********";
+
+/// Whether `text` is a `login` line with more after the email, which can only
+/// be a password typed where it would be echoed and kept: such a line is
+/// refused and never saved in the history.
+pub fn types_a_password(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    let word_end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+    trimmed[..word_end].eq_ignore_ascii_case("login")
+        && after_email(trimmed[word_end..].trim()).is_some()
+}
+
+/// Where the words after the first one (the email) start in `given`, if
+/// there are any. A quoted first word keeps its spaces.
+fn after_email(given: &str) -> Option<usize> {
+    let first_end = match given.strip_prefix('"') {
+        Some(quoted) => quoted.find('"').map_or(given.len(), |i| i + 2),
+        None => given.find(char::is_whitespace).unwrap_or(given.len()),
+    };
+    let rest = &given[first_end..];
+    let extra = rest.trim_start();
+    (!extra.is_empty()).then(|| first_end + (rest.len() - extra.len()))
+}
+
+/// The refusal of a `login EMAIL PASSWORD` line (`given` starts at byte
+/// `email_start` of `text`), drawn on a copy of the line with the password
+/// masked: the secret is never repeated, not even under the caret.
+fn typed_password(text: &str, email_start: usize, given: &str) -> Option<SyntaxError> {
+    let extra = after_email(given)?;
+    let email = given[..extra].trim_end();
+    let shown = format!("{}{MASK}", &text[..email_start + extra]);
+    let start = email_start + extra;
+    let help = match crate::validate::email(email.trim_matches('"')) {
+        Ok(email) => format!("type `login {email}` and give the password at the prompt"),
+        Err(_) => "type `login EMAIL` and give the password at the prompt".to_owned(),
+    };
+    Some(
+        SyntaxError::at(ErrorKind::PasswordTyped, start..start + MASK.len(), &shown)
+            .with_help(help),
+    )
 }
 
 impl Parser<'_> {
@@ -161,5 +209,42 @@ impl Parser<'_> {
         self.could_end_with_word("employee");
         let employee = self.employee_ref()?;
         Ok(Command::ResetPassword { employee })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_after_the_email_is_refused_and_never_shown() {
+        for line in [
+            "login kate@epic.events Runs-The-Wedding-42",
+            "login \"kate@epic.events\"   Runs-The-Wedding-42 ",
+            "Login kate Runs-The-Wedding-42",
+        ] {
+            assert!(types_a_password(line), "{line}");
+            let error = crate::syntax::parse(line).expect_err(line);
+            let shown = format!("{error}");
+            assert!(!shown.contains("Runs-The"), "{shown}");
+            assert!(!error.text.contains("Runs-The"), "{error:?}");
+            assert!(shown.contains(MASK), "{shown}");
+        }
+        let error = crate::syntax::parse("login kate@epic.events secret").expect_err("refused");
+        assert_eq!(
+            error.help.as_deref(),
+            Some("type `login kate@epic.events` and give the password at the prompt")
+        );
+    }
+
+    #[test]
+    fn an_email_alone_is_a_login() {
+        assert!(!types_a_password("login kate@epic.events"));
+        assert!(!types_a_password("login \"kate@epic.events\" "));
+        assert!(!types_a_password("show clients"));
+        assert!(matches!(
+            crate::syntax::parse("login kate@epic.events"),
+            Ok(Command::Login { .. })
+        ));
     }
 }

@@ -103,7 +103,7 @@ mod filter;
 mod identity;
 
 pub use commands::{EXPLAINED, SETTINGS};
-pub use identity::REVOKED;
+pub use identity::{REVOKED, types_a_password};
 mod time;
 mod values;
 mod write;
