@@ -346,7 +346,12 @@ async fn connect(config: &Config, login: Login) -> Result<Database, Error> {
             if std::io::stdin().is_terminal() && PROMPTED.get().is_none() =>
         {
             let password = epic::auth::prompt::secret(&format!("Password for {target}: "))
-                .map_err(|source| Error::Input { source })?;
+                .map_err(|source| match source.kind() {
+                    std::io::ErrorKind::Interrupted => {
+                        Error::Auth(epic::auth::AuthError::Cancelled)
+                    }
+                    _ => Error::Input { source },
+                })?;
             let password = PROMPTED.get_or_init(|| Secret::new(password)).clone();
             config.to_mut().pg_password = Some(password);
             Ok(Database::connect(&config, login).await?)

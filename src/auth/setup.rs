@@ -30,6 +30,9 @@ pub enum SetupError {
         #[from]
         source: PasswordError,
     },
+    /// Ctrl-C or Ctrl-D at a password prompt.
+    #[error("cancelled: no admin account was created")]
+    Cancelled,
     #[error("cannot read the first admin account from the terminal: {source}")]
     Terminal {
         #[source]
@@ -42,7 +45,7 @@ pub enum SetupError {
 impl SetupError {
     pub fn exit(&self) -> Exit {
         match self {
-            SetupError::NoAdmin => Exit::NotLoggedIn,
+            SetupError::NoAdmin | SetupError::Cancelled => Exit::NotLoggedIn,
             SetupError::Value { .. } | SetupError::Password { .. } => Exit::Validation,
             SetupError::Terminal { .. } => Exit::Internal,
             SetupError::Db(e) => e.exit(),
@@ -72,6 +75,14 @@ impl NewAdmin {
     /// Asks on the terminal until the answers are valid (Ctrl-C or Ctrl-D gives up).
     pub fn ask(err: &mut dyn Write) -> Result<NewAdmin, SetupError> {
         let terminal = |source| SetupError::Terminal { source };
+        let secret = |prompt| {
+            auth::prompt::secret(prompt).map_err(|source: std::io::Error| match source.kind() {
+                std::io::ErrorKind::Interrupted | std::io::ErrorKind::UnexpectedEof => {
+                    SetupError::Cancelled
+                }
+                _ => SetupError::Terminal { source },
+            })
+        };
         writeln!(
             err,
             "This database has no employee yet. Create the first admin account.\n\
@@ -83,12 +94,12 @@ impl NewAdmin {
         let name = ask_until(err, "Full name: ", validate::full_name)?;
         let email = ask_until(err, "Email: ", validate::email)?;
         loop {
-            let first = auth::prompt::secret("Password: ").map_err(terminal)?;
+            let first = secret("Password: ")?;
             if let Err(problem) = auth::check_policy(&first, &email, &name) {
                 writeln!(err, "{problem}").map_err(terminal)?;
                 continue;
             }
-            let second = auth::prompt::secret("Password again: ").map_err(terminal)?;
+            let second = secret("Password again: ")?;
             if first != second {
                 writeln!(err, "{}", PasswordError::Mismatch).map_err(terminal)?;
                 continue;
