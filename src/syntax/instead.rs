@@ -57,7 +57,7 @@ pub const INSTEAD: &[Instead] = &[
         epic: "show clients where name ~ \"Kate\"",
     },
     Instead {
-        written: "SELECT * FROM events",
+        written: "select * from events",
         epic: "show events where ...",
     },
     Instead {
@@ -149,7 +149,7 @@ pub fn command_word(word: &str, rest: &str) -> Option<String> {
         }
         "select" | "insert" | "with" => Some(format!(
             "epic speaks its own language: `{}`; type `help` for more",
-            epic("SELECT")
+            epic("select")
         )),
         _ => None,
     }
@@ -219,7 +219,7 @@ mod tests {
         "show events sort by start",
         "list clients",
         "find Kate",
-        "SELECT * FROM events",
+        "select * from events",
         "create client name=\"Z Z\" email \"z@z.io\"",
         "update contract 652 set remaining = -5",
         "show events where start > tody",

@@ -77,18 +77,7 @@ impl Parser<'_> {
                     self.tokens[self.position - 1].span.clone(),
                 ));
             }
-            if self.peek_symbol("=") {
-                let span = self.here();
-                return Err(self
-                    .fail(
-                        ErrorKind::Expected {
-                            what: Want::ValueFor { field },
-                            found: Some("=".into()),
-                        },
-                        span,
-                    )
-                    .with_help(instead::create_equals(field, self.peek_at(1))));
-            }
+            self.no_equals_in_create(field)?;
             let value = self.assign(field, false)?;
             values.push((field, value));
         }
@@ -112,6 +101,18 @@ impl Parser<'_> {
             values,
             password,
         }))
+    }
+
+    /// `create` gives a field its value without `=`: `name "Z Z"`.
+    fn no_equals_in_create(&self, field: Field) -> Result<(), SyntaxError> {
+        if !self.peek_symbol("=") {
+            return Ok(());
+        }
+        let what = Want::ValueFor { field };
+        let found = Some("=".to_owned());
+        Err(self
+            .fail(ErrorKind::Expected { what, found }, self.here())
+            .with_help(instead::create_equals(field, self.peek_at(1))))
     }
 
     /// `update = "update" entity record_id "set" field "=" ( value | "none" )
