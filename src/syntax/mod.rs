@@ -13,6 +13,7 @@
 pub mod ast;
 mod error;
 pub mod help;
+mod instead;
 mod kind;
 pub mod lexer;
 mod parser;

@@ -333,6 +333,12 @@ impl Parser<'_> {
             self.expected(Want::Clauses { allowed }, &keywords)
         };
         if error.help.is_none()
+            && let Some(token) = self.peek()
+            && let Some(help) = crate::syntax::instead::clause_word(&token.raw)
+        {
+            error = error.with_help(help);
+        }
+        if error.help.is_none()
             && !has_where
             && let Some(token) = self.peek()
             && entity.field(&token.raw).is_some()

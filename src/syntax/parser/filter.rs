@@ -4,6 +4,7 @@ use super::{MAX_DEPTH, Parser};
 use crate::model::{CompareOp, Entity, Field, FieldType};
 use crate::syntax::ast::{Filter, Order, Value};
 use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
+use crate::syntax::instead;
 use crate::syntax::kind::{ErrorKind, ValueError, Want, allowed_operators};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::suggest::did_you_mean;
@@ -120,6 +121,9 @@ impl Parser<'_> {
                     }
                 };
                 let error = self.fail(kind, token.span.clone());
+                if let Some(help) = instead::field_word(entity, &token.raw) {
+                    return Err(error.with_help(help));
+                }
                 Err(match did_you_mean(&token.raw, names.iter().copied()) {
                     Some(word) => error.did_you_mean(word),
                     None => error.with_help(format!(
@@ -193,7 +197,12 @@ impl Parser<'_> {
             negated,
         };
         let error = self.expected(what, &keywords);
-        Err(if error.help.is_some() {
+        let null = self
+            .peek()
+            .and_then(|token| instead::value_word(&token.raw, field));
+        Err(if let Some(help) = null {
+            error.with_help(help)
+        } else if error.help.is_some() {
             error
         } else {
             error.with_help(format!("to compare with a value, write `{field} = ...`"))
@@ -312,6 +321,10 @@ impl Parser<'_> {
                     if token.is_word("none") || token.is_word("me") {
                         error = error
                             .with_help(format!("write `{field} is {}`", token.raw.to_lowercase()));
+                    } else if let Some(help) = instead::operator_word(&token.raw, field)
+                        .or_else(|| instead::value_word(&token.raw, field))
+                    {
+                        error = error.with_help(help);
                     } else if let Some(word) = did_you_mean(&token.raw, ["is", "in", "not"]) {
                         error = error.did_you_mean(word);
                     } else {

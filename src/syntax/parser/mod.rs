@@ -133,7 +133,7 @@ pub fn parse(text: &str) -> Result<Command, SyntaxError> {
     if let Some(command) = identity::login(text)? {
         return Ok(command);
     }
-    let tokens = tokenize(text)?;
+    let tokens = tokenize(text).map_err(|error| instead_of_sql(text).unwrap_or(error))?;
     let mut parser = Parser::new(text, tokens, false);
     let command = parser.command()?;
     parser.end()?;
@@ -359,9 +359,13 @@ impl<'a> Parser<'a> {
                 let word = first.raw.clone();
                 let what = Thing::Command;
                 let mut error = self.fail(ErrorKind::Unknown { what, word }, first.span.clone());
-                error = match did_you_mean(&first.raw, command_words()) {
-                    Some(word) => error.did_you_mean(word),
-                    None => error.with_help(commands_help()),
+                error = match (
+                    super::instead::command_word(&first.raw, &self.text[first.span.end..]),
+                    did_you_mean(&first.raw, command_words()),
+                ) {
+                    (Some(help), _) => error.with_help(help),
+                    (None, Some(word)) => error.did_you_mean(word),
+                    (None, None) => error.with_help(commands_help()),
                 };
                 Err(error)
             }
@@ -384,6 +388,19 @@ impl Parser<'_> {
         }
         result
     }
+}
+
+/// An SQL statement, whose `*` or `;` the lexer refuses before the
+/// parser could say that epic has no `SELECT`: the error at its first word.
+fn instead_of_sql(text: &str) -> Option<SyntaxError> {
+    let start = text.len() - text.trim_start().len();
+    let word = text[start..].split_whitespace().next()?;
+    let help = super::instead::command_word(word, "")?;
+    let kind = ErrorKind::Unknown {
+        what: Thing::Command,
+        word: word.to_owned(),
+    };
+    Some(SyntaxError::at(kind, start..start + word.len(), text).with_help(help))
 }
 
 fn commands_help() -> String {

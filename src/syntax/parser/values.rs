@@ -8,6 +8,7 @@ use super::time::{TimeError, parse_time_text, parse_time_tokens};
 use crate::model::{Entity, Field, FieldType, MONEY_SCALE};
 use crate::syntax::ast::{EmployeeRef, TimeValue, Value};
 use crate::syntax::error::{SyntaxError, did_you_mean_help};
+use crate::syntax::instead;
 use crate::syntax::kind::{ErrorKind, Thing, ValueError, Want};
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::suggest::did_you_mean;
@@ -96,6 +97,20 @@ impl Parser<'_> {
         let Some(token) = self.peek().cloned() else {
             return Err(self.expected(Want::ValueFor { field }, &[]));
         };
+        let next = self.peek_at(1).map(|next| next.raw.clone());
+        if let Some(help) = instead::value_word(&token.raw, field)
+            .map(|help| help.replace("...", next.as_deref().unwrap_or("...")))
+            && token.kind != TokenKind::Str
+        {
+            return Err(self.bad_value(
+                &token,
+                ValueError::WrongType {
+                    field,
+                    found: token.raw.clone(),
+                },
+                Some(help),
+            ));
+        }
         if token.is_word("none") || token.is_word("me") {
             let help = if token.is_word("none") && field.nullable() {
                 Some(format!("write `{field} is none`"))
@@ -245,7 +260,8 @@ impl Parser<'_> {
                     field,
                     found: token.raw.clone(),
                 },
-                Some(format!("write `{field} = \"{}\"`", token.value)),
+                (token.kind == TokenKind::Word)
+                    .then(|| format!("write `{field} = \"{}\"`", token.value)),
             )),
         }
     }
@@ -264,7 +280,8 @@ impl Parser<'_> {
                     field,
                     found: token.raw.clone(),
                 },
-                Some(format!("write `{field} ~ \"{}\"`", token.value)),
+                (token.kind == TokenKind::Word)
+                    .then(|| format!("write `{field} ~ \"{}\"`", token.value)),
             )),
         }
     }
@@ -298,15 +315,19 @@ impl Parser<'_> {
                 self.position += used;
                 Ok(value)
             }
-            Err(TimeError::NotADate) => Err(self
-                .fail(
+            Err(TimeError::NotADate) => {
+                let error = self.fail(
                     ValueError::NotATime {
                         field,
                         found: token.raw.clone(),
                     },
                     token.span.clone(),
-                )
-                .with_help(format!("write dates like {example}"))),
+                );
+                Err(match did_you_mean(&token.raw, instead::TIME_WORDS) {
+                    Some(word) if token.kind == TokenKind::Word => error.did_you_mean(word),
+                    _ => error.with_help(format!("write dates like {example}")),
+                })
+            }
             Err(TimeError::Invalid { from, to, reason }) => {
                 let span = self.tokens[start + from].span.start..self.tokens[start + to].span.end;
                 Err(self

@@ -4,7 +4,8 @@
 use super::Parser;
 use crate::model::{Entity, Field, FieldType, Limit, Lines, Write, money_max};
 use crate::syntax::ast::{Assign, Command, Create, Value};
-use crate::syntax::error::SyntaxError;
+use crate::syntax::error::{SyntaxError, SyntaxErrorKind};
+use crate::syntax::instead;
 use crate::syntax::kind::{ErrorKind, ValueError, Want};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::suggest::did_you_mean;
@@ -76,7 +77,8 @@ impl Parser<'_> {
                     self.tokens[self.position - 1].span.clone(),
                 ));
             }
-            let value = self.assign(field)?;
+            self.no_equals_in_create(field)?;
+            let value = self.assign(field, false)?;
             values.push((field, value));
         }
         let missing: Vec<&str> = entity
@@ -99,6 +101,18 @@ impl Parser<'_> {
             values,
             password,
         }))
+    }
+
+    /// `create` gives a field its value without `=`: `name "Z Z"`.
+    fn no_equals_in_create(&self, field: Field) -> Result<(), SyntaxError> {
+        if !self.peek_symbol("=") {
+            return Ok(());
+        }
+        let what = Want::ValueFor { field };
+        let found = Some("=".to_owned());
+        Err(self
+            .fail(ErrorKind::Expected { what, found }, self.here())
+            .with_help(instead::create_equals(field, self.peek_at(1))))
     }
 
     /// `update = "update" entity record_id "set" field "=" ( value | "none" )
@@ -130,7 +144,7 @@ impl Parser<'_> {
                 let after = Some(field.to_string());
                 return Err(self.expected(Want::Keyword { word: "=", after }, &[]));
             }
-            let value = self.assign(field)?;
+            let value = self.assign(field, true)?;
             if set.iter().any(|(f, _)| *f == field) {
                 return Err(self.fail(ValueError::SetTwice { field }, self.here()));
             }
@@ -215,7 +229,7 @@ impl Parser<'_> {
 
     /// `( value | "none" )`, a value to store: checked like a condition's value, plus the ranges
     /// and formats a stored value must meet; `none` empties an optional field.
-    fn assign(&mut self, field: Field) -> Result<Assign, SyntaxError> {
+    fn assign(&mut self, field: Field, set: bool) -> Result<Assign, SyntaxError> {
         if field.nullable() {
             self.could_end_with_word("none");
         }
@@ -229,7 +243,9 @@ impl Parser<'_> {
             return Ok(Assign::None);
         }
         let span = self.here();
-        let value = self.value(field)?;
+        let value = self
+            .value(field)
+            .map_err(|error| write_help(error, field, set))?;
         if let (Value::Text(text), FieldType::Text | FieldType::Email | FieldType::Phone) =
             (&value, field.ty())
         {
@@ -310,5 +326,21 @@ fn create_example(entity: Entity) -> &'static str {
         Entity::Employee => {
             "create employee name \"Bill Boquet\" email \"bill@epic.events\" department sales"
         }
+    }
+}
+
+/// A value to store that does not fit: the help is a write's example, not
+/// a filter's (dates keep theirs, which say every form).
+fn write_help(error: SyntaxError, field: Field, set: bool) -> SyntaxError {
+    let filter_example = error.help.as_deref().is_none_or(|help| {
+        help.starts_with("for example:") || help.starts_with(&format!("write `{field} "))
+    });
+    if error.kind == SyntaxErrorKind::BadValue
+        && filter_example
+        && field.ty() != FieldType::Timestamp
+    {
+        error.with_help(instead::write_example(field, set))
+    } else {
+        error
     }
 }
