@@ -32,7 +32,19 @@ mod cli;
 use cli::{Action, Cli, DbAction, GenSize};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            if let Some(hint) = cli::shell_command_hint(&error, &args) {
+                let _ = writeln!(std::io::stderr(), "{hint}");
+                return ExitCode::from(2);
+            }
+            error.exit()
+        }
+    };
     // Completion scripts and the manual need no config, database or session.
     if let Some(printed) = print_generated(&cli.action) {
         return match printed {

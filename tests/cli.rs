@@ -78,3 +78,51 @@ fn the_manual_is_a_roff_page_listing_the_subcommands() {
         assert!(text.contains(subcommand), "{subcommand} missing");
     }
 }
+
+#[test]
+fn a_shell_command_given_as_a_subcommand_is_shown_how_to_run_it() {
+    let refused = epic(&["show", "events", "where", "support", "is", "null"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(refused.stdout.is_empty());
+    let message = stderr(&refused);
+    assert!(
+        message.contains("`epic show` is not a subcommand"),
+        "{message}"
+    );
+    assert!(
+        message.contains(r#"epic -c "show events where support is null""#),
+        "{message}"
+    );
+    assert!(!message.contains("unrecognized subcommand"), "{message}");
+}
+
+#[test]
+fn the_words_quoted_back_cannot_drive_the_shell_or_the_terminal() {
+    let refused = epic(&[
+        "count",
+        "clients",
+        "where",
+        "name",
+        "=",
+        "it's $HOME\u{1b}[31m",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = stderr(&refused);
+    assert!(!message.contains('\u{1b}'), "{message:?}");
+    assert!(
+        message.contains(r#"epic -c 'count clients where name = it'\''s $HOME�[31m'"#),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_word_that_is_no_command_keeps_claps_error() {
+    let refused = epic(&["bogus"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = stderr(&refused);
+    assert!(
+        message.contains("unrecognized subcommand 'bogus'"),
+        "{message}"
+    );
+    assert!(!message.contains("-c"), "{message}");
+}

@@ -141,3 +141,40 @@ pub enum DbAction {
 pub fn parse_format(given: &str) -> Result<Format, String> {
     given.parse::<Format>().map_err(|e| e.to_string())
 }
+
+/// When clap refuses a subcommand that is a word a shell command starts
+/// with (`epic show events`), what to say instead: how to run that one
+/// command with `-c`, the user's words quoted back for a POSIX shell.
+pub fn shell_command_hint(error: &clap::Error, args: &[String]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    let Some(ContextValue::String(word)) = error.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let word = word.to_lowercase();
+    if !epic::syntax::command_words().any(|command| command == word) {
+        return None;
+    }
+    let from = args
+        .iter()
+        .skip(1)
+        .position(|arg| arg.eq_ignore_ascii_case(&word))?
+        + 1;
+    let line = epic::text::one_line(&args[from..].join(" ")).into_owned();
+    Some(format!(
+        "error: `epic {word}` is not a subcommand; `{word}` is a shell command. \
+         To run one command: epic -c {}\n\nFor the subcommands, try '--help'.",
+        shell_quoted(&line)
+    ))
+}
+
+/// `text` as one word of a POSIX shell: in double quotes when nothing in it
+/// means anything there, otherwise in single quotes (a `'` as `'\''`).
+fn shell_quoted(text: &str) -> String {
+    if !text.contains(['"', '$', '`', '\\', '!']) {
+        return format!("\"{text}\"");
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
