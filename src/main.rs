@@ -3,10 +3,9 @@
 //! the one place that turns an error into a message and an exit code.
 
 use std::io::{BufReader, IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser};
 
 use epic::auth::session::PasswordSource;
 use epic::auth::setup;
@@ -27,136 +26,37 @@ use epic::render::{Column, RowWriter, Status, Style, use_color};
 use epic::shell::Shell;
 use epic::value::Value;
 
-/// Epic Events CRM shell. Without a command it opens the interactive shell
-/// (or runs commands from standard input when it is not a terminal).
-#[derive(Debug, Parser)]
-#[command(name = "epic", version, about, long_about = None)]
-struct Cli {
-    /// Run this command and exit (repeatable; they run in order)
-    #[arg(short = 'c', long = "command", value_name = "CMD")]
-    commands: Vec<String>,
-    /// Run the commands in FILE and exit
-    #[arg(
-        short = 'f',
-        long = "file",
-        value_name = "FILE",
-        conflicts_with = "commands"
-    )]
-    file: Option<PathBuf>,
-    /// In a batch, go on after a failing command (the exit code still reports it)
-    #[arg(long)]
-    keep_going: bool,
-    /// How results are printed: table, vertical, csv or json [default: table]
-    #[arg(long, global = true, value_name = "FORMAT", value_parser = parse_format)]
-    format: Option<Format>,
-    /// CSV text cells exactly as stored: no `'` before a leading =, +, -, @, tab or CR
-    #[arg(long, global = true)]
-    raw_csv: bool,
-    /// Show the causes of errors (driver and tool messages)
-    #[arg(short, long)]
-    verbose: bool,
-    /// Connect with this profile of the config file (also EPIC_PROFILE)
-    #[arg(long, global = true, value_name = "NAME")]
-    profile: Option<String>,
-    #[command(subcommand)]
-    action: Option<Action>,
-}
+#[path = "main/cli.rs"]
+mod cli;
 
-#[derive(Debug, Subcommand)]
-enum Action {
-    /// Manage the database: the local one epic runs itself, or DATABASE_URL's
-    Db {
-        #[command(subcommand)]
-        action: DbAction,
-    },
-    /// Log in: the password is read from the terminal without echo, or as
-    /// one line of standard input (`echo "$PASSWORD" | epic login EMAIL`)
-    Login { email: String },
-    /// End the session: revoke it and remove the session file
-    Logout,
-    /// Who is logged in, and until when
-    Whoami,
-    /// Change your password (from a pipe: the current one, then the new one, one per line)
-    Passwd,
-    /// Fill an empty CRM with demo data and print the demo logins
-    Demo {
-        /// Seed for the generated records (the same seed gives the same data)
-        #[arg(long, default_value_t = 2023)]
-        seed: u64,
-    },
-    /// Fill an empty CRM with the demo and bulk generated data up to a size, and print the logins
-    Gen {
-        /// S: the demo; M: 10,000 clients, 30,000 contracts, 50,000 events; L: 100,000
-        /// clients, 300,000 contracts, 1,000,000 events, 60 employees [default: S]
-        #[arg(long, value_enum, ignore_case = true, conflicts_with = "clients")]
-        size: Option<GenSize>,
-        /// Clients in all, the demo's included (a custom size)
-        #[arg(long, value_name = "N")]
-        clients: Option<u64>,
-        /// Contracts in all [default: 3 per client]
-        #[arg(long, value_name = "N", requires = "clients")]
-        contracts: Option<u64>,
-        /// Events in all [default: 10 per client]
-        #[arg(long, value_name = "N", requires = "clients")]
-        events: Option<u64>,
-        /// Employees in all, the admin and the demo staff included [default: 20]
-        #[arg(long, value_name = "N", requires = "clients")]
-        employees: Option<u64>,
-        /// Seed for the generated records (the same seed gives the same data)
-        #[arg(long, default_value_t = 2023)]
-        seed: u64,
-    },
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum GenSize {
-    S,
-    M,
-    L,
-}
-
-#[derive(Debug, Subcommand)]
-enum DbAction {
-    /// Where the data is, the server reached, TLS, and the schema version
-    Status,
-    /// Print the SQL a superuser runs once to create epic's roles on a shared server
-    Roles {
-        /// The role that owns every object [default: epic_owner]
-        #[arg(long, value_name = "NAME")]
-        owner: Option<String>,
-        /// The operator's login: migrate, backup, restore [default: epic_migrator]
-        #[arg(long, value_name = "NAME")]
-        migrator: Option<String>,
-        /// The login every desk holds [default: epic_client]
-        #[arg(long, value_name = "NAME")]
-        client: Option<String>,
-        /// The role commands run as [default: epic_app]
-        #[arg(long, value_name = "NAME")]
-        app: Option<String>,
-    },
-    /// Apply the schema migrations and create the first admin (the migrator's credentials)
-    Migrate,
-    /// Start the local server (any command starts it when needed)
-    Start,
-    /// Stop the local server
-    Stop,
-    /// Write a backup (pg_dump custom format, mode 0600) to FILE (the migrator's credentials)
-    Backup { file: PathBuf },
-    /// Restore a backup taken with `epic db backup`
-    Restore {
-        file: PathBuf,
-        /// Replace the objects of a non-empty database with the backup's
-        #[arg(long)]
-        force: bool,
-    },
-}
-
-fn parse_format(given: &str) -> Result<Format, String> {
-    given.parse::<Format>().map_err(|e| e.to_string())
-}
+use cli::{Action, Cli, DbAction, GenSize};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            if let Some(hint) = cli::shell_command_hint(&error, &args) {
+                let _ = writeln!(std::io::stderr(), "{hint}");
+                return ExitCode::from(2);
+            }
+            error.exit()
+        }
+    };
+    // Completion scripts and the manual need no config, database or session.
+    if let Some(printed) = print_generated(&cli.action) {
+        return match printed {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(source) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(source) => {
+                let error = Error::Output { source };
+                let _ = writeln!(std::io::stderr(), "{}", error::report(&error, false, None));
+                error.exit().into()
+            }
+        };
+    }
     let verbose = cli.verbose;
     // The current directory's `.env` only: one in a parent directory is
     // somebody else's project.
@@ -245,8 +145,32 @@ fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
             };
             run_one(config, &runtime, &cli, line, &mut out, &mut err)
         }
+        // Printed by `main` before anything is opened.
+        Some(Action::Completions { .. } | Action::Man) => Ok(Exit::Success),
         None => run_shell(&cli, config, &runtime, &mut out, &mut err),
     }
+}
+
+/// `epic completions SHELL` and `epic man`: text generated from the
+/// flags and subcommands, printed to standard output.
+fn print_generated(action: &Option<Action>) -> Option<std::io::Result<()>> {
+    // Generated in memory first: clap_complete panics on a failed write,
+    // and a closed pipe is not a reason to panic.
+    let mut text = Vec::new();
+    let generated = match action {
+        Some(Action::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "epic", &mut text);
+            Ok(())
+        }
+        Some(Action::Man) => clap_mangen::Man::new(Cli::command()).render(&mut text),
+        _ => return None,
+    };
+    let mut out = std::io::stdout().lock();
+    Some(
+        generated
+            .and_then(|()| out.write_all(&text))
+            .and_then(|()| out.flush()),
+    )
 }
 
 /// The shell: commands from `-c`, a file, the terminal or standard input.

@@ -61,6 +61,7 @@ pub fn allowed_before_password_change(command: &crate::syntax::Command) -> bool 
             | SetFormat { .. }
             | SetExpanded { .. }
             | SetPager { .. }
+            | SetTiming { .. }
             | ShowTimeZone
     )
 }

@@ -40,6 +40,8 @@ pub struct View {
     pub expanded: Expanded,
     /// Whether long output in the shell goes through `$PAGER` (`set pager`).
     pub pager: Switch,
+    /// Whether the shell prints each command's time (`set timing`).
+    pub timing: Switch,
 }
 
 /// What a command runs with.

@@ -39,7 +39,7 @@ impl Offers {
             Want::Setting => self.words.extend(SETTINGS),
             Want::Format => self.words.extend(FORMAT_NAMES),
             Want::Expanded => self.words.extend(crate::format::Expanded::NAMES),
-            Want::Pager => self.words.extend(crate::format::Switch::NAMES),
+            Want::Pager | Want::Timing => self.words.extend(crate::format::Switch::NAMES),
             Want::Report => self.words.extend(Report::NAMES),
             Want::Explained => self.words.extend(EXPLAINED),
             Want::Revoked => self.words.extend(REVOKED),

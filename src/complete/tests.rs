@@ -195,8 +195,12 @@ fn completion_follows_order_limit_and_the_other_commands() {
         ("show events order by start desc, e", &["end"]),
         ("show events limit 10 ", &["offset"]),
         ("show events limit 10 offset 5 ", &[]),
-        ("set ", &["expanded", "format", "pager", "security", "time"]),
+        (
+            "set ",
+            &["expanded", "format", "pager", "security", "time", "timing"],
+        ),
         ("set pager ", &["off", "on"]),
+        ("set timing ", &["off", "on"]),
         ("set time z", &["zone"]),
         ("set expanded o", &["off", "on"]),
         ("set security idle", &["idle_minutes"]),

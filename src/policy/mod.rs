@@ -508,6 +508,7 @@ pub fn check_for(command: &crate::syntax::Command) -> Check {
         | C::SetFormat { .. }
         | C::SetExpanded { .. }
         | C::SetPager { .. }
+        | C::SetTiming { .. }
         | C::ShowTimeZone
         | C::Login { .. }
         | C::Logout

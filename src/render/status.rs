@@ -174,6 +174,10 @@ pub enum Status<'a> {
     Phases {
         phases: &'a [(&'a str, f64)],
     },
+    /// `set timing on`: how long a command took, as psql's `\timing` says it.
+    Took {
+        seconds: f64,
+    },
 }
 
 /// The clients and events of a deleted employee, moved to another.
@@ -237,7 +241,8 @@ impl Display for Status<'_> {
             | Status::Restored { .. }
             | Status::Loaded { .. }
             | Status::StaffPassword { .. }
-            | Status::Phases { .. } => operator(self, f),
+            | Status::Phases { .. }
+            | Status::Took { .. } => operator(self, f),
             _ => sessions(self, f),
         }
     }
@@ -301,6 +306,7 @@ fn operator(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 .collect();
             write!(f, "Time: {}.", phases.join(", "))
         }
+        Status::Took { seconds } => write!(f, "Time: {:.1} ms", seconds * 1000.0),
         _ => unreachable!("not an operator's line"),
     }
 }

@@ -65,6 +65,7 @@ impl Shell {
                 raw_csv: false,
                 expanded: Default::default(),
                 pager: Default::default(),
+                timing: Switch::Off,
             },
             verbose,
             passwords,
@@ -115,16 +116,22 @@ impl Shell {
             }
         })?;
         let check = check_after_loss(&command);
-        self.run_command(command, out, err)
-            .await
-            .map_err(|error| match error {
-                Error::Db(DbError::LostAfterCommit { source }) => match check {
-                    Some(check) => Error::MaybeApplied { check, source },
-                    // A read's COMMIT changes nothing: the connection was lost, that is all.
-                    None => Error::Db(DbError::ConnectionLost { source }),
-                },
-                other => other,
-            })
+        let (timed, started) = (self.view.timing, std::time::Instant::now());
+        let flow = self.run_command(command, out, err).await;
+        if timed == Switch::On && self.view.timing == Switch::On {
+            let took = Status::Took {
+                seconds: started.elapsed().as_secs_f64(),
+            };
+            let _ = render::status(err, &took);
+        }
+        flow.map_err(|error| match error {
+            Error::Db(DbError::LostAfterCommit { source }) => match check {
+                Some(check) => Error::MaybeApplied { check, source },
+                // A read's COMMIT changes nothing: the connection was lost, that is all.
+                None => Error::Db(DbError::ConnectionLost { source }),
+            },
+            other => other,
+        })
     }
 
     /// Runs one parsed command (see [`Shell::execute`]).
@@ -148,6 +155,7 @@ impl Shell {
             Command::SetFormat { format } => self.view.format = format,
             Command::SetExpanded { expanded } => self.view.expanded = expanded,
             Command::SetPager { pager } => self.view.pager = pager,
+            Command::SetTiming { timing } => self.view.timing = timing,
             Command::ShowTimeZone => commands::zone::show(&self.context(), out)?,
             Command::Login { email } => identity::login(&mut self.context(), &email, err).await?,
             // The identity gate itself runs as the schema owner.

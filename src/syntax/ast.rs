@@ -32,6 +32,10 @@ pub enum Command {
     SetPager {
         pager: Switch,
     },
+    /// `set timing on|off`: whether the shell prints each command's time.
+    SetTiming {
+        timing: Switch,
+    },
     /// `show <entities> [where ...] [order by ...] [limit N] [offset N]`.
     Show(Query),
     /// `show <entity> <id>`: one record, vertically, with related names.
@@ -253,6 +257,7 @@ impl fmt::Display for Command {
             Command::SetFormat { format } => write!(f, "set format {format}"),
             Command::SetExpanded { expanded } => write!(f, "set expanded {expanded}"),
             Command::SetPager { pager } => write!(f, "set pager {pager}"),
+            Command::SetTiming { timing } => write!(f, "set timing {timing}"),
             Command::Show(query) => write!(f, "{query}"),
             Command::ShowOne { entity, id } => write!(f, "show {} {id}", entity.singular()),
             Command::Count { entity, filter } => {

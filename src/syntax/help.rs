@@ -150,9 +150,9 @@ pub const COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp {
         name: "set",
-        syntax: "set format table|vertical|csv|json\n  set expanded auto|on|off\n  set pager on|off\n  set security SETTING = N\n  set time zone \"ZONE\"",
+        syntax: "set format table|vertical|csv|json\n  set expanded auto|on|off\n  set pager on|off\n  set timing on|off\n  set security SETTING = N\n  set time zone \"ZONE\"",
         summary: "choose how results are printed for the rest of the session (the format; \
-                  expanded: when a table becomes records, `auto` by default; pager: `on` or `off`); \
+                  expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; timing: print each command's time); \
                   change a security limit (admin); change the company's time zone, which dates are \
                   read and shown in (management, admin; `show time zone` shows it)",
         examples: &[
@@ -160,6 +160,7 @@ pub const COMMANDS: &[CommandHelp] = &[
             "set format table",
             "set expanded on",
             "set pager off",
+            "set timing on",
             "show security",
             "set security idle_minutes = 20",
             "show time zone",

@@ -29,6 +29,8 @@ pub enum Want {
     Expanded,
     /// After `set pager`.
     Pager,
+    /// After `set timing`.
+    Timing,
     Report,
     /// After `explain`.
     Explained,
@@ -109,6 +111,7 @@ pub enum Thing {
     Format,
     Expanded,
     Pager,
+    Timing,
     Report,
     SecuritySetting,
     Entity,
@@ -342,10 +345,11 @@ impl fmt::Display for Want {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Want::Command => f.write_str("a command"),
-            Want::Setting => f.write_str("a setting: format, expanded, pager or security"),
+            Want::Setting => f.write_str("a setting: format, expanded, pager, timing or security"),
             Want::Format => f.write_str("a format: table, vertical, csv or json"),
             Want::Expanded => f.write_str("when tables become records: auto, on or off"),
             Want::Pager => f.write_str("whether long output goes through the pager: on or off"),
+            Want::Timing => f.write_str("whether each command's time is printed: on or off"),
             Want::Report => f.write_str("a report: sales, events or unpaid"),
             Want::Explained => f.write_str("`show` or `count` after `explain`"),
             Want::Entity | Want::WritableEntity => {
@@ -405,6 +409,7 @@ impl fmt::Display for Thing {
             Thing::Format => "format",
             Thing::Expanded => "expanded setting",
             Thing::Pager => "pager setting",
+            Thing::Timing => "timing setting",
             Thing::Report => "report",
             Thing::SecuritySetting => "security setting",
             Thing::Entity => "entity",

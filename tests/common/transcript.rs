@@ -191,6 +191,36 @@ fn normalize_now(text: &str) -> String {
     result
 }
 
+/// Replaces the number of a whole line `Time: 12.3 ms` (what `set timing
+/// on` prints after a command) with `[ms]`: no expected output knows it.
+/// Only that exact line: digits, one `.` and one decimal, ` ms`.
+fn normalize_timing(text: &str) -> String {
+    let timed = |line: &str| {
+        line.strip_prefix("Time: ")
+            .and_then(|rest| rest.strip_suffix(" ms"))
+            .and_then(|number| number.split_once('.'))
+            .is_some_and(|(whole, tenths)| {
+                !whole.is_empty()
+                    && whole.bytes().all(|b| b.is_ascii_digit())
+                    && tenths.len() == 1
+                    && tenths.bytes().all(|b| b.is_ascii_digit())
+            })
+    };
+    text.split_inclusive('\n')
+        .map(|line| {
+            let (body, end) = match line.strip_suffix('\n') {
+                Some(body) => (body, "\n"),
+                None => (line, ""),
+            };
+            if timed(body) {
+                format!("Time: [ms]{end}")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect()
+}
+
 /// Runs every `*.t` file in `dir` and compares whole outputs.
 pub fn run_all(dir: &Path) {
     let bless = std::env::var_os("EPIC_BLESS").is_some();
@@ -235,7 +265,7 @@ pub fn run_all(dir: &Path) {
         let actual = Transcript {
             exit: ran.code,
             stdout: normalize_now(&ran.stdout),
-            stderr: normalize_now(&ran.stderr),
+            stderr: normalize_timing(&normalize_now(&ran.stderr)),
             ..expected.clone()
         };
         if actual != expected {

@@ -9,11 +9,12 @@ set \
 --- exit
 2
 --- stdout
-choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
+choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; timing: print each command's time); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
 
   set format table|vertical|csv|json
   set expanded auto|on|off
   set pager on|off
+  set timing on|off
   set security SETTING = N
   set time zone "ZONE"
 
@@ -22,6 +23,7 @@ Examples:
   set format table
   set expanded on
   set pager off
+  set timing on
   show security
   set security idle_minutes = 20
   show time zone

@@ -23,18 +23,19 @@ Commands:
   unlock      lift the lock put on an email after too many failed logins (admin)
   reset       give an employee a temporary password, shown once, to change at their next login (management, admin)
   help        list the commands, show one command's syntax and examples, or an entity's fields
-  set         choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
+  set         choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; timing: print each command's time); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
   quit        leave the shell (Ctrl-D does the same)
 
 A line ending in `\`, `and`, `or` or `,`, or with an open quote or parenthesis,
 continues on the next. Type `help COMMAND` for its syntax and examples,
 `help ENTITY` (clients, contracts, events, employees, audit) for its fields;
 grammar.md describes the whole language.
-choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
+choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; timing: print each command's time); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
 
   set format table|vertical|csv|json
   set expanded auto|on|off
   set pager on|off
+  set timing on|off
   set security SETTING = N
   set time zone "ZONE"
 
@@ -43,6 +44,7 @@ Examples:
   set format table
   set expanded on
   set pager off
+  set timing on
   show security
   set security idle_minutes = 20
   show time zone

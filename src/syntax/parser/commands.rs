@@ -12,7 +12,7 @@ use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::suggest::did_you_mean;
 
 /// The settings `set` takes.
-pub const SETTINGS: [&str; 5] = ["format", "expanded", "pager", "security", "time"];
+pub const SETTINGS: [&str; 6] = ["format", "expanded", "pager", "timing", "security", "time"];
 
 /// The commands `explain` takes.
 pub const EXPLAINED: [&str; 2] = ["show", "count"];
@@ -55,13 +55,14 @@ impl Parser<'_> {
         }
     }
 
-    /// `set_format | set_expanded | set_pager | set_security | set_time_zone`:
+    /// `set_format | set_expanded | set_pager | set_timing | set_security | set_time_zone`:
     /// the word after `set` picks the rule.
     pub(super) fn set(&mut self) -> Result<Command, SyntaxError> {
         match self.next() {
             Some(setting) if setting.is_word("format") => self.set_format(),
             Some(setting) if setting.is_word("expanded") => self.set_expanded(),
             Some(setting) if setting.is_word("pager") => self.set_pager(),
+            Some(setting) if setting.is_word("timing") => self.set_timing(),
             Some(setting) if setting.is_word("security") => self.set_security(),
             Some(setting) if setting.is_word("time") => self.set_time_zone(),
             Some(setting) => {
@@ -77,6 +78,7 @@ impl Parser<'_> {
                     None => error.with_help(
                         "settings are `format` (set format table|vertical|csv|json), \
                          `expanded` (set expanded auto|on|off), \
+                         `pager` and `timing` (set timing on|off), \
                          `security` (set security NAME = VALUE, for admins) and \
                          `time zone` (set time zone \"Europe/Paris\", for management)",
                     ),
@@ -131,6 +133,16 @@ impl Parser<'_> {
             Switch::from_name,
         )?;
         Ok(Command::SetPager { pager })
+    }
+
+    /// `set_timing = "set" "timing" ( "on" | "off" ) ;`
+    fn set_timing(&mut self) -> Result<Command, SyntaxError> {
+        let timing = self.setting_value(
+            ("timing", Want::Timing, Thing::Timing),
+            &Switch::NAMES,
+            Switch::from_name,
+        )?;
+        Ok(Command::SetTiming { timing })
     }
 
     /// The word naming a setting's value, one of `names` (any case); a
@@ -431,6 +443,22 @@ mod tests {
         assert!(error.contains("set pager on|off"), "{error}");
         assert!(parse("set pager").is_err());
         assert!(expected_at_end("set pager ").contains(&Want::Pager));
+    }
+
+    #[test]
+    fn set_timing_takes_on_or_off() {
+        for (line, timing) in [
+            ("set timing on", Switch::On),
+            ("set TIMING off", Switch::Off),
+        ] {
+            let command = parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(command, Command::SetTiming { timing });
+            assert_eq!(command.to_string(), line.to_lowercase());
+        }
+        let error = parse("set timing yes").unwrap_err().to_string();
+        assert!(error.contains("set timing on|off"), "{error}");
+        assert!(parse("set timing").is_err());
+        assert!(expected_at_end("set timing ").contains(&Want::Timing));
     }
 
     #[test]

@@ -1,0 +1,180 @@
+//! `epic`'s flags and subcommands, as clap reads them: the one
+//! definition the parser, the completion scripts and the manual share.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use epic::format::Format;
+
+/// Epic Events CRM shell. Without a command it opens the interactive shell
+/// (or runs commands from standard input when it is not a terminal).
+#[derive(Debug, Parser)]
+#[command(name = "epic", version, about, long_about = None)]
+pub struct Cli {
+    /// Run this command and exit (repeatable; they run in order)
+    #[arg(short = 'c', long = "command", value_name = "CMD")]
+    pub commands: Vec<String>,
+    /// Run the commands in FILE and exit
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "commands"
+    )]
+    pub file: Option<PathBuf>,
+    /// In a batch, go on after a failing command (the exit code still reports it)
+    #[arg(long)]
+    pub keep_going: bool,
+    /// How results are printed: table, vertical, csv or json [default: table]
+    #[arg(long, global = true, value_name = "FORMAT", value_parser = parse_format)]
+    pub format: Option<Format>,
+    /// CSV text cells exactly as stored: no `'` before a leading =, +, -, @, tab or CR
+    #[arg(long, global = true)]
+    pub raw_csv: bool,
+    /// Show the causes of errors (driver and tool messages)
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Connect with this profile of the config file (also EPIC_PROFILE)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    #[command(subcommand)]
+    pub action: Option<Action>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Action {
+    /// Manage the database: the local one epic runs itself, or DATABASE_URL's
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+    /// Log in: the password is read from the terminal without echo, or as
+    /// one line of standard input (`echo "$PASSWORD" | epic login EMAIL`)
+    Login { email: String },
+    /// End the session: revoke it and remove the session file
+    Logout,
+    /// Who is logged in, and until when
+    Whoami,
+    /// Change your password (from a pipe: the current one, then the new one, one per line)
+    Passwd,
+    /// Fill an empty CRM with demo data and print the demo logins
+    Demo {
+        /// Seed for the generated records (the same seed gives the same data)
+        #[arg(long, default_value_t = 2023)]
+        seed: u64,
+    },
+    /// Fill an empty CRM with the demo and bulk generated data up to a size, and print the logins
+    Gen {
+        /// S: the demo; M: 10,000 clients, 30,000 contracts, 50,000 events; L: 100,000
+        /// clients, 300,000 contracts, 1,000,000 events, 60 employees [default: S]
+        #[arg(long, value_enum, ignore_case = true, conflicts_with = "clients")]
+        size: Option<GenSize>,
+        /// Clients in all, the demo's included (a custom size)
+        #[arg(long, value_name = "N")]
+        clients: Option<u64>,
+        /// Contracts in all [default: 3 per client]
+        #[arg(long, value_name = "N", requires = "clients")]
+        contracts: Option<u64>,
+        /// Events in all [default: 10 per client]
+        #[arg(long, value_name = "N", requires = "clients")]
+        events: Option<u64>,
+        /// Employees in all, the admin and the demo staff included [default: 20]
+        #[arg(long, value_name = "N", requires = "clients")]
+        employees: Option<u64>,
+        /// Seed for the generated records (the same seed gives the same data)
+        #[arg(long, default_value_t = 2023)]
+        seed: u64,
+    },
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell the script is for
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff, for `man -l -` or a man1 directory)
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum GenSize {
+    S,
+    M,
+    L,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Where the data is, the server reached, TLS, and the schema version
+    Status,
+    /// Print the SQL a superuser runs once to create epic's roles on a shared server
+    Roles {
+        /// The role that owns every object [default: epic_owner]
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+        /// The operator's login: migrate, backup, restore [default: epic_migrator]
+        #[arg(long, value_name = "NAME")]
+        migrator: Option<String>,
+        /// The login every desk holds [default: epic_client]
+        #[arg(long, value_name = "NAME")]
+        client: Option<String>,
+        /// The role commands run as [default: epic_app]
+        #[arg(long, value_name = "NAME")]
+        app: Option<String>,
+    },
+    /// Apply the schema migrations and create the first admin (the migrator's credentials)
+    Migrate,
+    /// Start the local server (any command starts it when needed)
+    Start,
+    /// Stop the local server
+    Stop,
+    /// Write a backup (pg_dump custom format, mode 0600) to FILE (the migrator's credentials)
+    Backup { file: PathBuf },
+    /// Restore a backup taken with `epic db backup`
+    Restore {
+        file: PathBuf,
+        /// Replace the objects of a non-empty database with the backup's
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+pub fn parse_format(given: &str) -> Result<Format, String> {
+    given.parse::<Format>().map_err(|e| e.to_string())
+}
+
+/// When clap refuses a subcommand that is a word a shell command starts
+/// with (`epic show events`), what to say instead: how to run that one
+/// command with `-c`, the user's words quoted back for a POSIX shell.
+pub fn shell_command_hint(error: &clap::Error, args: &[String]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    let Some(ContextValue::String(word)) = error.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let word = word.to_lowercase();
+    if !epic::syntax::command_words().any(|command| command == word) {
+        return None;
+    }
+    let from = args
+        .iter()
+        .skip(1)
+        .position(|arg| arg.eq_ignore_ascii_case(&word))?
+        + 1;
+    let line = epic::text::one_line(&args[from..].join(" ")).into_owned();
+    Some(format!(
+        "error: `epic {word}` is not a subcommand; `{word}` is a shell command. \
+         To run one command: epic -c {}\n\nFor the subcommands, try '--help'.",
+        shell_quoted(&line)
+    ))
+}
+
+/// `text` as one word of a POSIX shell: in double quotes when nothing in it
+/// means anything there, otherwise in single quotes (a `'` as `'\''`).
+fn shell_quoted(text: &str) -> String {
+    if !text.contains(['"', '$', '`', '\\', '!']) {
+        return format!("\"{text}\"");
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
