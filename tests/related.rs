@@ -49,6 +49,9 @@ fn a_record_row_security_hides_is_in_no_related_list() {
     assert!(!client.stdout.contains("Wedding"), "{client:?}");
     // Jacky Blangier's contract 412 is hidden, and its event with it.
     let jacky = show(&db, "show client 3");
+    // The record itself still shows: the absences below are the lists'.
+    assert_eq!(jacky.code, 0, "{jacky:?}");
+    assert!(jacky.stdout.contains("Jacky Blangier"), "{jacky:?}");
     assert!(!jacky.stdout.contains("| 412 "), "{jacky:?}");
     assert!(!jacky.stdout.contains("General Assembly"), "{jacky:?}");
     // The lists say what the typed listings say.
