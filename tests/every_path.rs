@@ -142,7 +142,7 @@ fn management_reaches_admin_by_no_route() {
             format!("UPDATE employees SET department = 'admin' WHERE id = {SAM}"),
         ),
         route(
-            "create employee name \"Max Power\" email \"max@epic.events\" department admin password \"Long-Enough-Pass-1\"",
+            "create employee name \"Max Power\" email \"max@epic.events\" department admin",
             format!(
                 "INSERT INTO employees (full_name, email, department, password_hash) \
                  VALUES ('Max Power', 'max@epic.events', 'admin', '{HASH}')"

@@ -580,12 +580,27 @@ fn passwd_needs_the_current_password_and_revokes_the_other_sessions() {
         (wrong.code, wrong.stderr.as_str()),
         (4, "error: the current password is wrong\n")
     );
-    let weak = world
-        .kate()
-        .arg("passwd")
-        .stdin(format!("{KATE_PASSWORD}\nshort\n"))
-        .run();
-    assert_eq!(weak.code, 3, "{weak:?}");
+    // The policy's refusals, each with its reason, and nothing changed.
+    for (weak, reason) in [
+        ("short", "too short"),
+        ("Summer2024!!", "the password is too easy to guess"),
+        (
+            "Epic2026Events",
+            "without its digits and symbols it is a word or name that is easy to guess",
+        ),
+    ] {
+        let refused = world
+            .kate()
+            .arg("passwd")
+            .stdin(format!("{KATE_PASSWORD}\n{weak}\n"))
+            .run();
+        assert_eq!(refused.code, 3, "{weak}: {refused:?}");
+        assert!(
+            refused.stderr.contains(reason),
+            "{weak}: {}",
+            refused.stderr
+        );
+    }
     let changed = world
         .kate()
         .arg("passwd")

@@ -9,7 +9,7 @@
 use std::io::Write;
 
 use super::Context;
-use crate::auth::{self, AuthError};
+use crate::auth;
 use crate::db::DbError;
 use crate::db::identity::Identity;
 use crate::db::write::EmployeeFacts;
@@ -258,8 +258,8 @@ async fn creation_ownership(
     })
 }
 
-/// A new employee: their password checked against the policy, or a
-/// temporary one made and shown once; the database hashes it.
+/// A new employee, with a temporary password made and shown once (a
+/// password is never typed in a command); the database hashes it.
 async fn create_employee(
     cx: &mut Context<'_>,
     identity: &Identity,
@@ -269,33 +269,19 @@ async fn create_employee(
 ) -> Result<(), Error> {
     let name = text_of(&create.values, Field::EmployeeName);
     let email = text_of(&create.values, Field::EmployeeEmail);
-    let mut temporary = None;
-    let password = match &create.password {
-        Some(password) => {
-            auth::check_policy(password, &email, &name).map_err(AuthError::from)?;
-            password.clone()
-        }
-        None => {
-            let made = loop {
-                let candidate = auth::temporary_password();
-                if auth::check_policy(&candidate, &email, &name).is_ok() {
-                    break candidate;
-                }
-            };
-            temporary = Some(made.clone());
-            made
+    let temporary = loop {
+        let candidate = auth::temporary_password();
+        if auth::check_policy(&candidate, &email, &name).is_ok() {
+            break candidate;
         }
     };
     let hash = cx
         .database
-        .new_password_hash(&password, &email, &name)
+        .new_password_hash(&temporary, &email, &name)
         .await?;
     let extra = vec![
         ("password_hash", plan::Param::Text(hash)),
-        (
-            "must_change_password",
-            plan::Param::Bool(temporary.is_some()),
-        ),
+        ("must_change_password", plan::Param::Bool(true)),
     ];
     let plan = plan::plan_create(create, identity.employee_id, &cx.plan_context(), extra);
     let id = cx
@@ -313,16 +299,13 @@ async fn create_employee(
         id,
     };
     render::status(out, &created).map_err(output)?;
-    if let Some(temporary) = temporary {
-        let shown = Status::TemporaryPassword {
-            name: &name,
-            email: &email,
-            password: &temporary,
-            new_employee: true,
-        };
-        render::status(out, &shown).map_err(output)?;
-    }
-    Ok(())
+    let shown = Status::TemporaryPassword {
+        name: &name,
+        email: &email,
+        password: &temporary,
+        new_employee: true,
+    };
+    render::status(out, &shown).map_err(output)
 }
 
 pub async fn update(

@@ -63,12 +63,11 @@ impl Offers {
             }
             Want::ValueFor { field } => self.value(*field),
             Want::Employee => self.employees = true,
-            // Numbers, passwords, emails and the end: nothing to offer.
+            // Numbers, emails and the end: nothing to offer.
             Want::EndOfCommand
             | Want::ParentNumber { .. }
             | Want::NumberToChange { .. }
             | Want::SessionNumber
-            | Want::Password
             | Want::LockedEmail
             | Want::TimeZone
             | Want::SettingValue { .. }

@@ -394,7 +394,7 @@ fn completion_covers_every_command() {
         ),
         (
             "create employee ",
-            &["active", "department", "email", "name", "password"],
+            &["active", "department", "email", "name"],
         ),
         ("update client 3 set name = \"Ann\" ", &[","]),
         ("update client 3 set phone = ", &["none"]),

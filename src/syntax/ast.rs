@@ -144,8 +144,6 @@ pub struct Create {
     /// The client of a new contract, the contract of a new event.
     pub parent: Option<i64>,
     pub values: Vec<(Field, Assign)>,
-    /// An employee's initial password (otherwise a temporary one is made).
-    pub password: Option<String>,
 }
 
 /// What a field is set to.
@@ -296,9 +294,6 @@ impl fmt::Display for Command {
                 }
                 for (field, value) in &create.values {
                     write!(f, " {field} {value}")?;
-                }
-                if let Some(password) = &create.password {
-                    write!(f, " password {}", quote(password))?;
                 }
                 Ok(())
             }

@@ -70,7 +70,6 @@ pub enum Want {
     FieldToOrderBy {
         fields: Vec<Field>,
     },
-    Password,
     LockedEmail,
     Employee,
     /// What `revoke` takes.
@@ -373,7 +372,6 @@ impl fmt::Display for Want {
             Want::SessionNumber => f.write_str("a session number after `revoke session`"),
             Want::Field { .. } => f.write_str("a field"),
             Want::FieldToOrderBy { .. } => f.write_str("a field to order by"),
-            Want::Password => f.write_str("the password in quotes"),
             Want::LockedEmail => f.write_str("the locked email in quotes after `unlock`"),
             Want::Employee => f.write_str("an employee: their number or their full name in quotes"),
             Want::Revoked => f.write_str("`session N` or `sessions of EMPLOYEE` after `revoke`"),

@@ -604,6 +604,28 @@ impl TestDb {
         file
     }
 
+    /// Gives a new employee the password `chosen` as they would: a login
+    /// with the temporary password `create employee` showed once (in
+    /// `created`, its output), then `passwd`.
+    pub fn choose_first_password(&self, created: &str, email: &str, chosen: &str) {
+        let temporary = temporary_password_in(created);
+        let file = self.home.path().join(format!("{email}.first"));
+        let login = self
+            .epic()
+            .env("EPIC_SESSION_FILE", &file)
+            .args(["login", email])
+            .stdin(format!("{temporary}\n"))
+            .run();
+        assert_eq!(login.code, 0, "{email}'s first login: {login:?}");
+        let changed = self
+            .epic()
+            .env("EPIC_SESSION_FILE", &file)
+            .arg("passwd")
+            .stdin(format!("{temporary}\n{chosen}\n"))
+            .run();
+        assert_eq!(changed.code, 0, "{email}'s passwd: {changed:?}");
+    }
+
     /// The schema and the first admin exist (`epic db migrate` as the
     /// migrator, once per test binary, then copied), with bcrypt at its
     /// cheapest, and the admin is logged in.
@@ -856,4 +878,15 @@ impl Epic {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
     }
+}
+
+/// The temporary password in the output of `create employee` or `reset
+/// password`: the line after the one that announces it.
+pub fn temporary_password_in(output: &str) -> String {
+    let mut lines = output.lines();
+    lines
+        .by_ref()
+        .find(|line| line.starts_with("Temporary password for "))
+        .unwrap_or_else(|| panic!("no temporary password in {output:?}"));
+    lines.next().expect("the password line").trim().to_owned()
 }

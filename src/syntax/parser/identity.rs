@@ -95,6 +95,27 @@ fn typed_password(text: &str, email_start: usize, given: &str) -> Option<SyntaxE
 }
 
 impl Parser<'_> {
+    /// The refusal of `password` in `create employee` (the next token): the
+    /// line is drawn with everything after the word masked, since a password
+    /// typed without quotes may run to the end of the line.
+    pub(super) fn password_typed_in_create(&self) -> SyntaxError {
+        let word = self.tokens[self.position].span.clone();
+        let (shown, at) = match self.peek_at(1) {
+            Some(value) => {
+                let start = value.span.start;
+                (
+                    format!("{}{MASK}", &self.text[..start]),
+                    start..start + MASK.len(),
+                )
+            }
+            None => (self.text.to_owned(), word),
+        };
+        SyntaxError::at(ErrorKind::PasswordTyped, at, &shown).with_help(
+            "leave out `password`: the new employee gets a temporary password, \
+             shown once, and chooses their own at their first login",
+        )
+    }
+
     /// `set_security = "set" "security" security_setting "=" digit { digit } ;`,
     /// after `set security`.
     pub(super) fn set_security(&mut self) -> Result<Command, SyntaxError> {

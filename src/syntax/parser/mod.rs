@@ -61,7 +61,7 @@
 //! report         = "report" ( "sales" | "events" | "unpaid" ) ;
 //!
 //! create     = "create" entity [ "for" ( "client" | "contract" ) record_id ]
-//!              { field value } [ "password" string ] ;
+//!              { field value } ;
 //! update     = "update" entity record_id "set" field "=" ( value | "none" )
 //!              { "," field "=" ( value | "none" ) } ;
 //! delete     = "delete" entity record_id [ "reassign" "to" employee_ref ] ;

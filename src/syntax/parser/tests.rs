@@ -440,13 +440,12 @@ fn the_writing_commands_parse() {
                 (Field::ContractTotal, Assign::Value(money("12000.00"))),
                 (Field::ContractRemaining, Assign::Value(money("0"))),
             ],
-            password: None,
         })
     );
     assert_eq!(
         parsed(
             "create employee name \"Bill Boquet\" email \"bill@epic.events\" \
-             department sales password \"correct horse\""
+             department sales"
         ),
         Command::Create(Create {
             entity: Entity::Employee,
@@ -465,7 +464,6 @@ fn the_writing_commands_parse() {
                     Assign::Value(Value::Enum("sales"))
                 ),
             ],
-            password: Some("correct horse".into()),
         })
     );
     assert_eq!(

@@ -24,7 +24,8 @@ impl Parser<'_> {
     }
 
     /// `create = "create" entity [ "for" ( "client" | "contract" ) record_id ]
-    ///            { field value } [ "password" string ] ;`
+    ///            { field value } ;` A new employee's password is never
+    /// typed: they get a temporary one, shown once.
     pub(super) fn create(&mut self) -> Result<Command, SyntaxError> {
         let entity = self.writable_entity()?;
         let mut parent = None;
@@ -49,7 +50,6 @@ impl Parser<'_> {
             Entity::Client | Entity::Employee | Entity::Audit => {}
         }
         let mut values: Vec<(Field, Assign)> = Vec::new();
-        let mut password = None;
         loop {
             self.could_end_with(|| Want::Field {
                 fields: entity
@@ -57,18 +57,11 @@ impl Parser<'_> {
                     .filter(|f| !values.iter().any(|(given, _)| given == f))
                     .collect(),
             });
-            if entity == Entity::Employee && password.is_none() {
-                self.could_end_with_word("password");
-            }
             if self.peek().is_none() {
                 break;
             }
-            if entity == Entity::Employee && self.eat_word("password") {
-                match self.next() {
-                    Some(token) if token.kind == TokenKind::Str => password = Some(token.value),
-                    _ => return Err(self.expected(Want::Password, &[])),
-                }
-                continue;
+            if entity == Entity::Employee && self.peek_word("password") {
+                return Err(self.password_typed_in_create());
             }
             let field = self.settable_field(entity)?;
             if values.iter().any(|(f, _)| *f == field) {
@@ -99,7 +92,6 @@ impl Parser<'_> {
             entity,
             parent,
             values,
-            password,
         }))
     }
 
