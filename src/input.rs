@@ -124,6 +124,38 @@ pub fn needs_continuation(text: &str) -> bool {
     rule.needs_more()
 }
 
+/// One command typed at a terminal: its first line read at `prompt`, then,
+/// while the continuation rule says it goes on, each next line at the
+/// continuation prompt, so the screen shows that the command is not over
+/// (as psql's `-#`). `read` gives a line, or `None` at the end of input,
+/// which ends the command as it stands: the parser then says what is open.
+pub fn read_continued<E>(
+    prompt: &str,
+    mut read: impl FnMut(&str) -> Result<Option<String>, E>,
+) -> Result<Option<String>, E> {
+    let Some(mut text) = read(prompt)? else {
+        return Ok(None);
+    };
+    let mut rule = Continuation::default();
+    rule.push_line(&text);
+    let continued = continuation_prompt(prompt);
+    while rule.needs_more() {
+        let Some(line) = read(&continued)? else {
+            break;
+        };
+        rule.push_line(&line);
+        text.push('\n');
+        text.push_str(&line);
+    }
+    Ok(Some(text))
+}
+
+/// `...> ` as wide as `prompt`, so continued lines start under the first.
+pub fn continuation_prompt(prompt: &str) -> String {
+    let width: usize = prompt.chars().filter_map(|c| c.width()).sum();
+    format!("{:>width$}", "...> ")
+}
+
 /// The command text with each continuation backslash removed (the line break
 /// after it stays, as whitespace, so error positions still count lines).
 pub fn join_continuations(text: &str) -> Cow<'_, str> {
@@ -520,6 +552,51 @@ mod tests {
             batch("help\r\nquit\r\n"),
             vec![(1, "help".into()), (2, "quit".into())]
         );
+    }
+
+    #[test]
+    fn a_continued_command_is_read_at_the_continuation_prompt() {
+        let mut lines = [
+            "show events where \\",
+            "id = 109 and (",
+            "  name ~ \"a\")",
+            "whoami",
+        ]
+        .into_iter();
+        let mut prompts = Vec::new();
+        let mut read = |prompt: &str| {
+            prompts.push(prompt.to_owned());
+            Ok::<_, ()>(lines.next().map(str::to_owned))
+        };
+        assert_eq!(
+            read_continued("epic kate> ", &mut read),
+            Ok(Some(
+                "show events where \\\nid = 109 and (\n  name ~ \"a\")".to_owned()
+            ))
+        );
+        assert_eq!(
+            read_continued("epic kate> ", &mut read),
+            Ok(Some("whoami".to_owned()))
+        );
+        assert_eq!(read_continued("epic kate> ", &mut read), Ok(None));
+        assert_eq!(
+            prompts,
+            [
+                "epic kate> ",
+                "      ...> ",
+                "      ...> ",
+                "epic kate> ",
+                "epic kate> "
+            ]
+        );
+        // The end of input inside a command ends it as it stands.
+        let mut open = ["show events where name ~ \"a"].into_iter();
+        let mut read = |_: &str| Ok::<_, ()>(open.next().map(str::to_owned));
+        assert_eq!(
+            read_continued("epic> ", &mut read),
+            Ok(Some("show events where name ~ \"a".to_owned()))
+        );
+        assert_eq!(continuation_prompt("epic> "), " ...> ");
     }
 
     #[test]

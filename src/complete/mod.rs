@@ -14,10 +14,9 @@ use std::borrow::Cow;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use crate::input::needs_continuation;
 use crate::syntax::ast::quote;
 use crate::syntax::help;
 use crate::syntax::lexer::{Token, TokenKind, tokenize};
@@ -266,17 +265,10 @@ impl Hinter for LanguageHelper {
     type Hint = String;
 }
 
-impl Validator for LanguageHelper {
-    /// Enter on an unfinished command (open quote or parenthesis, trailing
-    /// `\`) opens a new line, as in a batch file.
-    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        if needs_continuation(ctx.input()) {
-            Ok(ValidationResult::Incomplete)
-        } else {
-            Ok(ValidationResult::Valid(None))
-        }
-    }
-}
+/// Every line is complete to the editor: the shell reads a continued
+/// command a line at a time (`input::read_continued`), so that each next
+/// line is shown at the continuation prompt.
+impl Validator for LanguageHelper {}
 
 impl Helper for LanguageHelper {}
 

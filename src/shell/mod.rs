@@ -439,8 +439,14 @@ impl Shell {
         let mut names_for: Option<i64> = None;
         loop {
             self.session_changed(runtime, &mut editor, listening.as_ref(), &mut names_for);
-            match editor.readline(&self.prompt()) {
-                Ok(line) => {
+            let typed =
+                input::read_continued(&self.prompt(), |prompt| match editor.readline(prompt) {
+                    Ok(line) => Ok(Some(line)),
+                    Err(ReadlineError::Eof) => Ok(None),
+                    Err(other) => Err(other),
+                });
+            match typed {
+                Ok(Some(line)) => {
                     if line.trim().is_empty() {
                         continue;
                     }
@@ -467,7 +473,7 @@ impl Shell {
                 }
                 // Ctrl-C abandons the line being typed, not the shell.
                 Err(ReadlineError::Interrupted) => continue,
-                Err(ReadlineError::Eof) => break,
+                Ok(None) => break,
                 Err(e) => {
                     let _ = writeln!(err, "error: cannot read from the terminal: {e}");
                     return Exit::Internal;
