@@ -133,16 +133,32 @@ impl LanguageHelper {
             .filter_map(|word| {
                 typed(word).map(|replacement| {
                     let display = (*word).to_owned();
-                    (Rank::Other, Pair { display, replacement })
+                    (
+                        Rank::Other,
+                        Pair {
+                            display,
+                            replacement,
+                        },
+                    )
                 })
             })
             .collect();
         pairs.extend(offers.fields.iter().filter_map(|field| {
             let required = offers.creating && field.spec().write == Write::RequiredOnCreate;
             typed(field.name()).map(|replacement| {
-                let rank = if required { Rank::Required } else { Rank::Other };
+                let rank = if required {
+                    Rank::Required
+                } else {
+                    Rank::Other
+                };
                 let display = field_display(*field, required);
-                (rank, Pair { display, replacement })
+                (
+                    rank,
+                    Pair {
+                        display,
+                        replacement,
+                    },
+                )
             })
         }));
         if let Some(names) = offers.employees {
@@ -160,7 +176,13 @@ impl LanguageHelper {
                 let id = c.id.to_string();
                 id.starts_with(prefix).then(|| {
                     let display = format!("{id}  ({})", crate::text::one_line(&c.name));
-                    (Rank::Other, Pair { display, replacement: id })
+                    (
+                        Rank::Other,
+                        Pair {
+                            display,
+                            replacement: id,
+                        },
+                    )
                 })
             }));
         }

@@ -148,7 +148,14 @@ impl Offers {
 /// The moments a date may be written as, relative to now (`time` in
 /// grammar.md): the words, and a week either side of today as examples of
 /// the `+`/`-` form.
-const MOMENTS: [&str; 6] = ["today", "tomorrow", "yesterday", "now", "today+7d", "today-7d"];
+const MOMENTS: [&str; 6] = [
+    "today",
+    "tomorrow",
+    "yesterday",
+    "now",
+    "today+7d",
+    "today-7d",
+];
 
 /// The names of the entities (`writable`: all but the audit log, which
 /// only grows): plurals, and singulars too once something is typed.

@@ -390,10 +390,7 @@ fn completion_covers_every_command() {
         ),
         ("update client 3 set na", &["name"]),
         ("update client 3 set name ", &["="]),
-        (
-            "update event 3 set support = ",
-            &[NAMES[2], "none"],
-        ),
+        ("update event 3 set support = ", &[NAMES[2], "none"]),
         (
             "update employee 3 set department = ",
             &["admin", "management", "sales", "support"],
@@ -419,7 +416,10 @@ fn completion_covers_every_command() {
             "delete employee 3 reassign to ",
             &[NAMES[0], NAMES[1], NAMES[2], "employee"],
         ),
-        ("reset password of ", &[NAMES[0], NAMES[1], NAMES[2], "employee"]),
+        (
+            "reset password of ",
+            &[NAMES[0], NAMES[1], NAMES[2], "employee"],
+        ),
         ("set security idle_minutes ", &["="]),
         ("login ", &[]),
         ("unlock ", &[]),
@@ -451,7 +451,10 @@ fn completion_offers_the_fields_of_the_entity_in_question() {
             after_condition,
         ),
         ("show events where support ~ Kate ", after_condition),
-        ("show events where support in (\"Kate Hastroff\", ", &[NAMES[2]]),
+        (
+            "show events where support in (\"Kate Hastroff\", ",
+            &[NAMES[2]],
+        ),
     ];
     for (line, expected) in cases {
         check(line, expected);
