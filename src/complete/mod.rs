@@ -403,4 +403,6 @@ impl Validator for LanguageHelper {
 impl Helper for LanguageHelper {}
 
 #[cfg(test)]
+mod positions;
+#[cfg(test)]
 mod tests;

@@ -428,7 +428,10 @@ fn completion_covers_every_command() {
         check(line, expected);
     }
     let help = helper(false).candidates("help ", 5).1;
-    assert_eq!(help, helper(false).candidates("", 0).1);
+    let mut topics = helper(false).candidates("", 0).1;
+    topics.extend(["audit", "clients", "contracts", "employees", "events"].map(String::from));
+    topics.sort();
+    assert_eq!(help, topics);
 }
 
 /// Where a field comes, and after a value the parser passes over.
