@@ -104,9 +104,18 @@ impl LanguageHelper {
                 (start, self.words(&before[..start], &before[start..]))
             }
         };
+        // Record numbers after the words, by value: shorter is smaller.
+        let number = |pair: &Pair| {
+            let digits = &pair.replacement;
+            digits
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+                .then_some(digits.len())
+        };
         ranked.sort_by(|(a_rank, a), (b_rank, b)| {
             a_rank
                 .cmp(b_rank)
+                .then_with(|| number(a).cmp(&number(b)))
                 .then_with(|| a.display.cmp(&b.display))
                 .then_with(|| a.replacement.cmp(&b.replacement))
         });

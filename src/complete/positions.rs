@@ -29,8 +29,8 @@ const MOMENTS: &[&str] = &[
 ];
 const ORDERED: &[&str] = &["!=", "<", "<=", "=", ">", ">="];
 const NUMERIC: &[&str] = &["!=", "<", "<=", "=", ">", ">=", "in", "not in"];
-/// The employees' numbers, in the order their lines sort.
-const IDS: [&str; 3] = ["12", "3", "7"];
+/// The employees' numbers, in order.
+const IDS: [&str; 3] = ["3", "7", "12"];
 
 /// `update ENTITY ID set`: exactly the settable fields, from the model.
 #[test]
@@ -298,10 +298,35 @@ fn every_position_of_the_writes() {
     check_shown(
         "update employee ",
         &[
-            "12  (Helene Marchand)",
             "3  (Aliénor Martin)",
             "7  (Kate Hastroff)",
+            "12  (Helene Marchand)",
         ],
     );
     check_shown("update event 109 set st", &["start  (date)"]);
+}
+
+/// The writes after which the shell reloads the names, and only those.
+#[test]
+fn the_names_change_with_the_writes_to_employees() {
+    let changing = [
+        "create employee name \"A B\" email \"a@b.c\" department sales",
+        "update employee 7 set department = sales",
+        "delete employee 7 reassign to employee 3",
+        "deactivate \"Kate Hastroff\"",
+        "deactivate employee 7",
+    ];
+    for line in changing {
+        assert!(super::changes_employees(line), "{line}");
+    }
+    let other = [
+        "create client name \"A B\" email \"a@b.c\"",
+        "update event 109 set support = \"Kate Hastroff\"",
+        "show employees",
+        "update employee 7 set",
+        "",
+    ];
+    for line in other {
+        assert!(!super::changes_employees(line), "{line}");
+    }
 }
