@@ -17,6 +17,8 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
+use crate::model::{Entity, Field, FieldType, Role, Write};
+use crate::syntax::Command;
 use crate::syntax::ast::quote;
 use crate::syntax::help;
 use crate::syntax::lexer::{Token, TokenKind, tokenize};
@@ -24,23 +26,57 @@ use crate::syntax::lexer::{Token, TokenKind, tokenize};
 mod highlight;
 mod offers;
 use highlight::highlight_line;
-use offers::offers;
+use offers::{Names, offers};
 
-/// The line editor's helper: completion, highlighting, and Enter on an
-/// unfinished command opening a new line.
+/// The line editor's helper: completion and highlighting.
 pub struct LanguageHelper {
-    /// Employee full names, offered (quoted) where an employee is named. Loaded by the shell at start.
-    employees: Vec<String>,
+    /// The active employees, offered where an employee is named. Loaded by
+    /// the shell at a login and after each write that changes them.
+    employees: Vec<Colleague>,
     color: bool,
 }
 
+/// An employee as completion offers them: by name (quoted), or by number
+/// after `employee`; a sales or support contact only from their department.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Colleague {
+    pub id: i64,
+    pub name: String,
+    /// `None` for a department this version does not know.
+    pub department: Option<Role>,
+}
+
+impl Colleague {
+    pub fn new(id: i64, name: String, department: &str) -> Colleague {
+        Colleague {
+            id,
+            name,
+            department: Role::from_department(department),
+        }
+    }
+}
+
+/// Whether running `text` can change who completion names: a write to an
+/// employee (a create, an update, a delete, a deactivation). The shell
+/// reloads the names after each such command that succeeded.
+pub fn changes_employees(text: &str) -> bool {
+    match crate::syntax::parse(text) {
+        Ok(Command::Create(create)) => create.entity == Entity::Employee,
+        Ok(Command::Update { entity, .. } | Command::Delete { entity, .. }) => {
+            entity == Entity::Employee
+        }
+        Ok(Command::Deactivate { .. }) => true,
+        _ => false,
+    }
+}
+
 impl LanguageHelper {
-    /// Replaces the names offered after an employee field (after a login).
-    pub fn set_employees(&mut self, employees: Vec<String>) {
+    /// Replaces the employees offered (after a login, or a write to one).
+    pub fn set_employees(&mut self, employees: Vec<Colleague>) {
         self.employees = employees;
     }
 
-    pub fn new(employees: Vec<String>, color: bool) -> Self {
+    pub fn new(employees: Vec<Colleague>, color: bool) -> Self {
         LanguageHelper { employees, color }
     }
 
@@ -50,85 +86,179 @@ impl LanguageHelper {
         (start, pairs.into_iter().map(|p| p.replacement).collect())
     }
 
-    /// Candidates with what the list shows (the canonical word) and what
-    /// replaces the typed word.
+    /// Candidates with what the list shows (the canonical word, a field
+    /// with what it holds) and what replaces the typed word. Required
+    /// fields of a `create` come first, then the rest in order.
     fn pairs(&self, line: &str, pos: usize) -> (usize, Vec<Pair>) {
         // rustyline gives a byte position; anything else is no position at all.
         let Some(before) = line.get(..pos) else {
             return (pos, Vec::new());
         };
         let before = blank_continuations(before);
-        let (start, mut pairs) = match open_quote(&before) {
+        let (start, mut ranked) = match open_quote(&before) {
             Some(quote) => (quote, self.in_string(&before[..quote], &before[quote..])),
             None => {
                 let start = word_start(&before);
                 (start, self.words(&before[..start], &before[start..]))
             }
         };
-        pairs.sort_by(|a, b| {
-            a.display
-                .cmp(&b.display)
+        // Record numbers after the words, by value: shorter is smaller.
+        let number = |pair: &Pair| {
+            let digits = &pair.replacement;
+            digits
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+                .then_some(digits.len())
+        };
+        ranked.sort_by(|(a_rank, a), (b_rank, b)| {
+            a_rank
+                .cmp(b_rank)
+                .then_with(|| number(a).cmp(&number(b)))
+                .then_with(|| a.display.cmp(&b.display))
                 .then_with(|| a.replacement.cmp(&b.replacement))
         });
-        pairs.dedup_by(|a, b| a.replacement == b.replacement);
+        let mut seen = std::collections::HashSet::new();
+        let pairs = ranked
+            .into_iter()
+            .map(|(_, pair)| pair)
+            .filter(|pair| seen.insert(pair.replacement.clone()))
+            .collect();
         (start, pairs)
     }
 
-    /// Candidates for `prefix`, a word or operator typed after `context`.
-    fn words(&self, context: &str, prefix: &str) -> Vec<Pair> {
+    /// Candidates for `prefix`, a word or operator typed after `context`,
+    /// each with its rank in the list.
+    fn words(&self, context: &str, prefix: &str) -> Vec<(Rank, Pair)> {
         let offers = offers(context, prefix.is_empty());
-        let mut pairs: Vec<Pair> = offers
+        // Language words are case-insensitive, so the user's typing stays
+        // as it is and only the rest of the word is added.
+        let typed = |word: &str| rest_after(word, prefix).map(|rest| format!("{prefix}{rest}"));
+        let mut pairs: Vec<(Rank, Pair)> = offers
             .words
             .iter()
             .chain(&offers.choices)
             .filter_map(|word| {
-                // Language words are case-insensitive, so the user's typing
-                // stays as it is and only the rest of the word is added.
-                rest_after(word, prefix).map(|rest| Pair {
-                    display: (*word).to_owned(),
-                    replacement: format!("{prefix}{rest}"),
+                typed(word).map(|replacement| {
+                    let display = (*word).to_owned();
+                    (
+                        Rank::Other,
+                        Pair {
+                            display,
+                            replacement,
+                        },
+                    )
                 })
             })
             .collect();
-        if offers.employees {
+        pairs.extend(offers.fields.iter().filter_map(|field| {
+            let required = offers.creating && field.spec().write == Write::RequiredOnCreate;
+            typed(field.name()).map(|replacement| {
+                let rank = if required {
+                    Rank::Required
+                } else {
+                    Rank::Other
+                };
+                let display = field_display(*field, required);
+                (
+                    rank,
+                    Pair {
+                        display,
+                        replacement,
+                    },
+                )
+            })
+        }));
+        if let Some(names) = offers.employees {
             // Names are data, not keywords: they are matched without the
             // quotes the user has not typed yet, and inserted as spelled in
             // the database, quoted so that they parse.
             pairs.extend(
-                self.employees
-                    .iter()
-                    .filter(|name| rest_after(name, prefix).is_some())
-                    .map(|name| {
-                        let quoted = quote(name);
-                        Pair {
-                            display: quoted.clone(),
-                            replacement: quoted,
-                        }
-                    }),
+                self.colleagues(names)
+                    .filter(|c| rest_after(&c.name, prefix).is_some())
+                    .map(|c| (Rank::Other, quoted_pair(&c.name))),
             );
         }
+        if offers.employee_ids {
+            pairs.extend(self.employees.iter().filter_map(|c| {
+                let id = c.id.to_string();
+                id.starts_with(prefix).then(|| {
+                    let display = format!("{id}  ({})", crate::text::one_line(&c.name));
+                    (
+                        Rank::Other,
+                        Pair {
+                            display,
+                            replacement: id,
+                        },
+                    )
+                })
+            }));
+        }
         pairs
+    }
+
+    /// The employees `names` admits.
+    fn colleagues(&self, names: Names) -> impl Iterator<Item = &Colleague> {
+        self.employees
+            .iter()
+            .filter(move |c| names.admit(c.department))
     }
 
     /// Candidates inside a string left open after `context`; `typed` starts
     /// with the opening quote. Only values from a fixed list (employee
     /// names, enum choices) can be completed; each comes with its closing
     /// quote.
-    fn in_string(&self, context: &str, typed: &str) -> Vec<Pair> {
+    fn in_string(&self, context: &str, typed: &str) -> Vec<(Rank, Pair)> {
         let offers = offers(context, false);
-        let employees = offers.employees.then_some(&self.employees);
+        let names = offers
+            .employees
+            .into_iter()
+            .flat_map(|names| self.colleagues(names).map(|c| c.name.as_str()));
         offers
             .choices
             .into_iter()
-            .chain(employees.into_iter().flatten().map(String::as_str))
-            .map(quote)
-            .filter(|quoted| rest_after(quoted, typed).is_some())
-            .map(|quoted| Pair {
-                display: quoted.clone(),
-                replacement: quoted,
-            })
+            .chain(names)
+            .filter(|value| rest_after(&quote(value), typed).is_some())
+            .map(|value| (Rank::Other, quoted_pair(value)))
             .collect()
     }
+}
+
+/// Where a candidate comes in the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    /// A field every `create` of the entity must give.
+    Required,
+    Other,
+}
+
+/// `value` quoted, as shown and as inserted.
+fn quoted_pair(value: &str) -> Pair {
+    let quoted = quote(value);
+    Pair {
+        display: quoted.clone(),
+        replacement: quoted,
+    }
+}
+
+/// How `field` is listed: its name and, in brackets, what it holds.
+fn field_display(field: Field, required: bool) -> String {
+    let holds: Cow<'static, str> = match field.ty() {
+        FieldType::Id => "number".into(),
+        FieldType::Text => "text".into(),
+        FieldType::Email => "email".into(),
+        FieldType::Phone => "phone".into(),
+        FieldType::Money => "amount".into(),
+        FieldType::Integer => "whole number".into(),
+        FieldType::Boolean => "true/false".into(),
+        FieldType::Timestamp => "date".into(),
+        FieldType::Employee => match field.department() {
+            Some(role) => format!("{role} employee").into(),
+            None => "employee".into(),
+        },
+        FieldType::Enum(choices) => choices.join("/").into(),
+    };
+    let required = if required { ", required" } else { "" };
+    format!("{}  ({holds}{required})", field.name())
 }
 
 /// The rest of `candidate` after `prefix`, compared ignoring case, or `None`
@@ -272,5 +402,7 @@ impl Validator for LanguageHelper {}
 
 impl Helper for LanguageHelper {}
 
+#[cfg(test)]
+mod positions;
 #[cfg(test)]
 mod tests;

@@ -4,8 +4,9 @@
 //! takes its words from, so the two cannot drift apart.
 
 use crate::format::FORMAT_NAMES;
-use crate::model::{Entity, Field, FieldType, SECURITY_SETTINGS};
+use crate::model::{Entity, Field, FieldType, Role, SECURITY_SETTINGS};
 use crate::syntax::ast::Report;
+use crate::syntax::lexer::tokenize;
 use crate::syntax::{EXPLAINED, REVOKED, SETTINGS, Want, command_words, expected_at_end};
 
 /// What may come next, by how it is typed.
@@ -15,8 +16,32 @@ pub(super) struct Offers {
     pub words: Vec<&'static str>,
     /// The choices of an enum field: bare like words, or in quotes.
     pub choices: Vec<&'static str>,
-    /// Whether an employee may be named here (in quotes, as spelled).
-    pub employees: bool,
+    /// Fields, typed bare, listed with what they hold.
+    pub fields: Vec<Field>,
+    /// Whether the command is a `create`, whose required fields come first.
+    pub creating: bool,
+    /// Whose names may come here (in quotes, as spelled), if anyone's.
+    pub employees: Option<Names>,
+    /// Whether an employee's record number may come here.
+    pub employee_ids: bool,
+}
+
+/// Which employees may be named where a name goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Names {
+    Anyone,
+    /// Only those of this department (a sales or support contact).
+    In(Role),
+}
+
+impl Names {
+    /// Whether an employee of `department` (`None`: unknown) may be named.
+    pub fn admit(self, department: Option<Role>) -> bool {
+        match self {
+            Names::Anyone => true,
+            Names::In(role) => department == Some(role),
+        }
+    }
 }
 
 /// What may be typed at the end of `context`. With nothing typed yet only
@@ -24,8 +49,19 @@ pub(super) struct Offers {
 /// typed the singulars (for `show event 109`) match too.
 pub(super) fn offers(context: &str, nothing_typed: bool) -> Offers {
     let mut offers = Offers::default();
-    for want in expected_at_end(context) {
+    let wants = expected_at_end(context);
+    if wants.is_empty() {
+        return offers;
+    }
+    let tokens = tokenize(context).unwrap_or_default();
+    offers.creating = tokens.first().is_some_and(|t| t.is_word("create"));
+    // `employee_ref` after `employee` takes a record number as well as a name.
+    let after_employee = tokens.last().is_some_and(|t| t.is_word("employee"));
+    for want in wants {
         offers.add(&want, nothing_typed);
+        if want == Want::Employee && after_employee {
+            offers.employee_ids = true;
+        }
     }
     offers
 }
@@ -33,7 +69,6 @@ pub(super) fn offers(context: &str, nothing_typed: bool) -> Offers {
 impl Offers {
     /// Adds what `want` may be.
     fn add(&mut self, want: &Want, nothing_typed: bool) {
-        let names = |fields: &[Field]| fields.iter().map(|f| f.name()).collect::<Vec<_>>();
         match want {
             Want::Command => self.words.extend(command_words()),
             Want::Setting => self.words.extend(SETTINGS),
@@ -53,7 +88,7 @@ impl Offers {
             } => self.words.push("for"),
             Want::Parent { parent, .. } => self.words.push(parent),
             Want::Field { fields } | Want::FieldToOrderBy { fields } => {
-                self.words.extend(names(fields));
+                self.fields.extend(fields);
             }
             Want::CloseParenthesis => self.words.extend([")", "and", "or"]),
             Want::ListSeparator => self.words.extend([",", ")"]),
@@ -62,8 +97,13 @@ impl Offers {
                 self.words.extend(none_or_me(*field, *negated))
             }
             Want::ValueFor { field } => self.value(*field),
-            Want::Employee => self.employees = true,
-            // Numbers, emails and the end: nothing to offer.
+            Want::Employee => self.admit(Names::Anyone),
+            Want::NumberToChange {
+                entity: Entity::Employee,
+                ..
+            } => self.employee_ids = true,
+            // Other numbers, emails and the end: nothing to offer
+            // (record numbers would cost a query at each Tab).
             Want::EndOfCommand
             | Want::ParentNumber { .. }
             | Want::NumberToChange { .. }
@@ -80,8 +120,11 @@ impl Offers {
         match field.ty() {
             FieldType::Boolean => self.words.extend(["true", "false"]),
             FieldType::Enum(choices) => self.choices.extend(choices),
-            FieldType::Timestamp => self.words.extend(["today", "tomorrow", "yesterday", "now"]),
-            FieldType::Employee => self.employees = true,
+            FieldType::Timestamp => self.words.extend(MOMENTS),
+            FieldType::Employee => self.admit(match field.department() {
+                Some(role) => Names::In(role),
+                None => Names::Anyone,
+            }),
             FieldType::Id
             | FieldType::Integer
             | FieldType::Money
@@ -90,7 +133,28 @@ impl Offers {
             | FieldType::Phone => {}
         }
     }
+
+    /// Lets `names` be named too: anyone once two departments may be.
+    fn admit(&mut self, names: Names) {
+        self.employees = match self.employees {
+            None => Some(names),
+            Some(before) if before == names => Some(names),
+            Some(_) => Some(Names::Anyone),
+        };
+    }
 }
+
+/// The moments a date may be written as, relative to now (`time` in
+/// grammar.md): the words, and a week either side of today as examples of
+/// the `+`/`-` form.
+const MOMENTS: [&str; 6] = [
+    "today",
+    "tomorrow",
+    "yesterday",
+    "now",
+    "today+7d",
+    "today-7d",
+];
 
 /// The names of the entities (`writable`: all but the audit log, which
 /// only grows): plurals, and singulars too once something is typed.

@@ -1,11 +1,17 @@
 use super::*;
 
-fn helper(color: bool) -> LanguageHelper {
-    LanguageHelper::new(vec!["Kate Hastroff".into(), "Aliénor Martin".into()], color)
+/// Kate is in support, Aliénor in sales, Helene in management.
+pub(super) fn helper(color: bool) -> LanguageHelper {
+    let employees = vec![
+        Colleague::new(7, "Kate Hastroff".into(), "support"),
+        Colleague::new(3, "Aliénor Martin".into(), "sales"),
+        Colleague::new(12, "Helene Marchand".into(), "management"),
+    ];
+    LanguageHelper::new(employees, color)
 }
 
 /// The candidates for the cursor at the end of `line`.
-fn check(line: &str, expected: &[&str]) {
+pub(super) fn check(line: &str, expected: &[&str]) {
     let (_, candidates) = helper(false).candidates(line, line.len());
     assert_eq!(candidates, expected, "completing `{line}`");
 }
@@ -66,7 +72,7 @@ fn completion_follows_the_grammar() {
         ("revoke sessions ", &["of"]),
         (
             "revoke sessions of ",
-            &["\"Aliénor Martin\"", "\"Kate Hastroff\"", "employee"],
+            &[NAMES[0], NAMES[1], NAMES[2], "employee"],
         ),
         ("reset p", &["password"]),
         ("show e", &["employee", "employees", "event", "events"]),
@@ -102,15 +108,16 @@ fn completion_follows_conditions() {
         ("show events where location is ", &["none", "not"]),
         ("show events where id is ", &[]),
         ("show events where support not ", &["in"]),
-        (
-            "show events where support = ",
-            &["\"Aliénor Martin\"", "\"Kate Hastroff\""],
-        ),
+        ("show events where support = ", &[NAMES[2]]),
+        ("show clients where sales = ", &[NAMES[0]]),
+        ("show contracts where sales = ", &[NAMES[0]]),
+        ("show audit where actor = ", &[]),
         ("show events where support = ka", &["\"Kate Hastroff\""]),
         ("show events where support = \"Ka", &["\"Kate Hastroff\""]),
-        ("show events where support = \"al", &["\"Aliénor Martin\""]),
+        ("show events where support = \"al", &[]),
+        ("show clients where sales = \"al", &["\"Aliénor Martin\""]),
         (
-            "show events where support = \"Aliénor M",
+            "show clients where sales = \"Aliénor M",
             &["\"Aliénor Martin\""],
         ),
         ("show events where support in (\"K", &["\"Kate Hastroff\""]),
@@ -131,7 +138,10 @@ fn completion_follows_conditions() {
         ),
         ("show employees where department in (sales ", &[")", ","]),
         ("show contracts where signed = ", &["false", "true"]),
-        ("show events where start >= t", &["today", "tomorrow"]),
+        (
+            "show events where start >= t",
+            &["today", "today+7d", "today-7d", "tomorrow"],
+        ),
     ];
     for (line, expected) in cases {
         check(line, expected);
@@ -334,7 +344,12 @@ fn typing_repaints_only_with_colour() {
     assert!(!helper(false).highlight_char("show", 4, CmdKind::Other));
 }
 
-const NAMES: [&str; 2] = ["\"Aliénor Martin\"", "\"Kate Hastroff\""];
+/// Every employee's name, quoted, in order.
+pub(super) const NAMES: [&str; 3] = [
+    "\"Aliénor Martin\"",
+    "\"Helene Marchand\"",
+    "\"Kate Hastroff\"",
+];
 
 /// The candidates for each line, with the names of the fields of `entity`
 /// as one expected list.
@@ -375,26 +390,23 @@ fn completion_covers_every_command() {
         ),
         ("update client 3 set na", &["name"]),
         ("update client 3 set name ", &["="]),
-        (
-            "update event 3 set support = ",
-            &[NAMES[0], NAMES[1], "none"],
-        ),
+        ("update event 3 set support = ", &[NAMES[2], "none"]),
         (
             "update employee 3 set department = ",
             &["admin", "management", "sales", "support"],
         ),
-        ("deactivate ", &[NAMES[0], NAMES[1], "employee"]),
+        ("deactivate ", &[NAMES[0], NAMES[1], NAMES[2], "employee"]),
         (
             "create client ",
-            &["company", "email", "last_contact", "name", "phone", "sales"],
+            &["email", "name", "company", "last_contact", "phone", "sales"],
         ),
         (
             "create client name \"Ann\" phone none ",
-            &["company", "email", "last_contact", "sales"],
+            &["email", "company", "last_contact", "sales"],
         ),
         (
             "create employee ",
-            &["active", "department", "email", "name"],
+            &["department", "email", "name", "active"],
         ),
         ("update client 3 set name = \"Ann\" ", &[","]),
         ("update client 3 set phone = ", &["none"]),
@@ -402,9 +414,12 @@ fn completion_covers_every_command() {
         ("delete client 3 ", &[]),
         (
             "delete employee 3 reassign to ",
-            &[NAMES[0], NAMES[1], "employee"],
+            &[NAMES[0], NAMES[1], NAMES[2], "employee"],
         ),
-        ("reset password of ", &[NAMES[0], NAMES[1], "employee"]),
+        (
+            "reset password of ",
+            &[NAMES[0], NAMES[1], NAMES[2], "employee"],
+        ),
         ("set security idle_minutes ", &["="]),
         ("login ", &[]),
         ("unlock ", &[]),
@@ -413,7 +428,10 @@ fn completion_covers_every_command() {
         check(line, expected);
     }
     let help = helper(false).candidates("help ", 5).1;
-    assert_eq!(help, helper(false).candidates("", 0).1);
+    let mut topics = helper(false).candidates("", 0).1;
+    topics.extend(["audit", "clients", "contracts", "employees", "events"].map(String::from));
+    topics.sort();
+    assert_eq!(help, topics);
 }
 
 /// Where a field comes, and after a value the parser passes over.
@@ -436,7 +454,10 @@ fn completion_offers_the_fields_of_the_entity_in_question() {
             after_condition,
         ),
         ("show events where support ~ Kate ", after_condition),
-        ("show events where support in (\"Kate Hastroff\", ", &NAMES),
+        (
+            "show events where support in (\"Kate Hastroff\", ",
+            &[NAMES[2]],
+        ),
     ];
     for (line, expected) in cases {
         check(line, expected);

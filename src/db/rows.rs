@@ -133,16 +133,19 @@ impl Database {
         Ok(row.get(0))
     }
 
-    /// Active employees' full names, for completion in the shell.
-    pub async fn employee_names(&mut self) -> Result<Vec<String>, DbError> {
+    /// Active employees (number, full name, department), for completion in the shell.
+    pub async fn employee_names(&mut self) -> Result<Vec<(i64, String, String)>, DbError> {
         let client = self.session().await?;
         let rows = client
             .query(
-                "SELECT full_name FROM employees WHERE active ORDER BY full_name",
+                "SELECT id, full_name, department FROM employees WHERE active ORDER BY full_name",
                 &[],
             )
             .await?;
-        Ok(rows.iter().map(|row| row.get(0)).collect())
+        Ok(rows
+            .iter()
+            .map(|row| (row.get(0), row.get(1), row.get(2)))
+            .collect())
     }
 
     fn forget_if_broken(&mut self) {

@@ -4,6 +4,7 @@
 //! batch input, so a batch file behaves exactly like typing it.
 
 pub mod listen;
+mod names;
 
 use crate::input::{self, Entry};
 
@@ -12,7 +13,7 @@ use std::path::Path;
 
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
-use rustyline::{Config as EditorConfig, Editor};
+use rustyline::{CompletionType, Config as EditorConfig, Editor};
 use tokio::runtime::Runtime;
 
 use crate::auth::AuthError;
@@ -408,8 +409,12 @@ impl Shell {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Exit {
+        // Tab completes as far as the candidates agree and lists them all
+        // when they differ, each field with what it holds.
         let editor_config = EditorConfig::builder()
             .auto_add_history(false)
+            .completion_type(CompletionType::List)
+            .completion_show_all_if_ambiguous(true)
             .max_history_size(10_000)
             .map(|builder| builder.build())
             .unwrap_or_default();
@@ -460,7 +465,7 @@ impl Shell {
                         text: input::join_continuations(&line).into_owned(),
                     };
                     match self.execute_paged(runtime, &entry, out, err) {
-                        Ok(Flow::Continue) => {}
+                        Ok(Flow::Continue) => self.names_after(runtime, &mut editor, &entry.text),
                         Ok(Flow::Quit) => break,
                         // Ctrl-C at a password prompt ends that command only.
                         Err(Error::Auth(AuthError::Cancelled)) => {
@@ -565,21 +570,6 @@ impl Shell {
         if let Some(listening) = listening {
             listening.send_replace(seen);
         }
-    }
-
-    /// Active employees' names and the newest notification's number, read
-    /// under the application role in one transaction.
-    async fn directory_and_news(&mut self) -> Result<(Vec<String>, i64), Error> {
-        let token = self.session.token()?;
-        let transaction = self.database.begin(&token).await?;
-        let read = async {
-            let names = self.database.employee_names().await?;
-            let newest = self.database.newest_notification().await?;
-            Ok::<_, DbError>((names, newest))
-        }
-        .await;
-        transaction.finish(&mut self.database, read.is_ok()).await?;
-        Ok(read?)
     }
 
     /// `epic> `, or `epic kate> ` once someone is logged in.

@@ -1,4 +1,4 @@
-//! Kate's shell on a pseudo-terminal of its own, as she would see it: the
+//! A shell (Kate's, or anyone's) on a pseudo-terminal of its own, as she would see it: the
 //! live notifications and the pager are about what reaches a terminal.
 
 use std::io::{Read, Write};
@@ -12,14 +12,15 @@ use std::time::{Duration, Instant};
 use super::TestDb;
 
 const KATE_PASSWORD: &str = "Runs-The-Wedding-42";
-const PROMPT: &str = "epic kate>";
 
-/// Kate's shell, and every byte it has put on her screen.
+/// A logged-in shell, and every byte it has put on the screen.
 pub struct Terminal {
     shell: Child,
     keyboard: std::fs::File,
     chunks: mpsc::Receiver<Vec<u8>>,
     screen: Vec<u8>,
+    /// The logged-in prompt, `epic kate>`.
+    prompt: String,
 }
 
 impl Terminal {
@@ -27,12 +28,24 @@ impl Terminal {
     /// (`None`: the pseudo-terminal's own size), with `PAGER` set when given;
     /// returns once her prompt is shown.
     pub fn kates(db: &TestDb, size: Option<(u16, u16)>, pager: Option<&Path>) -> Terminal {
-        let kate_session = db.home.path().join("kate-session");
+        Terminal::logged_in(db, "kate@epic.events", KATE_PASSWORD, size, pager)
+    }
+
+    /// [`Terminal::kates`] for whoever `email` and `password` log in.
+    pub fn logged_in(
+        db: &TestDb,
+        email: &str,
+        password: &str,
+        size: Option<(u16, u16)>,
+        pager: Option<&Path>,
+    ) -> Terminal {
+        let user = email.split('@').next().unwrap_or(email);
+        let session_file = db.home.path().join(format!("{user}-session"));
         let login = db
             .epic()
-            .env("EPIC_SESSION_FILE", &kate_session)
-            .args(["login", "kate@epic.events"])
-            .stdin(format!("{KATE_PASSWORD}\n"))
+            .env("EPIC_SESSION_FILE", &session_file)
+            .args(["login", email])
+            .stdin(format!("{password}\n"))
             .run();
         assert_eq!(login.code, 0, "{login:?}");
         let size = size.map(|(rows, columns)| nix::pty::Winsize {
@@ -51,7 +64,7 @@ impl Terminal {
             .env("PGPASSWORD", super::CLIENT_PASSWORD)
             .env("EPIC_CONFIG", db.home.path().join("config.toml"))
             .env("EPIC_DATA_DIR", db.home.path())
-            .env("EPIC_SESSION_FILE", &kate_session)
+            .env("EPIC_SESSION_FILE", &session_file)
             .env("TERM", "xterm")
             .env("NO_COLOR", "1")
             .stdin(slave(&pty.slave))
@@ -80,7 +93,7 @@ impl Terminal {
                 Ok(())
             });
         }
-        let shell = command.spawn().expect("start Kate's shell");
+        let shell = command.spawn().expect("start the shell");
         drop(pty.slave);
         let (sender, chunks) = mpsc::channel::<Vec<u8>>();
         let mut master = std::fs::File::from(pty.master);
@@ -98,6 +111,7 @@ impl Terminal {
             keyboard,
             chunks,
             screen: Vec::new(),
+            prompt: format!("epic {user}>"),
         };
         terminal.wait_for_prompts(1);
         terminal
@@ -131,13 +145,21 @@ impl Terminal {
         self.keyboard.write_all(keys).expect("type");
     }
 
+    /// Ctrl-C: abandons the line being typed, and waits for the new prompt
+    /// (keys pressed before it would be lost).
+    pub fn cancel_line(&mut self) {
+        let prompts = self.prompts();
+        self.press(b"\x03");
+        self.wait_for_prompts(prompts + 1);
+    }
+
     /// Whether the shell is still running.
     pub fn running(&mut self) -> bool {
         matches!(self.shell.try_wait(), Ok(None))
     }
 
     fn prompts(&self) -> usize {
-        self.text().matches(PROMPT).count()
+        self.text().matches(self.prompt.as_str()).count()
     }
 
     fn wait_for_prompts(&mut self, prompts: usize) {

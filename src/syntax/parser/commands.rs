@@ -33,8 +33,9 @@ impl Parser<'_> {
     /// `help = "help" [ command_name ] ;`
     pub(super) fn help(&mut self) -> Result<Command, SyntaxError> {
         let Some(topic) = self.next() else {
-            // The topic is a command's name.
+            // The topic is a command's name or an entity's.
             self.could_end_with(|| Want::Command);
+            self.could_end_with(|| Want::Entity);
             return Ok(Command::Help { topic: None });
         };
         match help::find_topic(&topic.raw) {
