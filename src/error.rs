@@ -39,6 +39,9 @@ pub enum Error {
         field: Option<&'static str>,
         help: String,
     },
+    /// A saved query's name that names none of those one may run.
+    #[error("no saved query is named `{name}`\nhelp: {help}")]
+    NoSuchQuery { name: String, help: String },
     #[error("more than one employee is named `{name}`: {candidates}\nhelp: name them by number")]
     AmbiguousEmployee { name: String, candidates: String },
     #[error("{message}")]
@@ -102,7 +105,9 @@ impl Error {
             Error::Password(_) => Exit::Validation,
             Error::Config(_) => Exit::Usage,
             Error::Plan(e) => e.exit(),
-            Error::NotFound { .. } | Error::NoSuchEmployee { .. } => Exit::NotFound,
+            Error::NotFound { .. } | Error::NoSuchEmployee { .. } | Error::NoSuchQuery { .. } => {
+                Exit::NotFound
+            }
             Error::AmbiguousEmployee { .. } => Exit::Validation,
             Error::Denied { .. } => Exit::PermissionDenied,
             Error::Invalid { .. } => Exit::Validation,
