@@ -16,8 +16,8 @@ use crate::error::Error;
 use crate::plan;
 use crate::policy::{self, DeleteSaved, FindSaved, SavedQueries, StoreSaved};
 use crate::render::{self, Status};
-use crate::syntax::ast::SaveQuery;
 use crate::syntax;
+use crate::syntax::ast::SaveQuery;
 use crate::value::Value;
 
 fn output(source: std::io::Error) -> Error {
@@ -39,9 +39,7 @@ pub async fn save(
     };
     let store = policy::store_saved(identity.role, store)
         .map_err(|denial| denied(denial, &policy::team_request()))?;
-    cx.database
-        .execute(&plan::plan_store_saved(&store))
-        .await?;
+    cx.database.execute(&plan::plan_store_saved(&store)).await?;
     let (name, team) = (store.name.as_str(), store.team);
     render::status(err, &Status::QuerySaved { name, team }).map_err(output)
 }
@@ -151,7 +149,8 @@ mod tests {
     /// What `run` parses is what `save` stored: the command as it prints.
     #[test]
     fn a_saved_command_is_stored_as_it_prints_and_runs_as_parsed() {
-        let line = "SAVE QUERY Mine AS show events WHERE support IS me AND start >= today ORDER BY start";
+        let line =
+            "SAVE QUERY Mine AS show events WHERE support IS me AND start >= today ORDER BY start";
         let crate::syntax::Command::SaveQuery(save) = crate::syntax::parse(line).unwrap() else {
             panic!("not a save");
         };

@@ -361,10 +361,20 @@ fn completion_covers_every_command() {
         ("update ", writable),
         (
             "delete ",
-            &["clients", "contracts", "employees", "events", "query", "team"],
+            &[
+                "clients",
+                "contracts",
+                "employees",
+                "events",
+                "query",
+                "team",
+            ],
         ),
         ("save ", &["query", "team"]),
-        ("save query mine as ", &["count", "explain", "report", "show"]),
+        (
+            "save query mine as ",
+            &["count", "explain", "report", "show"],
+        ),
         ("delete team ", &["query"]),
         ("create cl", &["client", "clients"]),
         ("create contract ", &["for"]),

@@ -63,7 +63,6 @@ mod checked;
 mod saved;
 mod words;
 mod writers;
-use words::{join_or, noun, role_phrase, verb};
 pub use checked::{
     DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, OwnRecords, Record,
     Refused, SecurityLimits, Update, own_records,
@@ -72,6 +71,7 @@ pub use saved::{
     DeleteSaved, FindSaved, ReadSaved, SavedQueries, StoreSaved, delete_saved, read_saved,
     store_saved, team_request,
 };
+use words::{join_or, noun, role_phrase, verb};
 pub use writers::{permission_tables, writers};
 
 /// What a command asks to do.

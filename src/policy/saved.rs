@@ -116,7 +116,10 @@ mod tests {
             let refused = delete_saved(role, delete).err();
             assert_eq!(refused.is_none(), team, "{role:?}");
             if let Some(denial) = refused {
-                assert_eq!(denial.rule, "only management may save or delete team queries");
+                assert_eq!(
+                    denial.rule,
+                    "only management may save or delete team queries"
+                );
             }
             let line = parse("save team query late as count events").unwrap();
             let decided = super::super::authorize_now(role, line);

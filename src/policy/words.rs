@@ -46,4 +46,3 @@ pub(super) fn join_or(words: &[&str]) -> String {
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
-

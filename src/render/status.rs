@@ -254,7 +254,10 @@ impl Display for Status<'_> {
             | Status::Took { .. } => operator(self, f),
             Status::QuerySaved { name, team } => {
                 let whose = if *team { "team query" } else { "query" };
-                write!(f, "Saved {whose} {name}: run it with `{name}` or `show {name}`.")
+                write!(
+                    f,
+                    "Saved {whose} {name}: run it with `{name}` or `show {name}`."
+                )
             }
             Status::QueryDeleted { name, team } => {
                 let whose = if *team { "team query" } else { "query" };

@@ -325,7 +325,10 @@ impl ErrorKind {
                 "only a read can be saved: `show`, `count`, `report` or `explain`, not `{found}`"
             ),
             ReservedName { name, near: None } => {
-                write!(f, "`{name}` cannot name a saved query: the language takes it")
+                write!(
+                    f,
+                    "`{name}` cannot name a saved query: the language takes it"
+                )
             }
             ReservedName {
                 name,
@@ -535,9 +538,7 @@ impl fmt::Display for ErrorKind {
                 entity.singular(),
                 missing.join(", ")
             ),
-            NotSavable { .. } | ReservedName { .. } | NotAQueryName { .. } => {
-                self.saved_message(f)
-            }
+            NotSavable { .. } | ReservedName { .. } | NotAQueryName { .. } => self.saved_message(f),
             Value(value) => value.fmt(f),
         }
     }

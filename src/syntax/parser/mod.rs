@@ -113,8 +113,8 @@ mod identity;
 mod saved;
 
 pub use commands::{EXPLAINED, SETTINGS};
-pub use saved::{SAVABLE, savable};
 pub use identity::{REVOKED, types_a_password};
+pub use saved::{SAVABLE, savable};
 mod time;
 mod values;
 mod write;

@@ -206,12 +206,16 @@ mod tests {
 
     #[test]
     fn a_saved_query_round_trips_and_runs_by_name() {
-        let line = "save query mine as show events where support is me and start >= today order by start";
+        let line =
+            "save query mine as show events where support is me and start >= today order by start";
         let command = parse(line).unwrap();
         assert_eq!(command.to_string(), line);
         assert_eq!(parse(&command.to_string()).unwrap(), command);
         let team = parse("SAVE TEAM QUERY Unpaid_Big as report unpaid").unwrap();
-        assert_eq!(team.to_string(), "save team query unpaid_big as report unpaid");
+        assert_eq!(
+            team.to_string(),
+            "save team query unpaid_big as report unpaid"
+        );
         for line in ["mine", "show mine", "MINE", "show Mine"] {
             let name = "mine".to_owned();
             assert_eq!(parse(line).unwrap(), Command::RunQuery { name });
@@ -219,7 +223,10 @@ mod tests {
         assert_eq!(parse("show queries").unwrap(), Command::ShowQueries);
         let delete = parse("delete team query late_events").unwrap();
         assert_eq!(delete.to_string(), "delete team query late_events");
-        assert_eq!(parse("delete query mine").unwrap().to_string(), "delete query mine");
+        assert_eq!(
+            parse("delete query mine").unwrap().to_string(),
+            "delete query mine"
+        );
         // Entities and their misspellings keep their meaning.
         assert!(matches!(parse("show events").unwrap(), Command::Show(_)));
         let error = parse("show evnts").unwrap_err().to_string();
@@ -230,10 +237,14 @@ mod tests {
 
     #[test]
     fn only_reads_are_saved_and_names_cannot_shadow_the_language() {
-        let error = parse("save query x as delete client 3").unwrap_err().to_string();
+        let error = parse("save query x as delete client 3")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("only a read can be saved"), "{error}");
         assert!(error.contains("not `delete`"), "{error}");
-        let error = parse("save query x as show sessions").unwrap_err().to_string();
+        let error = parse("save query x as show sessions")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("not `show sessions`"), "{error}");
         let error = parse("save query x as show mine").unwrap_err().to_string();
         assert!(error.contains("not `show mine`"), "{error}");
@@ -241,7 +252,10 @@ mod tests {
             let line = format!("save query {name} as count events");
             let error = parse(&line).unwrap_err().to_string();
             assert!(error.contains(&format!("`{word}`")), "{error}");
-            assert!(error.contains("may not be, nor be one typo from: "), "{error}");
+            assert!(
+                error.contains("may not be, nor be one typo from: "),
+                "{error}"
+            );
         }
         for name in ["mine", "late", "upcoming", "my_week_2"] {
             let line = format!("save query {name} as count events");
