@@ -627,6 +627,7 @@ fn check_after_loss(command: &Command) -> Option<String> {
             "show audit order by at desc limit 5".to_owned()
         }
         Command::ShowNotifications => "show notifications".to_owned(),
+        Command::SaveQuery(_) | Command::DeleteQuery { .. } => "show queries".to_owned(),
         _ => return None,
     })
 }
