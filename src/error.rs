@@ -42,6 +42,12 @@ pub enum Error {
     /// A saved query's name that names none of those one may run.
     #[error("no saved query is named `{name}`\nhelp: {help}")]
     NoSuchQuery { name: String, help: String },
+    /// A lone word, while nobody is logged in: a command, or a saved query?
+    #[error(
+        "unknown command `{name}`, or a saved query, which needs you logged in\n\
+         help: type `help` for the commands, or `login EMAIL` to run your saved queries"
+    )]
+    UnknownOrSaved { name: String },
     #[error("more than one employee is named `{name}`: {candidates}\nhelp: name them by number")]
     AmbiguousEmployee { name: String, candidates: String },
     #[error("{message}")]
@@ -109,6 +115,7 @@ impl Error {
                 Exit::NotFound
             }
             Error::AmbiguousEmployee { .. } => Exit::Validation,
+            Error::UnknownOrSaved { .. } => Exit::Usage,
             Error::Denied { .. } => Exit::PermissionDenied,
             Error::Invalid { .. } => Exit::Validation,
             Error::Auth(e) => e.exit(),

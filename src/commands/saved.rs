@@ -107,6 +107,25 @@ pub async fn run(
     Box::pin(super::run_as(cx, identity, command, out, err)).await
 }
 
+/// The name a lone word runs as a saved query, if `command` is one.
+pub fn name_run(command: &syntax::Command) -> Option<String> {
+    match command {
+        syntax::Command::RunQuery { name } => Some(name.clone()),
+        _ => None,
+    }
+}
+
+/// A lone word run while nobody is logged in: most likely a command
+/// mistyped, said as such (a saved query needs a session to be found).
+pub fn unless_logged_out(error: Error, saved: Option<String>) -> Error {
+    match (error, saved) {
+        (Error::Auth(crate::auth::AuthError::NotLoggedIn), Some(name)) => {
+            Error::UnknownOrSaved { name }
+        }
+        (error, _) => error,
+    }
+}
+
 /// The error for a name that names no saved query one may run: the closest
 /// name, or every name there is.
 async fn no_such_query(cx: &mut Context<'_>, name: &str) -> Error {

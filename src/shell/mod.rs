@@ -165,7 +165,9 @@ impl Shell {
             }
             command => {
                 crate::telemetry::breadcrumb(&command);
-                self.run_as_app(command, out, err).await?
+                let saved = commands::saved::name_run(&command);
+                let ran = self.run_as_app(command, out, err).await;
+                ran.map_err(|error| commands::saved::unless_logged_out(error, saved))?
             }
         }
         out.flush().map_err(output)?;

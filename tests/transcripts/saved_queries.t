@@ -1,7 +1,8 @@
 # Kate, from support, keeps her own queries by name and runs the team's,
 # which Hélène from management saved (saved_queries_team.epic). A saved
 # query runs as if typed: the team's audit query is refused to support.
-# Only reads are saved, and a name may not shadow the language.
+# Only reads are saved, and a name may not shadow the language. Logged
+# out, a lone word is a command mistyped or a saved query out of reach.
 --- setup
 demo
 login helene@epic.events Balances-The-Books-7
@@ -33,6 +34,8 @@ show evnts
 delete query my_count
 my_count
 delete query my_count
+logout
+wedding
 --- exit
 5
 --- stdout
@@ -96,3 +99,6 @@ error: line 22: no saved query is named `my_count`
 help: the saved queries are: mine, wedding, recent_changes, unsigned
 error: line 23: no saved query is named `my_count`
 help: the saved queries are: mine, wedding, recent_changes, unsigned
+Logged out.
+error: line 25: unknown command `wedding`, or a saved query, which needs you logged in
+help: type `help` for the commands, or `login EMAIL` to run your saved queries
