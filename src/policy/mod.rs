@@ -451,8 +451,9 @@ pub enum Check {
     /// A write, or a password reset: by the write stage, once it has read
     /// who owns the record (or whose password it is); see `write`.
     OnceOwnersAreKnown,
-    /// About one's own session (`whoami`, `logout`, `passwd`) or one's own
-    /// notifications, which every logged-in employee may; or nobody's
+    /// About one's own session (`whoami`, `logout`, `passwd`), one's own
+    /// notifications or saved queries (see `saved`; a saved query's command
+    /// is checked when it runs), which every logged-in employee may; or nobody's
     /// business (`help`, `quit`, `set format`, `login`).
     Own,
 }
