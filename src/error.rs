@@ -39,6 +39,15 @@ pub enum Error {
         field: Option<&'static str>,
         help: String,
     },
+    /// A saved query's name that names none of those one may run.
+    #[error("no saved query is named `{name}`\nhelp: {help}")]
+    NoSuchQuery { name: String, help: String },
+    /// A lone word, while nobody is logged in: a command, or a saved query?
+    #[error(
+        "unknown command `{name}`, or a saved query, which needs you logged in\n\
+         help: type `help` for the commands, or `login EMAIL` to run your saved queries"
+    )]
+    UnknownOrSaved { name: String },
     #[error("more than one employee is named `{name}`: {candidates}\nhelp: name them by number")]
     AmbiguousEmployee { name: String, candidates: String },
     #[error("{message}")]
@@ -102,8 +111,11 @@ impl Error {
             Error::Password(_) => Exit::Validation,
             Error::Config(_) => Exit::Usage,
             Error::Plan(e) => e.exit(),
-            Error::NotFound { .. } | Error::NoSuchEmployee { .. } => Exit::NotFound,
+            Error::NotFound { .. } | Error::NoSuchEmployee { .. } | Error::NoSuchQuery { .. } => {
+                Exit::NotFound
+            }
             Error::AmbiguousEmployee { .. } => Exit::Validation,
+            Error::UnknownOrSaved { .. } => Exit::Usage,
             Error::Denied { .. } => Exit::PermissionDenied,
             Error::Invalid { .. } => Exit::Validation,
             Error::Auth(e) => e.exit(),

@@ -272,6 +272,35 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Saved queries: `save [team] query NAME as` any read the grammar
+    /// builds, and running, listing and deleting one, print and parse back.
+    #[test]
+    fn saved_query_commands_print_and_parse_back(
+        choices in proptest::collection::vec(any::<u16>(), 64),
+        team in any::<bool>(),
+        name in "[a-zA-Z][a-zA-Z0-9_]{2,20}",
+    ) {
+        let read = Grammar { choices: &choices, next: 0 }.command();
+        let team = if team { "team " } else { "" };
+        let name = format!("my_{name}");
+        for text in [
+            format!("save {team}query {name} as {read}"),
+            format!("save {team}query {name} as report unpaid"),
+            name.clone(),
+            format!("show {name}"),
+            "show queries".to_owned(),
+            format!("delete {team}query {name}"),
+        ] {
+            let command = syntax::parse(&text).map_err(|e| TestCaseError::fail(format!("`{text}` does not parse:\n{e}")))?;
+            let printed = command.to_string();
+            prop_assert_eq!(syntax::parse(&printed), Ok(command.clone()), "`{}` printed as `{}`", text, printed);
+        }
+    }
+}
+
 /// Classic SQL-injection payloads.
 const PAYLOADS: &[&str] = &[
     "' OR '1'='1",

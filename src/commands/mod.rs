@@ -1,6 +1,6 @@
 //! The command stage: what each command does once it is parsed, one module
 //! per command family (`reads`, `related`, `reports`, `writes`, `identity`,
-//! `zone`; `names` finds the employees a command names), each a function
+//! `zone`, `saved`; `names` finds the employees a command names), each a function
 //! over a [`Context`] and a command the checker allowed.
 //! [`run_as`] asks the checker and hands the command to its family; the
 //! shell keeps the loops and the identity gate in front of this.
@@ -10,6 +10,7 @@ pub mod names;
 pub mod reads;
 pub mod related;
 pub mod reports;
+pub mod saved;
 pub mod writes;
 pub mod zone;
 
@@ -234,6 +235,10 @@ async fn run_write_or_own(
             reassign_to,
         } => writes::delete(cx, identity, entity, id, reassign_to, err).await,
         Command::Deactivate { employee } => writes::deactivate(cx, identity, employee, err).await,
+        Command::SaveQuery(save) => saved::save(cx, identity, save, err).await,
+        Command::RunQuery { name } => saved::run(cx, identity, name, out, err).await,
+        Command::ShowQueries => saved::list(cx, out, err).await,
+        Command::DeleteQuery { team, name } => saved::delete(cx, identity, team, name, err).await,
         Command::Help { .. }
         | Command::Quit
         | Command::SetFormat { .. }

@@ -111,7 +111,9 @@ impl Offers {
             | Want::LockedEmail
             | Want::TimeZone
             | Want::SettingValue { .. }
-            | Want::RowCount { .. } => {}
+            | Want::RowCount { .. }
+            | Want::QueryName => {}
+            Want::Saved => self.words.extend(crate::syntax::SAVABLE),
         }
     }
 

@@ -338,6 +338,13 @@ fn constraint_message(error: &tokio_postgres::error::DbError) -> Option<DbError>
             message: "an employee with this email already exists".to_owned(),
         });
     }
+    if *code == SqlState::UNIQUE_VIOLATION && constraint == "saved_queries_name_key" {
+        return Some(DbError::Duplicate {
+            message: "a saved query of this name exists already\n\
+                      help: `delete query NAME` first, or choose another name"
+                .to_owned(),
+        });
+    }
     if *code == SqlState::UNIQUE_VIOLATION && constraint == "clients_email_key" {
         return Some(DbError::Duplicate {
             message: "a client with this email already exists".to_owned(),

@@ -200,6 +200,7 @@ mod derived;
 mod entities;
 mod filter;
 mod reads;
+mod saved;
 mod writes;
 
 #[cfg(test)]
@@ -212,4 +213,5 @@ use entities::*;
 pub(crate) use entities::{Stored, entity_table};
 use filter::*;
 pub use reads::*;
+pub use saved::*;
 pub use writes::*;

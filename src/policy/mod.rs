@@ -39,6 +39,8 @@ pub enum Target {
     Security,
     /// The company's time zone.
     TimeZone,
+    /// The saved queries everyone shares (`save team query`).
+    TeamQueries,
 }
 
 /// Whose record it is, from the acting employee's point of view.
@@ -58,11 +60,18 @@ pub enum Ownership {
 pub use crate::model::Guarded;
 
 mod checked;
+mod saved;
+mod words;
 mod writers;
 pub use checked::{
     DeleteEmployee, LiveSessions, MarkNotificationsRead, OwnNotifications, OwnRecords, Record,
     Refused, SecurityLimits, Update, own_records,
 };
+pub use saved::{
+    DeleteSaved, FindSaved, ReadSaved, SavedQueries, StoreSaved, delete_saved, read_saved,
+    store_saved, team_request,
+};
+use words::{join_or, noun, role_phrase, verb};
 pub use writers::{permission_tables, writers};
 
 /// What a command asks to do.
@@ -227,6 +236,9 @@ const GRANTS: &[Grant] = &[
     grant(Admin, Read, AuditLog, NotApplicableOk, &[]),
     // Management reads the audit trail of the CRM's records too.
     grant(Management, Read, AuditLog, NotApplicableOk, &[]),
+    // management and admins: the team's saved queries (each their own, anyone)
+    grant(Management, Update, TeamQueries, NotApplicableOk, &[]),
+    grant(Admin, Update, TeamQueries, NotApplicableOk, &[]),
 ];
 
 /// The rule of [`Guarded::AdminAccount`], in words (the database says the same).
@@ -422,52 +434,12 @@ fn what(request: &Request) -> String {
         (Read, Security) => "read the security settings".to_owned(),
         (Update, Security) => "change security settings".to_owned(),
         (_, TimeZone) => "change the company's time zone".to_owned(),
+        (_, TeamQueries) => "save or delete team queries".to_owned(),
         (Create, Event) => match request.id {
             Some(id) => format!("create an event for contract {id}"),
             None => "create events".to_owned(),
         },
         (action, target) => format!("{} {}", verb(action), record(request, noun(target))),
-    }
-}
-
-fn role_phrase(role: Role) -> &'static str {
-    match role {
-        Management => "management",
-        Sales => "sales staff",
-        Support => "support staff",
-        Admin => "admins",
-    }
-}
-
-fn verb(action: Action) -> &'static str {
-    match action {
-        Read => "read",
-        Create => "create",
-        Update => "update",
-        Delete => "delete",
-    }
-}
-
-fn noun(target: Target) -> &'static str {
-    match target {
-        Client => "client",
-        Contract => "contract",
-        Event => "event",
-        Employee => "employee",
-        Sessions => "session",
-        Logins => "login",
-        Password => "password",
-        AuditLog => "audit entrie",
-        Security => "security setting",
-        TimeZone => "time zone",
-    }
-}
-
-fn join_or(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 
@@ -479,8 +451,9 @@ pub enum Check {
     /// A write, or a password reset: by the write stage, once it has read
     /// who owns the record (or whose password it is); see `write`.
     OnceOwnersAreKnown,
-    /// About one's own session (`whoami`, `logout`, `passwd`) or one's own
-    /// notifications, which every logged-in employee may; or nobody's
+    /// About one's own session (`whoami`, `logout`, `passwd`), one's own
+    /// notifications or saved queries (see `saved`; a saved query's command
+    /// is checked when it runs), which every logged-in employee may; or nobody's
     /// business (`help`, `quit`, `set format`, `login`).
     Own,
 }
@@ -503,6 +476,9 @@ pub fn check_for(command: &crate::syntax::Command) -> Check {
         C::SetTimeZone { .. } => (Update, TimeZone, None),
         // Reports summarise what every logged-in employee may read.
         C::Report { .. } => (Read, Contract, None),
+        C::SaveQuery(_) | C::RunQuery { .. } | C::ShowQueries | C::DeleteQuery { .. } => {
+            return saved::check_for(command);
+        }
         C::Help { .. }
         | C::Quit
         | C::SetFormat { .. }
@@ -662,7 +638,7 @@ impl Request {
             Event => Some("event"),
             Employee | Password => Some("employee"),
             Sessions => Some("session"),
-            Logins | AuditLog | Security | TimeZone => None,
+            Logins | AuditLog | Security | TimeZone | TeamQueries => None,
         };
         let parent = match (self.action, self.target) {
             (Create, Contract) => Some("client"),

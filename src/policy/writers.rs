@@ -66,7 +66,7 @@ const WRITTEN: [Entity; 4] = [
 ];
 
 /// What is not a field of a record, in README's words, in its order.
-const BEYOND_FIELDS: [(Action, Target, &str); 10] = [
+const BEYOND_FIELDS: [(Action, Target, &str); 11] = [
     (Action::Delete, Target::Employee, "delete an employee"),
     (Action::Update, Target::Password, "reset someone's password"),
     (Action::Read, Target::AuditLog, "read the audit trail"),
@@ -88,6 +88,11 @@ const BEYOND_FIELDS: [(Action, Target, &str); 10] = [
         Action::Read,
         Target::Employee,
         "read the employee directory",
+    ),
+    (
+        Action::Update,
+        Target::TeamQueries,
+        "save or delete the team's saved queries",
     ),
 ];
 

@@ -178,6 +178,15 @@ pub enum Status<'a> {
     Took {
         seconds: f64,
     },
+    /// `save query` and `delete query`: the name, and whether the team's.
+    QuerySaved {
+        name: &'a str,
+        team: bool,
+    },
+    QueryDeleted {
+        name: &'a str,
+        team: bool,
+    },
 }
 
 /// The clients and events of a deleted employee, moved to another.
@@ -243,6 +252,17 @@ impl Display for Status<'_> {
             | Status::StaffPassword { .. }
             | Status::Phases { .. }
             | Status::Took { .. } => operator(self, f),
+            Status::QuerySaved { name, team } => {
+                let whose = if *team { "team query" } else { "query" };
+                write!(
+                    f,
+                    "Saved {whose} {name}: run it with `{name}` or `show {name}`."
+                )
+            }
+            Status::QueryDeleted { name, team } => {
+                let whose = if *team { "team query" } else { "query" };
+                write!(f, "Deleted saved {whose} {name}.")
+            }
             _ => sessions(self, f),
         }
     }

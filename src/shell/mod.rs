@@ -166,7 +166,9 @@ impl Shell {
             }
             command => {
                 crate::telemetry::breadcrumb(&command);
-                self.run_as_app(command, out, err).await?
+                let saved = commands::saved::name_run(&command);
+                let ran = self.run_as_app(command, out, err).await;
+                ran.map_err(|error| commands::saved::unless_logged_out(error, saved))?
             }
         }
         out.flush().map_err(output)?;
@@ -623,6 +625,7 @@ fn check_after_loss(command: &Command) -> Option<String> {
             "show audit order by at desc limit 5".to_owned()
         }
         Command::ShowNotifications => "show notifications".to_owned(),
+        Command::SaveQuery(_) | Command::DeleteQuery { .. } => "show queries".to_owned(),
         _ => return None,
     })
 }

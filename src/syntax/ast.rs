@@ -114,6 +114,37 @@ pub enum Command {
     Report {
         report: Report,
     },
+    /// `save [team] query NAME as COMMAND`: a read, stored by name.
+    SaveQuery(SaveQuery),
+    /// `NAME` or `show NAME`: runs a saved query.
+    RunQuery {
+        name: String,
+    },
+    /// `show queries`: one's own saved queries and the team's.
+    ShowQueries,
+    /// `delete [team] query NAME`.
+    DeleteQuery {
+        team: bool,
+        name: String,
+    },
+}
+
+/// `save [team] query NAME as COMMAND`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveQuery {
+    /// Shared with everyone (management and admins save these).
+    pub team: bool,
+    /// Lowercase; no command word, nor what `show` shows (see grammar.md).
+    pub name: String,
+    /// A read: `show`, `count`, `report` or `explain`.
+    pub command: Box<Command>,
+}
+
+impl SaveQuery {
+    /// The words `save` and `delete` take before `query`.
+    pub fn team_word(team: bool) -> &'static str {
+        if team { "team " } else { "" }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -320,7 +351,28 @@ impl fmt::Display for Command {
             }
             Command::Deactivate { employee } => write!(f, "deactivate {employee}"),
             Command::Report { report } => write!(f, "report {}", report.name()),
+            saved => write_saved(f, saved),
         }
+    }
+}
+
+/// The saved queries' commands, as [`Command`]'s `Display` prints them.
+fn write_saved(f: &mut fmt::Formatter<'_>, command: &Command) -> fmt::Result {
+    match command {
+        Command::SaveQuery(save) => write!(
+            f,
+            "save {}query {} as {}",
+            SaveQuery::team_word(save.team),
+            save.name,
+            save.command
+        ),
+        Command::RunQuery { name } => write!(f, "show {name}"),
+        Command::ShowQueries => f.write_str("show queries"),
+        Command::DeleteQuery { team, name } => {
+            write!(f, "delete {}query {name}", SaveQuery::team_word(*team))
+        }
+        // Every other command is printed by `Display` itself.
+        _ => Ok(()),
     }
 }
 

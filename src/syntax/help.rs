@@ -173,6 +173,21 @@ pub const COMMANDS: &[CommandHelp] = &[
         summary: "leave the shell (Ctrl-D does the same)",
         examples: &["quit", "exit"],
     },
+    CommandHelp {
+        name: "save",
+        syntax: "save [team] query NAME as show ...|count ...|report ...|explain ...\n  NAME | show NAME\n  show queries\n  delete [team] query NAME",
+        summary: "keep a read under a name, yours or (management) the team's, kept in the database; \
+                  `NAME` runs it, checked as if typed",
+        examples: &[
+            "save query mine as show events where support is me and start >= today order by start",
+            "mine",
+            "show mine",
+            "show queries",
+            "save team query unsigned as show contracts where signed = false order by created",
+            "delete query mine",
+            "delete team query unsigned",
+        ],
+    },
 ];
 
 /// What `help` can be asked about: the commands, then each entity.

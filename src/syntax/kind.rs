@@ -100,6 +100,10 @@ pub enum Want {
     ValueFor {
         field: Field,
     },
+    /// The name of a saved query, after `save [team] query` or `delete query`.
+    QueryName,
+    /// The read a saved query holds, after `as`.
+    Saved,
 }
 
 /// The kinds of word a command may misspell.
@@ -187,6 +191,20 @@ pub enum ErrorKind {
     MissingFields {
         entity: Entity,
         missing: Vec<&'static str>,
+    },
+    // Saved queries.
+    /// What follows `as` is not a read (`found`: its first word, or the command).
+    NotSavable {
+        found: String,
+    },
+    /// A name that is, or is one typo from, a word the language takes there.
+    ReservedName {
+        name: String,
+        /// The word it is one typo from; `None`: it is itself taken.
+        near: Option<&'static str>,
+    },
+    NotAQueryName {
+        found: String,
     },
 }
 
@@ -297,6 +315,36 @@ impl ErrorKind {
         }
     }
 
+    /// What a refused saved query is told.
+    fn saved_message(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ErrorKind::*;
+        match self {
+            NotSavable { found } => write!(
+                f,
+                "only a read can be saved: `show`, `count`, `report` or `explain`, not `{found}`"
+            ),
+            ReservedName { name, near: None } => {
+                write!(
+                    f,
+                    "`{name}` cannot name a saved query: the language takes it"
+                )
+            }
+            ReservedName {
+                name,
+                near: Some(word),
+            } => write!(
+                f,
+                "`{name}` cannot name a saved query: it is one typo from `{word}`"
+            ),
+            NotAQueryName { found } => write!(
+                f,
+                "`{found}` cannot name a saved query: a name starts with a letter and holds \
+                 letters, digits and `_`, at most 40"
+            ),
+            _ => Ok(()),
+        }
+    }
+
     /// The coarse class of this error.
     pub fn class(&self) -> SyntaxErrorKind {
         use ErrorKind::*;
@@ -313,7 +361,10 @@ impl ErrorKind {
             | MissingEmail
             | PasswordTyped
             | ExpectedOperator { .. }
-            | MissingFields { .. } => SyntaxErrorKind::Expected,
+            | MissingFields { .. }
+            | NotSavable { .. }
+            | NotAQueryName { .. } => SyntaxErrorKind::Expected,
+            ReservedName { .. } => SyntaxErrorKind::Unknown,
             Unknown { .. } | NoHelp { .. } | NotSettable { .. } | UnknownField { .. } => {
                 SyntaxErrorKind::Unknown
             }
@@ -395,6 +446,8 @@ impl fmt::Display for Want {
                 )
             }
             Want::ValueFor { field } => write!(f, "{} for `{field}`", field.ty().describe()),
+            Want::QueryName => f.write_str("the query's name: a word of letters, digits and `_`"),
+            Want::Saved => f.write_str("the read to save: `show`, `count`, `report` or `explain`"),
         }
     }
 }
@@ -420,18 +473,7 @@ impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use ErrorKind::*;
         match self {
-            UnexpectedCharacter { character } => {
-                // A control or bidirectional character is named, not shown.
-                if validate::refused(*character, validate::Lines::One) {
-                    write!(
-                        f,
-                        "unexpected character {}",
-                        validate::code_point(*character)
-                    )
-                } else {
-                    write!(f, "unexpected character `{character}`")
-                }
-            }
+            UnexpectedCharacter { character } => unexpected_character(f, *character),
             UnknownEscape { escaped } => write!(f, "unknown escape `\\{escaped}` in a string"),
             NulInString => f.write_str("strings cannot contain the NUL character"),
             UnclosedString => f.write_str("this string has no closing quote"),
@@ -494,8 +536,23 @@ impl fmt::Display for ErrorKind {
                 entity.singular(),
                 missing.join(", ")
             ),
+            NotSavable { .. } | ReservedName { .. } | NotAQueryName { .. } => self.saved_message(f),
             Value(value) => value.fmt(f),
         }
+    }
+}
+
+/// A character the lexer does not take: a control or bidirectional
+/// character is named, not shown.
+fn unexpected_character(f: &mut fmt::Formatter<'_>, character: char) -> fmt::Result {
+    if validate::refused(character, validate::Lines::One) {
+        write!(
+            f,
+            "unexpected character {}",
+            validate::code_point(character)
+        )
+    } else {
+        write!(f, "unexpected character `{character}`")
     }
 }
 

@@ -23,7 +23,7 @@ pub use ast::{Command, Filter, Order, Query, TimeValue, Value};
 pub use error::{SyntaxError, SyntaxErrorKind};
 pub use kind::{ErrorKind, Thing, ValueError, Want};
 pub use parser::{
-    EXPLAINED, MAX_COMMAND_BYTES, MAX_DEPTH, REVOKED, SETTINGS, command_words, expected_at_end,
-    parse, too_long, types_a_password,
+    EXPLAINED, MAX_COMMAND_BYTES, MAX_DEPTH, REVOKED, SAVABLE, SETTINGS, command_words,
+    expected_at_end, parse, savable, too_long, types_a_password,
 };
 pub use suggest::{closest_names, did_you_mean};

@@ -46,7 +46,7 @@ pub fn closest_names<'a>(typed: &str, names: impl IntoIterator<Item = &'a str>) 
 }
 
 /// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`.
-fn distance(a: &str, b: &str) -> usize {
+pub(super) fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];

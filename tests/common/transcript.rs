@@ -19,7 +19,8 @@
 //!
 //! Each runs against a fresh database whose admin (admin@epic.events) is
 //! logged in; a `login EMAIL PASSWORD` setup line logs in someone else, and
-//! `demo` runs as the operator (the migrator's credentials). An `env`
+//! `demo` runs as the operator (the migrator's credentials); `-f FILE`
+//! runs FILE (beside the transcripts) as whoever is logged in. An `env`
 //! section (`NAME=value` lines, after `setup`) sets variables for the batch,
 //! e.g. `COLUMNS=60` for the width tables fit. Run with
 //! `EPIC_BLESS=1` to rewrite the expected sections from what epic printed,
@@ -239,11 +240,13 @@ pub fn run_all(dir: &Path) {
         for setup in &expected.setup {
             // `login EMAIL PASSWORD` logs in with the password on standard
             // input; `demo` and `gen` are the operator's, with the migrator's
-            // credentials.
+            // credentials; `-f FILE` runs a batch beside the transcripts as
+            // whoever is logged in.
             let words: Vec<&str> = setup.split_whitespace().collect();
             let ran = match words.as_slice() {
                 ["login", email, password] => db.login(email, password),
                 ["demo" | "gen", ..] => db.operator().args(&words).run(),
+                ["-f", batch] => db.epic().arg("-f").arg(dir.join(batch)).run(),
                 _ => db.epic().args(&words).run(),
             };
             assert_eq!(

@@ -25,6 +25,7 @@ Commands:
   help        list the commands, show one command's syntax and examples, or an entity's fields
   set         choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; timing: print each command's time); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
   quit        leave the shell (Ctrl-D does the same)
+  save        keep a read under a name, yours or (management) the team's, kept in the database; `NAME` runs it, checked as if typed
 
 A line ending in `\`, `and`, `or` or `,`, or with an open quote or parenthesis,
 continues on the next. Type `help COMMAND` for its syntax and examples,

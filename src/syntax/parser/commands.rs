@@ -17,8 +17,7 @@ pub const SETTINGS: [&str; 6] = ["format", "expanded", "pager", "timing", "secur
 /// The commands `explain` takes.
 pub const EXPLAINED: [&str; 2] = ["show", "count"];
 
-/// What `show` shows besides an entity.
-const SHOWN_BESIDES: [&str; 4] = ["sessions", "security", "notifications", "time"];
+use super::saved::SHOWN_BESIDES;
 
 /// Which clauses of a `show` came already.
 #[derive(Clone, Copy)]
@@ -298,6 +297,12 @@ impl Parser<'_> {
         if self.eat_word("time") {
             self.zone_after_time("show")?;
             return Ok(Command::ShowTimeZone);
+        }
+        if self.eat_word("queries") {
+            return Ok(Command::ShowQueries);
+        }
+        if let Some(run) = self.show_saved() {
+            return Ok(run);
         }
         let entity = self.entity()?;
         if let Some(token) = self.peek().cloned()

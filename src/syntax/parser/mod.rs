@@ -7,6 +7,7 @@
 //! - [`commands`]: `help`, `set_format`, `set_expanded`, `set_pager`, `set_timing`, `explain`, `show`, `count`, `report`;
 //! - [`write`]: `create`, `update`, `delete`, and the values a write stores;
 //! - [`identity`]: `login`, `set_security`, `revoke`, `unlock`, `reset_password`;
+//! - [`saved`]: `save`, `run_query`, `show_queries`, `delete_query`, `query_name`;
 //! - [`filter`]: `where` with its conditions and operators, `order`, `limit`, `offset`;
 //! - [`values`]: `entity`, `record_id`, `employee_ref`, and a value of a field's type;
 //! - [`time`]: the forms a time takes.
@@ -27,7 +28,8 @@
 //!            | set_time_zone | show_time_zone
 //!            | login | logout | whoami | passwd
 //!            | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
-//!            | create | update | delete | deactivate | report ;
+//!            | create | update | delete | deactivate | report
+//!            | save | run_query | show_queries | delete_query ;
 //!
 //! show       = "show" entity record_id
 //!            | "show" entity [ where ] [ order ] [ paging ] ;
@@ -59,6 +61,12 @@
 //! reset_password = "reset" "password" "of" employee_ref ;
 //! employee_ref   = [ "employee" ] record_id | string ;
 //! report         = "report" ( "sales" | "events" | "unpaid" ) ;
+//!
+//! save         = "save" [ "team" ] "query" query_name "as" ( show | count | report | explain ) ;
+//! run_query    = query_name | "show" query_name ;
+//! show_queries = "show" "queries" ;
+//! delete_query = "delete" [ "team" ] "query" query_name ;
+//! query_name   = letter { letter | digit | "_" } ; (* at most 40 *)
 //!
 //! create     = "create" entity [ "for" ( "client" | "contract" ) record_id ]
 //!              { field value } ;
@@ -102,9 +110,11 @@
 mod commands;
 mod filter;
 mod identity;
+mod saved;
 
 pub use commands::{EXPLAINED, SETTINGS};
 pub use identity::{REVOKED, types_a_password};
+pub use saved::{SAVABLE, savable};
 mod time;
 mod values;
 mod write;
@@ -320,7 +330,8 @@ impl<'a> Parser<'a> {
     /// `command = show | count | explain | help | set_format | set_expanded | set_pager | set_timing | set_security | quit
     ///         | set_time_zone | show_time_zone | login | logout | whoami | passwd
     ///         | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
-    ///         | create | update | delete | deactivate | report ;`
+    ///         | create | update | delete | deactivate | report
+    ///         | save | run_query | show_queries | delete_query ;`
     /// (`login` is read before the tokens, by [`identity::login`]).
     fn command(&mut self) -> Result<Command, SyntaxError> {
         let Some(first) = self.next() else {
@@ -354,22 +365,29 @@ impl<'a> Parser<'a> {
             "report" => self.report(),
             "create" => self.write(Self::create),
             "update" => self.write(Self::update),
+            "delete" if self.deletes_a_query() => self.delete_query(),
             "delete" => self.write(Self::delete),
+            "save" => self.save(),
             "deactivate" => self.deactivate(),
-            _ => {
-                let word = first.raw.clone();
-                let what = Thing::Command;
-                let mut error = self.fail(ErrorKind::Unknown { what, word }, first.span.clone());
-                error = match (
-                    super::instead::command_word(&first.raw, &self.text[first.span.end..]),
-                    did_you_mean(&first.raw, command_words()),
-                ) {
-                    (Some(help), _) => error.with_help(help),
-                    (None, Some(word)) => error.did_you_mean(word),
-                    (None, None) => error.with_help(commands_help()),
-                };
-                Err(error)
-            }
+            _ => match self.run_query(&first) {
+                Some(run) => Ok(run),
+                None => Err(self.unknown_command(&first)),
+            },
+        }
+    }
+
+    /// A first word that is no command (nor a saved query's name).
+    fn unknown_command(&self, first: &Token) -> SyntaxError {
+        let word = first.raw.clone();
+        let what = Thing::Command;
+        let error = self.fail(ErrorKind::Unknown { what, word }, first.span.clone());
+        match (
+            super::instead::command_word(&first.raw, &self.text[first.span.end..]),
+            did_you_mean(&first.raw, command_words()),
+        ) {
+            (Some(help), _) => error.with_help(help),
+            (None, Some(word)) => error.did_you_mean(word),
+            (None, None) => error.with_help(commands_help()),
         }
     }
 }
