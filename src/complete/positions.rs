@@ -280,7 +280,17 @@ fn every_position_of_the_writes() {
         ("update event 109 ", &["set"]),
         ("update event 109 set start ", &["="]),
         ("update employee ", &IDS),
-        ("delete ", WRITABLE),
+        (
+            "delete ",
+            &[
+                "clients",
+                "contracts",
+                "employees",
+                "events",
+                "query",
+                "team",
+            ],
+        ),
         ("delete event ", &[]),
         ("delete employee ", &IDS),
         ("delete employee 3 reassign ", &["to"]),
