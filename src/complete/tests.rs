@@ -31,6 +31,7 @@ fn completion_follows_the_grammar() {
                 "report",
                 "reset",
                 "revoke",
+                "save",
                 "set",
                 "show",
                 "unlock",
@@ -58,6 +59,11 @@ fn completion_follows_the_grammar() {
             ],
         ),
         ("show time ", &["zone"]),
+        ("save ", &["settings"]),
+        (
+            "set ",
+            &["expanded", "format", "pager", "security", "time", "timing"],
+        ),
         (
             "count ",
             &["audit", "clients", "contracts", "employees", "events"],

@@ -509,6 +509,8 @@ pub fn check_for(command: &crate::syntax::Command) -> Check {
         | C::SetExpanded { .. }
         | C::SetPager { .. }
         | C::SetTiming { .. }
+        | C::ShowSettings
+        | C::SaveSettings
         | C::ShowTimeZone
         | C::Login { .. }
         | C::Logout

@@ -62,6 +62,15 @@ pub enum Status<'a> {
         /// The zone this user's dates stay in, when `TZ` chose another.
         yours: Option<&'a str>,
     },
+    /// Under `set`'s listing: the config file read, if there is one there.
+    ConfigFile {
+        path: &'a str,
+        found: bool,
+    },
+    /// `save settings`: the file written.
+    SettingsSaved {
+        path: &'a str,
+    },
     /// `TZ` names no zone epic knows: the company's applies.
     TzIgnored {
         value: &'a str,
@@ -386,6 +395,15 @@ fn sessions(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             one_line(email),
             if new_employee { "first" } else { "next" }
         ),
+        Status::ConfigFile { path, found: true } => {
+            write!(f, "(settings of the config file {})", one_line(path))
+        }
+        Status::ConfigFile { path, found: false } => write!(
+            f,
+            "(no config file at {}: `save settings` creates it)",
+            one_line(path)
+        ),
+        Status::SettingsSaved { path } => write!(f, "Settings saved to {}.", one_line(path)),
         _ => unreachable!("a record's line is written by `records`"),
     }
 }

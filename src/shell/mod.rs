@@ -4,6 +4,7 @@
 //! batch input, so a batch file behaves exactly like typing it.
 
 pub mod listen;
+pub mod settings;
 
 use crate::input::{self, Entry};
 
@@ -20,13 +21,14 @@ use crate::auth::session::{self, PasswordSource, Session};
 use crate::commands::{self, Context, View, identity};
 use crate::complete::LanguageHelper;
 use crate::config::Config;
+use crate::config::settings::Settings;
 use crate::db::identity::Identity;
 use crate::db::{Database, DbError, Transaction};
 use crate::error::{self, Error};
 use crate::exit::Exit;
 use crate::format::Switch;
 use crate::model::Entity;
-use crate::render::{self, Format, Status};
+use crate::render::{self, Status};
 use crate::syntax::{self, Command, help};
 use crate::text;
 
@@ -42,6 +44,8 @@ pub struct Shell {
     database: Database,
     /// How output is shown; `set format` changes it.
     pub view: View,
+    /// The settings the view comes from, with where each comes from.
+    settings: Settings,
     verbose: bool,
     passwords: PasswordSource,
     session: Session,
@@ -51,7 +55,7 @@ impl Shell {
     pub fn new(
         config: Config,
         database: Database,
-        format: Format,
+        settings: Settings,
         interactive: bool,
         verbose: bool,
         passwords: PasswordSource,
@@ -59,14 +63,8 @@ impl Shell {
         Ok(Shell {
             config,
             database,
-            view: View {
-                format,
-                interactive,
-                raw_csv: false,
-                expanded: Default::default(),
-                pager: Default::default(),
-                timing: Switch::Off,
-            },
+            view: settings::view(&settings, interactive),
+            settings,
             verbose,
             passwords,
             session: Session::Unknown,
@@ -152,10 +150,19 @@ impl Shell {
                 out.write_all(text.as_bytes()).map_err(output)?;
             }
             Command::Quit => return Ok(Flow::Quit),
-            Command::SetFormat { format } => self.view.format = format,
-            Command::SetExpanded { expanded } => self.view.expanded = expanded,
-            Command::SetPager { pager } => self.view.pager = pager,
-            Command::SetTiming { timing } => self.view.timing = timing,
+            command @ (Command::SetFormat { .. }
+            | Command::SetExpanded { .. }
+            | Command::SetPager { .. }
+            | Command::SetTiming { .. }) => {
+                settings::set_in_session(&mut self.settings, &mut self.view, &command)
+            }
+            Command::ShowSettings => {
+                let (current, file) = (self.settings.clone(), self.config.config_file.clone());
+                settings::list(&current, file.as_deref(), &self.context(), out, err)?
+            }
+            Command::SaveSettings => {
+                settings::save(&self.settings, self.config.config_file.as_deref(), err)?
+            }
             Command::ShowTimeZone => commands::zone::show(&self.context(), out)?,
             Command::Login { email } => identity::login(&mut self.context(), &email, err).await?,
             // The identity gate itself runs as the schema owner.
@@ -410,7 +417,7 @@ impl Shell {
     ) -> Exit {
         let editor_config = EditorConfig::builder()
             .auto_add_history(false)
-            .max_history_size(10_000)
+            .max_history_size(self.settings.history_size)
             .map(|builder| builder.build())
             .unwrap_or_default();
         let mut editor: Editor<LanguageHelper, FileHistory> =
@@ -421,7 +428,7 @@ impl Shell {
                     return Exit::Internal;
                 }
             };
-        editor.set_helper(Some(LanguageHelper::new(Vec::new(), render::use_color())));
+        editor.set_helper(Some(LanguageHelper::new(Vec::new(), render::colored(self.settings.color, true))));
         let history = self.config.history_file();
         prepare_history_file(&history);
         let _ = editor.load_history(&history);

@@ -114,6 +114,10 @@ pub enum Command {
     Report {
         report: Report,
     },
+    /// `set` alone: each setting of the shell, its value and where it comes from.
+    ShowSettings,
+    /// `save settings`: the session's settings into the config file's `[shell]`.
+    SaveSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,6 +329,8 @@ impl fmt::Display for Command {
             }
             Command::Deactivate { employee } => write!(f, "deactivate {employee}"),
             Command::Report { report } => write!(f, "report {}", report.name()),
+            Command::ShowSettings => f.write_str("set"),
+            Command::SaveSettings => f.write_str("save settings"),
         }
     }
 }

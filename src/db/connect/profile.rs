@@ -7,6 +7,8 @@ use std::str::FromStr;
 
 use toml_edit::TableLike;
 
+use crate::config::settings;
+
 use super::url::quote;
 use super::{ConnectError, ServerSettings, SslMode};
 
@@ -86,16 +88,11 @@ pub fn parse_profile(
     profile: Option<&str>,
 ) -> Result<Profile, ConnectError> {
     let document = toml_edit::Document::parse(text).map_err(|e| {
-        let offset = e.span().map_or(0, |span| span.start).min(text.len());
-        let boundary = (0..=offset)
-            .rev()
-            .find(|&i| text.is_char_boundary(i))
-            .unwrap_or(0);
-        let before = &text[..boundary];
+        let (line, column) = crate::config::settings::error_position(text, &e);
         ConnectError::ConfigSyntax {
             path: path.to_owned(),
-            line: before.matches('\n').count() + 1,
-            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            line,
+            column,
             detail: e.message().to_owned(),
         }
     })?;
@@ -124,7 +121,9 @@ pub fn parse_profile(
                 }
             }
             "roles" => roles = read_roles(item, path, "[roles]")?,
-            _ => keys.set(key, item, path, &top_table, &["profiles", "roles"])?,
+            // The shell's settings, read at start (`config::settings`).
+            settings::TABLE => {}
+            _ => keys.set(key, item, path, &top_table, &["profiles", "roles", settings::TABLE])?,
         }
     }
     let mut table = top_table;

@@ -55,8 +55,8 @@ impl Parser<'_> {
         }
     }
 
-    /// `set_format | set_expanded | set_pager | set_timing | set_security | set_time_zone`:
-    /// the word after `set` picks the rule.
+    /// `show_settings | set_format | set_expanded | set_pager | set_timing | set_security | set_time_zone`:
+    /// the word after `set` picks the rule; `show_settings = "set" ;` is `set` alone.
     pub(super) fn set(&mut self) -> Result<Command, SyntaxError> {
         match self.next() {
             Some(setting) if setting.is_word("format") => self.set_format(),
@@ -84,7 +84,10 @@ impl Parser<'_> {
                     ),
                 })
             }
-            None => Err(self.expected(Want::Setting, &[])),
+            None => {
+                self.could_end_with(|| Want::Setting);
+                Ok(Command::ShowSettings)
+            }
         }
     }
 
@@ -172,6 +175,19 @@ impl Parser<'_> {
                 })
             }
         }
+    }
+
+    /// `save_settings = "save" "settings" ;`
+    pub(super) fn save_settings(&mut self) -> Result<Command, SyntaxError> {
+        if self.eat_word("settings") {
+            return Ok(Command::SaveSettings);
+        }
+        let after = Some("save".to_owned());
+        let want = Want::Keyword {
+            word: "settings",
+            after,
+        };
+        Err(self.expected(want, &[]))
     }
 
     /// `"zone"` after `time`, in `set time zone` and `show time zone`.

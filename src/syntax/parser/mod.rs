@@ -4,7 +4,7 @@
 //!
 //! - this file: the cursor over the tokens, and `command`, which picks a
 //!   rule by the first word;
-//! - [`commands`]: `help`, `set_format`, `set_expanded`, `set_pager`, `set_timing`, `explain`, `show`, `count`, `report`;
+//! - [`commands`]: `help`, `show_settings`, `save_settings`, `set_format`, `set_expanded`, `set_pager`, `set_timing`, `explain`, `show`, `count`, `report`;
 //! - [`write`]: `create`, `update`, `delete`, and the values a write stores;
 //! - [`identity`]: `login`, `set_security`, `revoke`, `unlock`, `reset_password`;
 //! - [`filter`]: `where` with its conditions and operators, `order`, `limit`, `offset`;
@@ -24,7 +24,7 @@
 //!
 //! ```text
 //! command    = show | count | explain | help | set_format | set_expanded | set_pager | set_timing | set_security | quit
-//!            | set_time_zone | show_time_zone
+//!            | set_time_zone | show_time_zone | show_settings | save_settings
 //!            | login | logout | whoami | passwd
 //!            | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
 //!            | create | update | delete | deactivate | report ;
@@ -44,6 +44,8 @@
 //!                  | "login_address_max_failures"
 //!                  | "login_server_max_failures_per_minute" | "bcrypt_cost" ;
 //! set_time_zone = "set" "time" "zone" ( string | word ) ;  (* a zone of the IANA database *)
+//! show_settings = "set" ;
+//! save_settings = "save" "settings" ;
 //! quit       = "quit" | "exit" ;
 //!
 //! login          = "login" email ;               (* the rest of the line, quotes optional *)
@@ -318,7 +320,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `command = show | count | explain | help | set_format | set_expanded | set_pager | set_timing | set_security | quit
-    ///         | set_time_zone | show_time_zone | login | logout | whoami | passwd
+    ///         | set_time_zone | show_time_zone | show_settings | save_settings | login | logout | whoami | passwd
     ///         | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
     ///         | create | update | delete | deactivate | report ;`
     /// (`login` is read before the tokens, by [`identity::login`]).
@@ -342,6 +344,7 @@ impl<'a> Parser<'a> {
             "help" => self.help(),
             "quit" | "exit" => Ok(Command::Quit),
             "set" => self.set(),
+            "save" => self.save_settings(),
             "show" => self.show(),
             "count" => self.count(),
             "explain" => self.explain(&first),
