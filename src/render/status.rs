@@ -252,6 +252,7 @@ impl Display for Status<'_> {
             | Status::StaffPassword { .. }
             | Status::Phases { .. }
             | Status::Took { .. } => operator(self, f),
+            Status::ConfigFile { .. } | Status::SettingsSaved { .. } => settings(self, f),
             _ => sessions(self, f),
         }
     }
@@ -395,6 +396,13 @@ fn sessions(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             one_line(email),
             if new_employee { "first" } else { "next" }
         ),
+        _ => unreachable!("a record's line is written by `records`"),
+    }
+}
+
+/// The lines of `set` and `save settings`.
+fn settings(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match *status {
         Status::ConfigFile { path, found: true } => {
             write!(f, "(settings of the config file {})", one_line(path))
         }
@@ -404,7 +412,7 @@ fn sessions(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             one_line(path)
         ),
         Status::SettingsSaved { path } => write!(f, "Settings saved to {}.", one_line(path)),
-        _ => unreachable!("a record's line is written by `records`"),
+        _ => unreachable!("not a settings line"),
     }
 }
 
