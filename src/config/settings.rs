@@ -552,6 +552,34 @@ mod tests {
         assert!(matches!(read("shell = 3"), Err(SettingsError::NotATable { .. })));
     }
 
+    /// README's example is a file epic takes, and its table gives each
+    /// setting's default as [`Settings::default`] has it.
+    #[test]
+    fn the_readme_documents_every_setting_and_its_default() {
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split("### The config file")
+            .nth(1)
+            .expect("README has the section");
+        let example = section
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("an example");
+        let settings = read(example).expect("README's example is valid");
+        assert!(SETTINGS.iter().all(|s| settings.origin(s.key) == Origin::File));
+        let defaults = Settings::default();
+        for setting in SETTINGS {
+            let default = defaults
+                .value(setting.key)
+                .map_or("none".to_owned(), |v| format!("`{v}`"));
+            let row = format!("| `{}` |", setting.name);
+            let line = section.lines().find(|l| l.starts_with(&row));
+            let line = line.unwrap_or_else(|| panic!("README lacks the row {row}"));
+            assert!(line.split('|').nth(3).is_some_and(|d| d.trim().starts_with(&default)), "{line}");
+        }
+    }
+
     #[test]
     fn no_file_gives_the_defaults() {
         let dir = tempfile::tempdir().expect("temp dir");
