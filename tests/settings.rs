@@ -70,7 +70,14 @@ fn a_flag_beats_the_file_and_a_set_in_the_session_beats_the_flag() {
 
     let ran = epic_with(&db, &path)
         .env("EPIC_PAGE_SIZE", "7")
-        .args(["--format", "json", "-c", "set format csv", "-c", "set timing on"])
+        .args([
+            "--format",
+            "json",
+            "-c",
+            "set format csv",
+            "-c",
+            "set timing on",
+        ])
         .args(["-c", "set"])
         .run();
     assert_eq!(ran.code, 0, "{ran:?}");
@@ -110,7 +117,10 @@ fn save_settings_writes_the_shell_table_and_keeps_the_comments_and_profiles() {
         "pager = \"on\"",
         "expanded = \"auto\"",
     ] {
-        assert!(written.lines().any(|l| l == line), "no `{line}` in:\n{written}");
+        assert!(
+            written.lines().any(|l| l == line),
+            "no `{line}` in:\n{written}"
+        );
     }
     // The next run starts from what was saved.
     let ran = epic_with(&db, &path).args(["-c", "set"]).run();
@@ -136,7 +146,10 @@ fn save_settings_creates_the_file_and_its_directory_for_its_owner_only() {
         .args(["-c", "set pager off", "-c", "save settings"])
         .run();
     assert_eq!(ran.code, 0, "{ran:?}");
-    let mode = std::fs::metadata(&path).expect("created").permissions().mode();
+    let mode = std::fs::metadata(&path)
+        .expect("created")
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
     let dir_mode = std::fs::metadata(path.parent().expect("a directory"))
         .expect("created")
@@ -182,7 +195,10 @@ fn a_wrong_value_or_key_is_refused_clearly_with_the_usage_code() {
 fn the_default_profile_is_the_one_used_unless_a_flag_names_another() {
     let (_dir, path) =
         config_file("[shell]\ndefault_profile = \"prod\"\n\n[profiles.staging]\nhost = \"x\"\n");
-    let ran = Epic::new().env("EPIC_CONFIG", &path).args(["-c", "help"]).run();
+    let ran = Epic::new()
+        .env("EPIC_CONFIG", &path)
+        .args(["-c", "help"])
+        .run();
     assert_eq!(ran.code, 2, "{ran:?}");
     assert!(
         ran.stderr.contains("there is no profile `prod` in"),
@@ -216,7 +232,9 @@ fn set_alone_and_save_settings_parse_and_print_back() {
     }
     let error = syntax::parse("save").expect_err("incomplete").to_string();
     assert!(error.contains("`settings`"), "{error}");
-    let error = syntax::parse("save setings").expect_err("misspelt").to_string();
+    let error = syntax::parse("save setings")
+        .expect_err("misspelt")
+        .to_string();
     assert!(error.contains("`settings`"), "{error}");
     assert!(syntax::parse("set settings").is_err());
 }

@@ -284,7 +284,11 @@ fn item_text(item: &Item) -> Option<String> {
         .as_str()
         .map(str::to_owned)
         .or_else(|| value.as_integer().map(|n| n.to_string()))
-        .or_else(|| value.as_bool().map(|b| if b { "on" } else { "off" }.to_owned()))
+        .or_else(|| {
+            value
+                .as_bool()
+                .map(|b| if b { "on" } else { "off" }.to_owned())
+        })
 }
 
 fn number(text: &str, accepts: Accepts) -> Option<usize> {
@@ -547,9 +551,18 @@ mod tests {
     fn an_unknown_key_is_refused_with_the_keys_there_are() {
         let error = read("[shell]\nformt = \"csv\"").expect_err("unknown");
         let message = error.to_string();
-        assert!(message.starts_with("unknown key `formt` in [shell] of "), "{message}");
-        assert!(message.contains("`format`, `pager`, `page_size`"), "{message}");
-        assert!(matches!(read("shell = 3"), Err(SettingsError::NotATable { .. })));
+        assert!(
+            message.starts_with("unknown key `formt` in [shell] of "),
+            "{message}"
+        );
+        assert!(
+            message.contains("`format`, `pager`, `page_size`"),
+            "{message}"
+        );
+        assert!(matches!(
+            read("shell = 3"),
+            Err(SettingsError::NotATable { .. })
+        ));
     }
 
     /// README's example is a file epic takes, and its table gives each
@@ -567,7 +580,11 @@ mod tests {
             .and_then(|rest| rest.split("```").next())
             .expect("an example");
         let settings = read(example).expect("README's example is valid");
-        assert!(SETTINGS.iter().all(|s| settings.origin(s.key) == Origin::File));
+        assert!(
+            SETTINGS
+                .iter()
+                .all(|s| settings.origin(s.key) == Origin::File)
+        );
         let defaults = Settings::default();
         for setting in SETTINGS {
             let default = defaults
@@ -576,7 +593,12 @@ mod tests {
             let row = format!("| `{}` |", setting.name);
             let line = section.lines().find(|l| l.starts_with(&row));
             let line = line.unwrap_or_else(|| panic!("README lacks the row {row}"));
-            assert!(line.split('|').nth(3).is_some_and(|d| d.trim().starts_with(&default)), "{line}");
+            assert!(
+                line.split('|')
+                    .nth(3)
+                    .is_some_and(|d| d.trim().starts_with(&default)),
+                "{line}"
+            );
         }
     }
 
@@ -598,10 +620,16 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(settings.save(Some(&path)).expect("saved"), path);
-        let mode = std::fs::metadata(&path).expect("written").permissions().mode();
+        let mode = std::fs::metadata(&path)
+            .expect("written")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
         let written = std::fs::read_to_string(&path).expect("written");
-        assert_eq!(Settings::load(Some(&path)).expect("valid").format, Format::Json);
+        assert_eq!(
+            Settings::load(Some(&path)).expect("valid").format,
+            Format::Json
+        );
         assert!(written.contains("[shell]"), "{written}");
 
         let kept = "# my profiles\n[profiles.prod]\nhost = \"db.example\" # the primary\n\n\
@@ -610,11 +638,22 @@ mod tests {
         settings.timing = Switch::On;
         settings.save(Some(&path)).expect("saved");
         let written = std::fs::read_to_string(&path).expect("written");
-        assert!(written.starts_with("# my profiles\n[profiles.prod]\nhost = \"db.example\" # the primary\n"), "{written}");
-        assert!(written.contains("format = \"json\" # for spreadsheets\n"), "{written}");
+        assert!(
+            written.starts_with(
+                "# my profiles\n[profiles.prod]\nhost = \"db.example\" # the primary\n"
+            ),
+            "{written}"
+        );
+        assert!(
+            written.contains("format = \"json\" # for spreadsheets\n"),
+            "{written}"
+        );
         assert!(written.contains("page_size = 30\n"), "{written}");
         assert!(written.contains("timing = \"on\""), "{written}");
         let again = Settings::load(Some(&path)).expect("valid");
-        assert_eq!((again.format, again.timing, again.page_size), (Format::Json, Switch::On, 30));
+        assert_eq!(
+            (again.format, again.timing, again.page_size),
+            (Format::Json, Switch::On, 30)
+        );
     }
 }

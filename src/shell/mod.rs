@@ -428,7 +428,10 @@ impl Shell {
                     return Exit::Internal;
                 }
             };
-        editor.set_helper(Some(LanguageHelper::new(Vec::new(), render::colored(self.settings.color, true))));
+        editor.set_helper(Some(LanguageHelper::new(
+            Vec::new(),
+            render::colored(self.settings.color, true),
+        )));
         let history = self.config.history_file();
         prepare_history_file(&history);
         let _ = editor.load_history(&history);

@@ -151,9 +151,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         name: "set",
         syntax: "set\n  set format table|vertical|csv|json\n  set expanded auto|on|off\n  set pager on|off\n  set timing on|off\n  set security SETTING = N\n  set time zone \"ZONE\"",
-        summary: "`set` alone lists the shell's settings, their values and where each comes from \
-                  (default, config file, environment, flag, this session); \
-                  choose how results are printed for the rest of the session (the format; \
+        summary: "list the shell's settings and where each comes from (`set` alone); choose how results are printed for the rest of the session (the format; \
                   expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; timing: print each command's time); \
                   change a security limit (admin); change the company's time zone, which dates are \
                   read and shown in (management, admin; `show time zone` shows it)",
@@ -173,9 +171,8 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         name: "save",
         syntax: "save settings",
-        summary: "write this session's format, expanded, pager and timing into the [shell] table of the \
-                  config file (~/.config/epic/config.toml, or EPIC_CONFIG), keeping the rest of the file; \
-                  the file is created, readable by you only, if there is none",
+        summary: "write this session's format, expanded, pager and timing into the config file's \
+                  [shell] table (~/.config/epic/config.toml, or EPIC_CONFIG), keeping the rest of it",
         examples: &["save settings"],
     },
     CommandHelp {

@@ -123,7 +123,13 @@ pub fn parse_profile(
             "roles" => roles = read_roles(item, path, "[roles]")?,
             // The shell's settings, read at start (`config::settings`).
             settings::TABLE => {}
-            _ => keys.set(key, item, path, &top_table, &["profiles", "roles", settings::TABLE])?,
+            _ => keys.set(
+                key,
+                item,
+                path,
+                &top_table,
+                &["profiles", "roles", settings::TABLE],
+            )?,
         }
     }
     let mut table = top_table;
