@@ -238,3 +238,19 @@ fn set_alone_and_save_settings_parse_and_print_back() {
     assert!(error.contains("`settings`"), "{error}");
     assert!(syntax::parse("set settings").is_err());
 }
+
+#[test]
+fn color_always_colours_a_batchs_tables_and_never_or_auto_does_not() {
+    let db = TestDb::migrated();
+    for (color, bold) in [("always", true), ("never", false), ("auto", false)] {
+        let (_dir, path) = config_file(&format!("[shell]\ncolor = \"{color}\"\n"));
+        let ran = epic_with(&db, &path)
+            .args(["-c", "show employees", "-c", "set format csv"])
+            .args(["-c", "show employees"])
+            .run();
+        assert_eq!(ran.code, 0, "{ran:?}");
+        let (table, csv) = ran.stdout.split_once("id,name").expect("both listings");
+        assert_eq!(table.contains("\x1b[1m"), bold, "{color}: {table}");
+        assert!(!csv.contains('\x1b'), "{color}: CSV is never coloured");
+    }
+}
