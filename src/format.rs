@@ -130,6 +130,10 @@ impl fmt::Display for Switch {
     }
 }
 
+/// The rows an interactive table may show before it stops (`page_size`,
+/// `set page_size N`, `EPIC_PAGE_SIZE`).
+pub const PAGE_ROWS: std::ops::RangeInclusive<u32> = 1..=1_000_000;
+
 /// When tables and records use colour (the config file's `color`):
 /// `auto` on a terminal unless `NO_COLOR` is set, `always` (even in a
 /// pipe, and despite `NO_COLOR`, which a setting of one's own overrides),

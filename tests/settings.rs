@@ -88,6 +88,15 @@ fn a_flag_beats_the_file_and_a_set_in_the_session_beats_the_flag() {
     ] {
         assert!(ran.stdout.lines().any(|l| l == line), "{line}: {ran:?}");
     }
+    let ran = epic_with(&db, &path)
+        .env("EPIC_PAGE_SIZE", "7")
+        .args(["-c", "set page_size 3", "-c", "set"])
+        .run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert!(
+        ran.stdout.lines().any(|l| l == "page_size,3,this session"),
+        "{ran:?}"
+    );
 }
 
 #[test]
@@ -225,6 +234,11 @@ fn set_alone_and_save_settings_parse_and_print_back() {
         ("  SET ", Command::ShowSettings),
         ("save settings", Command::SaveSettings),
         ("Save Settings", Command::SaveSettings),
+        ("set page_size 50", Command::SetPageSize { rows: 50 }),
+        (
+            "set PAGE_SIZE 1000000",
+            Command::SetPageSize { rows: 1_000_000 },
+        ),
     ] {
         let parsed = syntax::parse(text).expect(text);
         assert_eq!(parsed, command, "{text}");
@@ -237,6 +251,16 @@ fn set_alone_and_save_settings_parse_and_print_back() {
         .to_string();
     assert!(error.contains("`settings`"), "{error}");
     assert!(syntax::parse("set settings").is_err());
+    for text in [
+        "set page_size 0",
+        "set page_size",
+        "set page_size many",
+        "set page_size 1000001",
+    ] {
+        let error = syntax::parse(text).expect_err(text).to_string();
+        let range = "`page_size` is a whole number from 1 to 1000000";
+        assert!(error.contains(range), "{text}: {error}");
+    }
 }
 
 #[test]

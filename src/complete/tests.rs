@@ -62,7 +62,15 @@ fn completion_follows_the_grammar() {
         ("save ", &["settings"]),
         (
             "set ",
-            &["expanded", "format", "pager", "security", "time", "timing"],
+            &[
+                "expanded",
+                "format",
+                "page_size",
+                "pager",
+                "security",
+                "time",
+                "timing",
+            ],
         ),
         (
             "count ",
@@ -203,7 +211,15 @@ fn completion_follows_order_limit_and_the_other_commands() {
         ("show events limit 10 offset 5 ", &[]),
         (
             "set ",
-            &["expanded", "format", "pager", "security", "time", "timing"],
+            &[
+                "expanded",
+                "format",
+                "page_size",
+                "pager",
+                "security",
+                "time",
+                "timing",
+            ],
         ),
         ("set pager ", &["off", "on"]),
         ("set timing ", &["off", "on"]),

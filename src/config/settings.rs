@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, Item};
 
 use crate::exit::Exit;
-use crate::format::{Color, Expanded, FORMAT_NAMES, Format, Switch};
+use crate::format::{Color, Expanded, FORMAT_NAMES, Format, PAGE_ROWS, Switch};
 
 /// The table of the config file the settings live in.
 pub const TABLE: &str = "shell";
@@ -92,11 +92,11 @@ pub const SETTINGS: [Setting; 8] = [
         key: Key::PageSize,
         name: "page_size",
         accepts: Accepts::Number {
-            min: 1,
-            max: 1_000_000,
+            min: *PAGE_ROWS.start() as usize,
+            max: *PAGE_ROWS.end() as usize,
             unit: "rows",
         },
-        saved: false,
+        saved: true,
     },
     Setting {
         key: Key::Expanded,
@@ -434,7 +434,10 @@ impl Settings {
             let Some(value) = self.value(setting.key) else {
                 continue;
             };
-            let mut value = toml_edit::Value::from(value);
+            let mut value = match (setting.accepts, value.parse::<i64>()) {
+                (Accepts::Number { .. }, Ok(number)) => toml_edit::Value::from(number),
+                _ => toml_edit::Value::from(value),
+            };
             // A comment after the old value stays after the new one.
             if let Some(old) = table.get(setting.name).and_then(Item::as_value) {
                 *value.decor_mut() = old.decor().clone();
@@ -633,7 +636,7 @@ mod tests {
         assert!(written.contains("[shell]"), "{written}");
 
         let kept = "# my profiles\n[profiles.prod]\nhost = \"db.example\" # the primary\n\n\
-                    [shell]\nformat = \"csv\" # for spreadsheets\npage_size = 30\n";
+                    [shell]\nformat = \"csv\" # for spreadsheets\ncolor = \"never\"\n";
         std::fs::write(&path, kept).expect("write");
         settings.timing = Switch::On;
         settings.save(Some(&path)).expect("saved");
@@ -648,12 +651,13 @@ mod tests {
             written.contains("format = \"json\" # for spreadsheets\n"),
             "{written}"
         );
-        assert!(written.contains("page_size = 30\n"), "{written}");
+        assert!(written.contains("color = \"never\"\n"), "{written}");
+        assert!(written.contains("page_size = 100\n"), "{written}");
         assert!(written.contains("timing = \"on\""), "{written}");
         let again = Settings::load(Some(&path)).expect("valid");
         assert_eq!(
-            (again.format, again.timing, again.page_size),
-            (Format::Json, Switch::On, 30)
+            (again.format, again.timing, again.color),
+            (Format::Json, Switch::On, Color::Never)
         );
     }
 }

@@ -511,6 +511,7 @@ pub fn check_for(command: &crate::syntax::Command) -> Check {
         | C::SetTiming { .. }
         | C::ShowSettings
         | C::SaveSettings
+        | C::SetPageSize { .. }
         | C::ShowTimeZone
         | C::Login { .. }
         | C::Logout

@@ -153,7 +153,8 @@ impl Shell {
             command @ (Command::SetFormat { .. }
             | Command::SetExpanded { .. }
             | Command::SetPager { .. }
-            | Command::SetTiming { .. }) => {
+            | Command::SetTiming { .. }
+            | Command::SetPageSize { .. }) => {
                 settings::set_in_session(&mut self.settings, &mut self.view, &command)
             }
             Command::ShowSettings => {

@@ -30,7 +30,7 @@ pub fn view(settings: &Settings, interactive: bool) -> View {
     }
 }
 
-/// A session's `set format|expanded|pager|timing`: into the settings, as
+/// A session's `set format|expanded|pager|page_size|timing`: into the settings, as
 /// this session's, and into the view. Any other command changes nothing.
 pub fn set_in_session(settings: &mut Settings, view: &mut View, command: &Command) {
     let key = match *command {
@@ -49,6 +49,10 @@ pub fn set_in_session(settings: &mut Settings, view: &mut View, command: &Comman
         Command::SetTiming { timing } => {
             settings.timing = timing;
             Key::Timing
+        }
+        Command::SetPageSize { rows } => {
+            settings.page_size = rows as usize;
+            Key::PageSize
         }
         _ => return,
     };

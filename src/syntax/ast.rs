@@ -118,6 +118,10 @@ pub enum Command {
     ShowSettings,
     /// `save settings`: the session's settings into the config file's `[shell]`.
     SaveSettings,
+    /// `set page_size N`: rows an interactive table shows before it stops.
+    SetPageSize {
+        rows: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,6 +335,7 @@ impl fmt::Display for Command {
             Command::Report { report } => write!(f, "report {}", report.name()),
             Command::ShowSettings => f.write_str("set"),
             Command::SaveSettings => f.write_str("save settings"),
+            Command::SetPageSize { rows } => write!(f, "set page_size {rows}"),
         }
     }
 }

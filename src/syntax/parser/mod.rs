@@ -4,7 +4,7 @@
 //!
 //! - this file: the cursor over the tokens, and `command`, which picks a
 //!   rule by the first word;
-//! - [`commands`]: `help`, `show_settings`, `save_settings`, `set_format`, `set_expanded`, `set_pager`, `set_timing`, `explain`, `show`, `count`, `report`;
+//! - [`commands`]: `help`, `show_settings`, `save_settings`, `set_page_size`, `set_format`, `set_expanded`, `set_pager`, `set_timing`, `explain`, `show`, `count`, `report`;
 //! - [`write`]: `create`, `update`, `delete`, and the values a write stores;
 //! - [`identity`]: `login`, `set_security`, `revoke`, `unlock`, `reset_password`;
 //! - [`filter`]: `where` with its conditions and operators, `order`, `limit`, `offset`;
@@ -24,7 +24,7 @@
 //!
 //! ```text
 //! command    = show | count | explain | help | set_format | set_expanded | set_pager | set_timing | set_security | quit
-//!            | set_time_zone | show_time_zone | show_settings | save_settings
+//!            | set_time_zone | show_time_zone | show_settings | save_settings | set_page_size
 //!            | login | logout | whoami | passwd
 //!            | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
 //!            | create | update | delete | deactivate | report ;
@@ -37,6 +37,7 @@
 //! set_format = "set" "format" ( "table" | "vertical" | "csv" | "json" ) ;
 //! set_expanded = "set" "expanded" ( "auto" | "on" | "off" ) ;
 //! set_pager    = "set" "pager" ( "on" | "off" ) ;
+//! set_page_size = "set" "page_size" digit { digit } ;  (* 1 to 1000000 *)
 //! set_timing   = "set" "timing" ( "on" | "off" ) ;
 //! set_security = "set" "security" security_setting "=" digit { digit } ;
 //! security_setting = "session_hours" | "idle_minutes" | "login_max_failures"
@@ -320,7 +321,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `command = show | count | explain | help | set_format | set_expanded | set_pager | set_timing | set_security | quit
-    ///         | set_time_zone | show_time_zone | show_settings | save_settings | login | logout | whoami | passwd
+    ///         | set_time_zone | show_time_zone | show_settings | save_settings | set_page_size | login | logout | whoami | passwd
     ///         | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
     ///         | create | update | delete | deactivate | report ;`
     /// (`login` is read before the tokens, by [`identity::login`]).
