@@ -292,24 +292,7 @@ impl fmt::Display for Command {
             Command::RevokeSessionsOf { employee } => write!(f, "revoke sessions of {employee}"),
             Command::Unlock { email } => write!(f, "unlock {}", quote(email)),
             Command::ResetPassword { employee } => write!(f, "reset password of {employee}"),
-            Command::Create(create) => {
-                write!(f, "create {}", create.entity.singular())?;
-                if let Some(parent) = create.parent {
-                    let parent_entity = if create.entity == Entity::Event {
-                        "contract"
-                    } else {
-                        "client"
-                    };
-                    write!(f, " for {parent_entity} {parent}")?;
-                }
-                for (field, value) in &create.values {
-                    write!(f, " {field} {value}")?;
-                }
-                if let Some(password) = &create.password {
-                    write!(f, " password {}", quote(password))?;
-                }
-                Ok(())
-            }
+            Command::Create(create) => write!(f, "{create}"),
             Command::Update { entity, id, set } => {
                 write!(f, "update {} {id} set ", entity.singular())?;
                 for (index, (field, value)) in set.iter().enumerate() {
@@ -337,6 +320,27 @@ impl fmt::Display for Command {
             Command::SaveSettings => f.write_str("save settings"),
             Command::SetPageSize { rows } => write!(f, "set page_size {rows}"),
         }
+    }
+}
+
+impl fmt::Display for Create {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "create {}", self.entity.singular())?;
+        if let Some(parent) = self.parent {
+            let parent_entity = if self.entity == Entity::Event {
+                "contract"
+            } else {
+                "client"
+            };
+            write!(f, " for {parent_entity} {parent}")?;
+        }
+        for (field, value) in &self.values {
+            write!(f, " {field} {value}")?;
+        }
+        if let Some(password) = &self.password {
+            write!(f, " password {}", quote(password))?;
+        }
+        Ok(())
     }
 }
 

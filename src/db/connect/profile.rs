@@ -77,6 +77,8 @@ const CONNECTION_KEYS: [&str; 12] = [
     "application_name",
 ];
 const ROLE_KEYS: [&str; 4] = ["owner", "migrator", "client", "app"];
+/// The tables of the top level, besides its connection keys.
+const TOP_TABLES: [&str; 3] = ["profiles", "roles", settings::TABLE];
 
 /// The settings of `profile` (or the top-level ones) in a config file's
 /// text; `path` is only for messages. Every profile is checked, not only
@@ -123,13 +125,7 @@ pub fn parse_profile(
             "roles" => roles = read_roles(item, path, "[roles]")?,
             // The shell's settings, read at start (`config::settings`).
             settings::TABLE => {}
-            _ => keys.set(
-                key,
-                item,
-                path,
-                &top_table,
-                &["profiles", "roles", settings::TABLE],
-            )?,
+            _ => keys.set(key, item, path, &top_table, &TOP_TABLES)?,
         }
     }
     let mut table = top_table;
