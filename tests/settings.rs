@@ -8,6 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::pty::Terminal;
 use common::{Epic, TestDb};
 
 /// A config file with `text` in a directory of its own.
@@ -277,4 +278,20 @@ fn color_always_colours_a_batchs_tables_and_never_or_auto_does_not() {
         assert_eq!(table.contains("\x1b[1m"), bold, "{color}: {table}");
         assert!(!csv.contains('\x1b'), "{color}: CSV is never coloured");
     }
+}
+
+#[test]
+fn the_files_page_size_cuts_an_interactive_table_and_set_page_size_changes_it() {
+    let db = TestDb::migrated();
+    assert_eq!(db.operator().arg("demo").run().code, 0);
+    let config = db.home.path().join("config.toml");
+    std::fs::write(&config, "[shell]\npage_size = 4\npager = \"off\"\n").expect("write");
+    let mut terminal = Terminal::kates(&db, Some((40, 160)), None);
+    terminal.type_line("show clients");
+    let text = terminal.text();
+    assert!(text.contains("(showing 1 to 4 of "), "{text}");
+    terminal.type_line("set page_size 6");
+    terminal.type_line("show clients");
+    let text = terminal.text();
+    assert!(text.contains("(showing 1 to 6 of "), "{text}");
 }
