@@ -49,7 +49,7 @@ fn the_files_format_applies_to_a_batch_and_set_says_it_comes_from_the_file() {
             ran.stdout
         );
     }
-    let note = format!("(settings of the config file {})", path.display());
+    let note = format!("(config file: {})", path.display());
     assert!(ran.stderr.contains(&note), "{}", ran.stderr);
 }
 

@@ -404,11 +404,11 @@ fn sessions(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 fn settings(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match *status {
         Status::ConfigFile { path, found: true } => {
-            write!(f, "(settings of the config file {})", one_line(path))
+            write!(f, "(config file: {})", one_line(path))
         }
         Status::ConfigFile { path, found: false } => write!(
             f,
-            "(no config file at {}: `save settings` creates it)",
+            "(config file: {}, not there yet; `save settings` creates it)",
             one_line(path)
         ),
         Status::SettingsSaved { path } => write!(f, "Settings saved to {}.", one_line(path)),
