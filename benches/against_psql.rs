@@ -33,12 +33,12 @@ use std::time::{Duration, Instant};
 
 use epic::auth::session::PasswordSource;
 use epic::config::Config;
+use epic::config::settings::Settings;
 use epic::db::Database;
 use epic::input::Entry;
 use epic::model::Role;
 use epic::plan::{self, Param, PlanContext};
 use epic::policy::{self, Allowed, Decision};
-use epic::render::Format;
 use epic::shell::Shell;
 use epic::syntax;
 
@@ -555,7 +555,7 @@ fn daily_filters(bench: &Bench, runtime: &tokio::runtime::Runtime) -> Vec<Daily>
         let mut shell = Shell::new(
             config,
             database,
-            Format::Table,
+            Settings::default(),
             true,
             false,
             PasswordSource::Unavailable,
@@ -637,7 +637,7 @@ fn explain_under_rls(
         let Allowed::Listing(query) = allowed(&command) else {
             unreachable!("a listing")
         };
-        let page = config.page_size as u64 + 1;
+        let page = Settings::default().page_size as u64 + 1;
         let plan = plan::plan_show(&query, &context(me), Some(page)).expect("a plan");
         // The employee's own session: the token epic keeps in their file.
         let token = std::fs::read_to_string(bench.session_file(email)).expect("a session file");
@@ -685,7 +685,7 @@ fn explain_under_rls(
                 Database::connect(&config, epic::db::Login::Client)
                     .await
                     .expect("connect"),
-                Format::Table,
+                Settings::default(),
                 true,
                 false,
                 PasswordSource::Unavailable,

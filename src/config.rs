@@ -1,13 +1,16 @@
 //! Settings from the environment (and a `.env` file in the current
 //! directory, loaded by `main` before this runs): which database, where
 //! epic keeps its files, first-run admin credentials. Building a `Config`
-//! reads variables only; the per-user config file is read when the
-//! database is opened (`db::connect::target`, which interprets these
-//! settings: this module knows nothing of the database).
+//! reads variables only. The per-user config file is read twice: its
+//! `[shell]` table at start ([`settings`]), its connection and profiles
+//! when the database is opened (`db::connect::target`, which interprets
+//! these settings: this module knows nothing of the database).
 //!
 //! Security limits (session length, idle time, lock-outs) are not here:
 //! they live in the database, where admins change them, so that nobody's
 //! environment can loosen them.
+
+pub mod settings;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -62,8 +65,9 @@ pub struct Config {
     /// The bcrypt cost a new CRM starts with (`EPIC_BCRYPT_COST`, read by
     /// the migration that creates it); admins change it afterwards.
     pub bcrypt_cost: Option<u32>,
-    /// Rows shown by a table in the interactive shell before it stops.
-    pub page_size: usize,
+    /// Rows shown by a table in the interactive shell before it stops
+    /// (`EPIC_PAGE_SIZE`), over the config file's `page_size`.
+    pub page_size: Option<usize>,
     /// How tables show money's currency, before the amount (`€12,000.00`):
     /// `EPIC_CURRENCY`, a code (EUR, the default, USD, GBP, JPY have their
     /// sign; any other code is written out, `CHF 12,000.00`).
@@ -134,13 +138,16 @@ impl Config {
             )?),
             None => None,
         };
-        let page_size = parse_in_range(
-            &lookup,
-            "EPIC_PAGE_SIZE",
-            100,
-            1..=1_000_000,
-            "a number of rows from 1 to 1000000",
-        )?;
+        let page_size = match lookup("EPIC_PAGE_SIZE") {
+            Some(_) => Some(parse_in_range(
+                &lookup,
+                "EPIC_PAGE_SIZE",
+                1,
+                1..=1_000_000,
+                "a number of rows from 1 to 1000000",
+            )?),
+            None => None,
+        };
         let currency = currency_sign(lookup("EPIC_CURRENCY").as_deref().unwrap_or("EUR"))?;
         // A shell's stale or odd COLUMNS is no reason to refuse to start.
         let columns = lookup("COLUMNS")

@@ -24,6 +24,8 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
+    Settings(#[from] crate::config::settings::SettingsError),
+    #[error(transparent)]
     Demo(#[from] crate::db::load::demo::DemoError),
     #[error(transparent)]
     Gen(#[from] crate::db::load::generate::GenError),
@@ -110,6 +112,7 @@ impl Error {
             Error::Setup(e) => e.exit(),
             Error::Password(_) => Exit::Validation,
             Error::Config(_) => Exit::Usage,
+            Error::Settings(e) => e.exit(),
             Error::Plan(e) => e.exit(),
             Error::NotFound { .. } | Error::NoSuchEmployee { .. } | Error::NoSuchQuery { .. } => {
                 Exit::NotFound

@@ -130,6 +130,48 @@ impl fmt::Display for Switch {
     }
 }
 
+/// The rows an interactive table may show before it stops (`page_size`,
+/// `set page_size N`, `EPIC_PAGE_SIZE`).
+pub const PAGE_ROWS: std::ops::RangeInclusive<u32> = 1..=1_000_000;
+
+/// When tables and records use colour (the config file's `color`):
+/// `auto` on a terminal unless `NO_COLOR` is set, `always` (even in a
+/// pipe, and despite `NO_COLOR`, which a setting of one's own overrides),
+/// `never`. CSV and JSON are never coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Color {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// The names `color` takes, in the order they are offered.
+    pub const NAMES: [&'static str; 3] = ["auto", "always", "never"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Color::Auto => "auto",
+            Color::Always => "always",
+            Color::Never => "never",
+        }
+    }
+
+    /// The setting named `s` (any case).
+    pub fn from_name(s: &str) -> Option<Color> {
+        [Color::Auto, Color::Always, Color::Never]
+            .into_iter()
+            .find(|c| c.name().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for Color {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("unknown format `{given}`; expected one of: table, vertical, csv, json")]
 pub struct UnknownFormat {

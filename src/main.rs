@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser};
 
 use epic::auth::session::PasswordSource;
 use epic::auth::setup;
+use epic::config::settings::{Key, Origin, Settings};
 use epic::config::{Config, DatabaseTarget, Secret};
 use epic::data::demo::DemoLogin;
 use epic::db::connect::{ConnectError, Target, role_names, target};
@@ -65,15 +66,12 @@ fn main() -> ExitCode {
     {
         let _ = writeln!(std::io::stderr(), "warning: .env ignored: {e}");
     }
-    let config = match Config::from_env() {
-        Ok(mut config) => {
-            if cli.profile.is_some() {
-                config.profile = cli.profile.clone();
-            }
-            config
-        }
+    let (config, settings) = match Config::from_env()
+        .map_err(Error::from)
+        .and_then(|config| with_settings(&cli, config))
+    {
+        Ok(both) => both,
         Err(error) => {
-            let error = Error::from(error);
             let _ = writeln!(
                 std::io::stderr(),
                 "{}",
@@ -85,7 +83,7 @@ fn main() -> ExitCode {
     // Lives until main returns, after the last error is reported: dropping
     // it flushes what is queued, with a bounded wait.
     let _telemetry = epic::telemetry::init(secrets_of(&config));
-    match run(cli, config) {
+    match run(cli, config, settings) {
         Ok(exit) => exit.into(),
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
@@ -99,7 +97,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
+fn run(mut cli: Cli, config: Config, settings: Settings) -> Result<Exit, Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -143,12 +141,38 @@ fn run(mut cli: Cli, config: Config) -> Result<Exit, Error> {
                 Action::Whoami => "whoami".to_owned(),
                 _ => "passwd".to_owned(),
             };
-            run_one(config, &runtime, &cli, line, &mut out, &mut err)
+            run_one(config, settings, &runtime, &cli, line, &mut out, &mut err)
         }
         // Printed by `main` before anything is opened.
         Some(Action::Completions { .. } | Action::Man) => Ok(Exit::Success),
-        None => run_shell(&cli, config, &runtime, &mut out, &mut err),
+        None => run_shell(&cli, config, settings, &runtime, &mut out, &mut err),
     }
+}
+
+/// The config file's `[shell]` settings, under the flags and the
+/// environment; the profile to connect with is the one they name, else the
+/// file's `default_profile`.
+fn with_settings(cli: &Cli, mut config: Config) -> Result<(Config, Settings), Error> {
+    let mut settings = Settings::load(config.config_file.as_deref())?;
+    if let Some(format) = cli.format {
+        settings.format = format;
+        settings.mark(Key::Format, Origin::Flag);
+    }
+    if let Some(rows) = config.page_size {
+        settings.page_size = rows;
+        settings.mark(Key::PageSize, Origin::Environment);
+    }
+    let named = match (&cli.profile, &config.profile) {
+        (Some(flag), _) => Some((flag.clone(), Origin::Flag)),
+        (None, Some(variable)) => Some((variable.clone(), Origin::Environment)),
+        (None, None) => None,
+    };
+    if let Some((profile, origin)) = named {
+        settings.default_profile = Some(profile);
+        settings.mark(Key::DefaultProfile, origin);
+    }
+    config.profile = settings.default_profile.clone();
+    Ok((config, settings))
 }
 
 /// `epic completions SHELL` and `epic man`: text generated from the
@@ -177,6 +201,7 @@ fn print_generated(action: &Option<Action>) -> Option<std::io::Result<()>> {
 fn run_shell(
     cli: &Cli,
     config: Config,
+    settings: Settings,
     runtime: &tokio::runtime::Runtime,
     out: &mut std::io::StdoutLock<'_>,
     err: &mut std::io::Stderr,
@@ -190,11 +215,10 @@ fn run_shell(
         (false, true) => PasswordSource::Stdin,
         (false, false) => PasswordSource::Unavailable,
     };
-    let format = cli.format.unwrap_or(Format::Table);
     let mut shell = Shell::new(
         config,
         database,
-        format,
+        settings,
         interactive,
         cli.verbose,
         passwords,
@@ -220,6 +244,7 @@ fn run_shell(
 /// terminal or from standard input.
 fn run_one(
     config: Config,
+    settings: Settings,
     runtime: &tokio::runtime::Runtime,
     cli: &Cli,
     command: String,
@@ -232,8 +257,7 @@ fn run_one(
     } else {
         PasswordSource::Stdin
     };
-    let format = cli.format.unwrap_or(Format::Table);
-    let mut shell = Shell::new(config, database, format, false, cli.verbose, passwords)?;
+    let mut shell = Shell::new(config, database, settings, false, cli.verbose, passwords)?;
     shell.view.raw_csv = cli.raw_csv;
     let entries = input::from_arguments(&[command]).into_iter().map(Ok);
     Ok(shell.run_batch(runtime, entries, out, err, false, false))

@@ -138,6 +138,21 @@ fn first_use_creates_the_cluster_and_later_runs_reuse_it() {
             .get(0)
     });
     assert_eq!(listen, "");
+
+    // A config file holding only the shell's settings names no server:
+    // the data stay in the local cluster.
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[shell]\nformat = \"csv\"\n",
+    )
+    .expect("write the config file");
+    let with_settings = home.epic().args(["-c", "help"]).run();
+    assert_eq!(
+        (with_settings.code, with_settings.stderr.as_str()),
+        (0, ""),
+        "{with_settings:?}"
+    );
+    assert_eq!(home.pid(), Some(pid), "the same local server");
 }
 
 #[test]

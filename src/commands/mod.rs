@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::db::Database;
 use crate::db::identity::Identity;
 use crate::error::Error;
-use crate::format::Switch;
+use crate::format::{Color, Switch};
 use crate::plan::{self, PlanContext};
 use crate::policy::{self, Allowed, Authorized, Decision, Denial, Request};
 use crate::render::{self, Expanded, Format, Style};
@@ -43,6 +43,10 @@ pub struct View {
     pub pager: Switch,
     /// Whether the shell prints each command's time (`set timing`).
     pub timing: Switch,
+    /// When tables and records are coloured (the config file's `color`).
+    pub color: Color,
+    /// Rows an interactive table shows before it stops (`page_size`).
+    pub page_size: usize,
 }
 
 /// What a command runs with.
@@ -65,7 +69,7 @@ impl Context<'_> {
 
     pub fn style(&self, page: Option<usize>) -> Style {
         Style {
-            color: self.view.interactive && render::use_color(),
+            color: render::colored(self.view.color, self.view.interactive),
             // A batch's tables are as wide as their values, unless `COLUMNS`
             // asks for a width.
             width: if self.view.interactive {

@@ -23,7 +23,7 @@ pub async fn show(
 ) -> Result<(), Error> {
     super::names::check_filter(cx, query.filter.as_ref()).await?;
     let paged = cx.view.interactive && matches!(cx.view.format, Format::Table | Format::Vertical);
-    let page = paged.then(|| plan::shown_rows(query.limit, cx.config.page_size));
+    let page = paged.then(|| plan::shown_rows(query.limit, cx.view.page_size));
     let context = cx.plan_context();
     let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1))?;
     let mut columns = display_columns(plan.columns());

@@ -66,6 +66,19 @@ fn completion_follows_the_grammar() {
             ],
         ),
         ("show time ", &["zone"]),
+        ("save ", &["query", "settings", "team"]),
+        (
+            "set ",
+            &[
+                "expanded",
+                "format",
+                "page_size",
+                "pager",
+                "security",
+                "time",
+                "timing",
+            ],
+        ),
         (
             "count ",
             &["audit", "clients", "contracts", "employees", "events"],
@@ -209,7 +222,15 @@ fn completion_follows_order_limit_and_the_other_commands() {
         ("show events limit 10 offset 5 ", &[]),
         (
             "set ",
-            &["expanded", "format", "pager", "security", "time", "timing"],
+            &[
+                "expanded",
+                "format",
+                "page_size",
+                "pager",
+                "security",
+                "time",
+                "timing",
+            ],
         ),
         ("set pager ", &["off", "on"]),
         ("set timing ", &["off", "on"]),
@@ -385,7 +406,7 @@ fn completion_covers_every_command() {
                 "team",
             ],
         ),
-        ("save ", &["query", "team"]),
+        ("save ", &["query", "settings", "team"]),
         (
             "save query mine as ",
             &["count", "explain", "report", "show"],

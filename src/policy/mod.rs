@@ -485,6 +485,9 @@ pub fn check_for(command: &crate::syntax::Command) -> Check {
         | C::SetExpanded { .. }
         | C::SetPager { .. }
         | C::SetTiming { .. }
+        | C::ShowSettings
+        | C::SaveSettings
+        | C::SetPageSize { .. }
         | C::ShowTimeZone
         | C::Login { .. }
         | C::Logout

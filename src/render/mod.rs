@@ -181,6 +181,18 @@ pub fn use_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Whether output gets colour under the `color` setting: `auto` in the
+/// interactive shell as [`use_color`] says, `always` and `never` whatever
+/// it says.
+pub fn colored(color: crate::format::Color, interactive: bool) -> bool {
+    use crate::format::Color;
+    match color {
+        Color::Auto => interactive && use_color(),
+        Color::Always => true,
+        Color::Never => false,
+    }
+}
+
 /// What the destination can show. The default (no colour, no width, no page)
 /// is what a pipe or a file wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

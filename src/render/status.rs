@@ -62,6 +62,15 @@ pub enum Status<'a> {
         /// The zone this user's dates stay in, when `TZ` chose another.
         yours: Option<&'a str>,
     },
+    /// Under `set`'s listing: the config file read, if there is one there.
+    ConfigFile {
+        path: &'a str,
+        found: bool,
+    },
+    /// `save settings`: the file written.
+    SettingsSaved {
+        path: &'a str,
+    },
     /// `TZ` names no zone epic knows: the company's applies.
     TzIgnored {
         value: &'a str,
@@ -263,6 +272,7 @@ impl Display for Status<'_> {
                 let whose = if *team { "team query" } else { "query" };
                 write!(f, "Deleted saved {whose} {name}.")
             }
+            Status::ConfigFile { .. } | Status::SettingsSaved { .. } => settings(self, f),
             _ => sessions(self, f),
         }
     }
@@ -407,6 +417,22 @@ fn sessions(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             if new_employee { "first" } else { "next" }
         ),
         _ => unreachable!("a record's line is written by `records`"),
+    }
+}
+
+/// The lines of `set` and `save settings`.
+fn settings(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match *status {
+        Status::ConfigFile { path, found: true } => {
+            write!(f, "(config file: {})", one_line(path))
+        }
+        Status::ConfigFile { path, found: false } => write!(
+            f,
+            "(config file: {}, not there yet; `save settings` creates it)",
+            one_line(path)
+        ),
+        Status::SettingsSaved { path } => write!(f, "Settings saved to {}.", one_line(path)),
+        _ => unreachable!("not a settings line"),
     }
 }
 

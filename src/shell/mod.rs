@@ -5,6 +5,7 @@
 
 pub mod listen;
 mod names;
+pub mod settings;
 
 use crate::input::{self, Entry};
 
@@ -21,13 +22,14 @@ use crate::auth::session::{self, PasswordSource, Session};
 use crate::commands::{self, Context, View, identity};
 use crate::complete::LanguageHelper;
 use crate::config::Config;
+use crate::config::settings::Settings;
 use crate::db::identity::Identity;
 use crate::db::{Database, DbError, Transaction};
 use crate::error::{self, Error};
 use crate::exit::Exit;
 use crate::format::Switch;
 use crate::model::Entity;
-use crate::render::{self, Format, Status};
+use crate::render::{self, Status};
 use crate::syntax::{self, Command, help};
 use crate::text;
 
@@ -43,6 +45,8 @@ pub struct Shell {
     database: Database,
     /// How output is shown; `set format` changes it.
     pub view: View,
+    /// The settings the view comes from, with where each comes from.
+    settings: Settings,
     verbose: bool,
     passwords: PasswordSource,
     session: Session,
@@ -52,7 +56,7 @@ impl Shell {
     pub fn new(
         config: Config,
         database: Database,
-        format: Format,
+        settings: Settings,
         interactive: bool,
         verbose: bool,
         passwords: PasswordSource,
@@ -60,14 +64,8 @@ impl Shell {
         Ok(Shell {
             config,
             database,
-            view: View {
-                format,
-                interactive,
-                raw_csv: false,
-                expanded: Default::default(),
-                pager: Default::default(),
-                timing: Switch::Off,
-            },
+            view: settings::view(&settings, interactive),
+            settings,
             verbose,
             passwords,
             session: Session::Unknown,
@@ -153,10 +151,20 @@ impl Shell {
                 out.write_all(text.as_bytes()).map_err(output)?;
             }
             Command::Quit => return Ok(Flow::Quit),
-            Command::SetFormat { format } => self.view.format = format,
-            Command::SetExpanded { expanded } => self.view.expanded = expanded,
-            Command::SetPager { pager } => self.view.pager = pager,
-            Command::SetTiming { timing } => self.view.timing = timing,
+            command @ (Command::SetFormat { .. }
+            | Command::SetExpanded { .. }
+            | Command::SetPager { .. }
+            | Command::SetTiming { .. }
+            | Command::SetPageSize { .. }) => {
+                settings::set_in_session(&mut self.settings, &mut self.view, &command)
+            }
+            Command::ShowSettings => {
+                let (current, file) = (self.settings.clone(), self.config.config_file.clone());
+                settings::list(&current, file.as_deref(), &self.context(), out, err)?
+            }
+            Command::SaveSettings => {
+                settings::save(&self.settings, self.config.config_file.as_deref(), err)?
+            }
             Command::ShowTimeZone => commands::zone::show(&self.context(), out)?,
             Command::Login { email } => identity::login(&mut self.context(), &email, err).await?,
             // The identity gate itself runs as the schema owner.
@@ -404,20 +412,20 @@ impl Shell {
         status
     }
 
-    /// The interactive loop on a terminal.
-    pub fn run_interactive(
-        &mut self,
-        runtime: &Runtime,
-        out: &mut dyn Write,
+    /// The line editor, with the language's helper and the history file
+    /// loaded (`None` if the terminal cannot be opened, said on `err`).
+    fn line_editor(
+        &self,
+        history: &Path,
         err: &mut dyn Write,
-    ) -> Exit {
+    ) -> Option<Editor<LanguageHelper, FileHistory>> {
         // Tab completes as far as the candidates agree and lists them all
         // when they differ, each field with what it holds.
         let editor_config = EditorConfig::builder()
             .auto_add_history(false)
             .completion_type(CompletionType::List)
             .completion_show_all_if_ambiguous(true)
-            .max_history_size(10_000)
+            .max_history_size(self.settings.history_size)
             .map(|builder| builder.build())
             .unwrap_or_default();
         let mut editor: Editor<LanguageHelper, FileHistory> =
@@ -425,13 +433,29 @@ impl Shell {
                 Ok(editor) => editor,
                 Err(e) => {
                     let _ = writeln!(err, "error: cannot open the terminal: {e}");
-                    return Exit::Internal;
+                    return None;
                 }
             };
-        editor.set_helper(Some(LanguageHelper::new(Vec::new(), render::use_color())));
+        editor.set_helper(Some(LanguageHelper::new(
+            Vec::new(),
+            render::colored(self.settings.color, true),
+        )));
+        prepare_history_file(history);
+        let _ = editor.load_history(history);
+        Some(editor)
+    }
+
+    /// The interactive loop on a terminal.
+    pub fn run_interactive(
+        &mut self,
+        runtime: &Runtime,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Exit {
         let history = self.config.history_file();
-        prepare_history_file(&history);
-        let _ = editor.load_history(&history);
+        let Some(mut editor) = self.line_editor(&history, err) else {
+            return Exit::Internal;
+        };
         let greeting = Status::Greeting {
             version: env!("CARGO_PKG_VERSION"),
             location: self.database.location.to_string(),

@@ -127,6 +127,14 @@ pub enum Command {
         team: bool,
         name: String,
     },
+    /// `set` alone: each setting of the shell, its value and where it comes from.
+    ShowSettings,
+    /// `save settings`: the session's settings into the config file's `[shell]`.
+    SaveSettings,
+    /// `set page_size N`: rows an interactive table shows before it stops.
+    SetPageSize {
+        rows: u32,
+    },
 }
 
 /// `save [team] query NAME as COMMAND`.
@@ -313,21 +321,7 @@ impl fmt::Display for Command {
             Command::RevokeSessionsOf { employee } => write!(f, "revoke sessions of {employee}"),
             Command::Unlock { email } => write!(f, "unlock {}", quote(email)),
             Command::ResetPassword { employee } => write!(f, "reset password of {employee}"),
-            Command::Create(create) => {
-                write!(f, "create {}", create.entity.singular())?;
-                if let Some(parent) = create.parent {
-                    let parent_entity = if create.entity == Entity::Event {
-                        "contract"
-                    } else {
-                        "client"
-                    };
-                    write!(f, " for {parent_entity} {parent}")?;
-                }
-                for (field, value) in &create.values {
-                    write!(f, " {field} {value}")?;
-                }
-                Ok(())
-            }
+            Command::Create(create) => write!(f, "{create}"),
             Command::Update { entity, id, set } => {
                 write!(f, "update {} {id} set ", entity.singular())?;
                 for (index, (field, value)) in set.iter().enumerate() {
@@ -351,6 +345,9 @@ impl fmt::Display for Command {
             }
             Command::Deactivate { employee } => write!(f, "deactivate {employee}"),
             Command::Report { report } => write!(f, "report {}", report.name()),
+            Command::ShowSettings => f.write_str("set"),
+            Command::SaveSettings => f.write_str("save settings"),
+            Command::SetPageSize { rows } => write!(f, "set page_size {rows}"),
             saved => write_saved(f, saved),
         }
     }
@@ -373,6 +370,24 @@ fn write_saved(f: &mut fmt::Formatter<'_>, command: &Command) -> fmt::Result {
         }
         // Every other command is printed by `Display` itself.
         _ => Ok(()),
+    }
+}
+
+impl fmt::Display for Create {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "create {}", self.entity.singular())?;
+        if let Some(parent) = self.parent {
+            let parent_entity = if self.entity == Entity::Event {
+                "contract"
+            } else {
+                "client"
+            };
+            write!(f, " for {parent_entity} {parent}")?;
+        }
+        for (field, value) in &self.values {
+            write!(f, " {field} {value}")?;
+        }
+        Ok(())
     }
 }
 

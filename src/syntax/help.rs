@@ -150,22 +150,31 @@ pub const COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp {
         name: "set",
-        syntax: "set format table|vertical|csv|json\n  set expanded auto|on|off\n  set pager on|off\n  set timing on|off\n  set security SETTING = N\n  set time zone \"ZONE\"",
-        summary: "choose how results are printed for the rest of the session (the format; \
-                  expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; timing: print each command's time); \
+        syntax: "set\n  set format table|vertical|csv|json\n  set expanded auto|on|off\n  set pager on|off\n  set page_size N\n  set timing on|off\n  set security SETTING = N\n  set time zone \"ZONE\"",
+        summary: "list the shell's settings and where each comes from (`set` alone); choose how results are printed for the rest of the session (the format; \
+                  expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; page_size: rows a table shows before it stops; timing: print each command's time); \
                   change a security limit (admin); change the company's time zone, which dates are \
                   read and shown in (management, admin; `show time zone` shows it)",
         examples: &[
+            "set",
             "set format csv",
             "set format table",
             "set expanded on",
             "set pager off",
+            "set page_size 50",
             "set timing on",
             "show security",
             "set security idle_minutes = 20",
             "show time zone",
             "set time zone \"Europe/Paris\"",
         ],
+    },
+    CommandHelp {
+        name: "save",
+        syntax: "save settings",
+        summary: "write this session's format, expanded, pager, page_size and timing into the config file's \
+                  [shell] table (~/.config/epic/config.toml, or EPIC_CONFIG), keeping the rest of it",
+        examples: &["save settings"],
     },
     CommandHelp {
         name: "quit",

@@ -395,7 +395,9 @@ impl fmt::Display for Want {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Want::Command => f.write_str("a command"),
-            Want::Setting => f.write_str("a setting: format, expanded, pager, timing or security"),
+            Want::Setting => {
+                f.write_str("a setting: format, expanded, pager, page_size, timing or security")
+            }
             Want::Format => f.write_str("a format: table, vertical, csv or json"),
             Want::Expanded => f.write_str("when tables become records: auto, on or off"),
             Want::Pager => f.write_str("whether long output goes through the pager: on or off"),

@@ -23,7 +23,8 @@ Commands:
   unlock      lift the lock put on an email after too many failed logins (admin)
   reset       give an employee a temporary password, shown once, to change at their next login (management, admin)
   help        list the commands, show one command's syntax and examples, or an entity's fields
-  set         choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; timing: print each command's time); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
+  set         list the shell's settings and where each comes from (`set` alone); choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; page_size: rows a table shows before it stops; timing: print each command's time); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
+  save        write this session's format, expanded, pager, page_size and timing into the config file's [shell] table (~/.config/epic/config.toml, or EPIC_CONFIG), keeping the rest of it
   quit        leave the shell (Ctrl-D does the same)
   save        keep a read under a name, yours or (management) the team's, kept in the database; `NAME` runs it, checked as if typed
 
@@ -31,20 +32,24 @@ A line ending in `\`, `and`, `or` or `,`, or with an open quote or parenthesis,
 continues on the next. Type `help COMMAND` for its syntax and examples,
 `help ENTITY` (clients, contracts, events, employees, audit) for its fields;
 grammar.md describes the whole language.
-choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; timing: print each command's time); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
+list the shell's settings and where each comes from (`set` alone); choose how results are printed for the rest of the session (the format; expanded: when a table becomes records, `auto` by default; pager: `on` or `off`; page_size: rows a table shows before it stops; timing: print each command's time); change a security limit (admin); change the company's time zone, which dates are read and shown in (management, admin; `show time zone` shows it)
 
+  set
   set format table|vertical|csv|json
   set expanded auto|on|off
   set pager on|off
+  set page_size N
   set timing on|off
   set security SETTING = N
   set time zone "ZONE"
 
 Examples:
+  set
   set format csv
   set format table
   set expanded on
   set pager off
+  set page_size 50
   set timing on
   show security
   set security idle_minutes = 20

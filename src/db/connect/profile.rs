@@ -7,6 +7,8 @@ use std::str::FromStr;
 
 use toml_edit::TableLike;
 
+use crate::config::settings;
+
 use super::url::quote;
 use super::{ConnectError, ServerSettings, SslMode};
 
@@ -75,6 +77,8 @@ const CONNECTION_KEYS: [&str; 12] = [
     "application_name",
 ];
 const ROLE_KEYS: [&str; 4] = ["owner", "migrator", "client", "app"];
+/// The tables of the top level, besides its connection keys.
+const TOP_TABLES: [&str; 3] = ["profiles", "roles", settings::TABLE];
 
 /// The settings of `profile` (or the top-level ones) in a config file's
 /// text; `path` is only for messages. Every profile is checked, not only
@@ -86,16 +90,11 @@ pub fn parse_profile(
     profile: Option<&str>,
 ) -> Result<Profile, ConnectError> {
     let document = toml_edit::Document::parse(text).map_err(|e| {
-        let offset = e.span().map_or(0, |span| span.start).min(text.len());
-        let boundary = (0..=offset)
-            .rev()
-            .find(|&i| text.is_char_boundary(i))
-            .unwrap_or(0);
-        let before = &text[..boundary];
+        let (line, column) = crate::config::settings::error_position(text, &e);
         ConnectError::ConfigSyntax {
             path: path.to_owned(),
-            line: before.matches('\n').count() + 1,
-            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            line,
+            column,
             detail: e.message().to_owned(),
         }
     })?;
@@ -124,7 +123,9 @@ pub fn parse_profile(
                 }
             }
             "roles" => roles = read_roles(item, path, "[roles]")?,
-            _ => keys.set(key, item, path, &top_table, &["profiles", "roles"])?,
+            // The shell's settings, read at start (`config::settings`).
+            settings::TABLE => {}
+            _ => keys.set(key, item, path, &top_table, &TOP_TABLES)?,
         }
     }
     let mut table = top_table;

@@ -16,7 +16,8 @@ pub enum Target {
 }
 
 /// Where the data lives: `DATABASE_URL`, else the config file's profile,
-/// else the local cluster.
+/// else the local cluster. A file that names no server (only the shell's
+/// settings, or the role names) leaves the data in the local cluster.
 pub fn target(config: &Config) -> Result<Target, ConnectError> {
     if let DatabaseTarget::Url(url) = &config.database {
         return Ok(Target::Server(Box::new(ServerSettings::from_url(
@@ -24,8 +25,10 @@ pub fn target(config: &Config) -> Result<Target, ConnectError> {
         )?)));
     }
     Ok(match profile(config)? {
-        Some(profile) => Target::Server(Box::new(profile.settings)),
-        None => Target::Local,
+        Some(profile) if !profile.settings.pg.get_hosts().is_empty() => {
+            Target::Server(Box::new(profile.settings))
+        }
+        Some(_) | None => Target::Local,
     })
 }
 

@@ -2,17 +2,25 @@
 //! and `report`.
 
 use super::Parser;
-use crate::format::{Expanded, FORMAT_NAMES, Format, Switch};
+use crate::format::{Expanded, FORMAT_NAMES, Format, PAGE_ROWS, Switch};
 use crate::model::Entity;
 use crate::syntax::ast::{Command, Query};
 use crate::syntax::error::SyntaxError;
 use crate::syntax::help;
-use crate::syntax::kind::{ErrorKind, Thing, Want};
+use crate::syntax::kind::{ErrorKind, Thing, ValueError, Want};
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::suggest::did_you_mean;
 
 /// The settings `set` takes.
-pub const SETTINGS: [&str; 6] = ["format", "expanded", "pager", "timing", "security", "time"];
+pub const SETTINGS: [&str; 7] = [
+    "format",
+    "expanded",
+    "pager",
+    "page_size",
+    "timing",
+    "security",
+    "time",
+];
 
 /// The commands `explain` takes.
 pub const EXPLAINED: [&str; 2] = ["show", "count"];
@@ -55,13 +63,14 @@ impl Parser<'_> {
         }
     }
 
-    /// `set_format | set_expanded | set_pager | set_timing | set_security | set_time_zone`:
-    /// the word after `set` picks the rule.
+    /// `show_settings | set_format | set_expanded | set_pager | set_page_size | set_timing | set_security | set_time_zone`:
+    /// the word after `set` picks the rule; `show_settings = "set" ;` is `set` alone.
     pub(super) fn set(&mut self) -> Result<Command, SyntaxError> {
         match self.next() {
             Some(setting) if setting.is_word("format") => self.set_format(),
             Some(setting) if setting.is_word("expanded") => self.set_expanded(),
             Some(setting) if setting.is_word("pager") => self.set_pager(),
+            Some(setting) if setting.is_word("page_size") => self.set_page_size(),
             Some(setting) if setting.is_word("timing") => self.set_timing(),
             Some(setting) if setting.is_word("security") => self.set_security(),
             Some(setting) if setting.is_word("time") => self.set_time_zone(),
@@ -79,12 +88,16 @@ impl Parser<'_> {
                         "settings are `format` (set format table|vertical|csv|json), \
                          `expanded` (set expanded auto|on|off), \
                          `pager` and `timing` (set timing on|off), \
+                         `page_size` (set page_size 50), \
                          `security` (set security NAME = VALUE, for admins) and \
                          `time zone` (set time zone \"Europe/Paris\", for management)",
                     ),
                 })
             }
-            None => Err(self.expected(Want::Setting, &[])),
+            None => {
+                self.could_end_with(|| Want::Setting);
+                Ok(Command::ShowSettings)
+            }
         }
     }
 
@@ -135,6 +148,22 @@ impl Parser<'_> {
         Ok(Command::SetPager { pager })
     }
 
+    /// `set_page_size = "set" "page_size" digit { digit } ;`  (* 1 to 1000000 *)
+    fn set_page_size(&mut self) -> Result<Command, SyntaxError> {
+        let (name, min, max) = ("page_size", *PAGE_ROWS.start(), *PAGE_ROWS.end());
+        let (min, max) = (min as i32, max as i32);
+        match self.next() {
+            Some(token) if token.kind == TokenKind::Number => match token.raw.parse::<u32>() {
+                Ok(rows) if PAGE_ROWS.contains(&rows) => Ok(Command::SetPageSize { rows }),
+                _ => Err(self.fail(
+                    ValueError::SettingOutOfRange { name, min, max },
+                    token.span.clone(),
+                )),
+            },
+            _ => Err(self.expected(Want::SettingValue { name, min, max }, &[])),
+        }
+    }
+
     /// `set_timing = "set" "timing" ( "on" | "off" ) ;`
     fn set_timing(&mut self) -> Result<Command, SyntaxError> {
         let timing = self.setting_value(
@@ -172,6 +201,19 @@ impl Parser<'_> {
                 })
             }
         }
+    }
+
+    /// `save_settings = "save" "settings" ;`
+    pub(super) fn save_settings(&mut self) -> Result<Command, SyntaxError> {
+        if self.eat_word("settings") {
+            return Ok(Command::SaveSettings);
+        }
+        let after = Some("save".to_owned());
+        let want = Want::Keyword {
+            word: "settings",
+            after,
+        };
+        Err(self.expected(want, &[]))
     }
 
     /// `"zone"` after `time`, in `set time zone` and `show time zone`.

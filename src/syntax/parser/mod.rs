@@ -4,7 +4,7 @@
 //!
 //! - this file: the cursor over the tokens, and `command`, which picks a
 //!   rule by the first word;
-//! - [`commands`]: `help`, `set_format`, `set_expanded`, `set_pager`, `set_timing`, `explain`, `show`, `count`, `report`;
+//! - [`commands`]: `help`, `show_settings`, `save_settings`, `set_page_size`, `set_format`, `set_expanded`, `set_pager`, `set_timing`, `explain`, `show`, `count`, `report`;
 //! - [`write`]: `create`, `update`, `delete`, and the values a write stores;
 //! - [`identity`]: `login`, `set_security`, `revoke`, `unlock`, `reset_password`;
 //! - [`saved`]: `save`, `run_query`, `show_queries`, `delete_query`, `query_name`;
@@ -25,7 +25,7 @@
 //!
 //! ```text
 //! command    = show | count | explain | help | set_format | set_expanded | set_pager | set_timing | set_security | quit
-//!            | set_time_zone | show_time_zone
+//!            | set_time_zone | show_time_zone | show_settings | save_settings | set_page_size
 //!            | login | logout | whoami | passwd
 //!            | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
 //!            | create | update | delete | deactivate | report
@@ -39,6 +39,7 @@
 //! set_format = "set" "format" ( "table" | "vertical" | "csv" | "json" ) ;
 //! set_expanded = "set" "expanded" ( "auto" | "on" | "off" ) ;
 //! set_pager    = "set" "pager" ( "on" | "off" ) ;
+//! set_page_size = "set" "page_size" digit { digit } ;  (* 1 to 1000000 *)
 //! set_timing   = "set" "timing" ( "on" | "off" ) ;
 //! set_security = "set" "security" security_setting "=" digit { digit } ;
 //! security_setting = "session_hours" | "idle_minutes" | "login_max_failures"
@@ -46,6 +47,8 @@
 //!                  | "login_address_max_failures"
 //!                  | "login_server_max_failures_per_minute" | "bcrypt_cost" ;
 //! set_time_zone = "set" "time" "zone" ( string | word ) ;  (* a zone of the IANA database *)
+//! show_settings = "set" ;
+//! save_settings = "save" "settings" ;
 //! quit       = "quit" | "exit" ;
 //!
 //! login          = "login" email ;               (* the rest of the line, quotes optional *)
@@ -328,7 +331,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `command = show | count | explain | help | set_format | set_expanded | set_pager | set_timing | set_security | quit
-    ///         | set_time_zone | show_time_zone | login | logout | whoami | passwd
+    ///         | set_time_zone | show_time_zone | show_settings | save_settings | set_page_size | login | logout | whoami | passwd
     ///         | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
     ///         | create | update | delete | deactivate | report
     ///         | save | run_query | show_queries | delete_query ;`
@@ -353,6 +356,7 @@ impl<'a> Parser<'a> {
             "help" => self.help(),
             "quit" | "exit" => Ok(Command::Quit),
             "set" => self.set(),
+            "save" if self.peek_word("settings") => self.save_settings(),
             "show" => self.show(),
             "count" => self.count(),
             "explain" => self.explain(&first),

@@ -81,8 +81,18 @@ pub fn reserved_help() -> String {
 impl Parser<'_> {
     /// `save = "save" [ "team" ] "query" query_name "as" ( show | count | report | explain ) ;`
     pub(super) fn save(&mut self) -> Result<Command, SyntaxError> {
+        self.could_end_with_word("settings");
         self.could_end_with_word("team");
         let team = self.eat_word("team");
+        if !team && !self.peek_word("query") {
+            let allowed = vec!["query", "team", "settings"];
+            return Err(self.expected(
+                Want::Clauses {
+                    allowed: allowed.clone(),
+                },
+                &allowed,
+            ));
+        }
         self.query_keyword("save")?;
         let name = self.query_name()?;
         if !self.eat_word("as") {

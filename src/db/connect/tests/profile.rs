@@ -98,9 +98,12 @@ fn unknown_keys_are_named_with_the_accepted_ones() {
         "unknown key `hots` in the top-level table of /home/u/.config/epic/config.toml\n\
          help: the keys accepted there are `host`, `hosts`, `port`, `ports`, `database`, \
          `user`, `sslmode`, `sslrootcert`, `channel_binding`, `target_session_attrs`, \
-         `connect_timeout`, `application_name`, `profiles`, `roles`"
+         `connect_timeout`, `application_name`, `profiles`, `roles`, `shell`"
     );
     assert_eq!(e.exit(), Exit::Usage);
+    // The shell's settings are another reader's: no connection key is missed for them.
+    let with_shell = parse("host = \"db\"\n[shell]\nformat = \"csv\"\n", None).expect("valid");
+    assert_eq!(with_shell.settings.pg.get_hosts().len(), 1);
     // Every profile is checked, not only the one asked for.
     let e = parse(
         "[profiles.a]\nhost = \"h\"\n[profiles.b]\ndbname = \"x\"\n",
