@@ -1,6 +1,6 @@
 //! The command stage: what each command does once it is parsed, one module
-//! per command family (`reads`, `related`, `reports`, `writes`, `identity`,
-//! `zone`; `names` finds the employees a command names), each a function
+//! per command family (`reads`, `related`, `reports`, `writes`, `undo`,
+//! `identity`, `zone`; `names` finds the employees a command names), each a function
 //! over a [`Context`] and a command the checker allowed.
 //! [`run_as`] asks the checker and hands the command to its family; the
 //! shell keeps the loops and the identity gate in front of this.
@@ -10,6 +10,7 @@ pub mod names;
 pub mod reads;
 pub mod related;
 pub mod reports;
+pub mod undo;
 pub mod writes;
 pub mod zone;
 
@@ -234,6 +235,7 @@ async fn run_write_or_own(
             reassign_to,
         } => writes::delete(cx, identity, entity, id, reassign_to, err).await,
         Command::Deactivate { employee } => writes::deactivate(cx, identity, employee, err).await,
+        Command::Undo => undo::undo(cx, identity, err).await,
         Command::Help { .. }
         | Command::Quit
         | Command::SetFormat { .. }

@@ -134,6 +134,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0015_audit_json.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 16,
+        name: "0016_undo.sql",
+        sql: include_str!("../../sql/0016_undo.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

@@ -92,6 +92,16 @@ pub enum Status<'a> {
         name: &'a str,
         id: i64,
     },
+    /// `undo`: the audit entry taken back, what it was (`update`, `create`,
+    /// `deactivate`), and the fields set back (none for a create, whose
+    /// record was deleted).
+    Undone {
+        entry: i64,
+        action: &'a str,
+        entity: Entity,
+        id: i64,
+        fields: &'a [&'static str],
+    },
     /// A listing with no rows: past its offset, none matching its filter,
     /// none at all yet.
     NoneAfter {
@@ -224,6 +234,7 @@ impl Display for Status<'_> {
             | Status::Updated { .. }
             | Status::Deleted { .. }
             | Status::Deactivated { .. }
+            | Status::Undone { .. }
             | Status::NoneAfter { .. }
             | Status::NoneMatch { .. }
             | Status::NoneYet { .. }
@@ -395,6 +406,29 @@ fn records(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match *status {
         Status::Created { entity, id } => write!(f, "Created {} {id}.", entity.singular()),
         Status::Updated { entity, id } => write!(f, "Updated {} {id}.", entity.singular()),
+        Status::Undone {
+            entry,
+            action,
+            entity,
+            id,
+            fields,
+        } => {
+            let what = match action {
+                "create" => "creation",
+                "deactivate" => "deactivation",
+                other => other,
+            };
+            let entity = entity.singular();
+            write!(
+                f,
+                "Undid your {what} of {entity} {id} (audit entry {entry}): "
+            )?;
+            if fields.is_empty() {
+                write!(f, "the {entity} was deleted.")
+            } else {
+                write!(f, "{} set back.", fields.join(", "))
+            }
+        }
         Status::Deleted { id, moved: None } => write!(f, "Deleted employee {id}."),
         Status::Deleted {
             id,

@@ -114,6 +114,8 @@ pub enum Command {
     Report {
         report: Report,
     },
+    /// `undo`: takes back one's own last change not yet undone.
+    Undo,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,6 +327,7 @@ impl fmt::Display for Command {
             }
             Command::Deactivate { employee } => write!(f, "deactivate {employee}"),
             Command::Report { report } => write!(f, "report {}", report.name()),
+            Command::Undo => f.write_str("undo"),
         }
     }
 }

@@ -18,7 +18,8 @@
 //! ```
 //!
 //! Each runs against a fresh database whose admin (admin@epic.events) is
-//! logged in; a `login EMAIL PASSWORD` setup line logs in someone else, and
+//! logged in; a `login EMAIL PASSWORD` setup line logs in someone else,
+//! `-c COMMAND` runs one command as them, and
 //! `demo` runs as the operator (the migrator's credentials). An `env`
 //! section (`NAME=value` lines, after `setup`) sets variables for the batch,
 //! e.g. `COLUMNS=60` for the width tables fit. Run with
@@ -242,6 +243,9 @@ pub fn run_all(dir: &Path) {
             // credentials.
             let words: Vec<&str> = setup.split_whitespace().collect();
             let ran = match words.as_slice() {
+                // `-c COMMAND`: the rest of the line is one command, run by
+                // whoever logged in last (what another user did before).
+                ["-c", ..] => db.epic().args(["-c", setup["-c".len()..].trim()]).run(),
                 ["login", email, password] => db.login(email, password),
                 ["demo" | "gen", ..] => db.operator().args(&words).run(),
                 _ => db.epic().args(&words).run(),

@@ -27,7 +27,7 @@
 //!            | set_time_zone | show_time_zone
 //!            | login | logout | whoami | passwd
 //!            | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
-//!            | create | update | delete | deactivate | report ;
+//!            | create | update | delete | deactivate | report | undo ;
 //!
 //! show       = "show" entity record_id
 //!            | "show" entity [ where ] [ order ] [ paging ] ;
@@ -66,6 +66,7 @@
 //!              { "," field "=" ( value | "none" ) } ;
 //! delete     = "delete" entity record_id [ "reassign" "to" employee_ref ] ;
 //! deactivate = "deactivate" employee_ref ;
+//! undo       = "undo" ;
 //!
 //! entity     = "clients" | "client" | "contracts" | "contract"
 //!            | "events" | "event" | "employees" | "employee" | "audit" ;
@@ -320,7 +321,7 @@ impl<'a> Parser<'a> {
     /// `command = show | count | explain | help | set_format | set_expanded | set_pager | set_timing | set_security | quit
     ///         | set_time_zone | show_time_zone | login | logout | whoami | passwd
     ///         | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
-    ///         | create | update | delete | deactivate | report ;`
+    ///         | create | update | delete | deactivate | report | undo ;`
     /// (`login` is read before the tokens, by [`identity::login`]).
     fn command(&mut self) -> Result<Command, SyntaxError> {
         let Some(first) = self.next() else {
@@ -356,6 +357,8 @@ impl<'a> Parser<'a> {
             "update" => self.write(Self::update),
             "delete" => self.write(Self::delete),
             "deactivate" => self.deactivate(),
+            // `undo = "undo" ;`: what it takes back is the database's to say.
+            "undo" => Ok(Command::Undo),
             _ => {
                 let word = first.raw.clone();
                 let what = Thing::Command;

@@ -1,0 +1,32 @@
+# A create is undone by deleting its record, through the same rules as
+# `delete`; a delete cannot be undone.
+--- setup
+demo
+login helene@epic.events Balances-The-Books-7
+--- args
+--keep-going
+--- stdin
+create employee name "Zoé Laurent" email "zoe@epic.events" department support password "Learns-Fast-31-Daily"
+undo
+count employees where email = "zoe@epic.events"
+create employee name "Zoé Laurent" email "zoe@epic.events" department support password "Learns-Fast-31-Daily"
+delete employee 10
+undo
+help undo
+--- exit
+3
+--- stdout
+Created employee 9.
+0
+Created employee 10.
+take back your own last change: an update's fields set back, a created record deleted
+
+  undo
+
+Examples:
+  undo
+--- stderr
+Undid your creation of employee 9 (audit entry 5): the employee was deleted.
+Deleted employee 10.
+error: line 6: a delete cannot be undone: employee 10 was deleted (audit entry 8), nothing was changed
+help: create it again with `create employee`
