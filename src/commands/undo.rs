@@ -16,7 +16,7 @@ use crate::db::identity::Identity;
 use crate::db::undo::LastChange;
 use crate::error::Error;
 use crate::model::{Entity, Field, FieldType, Write as Writes};
-use crate::render::{self, Status};
+use crate::render::{self, Status, Undone};
 use crate::syntax::ast::{Assign, TimeValue, Value};
 
 pub async fn undo(
@@ -58,13 +58,13 @@ pub async fn undo(
         writes::update(cx, identity, entity, id, set, &mut quiet).await?;
         names
     };
-    let undone = Status::Undone {
+    let undone = Status::Undone(Undone {
         entry: change.entry,
         action: &change.action,
         entity,
         id,
         fields: &fields,
-    };
+    });
     render::status(err, &undone).map_err(|source| Error::Output { source })
 }
 
@@ -222,5 +222,29 @@ mod tests {
         assert!(matches!(refused, Err(Error::Invalid { .. })), "{refused:?}");
         let refused = set_back(Entity::Event, &before(&[("start", Some("yesterday"))]));
         assert!(matches!(refused, Err(Error::Invalid { .. })), "{refused:?}");
+    }
+
+    #[test]
+    fn undo_is_one_word_and_prints_back_as_itself() {
+        assert_eq!(
+            crate::syntax::parse("undo").expect("parses"),
+            crate::syntax::Command::Undo
+        );
+        assert_eq!(
+            crate::syntax::parse("UNDO").expect("parses"),
+            crate::syntax::Command::Undo
+        );
+        assert_eq!(crate::syntax::Command::Undo.to_string(), "undo");
+        // What it takes back is the audit trail's to say, never the line's.
+        let error = crate::syntax::parse("undo event 109").expect_err("undo takes nothing");
+        assert_eq!(
+            error.kind,
+            crate::syntax::SyntaxErrorKind::Expected,
+            "{error}"
+        );
+        assert_eq!(
+            error.message,
+            "unexpected `event` after the end of the command"
+        );
     }
 }

@@ -92,16 +92,8 @@ pub enum Status<'a> {
         name: &'a str,
         id: i64,
     },
-    /// `undo`: the audit entry taken back, what it was (`update`, `create`,
-    /// `deactivate`), and the fields set back (none for a create, whose
-    /// record was deleted).
-    Undone {
-        entry: i64,
-        action: &'a str,
-        entity: Entity,
-        id: i64,
-        fields: &'a [&'static str],
-    },
+    /// `undo`: what it took back.
+    Undone(Undone<'a>),
     /// A listing with no rows: past its offset, none matching its filter,
     /// none at all yet.
     NoneAfter {
@@ -198,6 +190,18 @@ pub struct Moved<'a> {
     pub to: &'a str,
 }
 
+/// The change `undo` took back: its audit entry, what it was (`update`,
+/// `create`, `deactivate`), and the fields set back (none for a create,
+/// whose record was deleted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Undone<'a> {
+    pub entry: i64,
+    pub action: &'a str,
+    pub entity: Entity,
+    pub id: i64,
+    pub fields: &'a [&'static str],
+}
+
 /// Writes `status` as its line.
 pub fn status(out: &mut dyn Write, status: &Status<'_>) -> io::Result<()> {
     writeln!(out, "{status}")
@@ -234,7 +238,7 @@ impl Display for Status<'_> {
             | Status::Updated { .. }
             | Status::Deleted { .. }
             | Status::Deactivated { .. }
-            | Status::Undone { .. }
+            | Status::Undone(_)
             | Status::NoneAfter { .. }
             | Status::NoneMatch { .. }
             | Status::NoneYet { .. }
@@ -401,34 +405,31 @@ fn sessions(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     }
 }
 
+/// `undo`'s line: what it took back, and how.
+fn undone_line(f: &mut fmt::Formatter<'_>, undone: &Undone<'_>) -> fmt::Result {
+    let what = match undone.action {
+        "create" => "creation",
+        "deactivate" => "deactivation",
+        other => other,
+    };
+    let (entity, id, entry) = (undone.entity.singular(), undone.id, undone.entry);
+    write!(
+        f,
+        "Undid your {what} of {entity} {id} (audit entry {entry}): "
+    )?;
+    if undone.fields.is_empty() {
+        write!(f, "the {entity} was deleted.")
+    } else {
+        write!(f, "{} set back.", undone.fields.join(", "))
+    }
+}
+
 /// The lines of writes to records and of listings.
 fn records(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match *status {
         Status::Created { entity, id } => write!(f, "Created {} {id}.", entity.singular()),
         Status::Updated { entity, id } => write!(f, "Updated {} {id}.", entity.singular()),
-        Status::Undone {
-            entry,
-            action,
-            entity,
-            id,
-            fields,
-        } => {
-            let what = match action {
-                "create" => "creation",
-                "deactivate" => "deactivation",
-                other => other,
-            };
-            let entity = entity.singular();
-            write!(
-                f,
-                "Undid your {what} of {entity} {id} (audit entry {entry}): "
-            )?;
-            if fields.is_empty() {
-                write!(f, "the {entity} was deleted.")
-            } else {
-                write!(f, "{} set back.", fields.join(", "))
-            }
-        }
+        Status::Undone(undone) => undone_line(f, &undone),
         Status::Deleted { id, moved: None } => write!(f, "Deleted employee {id}."),
         Status::Deleted {
             id,

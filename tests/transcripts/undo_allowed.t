@@ -32,7 +32,7 @@ show audit where entity = event and record = 1023
 --- stderr
 Updated event 1023.
 Updated event 1023.
-Undid your update of event 1023 (audit entry 6): notes, attendees set back.
+Undid your update of event 1023 (audit entry 6): attendees, notes set back.
 Undid your update of event 1023 (audit entry 5): support set back.
 error: line 7: nothing to undo: you have made no change that is not undone yet
 help: `undo` takes back your own last create or update, one at a time
