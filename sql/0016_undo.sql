@@ -89,24 +89,38 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- A record as it is now, in the trail's form; NULL when there is none.
-CREATE FUNCTION epic_record_image(entity text, record bigint) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
-    SELECT CASE entity
-        WHEN 'employee' THEN (SELECT epic_employee_image(e) FROM employees e WHERE e.id = record)
-        WHEN 'client' THEN (SELECT to_jsonb(c) FROM clients c WHERE c.id = record)
-        WHEN 'contract' THEN (SELECT to_jsonb(k) FROM contracts k WHERE k.id = record)
-        WHEN 'event' THEN (SELECT to_jsonb(v) FROM events v WHERE v.id = record)
-    END
-$$;
-REVOKE ALL ON FUNCTION epic_record_image(text, bigint) FROM PUBLIC;
+-- A record as it is now, in the trail's form, locked until the command
+-- ends (so nobody changes it between this look and the undo's write);
+-- NULL when there is none.
+CREATE FUNCTION epic_record_locked(kind text, record_id bigint) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    image jsonb;
+BEGIN
+    CASE kind
+        WHEN 'employee' THEN
+            SELECT epic_employee_image(e) INTO image FROM employees e WHERE e.id = record_id FOR UPDATE;
+        WHEN 'client' THEN
+            SELECT to_jsonb(c) INTO image FROM clients c WHERE c.id = record_id FOR UPDATE;
+        WHEN 'contract' THEN
+            SELECT to_jsonb(k) INTO image FROM contracts k WHERE k.id = record_id FOR UPDATE;
+        WHEN 'event' THEN
+            SELECT to_jsonb(v) INTO image FROM events v WHERE v.id = record_id FOR UPDATE;
+        ELSE
+            image := NULL;
+    END CASE;
+    RETURN image;
+END $$;
+REVOKE ALL ON FUNCTION epic_record_locked(text, bigint) FROM PUBLIC;
 
 -- The session's employee's last change to a record that no undo took back
 -- (undos themselves are not changes to take back): one row per field it
 -- set, in the field's name, with the value before it as text (a create,
 -- which sets back nothing, and a delete have one row, with no field).
 -- `changed_since` says whether one of those fields (for a create, any)
--- holds another value now than the change left, or the record is gone;
+-- holds another value now than the change left, or the record is gone
+-- (the record is locked first, so what it says holds until the undo is
+-- written);
 -- `changed_by` who wrote it last since. Only the employee's own entries:
 -- what anyone may read of the trail stays the checker's (management's).
 -- Whether the change may be taken back is not decided here: the shell
@@ -115,7 +129,7 @@ REVOKE ALL ON FUNCTION epic_record_image(text, bigint) FROM PUBLIC;
 CREATE FUNCTION epic_undo_target()
 RETURNS TABLE (entry bigint, action text, entity text, record bigint, changed_since boolean,
                changed_by text, field text, old_value text)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     me bigint := epic_session_employee();
     change audit_log%ROWTYPE;
@@ -137,7 +151,7 @@ BEGIN
     IF NOT FOUND THEN
         RETURN;
     END IF;
-    now_image := epic_record_image(change.entity, change.entity_id);
+    now_image := epic_record_locked(change.entity, change.entity_id);
     fields := ARRAY(SELECT k.key FROM jsonb_each(coalesce(change.after, change.before)) AS k
                     WHERE k.key <> 'updated_at'
                       AND (change.before IS NULL OR change.after IS NULL
@@ -150,7 +164,7 @@ BEGIN
         SELECT a.actor_name INTO last_writer FROM audit_log a
         WHERE a.entity = change.entity AND a.entity_id = change.entity_id AND a.id > change.id
           AND (a.before IS NOT NULL OR a.after IS NOT NULL)
-        ORDER BY a.entity, a.entity_id, a.at DESC
+        ORDER BY a.id DESC
         LIMIT 1;
     END IF;
     IF change.action IN ('update', 'deactivate') THEN
