@@ -1,5 +1,6 @@
 # A create is undone by deleting its record, through the same rules as
-# `delete`; a delete cannot be undone.
+# `delete`; a delete cannot be undone; a deactivation is undone by
+# setting `active` back, and the undo after it takes back the create.
 --- setup
 demo
 login helene@epic.events Balances-The-Books-7
@@ -12,6 +13,12 @@ count employees where email = "zoe@epic.events"
 create employee name "Zoé Laurent" email "zoe@epic.events" department support password "Learns-Fast-31-Daily"
 delete employee 10
 undo
+create employee name "Zoé Laurent" email "zoe@epic.events" department support password "Learns-Fast-31-Daily"
+deactivate employee 11
+undo
+count employees where id = 11 and active = true
+undo
+count employees where email = "zoe@epic.events"
 help undo
 --- exit
 3
@@ -19,6 +26,9 @@ help undo
 Created employee 9.
 0
 Created employee 10.
+Created employee 11.
+1
+0
 take back your own last change: an update's fields set back, a created record deleted
 
   undo
@@ -30,3 +40,6 @@ Undid your creation of employee 9 (audit entry 5): the employee was deleted.
 Deleted employee 10.
 error: line 6: a delete cannot be undone: employee 10 was deleted (audit entry 8), nothing was changed
 help: create it again with `create employee`
+Deactivated Zoé Laurent (employee 11); their sessions are revoked.
+Undid your deactivation of employee 11 (audit entry 10): active set back.
+Undid your creation of employee 11 (audit entry 9): the employee was deleted.
