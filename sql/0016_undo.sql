@@ -116,7 +116,8 @@ REVOKE ALL ON FUNCTION epic_record_locked(text, bigint) FROM PUBLIC;
 -- The session's employee's last change to a record that no undo took back
 -- (undos themselves are not changes to take back): one row per field it
 -- set, in the field's name, with the value before it as text (a create,
--- which sets back nothing, and a delete have one row, with no field).
+-- which sets back nothing, a delete, and an update that changed nothing
+-- have one row, with no field).
 -- `changed_since` says whether one of those fields (for a create, any)
 -- holds another value now than the change left, or the record is gone
 -- (the record is locked first, so what it says holds until the undo is
@@ -173,7 +174,10 @@ BEGIN
                    epic_audit_field(change.entity, f.key), change.before ->> f.key
             FROM unnest(fields) AS f(key)
             WHERE epic_audit_field(change.entity, f.key) IS NOT NULL;
-    ELSE
+    END IF;
+    -- A create, a delete, and an update that changed no field (it set
+    -- what was there): the entry alone, so it is still the one undone.
+    IF NOT FOUND OR change.action NOT IN ('update', 'deactivate') THEN
         RETURN QUERY
             SELECT change.id, change.action, change.entity, change.entity_id, changed, last_writer,
                    NULL::text, NULL::text;

@@ -192,7 +192,7 @@ pub struct Moved<'a> {
 
 /// The change `undo` took back: its audit entry, what it was (`update`,
 /// `create`, `deactivate`), and the fields set back (none for a create,
-/// whose record was deleted).
+/// whose record was deleted, and for an update that changed nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Undone<'a> {
     pub entry: i64,
@@ -417,10 +417,10 @@ fn undone_line(f: &mut fmt::Formatter<'_>, undone: &Undone<'_>) -> fmt::Result {
         f,
         "Undid your {what} of {entity} {id} (audit entry {entry}): "
     )?;
-    if undone.fields.is_empty() {
-        write!(f, "the {entity} was deleted.")
-    } else {
-        write!(f, "{} set back.", undone.fields.join(", "))
+    match (undone.action, undone.fields) {
+        ("create", _) => write!(f, "the {entity} was deleted."),
+        (_, []) => f.write_str("it changed nothing, so nothing was set back."),
+        (_, fields) => write!(f, "{} set back.", fields.join(", ")),
     }
 }
 
