@@ -54,6 +54,30 @@ pub enum Error {
     AmbiguousEmployee { name: String, candidates: String },
     #[error("{message}")]
     Invalid { message: String },
+    /// `undo` with no change of one's own left to take back.
+    #[error(
+        "nothing to undo: you have made no change that is not undone yet\n\
+         help: `undo` takes back your own last create or update, one at a time"
+    )]
+    NothingToUndo,
+    /// `undo` of a change whose record someone changed again since.
+    #[error(
+        "{entity} {id} changed since your {action}{}: nothing was changed\n\
+         help: `show {entity} {id}` shows it as it is now; change it with `update`",
+        .by.as_ref().map(|by| format!(" (by {})", crate::text::one_line(by))).unwrap_or_default()
+    )]
+    ChangedSince {
+        entity: String,
+        id: i64,
+        action: String,
+        by: Option<String>,
+    },
+    /// `undo` of a delete: the record is gone with its history.
+    #[error(
+        "a delete cannot be undone: {entity} {id} was deleted (audit entry {entry}), nothing was changed\n\
+         help: create it again with `create {entity}`"
+    )]
+    UndoDelete { entity: String, id: i64, entry: i64 },
     #[error("permission denied: {message}")]
     Denied {
         message: String,
@@ -120,7 +144,10 @@ impl Error {
             Error::AmbiguousEmployee { .. } => Exit::Validation,
             Error::UnknownOrSaved { .. } => Exit::Usage,
             Error::Denied { .. } => Exit::PermissionDenied,
-            Error::Invalid { .. } => Exit::Validation,
+            Error::Invalid { .. } | Error::NothingToUndo | Error::UndoDelete { .. } => {
+                Exit::Validation
+            }
+            Error::ChangedSince { .. } => Exit::Conflict,
             Error::Auth(e) => e.exit(),
             Error::Demo(crate::db::load::demo::DemoError::NotEmpty) => Exit::Conflict,
             Error::Demo(_) => Exit::Internal,

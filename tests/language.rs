@@ -183,6 +183,7 @@ fn token_soup() -> impl Strategy<Value = String> {
         "count",
         "explain",
         "help",
+        "undo",
         "set",
         "format",
         "csv",

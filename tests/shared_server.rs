@@ -158,6 +158,19 @@ fn an_insider_with_a_desks_credentials_gets_nothing_their_role_does_not_give() {
             ("delete audit rows", true, Some(&ada), "DELETE FROM audit_log".into(), refused),
             ("truncate the audit log", true, Some(&ada), "TRUNCATE audit_log".into(), refused),
             ("write a denial as the client", false, None, "SELECT epic_audit_denial('x', 'y', NULL, NULL)".into(), refused),
+            // `undo` from the trail: one's own entries only, and an undo
+            // marks only one's own change to the same record as undone.
+            ("read Kate's last change as Sam", true, Some(&kate), format!(
+                "UPDATE events SET notes = 'x' WHERE id = 31; SELECT set_config('epic.session', '{sam}', true) IS NULL; \
+                 SELECT count(*) FROM epic_undo_target()"), came_to_nothing),
+            ("mark Maud's change undone by a write of Sam's to the same contract", true, Some(&maud), format!(
+                "UPDATE contracts SET remaining = 1 WHERE id = 21; \
+                 SELECT set_config('epic.undoes', (SELECT max(entry)::text FROM epic_undo_target()), true) IS NULL; \
+                 SELECT set_config('epic.session', '{sam}', true) IS NULL; \
+                 UPDATE contracts SET remaining = 0 WHERE id = 21; \
+                 SELECT set_config('epic.session', '{maud}', true) IS NULL; \
+                 SELECT NOT EXISTS (SELECT 1 FROM epic_undo_target())"), came_to_nothing),
+            ("read the last change as the client", false, None, "SELECT * FROM epic_undo_target()".into(), refused),
             // Un-revoke a session.
             ("un-revoke one's session", true, Some(&kate), format!("UPDATE user_sessions SET revoked_at = NULL WHERE id = {revoked_id}"), refused),
             ("use a revoked session", true, Some(&kate_revoked), "SELECT count(*) FROM events".into(), came_to_nothing),
@@ -200,6 +213,14 @@ fn an_insider_with_a_desks_credentials_gets_nothing_their_role_does_not_give() {
             (&kate, "UPDATE events SET notes = 'x' WHERE id = 31"),
             (&kate, "SELECT message FROM notifications"),
             (&maud, "SELECT epic_set_time_zone('Europe/Paris')"),
+            // Kate's own undo of her own change does mark it.
+            (
+                &kate,
+                "UPDATE events SET notes = 'x' WHERE id = 31; \
+                     SELECT set_config('epic.undoes', (SELECT max(entry)::text FROM epic_undo_target()), true) IS NULL; \
+                     UPDATE events SET notes = 'y' WHERE id = 31; \
+                     SELECT NOT EXISTS (SELECT 1 FROM epic_undo_target())",
+            ),
         ] {
             let answer = attempt(client, true, Some(token), sql).await;
             assert!(

@@ -1,6 +1,6 @@
 //! The command stage: what each command does once it is parsed, one module
-//! per command family (`reads`, `related`, `reports`, `writes`, `identity`,
-//! `zone`, `saved`; `names` finds the employees a command names), each a function
+//! per command family (`reads`, `related`, `reports`, `writes`, `undo`,
+//! `identity`, `zone`, `saved`; `names` finds the employees a command names), each a function
 //! over a [`Context`] and a command the checker allowed.
 //! [`run_as`] asks the checker and hands the command to its family; the
 //! shell keeps the loops and the identity gate in front of this.
@@ -11,6 +11,7 @@ pub mod reads;
 pub mod related;
 pub mod reports;
 pub mod saved;
+pub mod undo;
 pub mod writes;
 pub mod zone;
 
@@ -243,6 +244,7 @@ async fn run_write_or_own(
         Command::RunQuery { name } => saved::run(cx, identity, name, out, err).await,
         Command::ShowQueries => saved::list(cx, out, err).await,
         Command::DeleteQuery { team, name } => saved::delete(cx, identity, team, name, err).await,
+        Command::Undo => undo::undo(cx, identity, err).await,
         Command::Help { .. }
         | Command::Quit
         | Command::SetFormat { .. }

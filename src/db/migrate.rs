@@ -140,6 +140,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0016_saved_queries.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 17,
+        name: "0017_undo.sql",
+        sql: include_str!("../../sql/0017_undo.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

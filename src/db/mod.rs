@@ -19,6 +19,7 @@ pub mod migrate;
 pub mod roles;
 mod rows;
 pub mod transaction;
+pub mod undo;
 pub mod write;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};

@@ -498,7 +498,8 @@ pub fn check_for(command: &crate::syntax::Command) -> Check {
         | C::Update { .. }
         | C::Delete { .. }
         | C::Deactivate { .. }
-        | C::ResetPassword { .. } => return Check::OnceOwnersAreKnown,
+        | C::ResetPassword { .. }
+        | C::Undo => return Check::OnceOwnersAreKnown,
     };
     Check::Now(Request {
         action,

@@ -76,7 +76,7 @@ use self::json::JsonSink;
 use self::table::TableSink;
 use self::vertical::VerticalSink;
 
-pub use self::status::{Moved, Status, explain, status};
+pub use self::status::{Moved, Status, Undone, explain, status};
 pub use self::table::{CHUNK_ROWS, MIN_COLUMN_WIDTH};
 pub use self::width::{display_width, terminal_width, truncate_to_width};
 // What `RowWriter` takes, where its callers find it.

@@ -101,6 +101,8 @@ pub enum Status<'a> {
         name: &'a str,
         id: i64,
     },
+    /// `undo`: what it took back.
+    Undone(Undone<'a>),
     /// A listing with no rows: past its offset, none matching its filter,
     /// none at all yet.
     NoneAfter {
@@ -206,6 +208,18 @@ pub struct Moved<'a> {
     pub to: &'a str,
 }
 
+/// The change `undo` took back: its audit entry, what it was (`update`,
+/// `create`, `deactivate`), and the fields set back (none for a create,
+/// whose record was deleted, and for an update that changed nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Undone<'a> {
+    pub entry: i64,
+    pub action: &'a str,
+    pub entity: Entity,
+    pub id: i64,
+    pub fields: &'a [&'static str],
+}
+
 /// Writes `status` as its line.
 pub fn status(out: &mut dyn Write, status: &Status<'_>) -> io::Result<()> {
     writeln!(out, "{status}")
@@ -242,6 +256,7 @@ impl Display for Status<'_> {
             | Status::Updated { .. }
             | Status::Deleted { .. }
             | Status::Deactivated { .. }
+            | Status::Undone(_)
             | Status::NoneAfter { .. }
             | Status::NoneMatch { .. }
             | Status::NoneYet { .. }
@@ -436,11 +451,31 @@ fn settings(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     }
 }
 
+/// `undo`'s line: what it took back, and how.
+fn undone_line(f: &mut fmt::Formatter<'_>, undone: &Undone<'_>) -> fmt::Result {
+    let what = match undone.action {
+        "create" => "creation",
+        "deactivate" => "deactivation",
+        other => other,
+    };
+    let (entity, id, entry) = (undone.entity.singular(), undone.id, undone.entry);
+    write!(
+        f,
+        "Undid your {what} of {entity} {id} (audit entry {entry}): "
+    )?;
+    match (undone.action, undone.fields) {
+        ("create", _) => write!(f, "the {entity} was deleted."),
+        (_, []) => f.write_str("it changed nothing, so nothing was set back."),
+        (_, fields) => write!(f, "{} set back.", fields.join(", ")),
+    }
+}
+
 /// The lines of writes to records and of listings.
 fn records(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match *status {
         Status::Created { entity, id } => write!(f, "Created {} {id}.", entity.singular()),
         Status::Updated { entity, id } => write!(f, "Updated {} {id}.", entity.singular()),
+        Status::Undone(undone) => undone_line(f, &undone),
         Status::Deleted { id, moved: None } => write!(f, "Deleted employee {id}."),
         Status::Deleted {
             id,

@@ -135,6 +135,8 @@ pub enum Command {
     SetPageSize {
         rows: u32,
     },
+    /// `undo`: takes back one's own last change not yet undone.
+    Undo,
 }
 
 /// `save [team] query NAME as COMMAND`.
@@ -345,6 +347,7 @@ impl fmt::Display for Command {
             }
             Command::Deactivate { employee } => write!(f, "deactivate {employee}"),
             Command::Report { report } => write!(f, "report {}", report.name()),
+            Command::Undo => f.write_str("undo"),
             Command::ShowSettings => f.write_str("set"),
             Command::SaveSettings => f.write_str("save settings"),
             Command::SetPageSize { rows } => write!(f, "set page_size {rows}"),

@@ -88,6 +88,12 @@ pub const COMMANDS: &[CommandHelp] = &[
         examples: &["deactivate employee 9"],
     },
     CommandHelp {
+        name: "undo",
+        syntax: "undo",
+        summary: "take back your own last change: an update's fields set back, a created record deleted",
+        examples: &["undo"],
+    },
+    CommandHelp {
         name: "report",
         syntax: "report sales|events|unpaid",
         summary: "per salesperson totals, upcoming events per support contact, or contracts with money due",

@@ -14,6 +14,7 @@ Commands:
   update      change fields of a record; `none` empties an optional field
   delete      delete an employee, moving their clients and events to another
   deactivate  keep an employee's record but end their access (their sessions are revoked)
+  undo        take back your own last change: an update's fields set back, a created record deleted
   report      per salesperson totals, upcoming events per support contact, or contracts with money due
   login       log in; the password is asked for without echo, never typed in the command
   logout      end your session (it is revoked, and its file removed)

@@ -28,7 +28,7 @@
 //!            | set_time_zone | show_time_zone | show_settings | save_settings | set_page_size
 //!            | login | logout | whoami | passwd
 //!            | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
-//!            | create | update | delete | deactivate | report
+//!            | create | update | delete | deactivate | report | undo
 //!            | save | run_query | show_queries | delete_query ;
 //!
 //! show       = "show" entity record_id
@@ -77,6 +77,7 @@
 //!              { "," field "=" ( value | "none" ) } ;
 //! delete     = "delete" entity record_id [ "reassign" "to" employee_ref ] ;
 //! deactivate = "deactivate" employee_ref ;
+//! undo       = "undo" ;
 //!
 //! entity     = "clients" | "client" | "contracts" | "contract"
 //!            | "events" | "event" | "employees" | "employee" | "audit" ;
@@ -333,7 +334,7 @@ impl<'a> Parser<'a> {
     /// `command = show | count | explain | help | set_format | set_expanded | set_pager | set_timing | set_security | quit
     ///         | set_time_zone | show_time_zone | show_settings | save_settings | set_page_size | login | logout | whoami | passwd
     ///         | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
-    ///         | create | update | delete | deactivate | report
+    ///         | create | update | delete | deactivate | report | undo
     ///         | save | run_query | show_queries | delete_query ;`
     /// (`login` is read before the tokens, by [`identity::login`]).
     fn command(&mut self) -> Result<Command, SyntaxError> {
@@ -373,6 +374,8 @@ impl<'a> Parser<'a> {
             "delete" => self.write(Self::delete),
             "save" => self.save(),
             "deactivate" => self.deactivate(),
+            // `undo = "undo" ;`: what it takes back is the database's to say.
+            "undo" => Ok(Command::Undo),
             _ => match self.run_query(&first) {
                 Some(run) => Ok(run),
                 None => Err(self.unknown_command(&first)),
