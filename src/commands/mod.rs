@@ -1,10 +1,11 @@
 //! The command stage: what each command does once it is parsed, one module
-//! per command family (`reads`, `related`, `reports`, `writes`, `identity`,
-//! `zone`; `names` finds the employees a command names), each a function
+//! per command family (`reads`, `related`, `reports`, `writes`, `bulk`,
+//! `identity`, `zone`; `names` finds the employees a command names), each a function
 //! over a [`Context`] and a command the checker allowed.
 //! [`run_as`] asks the checker and hands the command to its family; the
 //! shell keeps the loops and the identity gate in front of this.
 
+pub mod bulk;
 pub mod identity;
 pub mod names;
 pub mod reads;
@@ -51,6 +52,8 @@ pub struct Context<'a> {
     pub view: View,
     pub session: &'a mut Session,
     pub passwords: PasswordSource,
+    /// How a bulk update is confirmed.
+    pub confirm: bulk::Confirm,
 }
 
 impl Context<'_> {
@@ -233,6 +236,11 @@ async fn run_write_or_own(
             id,
             reassign_to,
         } => writes::delete(cx, identity, entity, id, reassign_to, err).await,
+        Command::UpdateWhere {
+            entity,
+            filter,
+            set,
+        } => bulk::update_where(cx, identity, entity, filter, set, out, err).await,
         Command::Deactivate { employee } => writes::deactivate(cx, identity, employee, err).await,
         Command::Help { .. }
         | Command::Quit

@@ -83,6 +83,21 @@ pub enum Status<'a> {
         entity: Entity,
         id: i64,
     },
+    /// `update ENTITIES where ...`: above its preview, how many records
+    /// would change; below it, how many the preview leaves out.
+    WouldUpdate {
+        entity: Entity,
+        count: usize,
+    },
+    WouldUpdateMore {
+        more: usize,
+    },
+    UpdatedMany {
+        entity: Entity,
+        count: usize,
+    },
+    /// The question of `update ENTITIES where ...` answered no.
+    NothingUpdated,
     /// An employee deleted, with where their clients and events went.
     Deleted {
         id: i64,
@@ -213,6 +228,15 @@ pub fn explain<P: Display>(
     out.write_all(plain(&text).as_bytes())
 }
 
+/// `event` or `events`, as `count` asks.
+fn noun(entity: Entity, count: usize) -> &'static str {
+    if count == 1 {
+        entity.singular()
+    } else {
+        entity.plural()
+    }
+}
+
 fn plural(n: impl Into<i128>) -> &'static str {
     if n.into() == 1 { "" } else { "s" }
 }
@@ -222,6 +246,10 @@ impl Display for Status<'_> {
         match self {
             Status::Created { .. }
             | Status::Updated { .. }
+            | Status::WouldUpdate { .. }
+            | Status::WouldUpdateMore { .. }
+            | Status::UpdatedMany { .. }
+            | Status::NothingUpdated
             | Status::Deleted { .. }
             | Status::Deactivated { .. }
             | Status::NoneAfter { .. }
@@ -395,6 +423,14 @@ fn records(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match *status {
         Status::Created { entity, id } => write!(f, "Created {} {id}.", entity.singular()),
         Status::Updated { entity, id } => write!(f, "Updated {} {id}.", entity.singular()),
+        Status::WouldUpdate { entity, count } => {
+            write!(f, "{count} {} would be updated:", noun(entity, count))
+        }
+        Status::WouldUpdateMore { more } => write!(f, "(and {more} more)"),
+        Status::UpdatedMany { entity, count } => {
+            write!(f, "Updated {count} {}.", noun(entity, count))
+        }
+        Status::NothingUpdated => f.write_str("Nothing was updated."),
         Status::Deleted { id, moved: None } => write!(f, "Deleted employee {id}."),
         Status::Deleted {
             id,

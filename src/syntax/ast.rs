@@ -114,6 +114,14 @@ pub enum Command {
     Report {
         report: Report,
     },
+    /// `update ENTITIES where CONDITION set FIELD = VALUE, ...`: every
+    /// record the condition matches (as `show` would list them), after a
+    /// preview and a confirmation, all or none.
+    UpdateWhere {
+        entity: Entity,
+        filter: Filter,
+        set: Vec<(Field, Assign)>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,13 +312,7 @@ impl fmt::Display for Command {
             }
             Command::Update { entity, id, set } => {
                 write!(f, "update {} {id} set ", entity.singular())?;
-                for (index, (field, value)) in set.iter().enumerate() {
-                    if index > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{field} = {value}")?;
-                }
-                Ok(())
+                write_set(f, set)
             }
             Command::Delete {
                 entity,
@@ -325,8 +327,27 @@ impl fmt::Display for Command {
             }
             Command::Deactivate { employee } => write!(f, "deactivate {employee}"),
             Command::Report { report } => write!(f, "report {}", report.name()),
+            Command::UpdateWhere {
+                entity,
+                filter,
+                set,
+            } => {
+                write!(f, "update {} where {filter} set ", entity.plural())?;
+                write_set(f, set)
+            }
         }
     }
+}
+
+/// An update's `FIELD = VALUE, ...`.
+fn write_set(f: &mut fmt::Formatter<'_>, set: &[(Field, Assign)]) -> fmt::Result {
+    for (index, (field, value)) in set.iter().enumerate() {
+        if index > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{field} = {value}")?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for Query {

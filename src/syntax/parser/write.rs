@@ -115,10 +115,35 @@ impl Parser<'_> {
             .with_help(instead::create_equals(field, self.peek_at(1))))
     }
 
-    /// `update = "update" entity record_id "set" field "=" ( value | "none" )
+    /// `update = "update" entity ( record_id | where ) "set" field "=" ( value | "none" )
     ///            { "," field "=" ( value | "none" ) } ;`
+    /// With `where`, every record the condition matches (as `show` lists them).
     pub(super) fn update(&mut self) -> Result<Command, SyntaxError> {
         let entity = self.writable_entity()?;
+        self.could_end_with_word("where");
+        if let Some(filter) = self.where_clause(entity)? {
+            self.could_end_with_word("set");
+            if !self.eat_word("set") {
+                return Err(self
+                    .expected(
+                        Want::Keyword {
+                            word: "set",
+                            after: None,
+                        },
+                        &["set"],
+                    )
+                    .with_help(format!(
+                        "update {} where CONDITION set FIELD = VALUE",
+                        entity.plural()
+                    )));
+            }
+            let set = self.assignments(entity)?;
+            return Ok(Command::UpdateWhere {
+                entity,
+                filter,
+                set,
+            });
+        }
         let id = self.record_number(Want::NumberToChange {
             entity,
             verb: "update",
@@ -137,6 +162,12 @@ impl Parser<'_> {
                     entity.singular()
                 )));
         }
+        let set = self.assignments(entity)?;
+        Ok(Command::Update { entity, id, set })
+    }
+
+    /// An update's `field "=" ( value | "none" ) { "," field "=" ( value | "none" ) }`.
+    fn assignments(&mut self, entity: Entity) -> Result<Vec<(Field, Assign)>, SyntaxError> {
         let mut set: Vec<(Field, Assign)> = Vec::new();
         loop {
             let field = self.settable_field(entity)?;
@@ -151,7 +182,7 @@ impl Parser<'_> {
             set.push((field, value));
             self.could_end_with_word(",");
             if !self.eat_symbol(",") {
-                return Ok(Command::Update { entity, id, set });
+                return Ok(set);
             }
         }
     }
