@@ -122,16 +122,13 @@ impl Parser<'_> {
         let entity = self.writable_entity()?;
         self.could_end_with_word("where");
         if let Some(filter) = self.where_clause(entity)? {
-            self.could_end_with_word("set");
+            let allowed = || Want::Clauses {
+                allowed: vec!["and", "or", "set"],
+            };
+            self.could_end_with(allowed);
             if !self.eat_word("set") {
                 return Err(self
-                    .expected(
-                        Want::Keyword {
-                            word: "set",
-                            after: None,
-                        },
-                        &["set"],
-                    )
+                    .expected(allowed(), &["and", "or", "set"])
                     .with_help(format!(
                         "update {} where CONDITION set FIELD = VALUE",
                         entity.plural()
@@ -373,5 +370,81 @@ fn write_help(error: SyntaxError, field: Field, set: bool) -> SyntaxError {
         error.with_help(instead::write_example(field, set))
     } else {
         error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{CompareOp, Entity, Field};
+    use crate::syntax::ast::{Assign, Command, Filter, Value};
+    use crate::syntax::{SyntaxErrorKind, parse};
+
+    #[test]
+    fn an_update_with_a_condition_is_a_bulk_update() {
+        let parsed = parse("update events where support is none set support = \"Kate Hastroff\"");
+        assert_eq!(
+            parsed,
+            Ok(Command::UpdateWhere {
+                entity: Entity::Event,
+                filter: Filter::IsNone {
+                    field: Field::EventSupport,
+                    negated: false,
+                },
+                set: vec![(
+                    Field::EventSupport,
+                    Assign::Value(Value::Text("Kate Hastroff".into()))
+                )],
+            })
+        );
+        // The singular names the same records; the plural is the canonical form.
+        let singular = parse("UPDATE event WHERE attendees > 10 SET notes = none").expect("parses");
+        assert_eq!(
+            singular,
+            Command::UpdateWhere {
+                entity: Entity::Event,
+                filter: Filter::Compare {
+                    field: Field::EventAttendees,
+                    op: CompareOp::Gt,
+                    value: Value::Integer(10),
+                },
+                set: vec![(Field::EventNotes, Assign::None)],
+            }
+        );
+        assert_eq!(
+            singular.to_string(),
+            "update events where attendees > 10 set notes = none"
+        );
+    }
+
+    #[test]
+    fn a_bulk_update_prints_as_it_parses() {
+        for text in [
+            "update events where support is none or attendees > 100 set support = \"Kate Hastroff\", attendees = 80",
+            "update clients where not (sales is me) and name ~ \"Ouick\" set sales = 3",
+            "update contracts where id in (1, 2, 3) set signed = true, remaining = 0.00",
+            "update employees where department = support set active = false",
+        ] {
+            let command = parse(text).unwrap_or_else(|e| panic!("`{text}`: {e}"));
+            assert_eq!(parse(&command.to_string()), Ok(command.clone()), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bulk_update_without_set_or_fields_is_refused_where_it_stops() {
+        let missing = parse("update events where support is none").expect_err("no set");
+        assert_eq!(missing.kind, SyntaxErrorKind::Expected);
+        assert!(missing.to_string().contains("`set`"), "{missing}");
+        assert!(
+            missing
+                .to_string()
+                .contains("update events where CONDITION set FIELD = VALUE"),
+            "{missing}"
+        );
+        let empty = parse("update events where set notes = none").expect_err("no condition");
+        assert_eq!(empty.span.start, "update events where ".len());
+        assert!(parse("update events where attendees > 1 set").is_err());
+        assert!(parse("update audit where record = 1 set entity = event").is_err());
+        // A field only `show` has is not one a write sets.
+        assert!(parse("update events where id = 1 set client = \"X\"").is_err());
     }
 }
