@@ -246,10 +246,6 @@ impl Display for Status<'_> {
         match self {
             Status::Created { .. }
             | Status::Updated { .. }
-            | Status::WouldUpdate { .. }
-            | Status::WouldUpdateMore { .. }
-            | Status::UpdatedMany { .. }
-            | Status::NothingUpdated
             | Status::Deleted { .. }
             | Status::Deactivated { .. }
             | Status::NoneAfter { .. }
@@ -261,6 +257,10 @@ impl Display for Status<'_> {
             | Status::Related { .. }
             | Status::RelatedNone { .. }
             | Status::RelatedMore { .. } => records(self, f),
+            Status::WouldUpdate { .. }
+            | Status::WouldUpdateMore { .. }
+            | Status::UpdatedMany { .. }
+            | Status::NothingUpdated => bulk(self, f),
             Status::AdminCreated { .. }
             | Status::Migrated { .. }
             | Status::LocalRunning
@@ -418,11 +418,9 @@ fn sessions(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     }
 }
 
-/// The lines of writes to records and of listings.
-fn records(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// The lines of `update ENTITIES where ...`.
+fn bulk(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match *status {
-        Status::Created { entity, id } => write!(f, "Created {} {id}.", entity.singular()),
-        Status::Updated { entity, id } => write!(f, "Updated {} {id}.", entity.singular()),
         Status::WouldUpdate { entity, count } => {
             write!(f, "{count} {} would be updated:", noun(entity, count))
         }
@@ -431,6 +429,15 @@ fn records(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             write!(f, "Updated {count} {}.", noun(entity, count))
         }
         Status::NothingUpdated => f.write_str("Nothing was updated."),
+        _ => unreachable!("only the bulk update's lines come here"),
+    }
+}
+
+/// The lines of writes to records and of listings.
+fn records(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match *status {
+        Status::Created { entity, id } => write!(f, "Created {} {id}.", entity.singular()),
+        Status::Updated { entity, id } => write!(f, "Updated {} {id}.", entity.singular()),
         Status::Deleted { id, moved: None } => write!(f, "Deleted employee {id}."),
         Status::Deleted {
             id,

@@ -47,11 +47,7 @@ fn read_answer(mut tty: &File) -> io::Result<String> {
         match key[0] {
             b'\r' | b'\n' => return Ok(typed),
             CTRL_C | CTRL_D => return Ok(String::new()),
-            BACKSPACE | DELETE => {
-                if typed.pop().is_some() {
-                    tty.write_all(b"\x08 \x08")?;
-                }
-            }
+            BACKSPACE | DELETE if typed.pop().is_some() => tty.write_all(b"\x08 \x08")?,
             byte if byte.is_ascii_graphic() && typed.len() < MAX_ANSWER => {
                 typed.push(char::from(byte));
                 tty.write_all(&[byte])?;
