@@ -67,8 +67,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         name: "update",
         syntax: "update ENTITY ID set FIELD = VALUE, ...\n  update ENTITY where CONDITION set FIELD = VALUE, ...",
-        summary: "change fields of a record, or of every record the condition matches (shown first, \
-                  then confirmed: [y/N] in the shell, --yes in a batch; all or none); \
+        summary: "change fields of a record, or of all a condition matches (previewed, then confirmed); \
                   `none` empties an optional field",
         examples: &[
             "update client 12 set phone = \"+678 999 000 11\", last_contact = today",
