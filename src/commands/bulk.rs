@@ -185,14 +185,25 @@ fn in_record(error: Error, entity: Entity, id: i64) -> Error {
             record: refused,
         },
         Error::Invalid { message } => Error::Invalid {
-            message: format!("{record}: {message}; {none}"),
+            message: naming(&record, &message, &none),
         },
         Error::Db(DbError::Invalid { message }) => Error::Db(DbError::Invalid {
-            message: format!("{record}: {message}; {none}"),
+            message: naming(&record, &message, &none),
         }),
         Error::Db(DbError::Refused { detail }) => Error::Db(DbError::Refused {
-            detail: format!("{record}: {detail}; {none}"),
+            detail: naming(&record, &detail, &none),
+        }),
+        Error::Db(DbError::Duplicate { message }) => Error::Db(DbError::Duplicate {
+            message: naming(&record, &message, &none),
         }),
         other => other,
+    }
+}
+
+/// `message` about `record`, saying that `none` changed, before its help.
+fn naming(record: &str, message: &str, none: &str) -> String {
+    match message.split_once("\nhelp:") {
+        Some((said, help)) => format!("{record}: {said}; {none}\nhelp:{help}"),
+        None => format!("{record}: {message}; {none}"),
     }
 }
