@@ -87,6 +87,21 @@ pub enum Error {
         entity: Option<&'static str>,
         record: crate::policy::Refused,
     },
+    /// `update ENTITIES where ...` whose condition matches nothing.
+    #[error("no {noun} match `{filter}`: nothing was updated")]
+    NoneMatch { noun: &'static str, filter: String },
+    /// `update ENTITIES where ...` matching more records than one command changes.
+    #[error(
+        "more than {max} {noun} match: nothing was updated\n\
+         help: at most {max} records are updated at once; narrow the condition"
+    )]
+    TooMany { noun: &'static str, max: u64 },
+    /// `update ENTITIES where ...` in a batch run without `--yes`.
+    #[error(
+        "updating {count} {noun} needs a confirmation: nothing was updated\n\
+         help: in a batch, confirm with `epic --yes`; the shell asks [y/N]"
+    )]
+    NotConfirmed { count: usize, noun: &'static str },
     #[error(transparent)]
     Auth(#[from] crate::auth::AuthError),
     #[error("cannot write output: {source}")]
@@ -144,10 +159,13 @@ impl Error {
             Error::AmbiguousEmployee { .. } => Exit::Validation,
             Error::UnknownOrSaved { .. } => Exit::Usage,
             Error::Denied { .. } => Exit::PermissionDenied,
-            Error::Invalid { .. } | Error::NothingToUndo | Error::UndoDelete { .. } => {
-                Exit::Validation
-            }
+            Error::Invalid { .. }
+            | Error::NothingToUndo
+            | Error::UndoDelete { .. }
+            | Error::TooMany { .. } => Exit::Validation,
             Error::ChangedSince { .. } => Exit::Conflict,
+            Error::NoneMatch { .. } => Exit::NotFound,
+            Error::NotConfirmed { .. } => Exit::Usage,
             Error::Auth(e) => e.exit(),
             Error::Demo(crate::db::load::demo::DemoError::NotEmpty) => Exit::Conflict,
             Error::Demo(_) => Exit::Internal,

@@ -224,6 +224,9 @@ fn run_shell(
         passwords,
     )?;
     shell.view.raw_csv = cli.raw_csv;
+    if cli.yes {
+        shell.confirm = epic::commands::bulk::Confirm::Yes;
+    }
     let status = if !cli.commands.is_empty() {
         let entries = input::from_arguments(&cli.commands).into_iter().map(Ok);
         shell.run_batch(runtime, entries, out, err, cli.keep_going, true)

@@ -1,10 +1,11 @@
 //! The command stage: what each command does once it is parsed, one module
-//! per command family (`reads`, `related`, `reports`, `writes`, `undo`,
+//! per command family (`reads`, `related`, `reports`, `writes`, `bulk`, `undo`,
 //! `identity`, `zone`, `saved`; `names` finds the employees a command names), each a function
 //! over a [`Context`] and a command the checker allowed.
 //! [`run_as`] asks the checker and hands the command to its family; the
 //! shell keeps the loops and the identity gate in front of this.
 
+pub mod bulk;
 pub mod identity;
 pub mod names;
 pub mod reads;
@@ -57,6 +58,8 @@ pub struct Context<'a> {
     pub view: View,
     pub session: &'a mut Session,
     pub passwords: PasswordSource,
+    /// How a bulk update is confirmed.
+    pub confirm: bulk::Confirm,
 }
 
 impl Context<'_> {
@@ -239,6 +242,11 @@ async fn run_write_or_own(
             id,
             reassign_to,
         } => writes::delete(cx, identity, entity, id, reassign_to, err).await,
+        Command::UpdateWhere {
+            entity,
+            filter,
+            set,
+        } => bulk::update_where(cx, identity, entity, filter, set, out, err).await,
         Command::Deactivate { employee } => writes::deactivate(cx, identity, employee, err).await,
         Command::SaveQuery(save) => saved::save(cx, identity, save, err).await,
         Command::RunQuery { name } => saved::run(cx, identity, name, out, err).await,

@@ -86,7 +86,7 @@ fn owned(by: Option<i64>, me: i64) -> Ownership {
 
 /// Employee names in values become ids (an ambiguous name is an error
 /// listing the candidates).
-async fn resolve_employees(
+pub(super) async fn resolve_employees(
     cx: &mut Context<'_>,
     values: &mut [(Field, Assign)],
 ) -> Result<(), Error> {
@@ -317,42 +317,56 @@ pub async fn update(
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     resolve_employees(cx, &mut set).await?;
+    let update = check_update(cx, identity, plan::Update { entity, id, set }).await?;
+    apply_update(cx, &update).await?;
+    render::status(err, &Status::Updated { entity, id }).map_err(|source| Error::Output { source })
+}
+
+/// An update's checks, as `update ENTITY ID` and each record of `update
+/// ENTITIES where` meet them: the record's owners, the checker with the
+/// guarded fields touched, then the values (a client's email its own, the
+/// records named by number there). Employee names are already ids.
+pub(super) async fn check_update(
+    cx: &mut Context<'_>,
+    identity: &Identity,
+    update: plan::Update,
+) -> Result<Authorized<plan::Update>, Error> {
+    let (entity, id) = (update.entity, update.id);
     let me = identity.employee_id;
-    let not_found = || Error::NotFound {
-        entity: entity.singular(),
-        id,
-    };
     let ownership = update_ownership(cx, entity, id, me).await?;
+    let set = &update.set;
     let mut touches = policy::touched(Action::Update, set.iter().map(|(f, _)| *f));
     if entity == Entity::Employee {
-        let facts = cx
-            .database
-            .employee_facts(id)
-            .await?
-            .ok_or_else(not_found)?;
+        let facts = employee_facts(cx, id).await?;
         let removes = set
             .iter()
             .any(|(f, v)| *f == Field::EmployeeActive && *v == Assign::Value(Value::Bool(false)));
-        touches.extend(employee_guards(&facts, me, department_set(&set), removes));
+        touches.extend(employee_guards(&facts, me, department_set(set), removes));
     }
-    let update = cx.authorize(
-        identity,
-        &Request {
-            action: Action::Update,
-            target: target(entity),
-            ownership,
-            touches,
-            id: Some(id),
-        },
-        plan::Update { entity, id, set },
-    )?;
-    let set = &update.set;
+    let request = Request {
+        action: Action::Update,
+        target: target(entity),
+        ownership,
+        touches,
+        id: Some(id),
+    };
+    let update = cx.authorize(identity, &request, update)?;
     if entity == Entity::Client {
-        email_is_free(cx, set, id).await?;
+        email_is_free(cx, &update.set, id).await?;
     }
+    check_named(cx, &named_records(None, &update.set)).await?;
+    Ok(update)
+}
+
+/// Runs an update the checker allowed, in the command's transaction: the
+/// database checks it again and audits it.
+pub(super) async fn apply_update(
+    cx: &mut Context<'_>,
+    update: &Authorized<plan::Update>,
+) -> Result<(), Error> {
+    let (entity, id, set) = (update.entity, update.id, &update.set);
     let named = named_records(None, set);
-    check_named(cx, &named).await?;
-    let plan = plan::plan_update(&update, &cx.plan_context());
+    let plan = plan::plan_update(update, &cx.plan_context());
     let written = cx.database.write(&plan, Then::Continue).await;
     let Some(_) = written.map_err(|e| with_number(e, &named))? else {
         // Visible but not writable: the database's policy said no.
@@ -377,7 +391,7 @@ pub async fn update(
         // The database audits it as `contract signed`.
         crate::telemetry::security_event("contract signed");
     }
-    render::status(err, &Status::Updated { entity, id }).map_err(|source| Error::Output { source })
+    Ok(())
 }
 
 pub async fn delete(

@@ -276,10 +276,10 @@ fn every_position_of_the_writes() {
         ("create event for ", &["contract"]),
         ("create event for contract ", &[]),
         ("update ", WRITABLE),
-        ("update event ", &[]),
+        ("update event ", &["where"]),
         ("update event 109 ", &["set"]),
         ("update event 109 set start ", &["="]),
-        ("update employee ", &IDS),
+        ("update employee ", &["where", IDS[0], IDS[1], IDS[2]]),
         (
             "delete ",
             &[
@@ -305,6 +305,7 @@ fn every_position_of_the_writes() {
     check_shown(
         "update employee ",
         &[
+            "where",
             "3  (Aliénor Martin)",
             "7  (Kate Hastroff)",
             "12  (Helene Marchand)",

@@ -425,6 +425,21 @@ fn completion_covers_every_command() {
         ("explain show n", &["notifications"]),
         ("show notifications ", &[]),
         ("update client 3 ", &["set"]),
+        ("update events ", &["where"]),
+        ("update events where attendees > 3 ", &["and", "or", "set"]),
+        (
+            "update events where attendees > 3 set ",
+            &[
+                "attendees",
+                "contract",
+                "end",
+                "location",
+                "name",
+                "notes",
+                "start",
+                "support",
+            ],
+        ),
         (
             "update client 3 set ",
             &["company", "email", "last_contact", "name", "phone", "sales"],

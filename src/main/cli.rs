@@ -26,6 +26,9 @@ pub struct Cli {
     /// In a batch, go on after a failing command (the exit code still reports it)
     #[arg(long)]
     pub keep_going: bool,
+    /// Confirm bulk updates (`update ENTITIES where ...`) without asking; a batch needs it
+    #[arg(short = 'y', long)]
+    pub yes: bool,
     /// How results are printed: table, vertical, csv or json [default: table]
     #[arg(long, global = true, value_name = "FORMAT", value_parser = parse_format)]
     pub format: Option<Format>,

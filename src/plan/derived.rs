@@ -65,6 +65,13 @@ impl Derived {
         let named = filter.map_or(0, |f| reached(self.table, f));
         &self.counts[named]
     }
+
+    /// The FROM of a statement that reads `expressions` of the records
+    /// `filter` matches: the joins either names.
+    pub(super) fn matching_from(&self, filter: Option<&Filter>, expressions: &[&str]) -> &str {
+        let named = filter.map_or(0, |f| reached(self.table, f));
+        &self.counts[named | named_by(self.table, expressions)]
+    }
 }
 
 /// `SELECT <expressions> FROM <the joins they name> WHERE <key> = <id>`: one
@@ -83,10 +90,14 @@ pub(crate) fn select_one(entity: Entity, expressions: &[&str]) -> String {
 
 /// The table and the joins `expressions` name.
 fn from(t: &EntityTable, expressions: &[&str]) -> String {
-    let named = (0..t.joins.len())
+    joined(t, named_by(t, expressions))
+}
+
+/// The joins (bit `i` for `joins[i]`) `expressions` name.
+fn named_by(t: &EntityTable, expressions: &[&str]) -> usize {
+    (0..t.joins.len())
         .filter(|&i| expressions.iter().any(|e| names(e, t.joins[i].alias)))
-        .fold(0, |set, i| set | (1 << i));
-    joined(t, named)
+        .fold(0, |set, i| set | (1 << i))
 }
 
 /// `table alias JOIN ...`: the joins in `named` and those they are joined

@@ -163,3 +163,76 @@ pub fn plan_update(update: &Authorized<Update>, context: &PlanContext) -> Plan {
         columns: Vec::new(),
     }
 }
+
+/// What `update ENTITIES where ... set ...` would change: each matching
+/// record's id (the records `show` lists for the same condition, by id)
+/// and, per field set, its value now and the value it would take, both
+/// read as a listing reads them (an employee by name). At most `limit` rows.
+pub fn plan_matching(
+    query: &Authorized<Query>,
+    set: &[(Field, Assign)],
+    context: &PlanContext,
+    limit: u64,
+) -> Result<Plan, PlanError> {
+    let table = derived(query.entity);
+    let now: Vec<Column> = set.iter().map(|(field, _)| Column::Field(*field)).collect();
+    let read: Vec<&str> = now.iter().map(Column::sql).collect();
+    let mut b = Builder::new();
+    b.push("SELECT ");
+    b.push(&table.key);
+    let mut columns = vec![col("id", ColumnKind::Id)];
+    for ((field, value), column) in set.iter().zip(&now) {
+        b.push(", ");
+        b.push(column.sql());
+        b.push(", ");
+        shown(&mut b, *field, value, column.kind(), context);
+        columns.push(col(field.name(), column.kind()));
+        columns.push(col(field.name(), column.kind()));
+    }
+    b.push(" FROM ");
+    b.push(table.matching_from(query.filter.as_ref(), &read));
+    if let Some(filter) = &query.filter {
+        b.push(" WHERE ");
+        condition(&mut b, filter, context)?;
+    }
+    b.push(" ORDER BY ");
+    b.push(&table.key);
+    b.push(" LIMIT ");
+    b.bind(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+    Ok(Plan {
+        sql: b.sql,
+        params: b.params,
+        columns,
+    })
+}
+
+/// The value a field would take, as a listing shows it: an employee's
+/// name for their number, none typed as its column is.
+fn shown(b: &mut Builder, field: Field, value: &Assign, kind: ColumnKind, context: &PlanContext) {
+    match value {
+        Assign::None => b.push(match kind {
+            ColumnKind::Id => "NULL::bigint",
+            ColumnKind::Integer => "NULL::integer",
+            ColumnKind::Money => "NULL::numeric",
+            ColumnKind::Bool => "NULL::boolean",
+            ColumnKind::Timestamp | ColumnKind::Moment => "NULL::timestamptz",
+            ColumnKind::Text | ColumnKind::Json => "NULL::text",
+        }),
+        Assign::Value(Value::Integer(id)) if field.ty() == FieldType::Employee => {
+            b.push("(SELECT full_name FROM employees WHERE id = ");
+            b.bind(Param::Int(*id));
+            b.push(")");
+        }
+        Assign::Value(Value::Time(time)) => b.bind(Param::Time(match resolve(*time, context) {
+            Moment::Instant(at) => at,
+            Moment::Day { start, .. } => start,
+        })),
+        // As the column holds it: two decimals.
+        value if kind == ColumnKind::Money => {
+            b.push("(");
+            stored(b, field, value, context);
+            b.push(")::numeric(14,2)");
+        }
+        value => stored(b, field, value, context),
+    }
+}

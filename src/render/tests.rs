@@ -6,6 +6,7 @@ mod csv;
 mod fit;
 mod hostile;
 mod json;
+mod status;
 mod table;
 mod vertical;
 

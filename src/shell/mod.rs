@@ -3,6 +3,7 @@
 //! together. The same [`Shell::execute`] serves the interactive editor and
 //! batch input, so a batch file behaves exactly like typing it.
 
+mod confirm;
 pub mod listen;
 mod names;
 pub mod settings;
@@ -19,6 +20,7 @@ use tokio::runtime::Runtime;
 
 use crate::auth::AuthError;
 use crate::auth::session::{self, PasswordSource, Session};
+use crate::commands::bulk::Confirm;
 use crate::commands::{self, Context, View, identity};
 use crate::complete::LanguageHelper;
 use crate::config::Config;
@@ -50,6 +52,9 @@ pub struct Shell {
     verbose: bool,
     passwords: PasswordSource,
     session: Session,
+    /// How a bulk update is confirmed: the question on a terminal, or
+    /// (a batch) `--yes`.
+    pub confirm: Confirm,
 }
 
 impl Shell {
@@ -69,6 +74,11 @@ impl Shell {
             verbose,
             passwords,
             session: Session::Unknown,
+            confirm: if interactive {
+                Confirm::Ask(confirm::ask)
+            } else {
+                Confirm::Refuse
+            },
         })
     }
 
@@ -80,6 +90,7 @@ impl Shell {
             view: self.view,
             session: &mut self.session,
             passwords: self.passwords,
+            confirm: self.confirm,
         }
     }
 
@@ -325,7 +336,8 @@ impl Shell {
     async fn unless_the_session_ended(&mut self, result: Result<(), Error>) -> Result<(), Error> {
         if matches!(
             result,
-            Err(Error::NotFound { .. }) | Err(Error::Db(crate::db::DbError::SessionChanged))
+            Err(Error::NotFound { .. } | Error::NoneMatch { .. })
+                | Err(Error::Db(crate::db::DbError::SessionChanged))
         ) {
             self.require_identity().await?;
         }
@@ -645,7 +657,7 @@ fn check_after_loss(command: &Command) -> Option<String> {
         Command::RevokeSession { .. } | Command::RevokeSessionsOf { .. } => {
             "show sessions".to_owned()
         }
-        Command::Unlock { .. } | Command::ResetPassword { .. } => {
+        Command::Unlock { .. } | Command::ResetPassword { .. } | Command::UpdateWhere { .. } => {
             "show audit order by at desc limit 5".to_owned()
         }
         Command::ShowNotifications => "show notifications".to_owned(),

@@ -137,6 +137,14 @@ pub enum Command {
     },
     /// `undo`: takes back one's own last change not yet undone.
     Undo,
+    /// `update ENTITIES where CONDITION set FIELD = VALUE, ...`: every
+    /// record the condition matches (as `show` would list them), after a
+    /// preview and a confirmation, all or none.
+    UpdateWhere {
+        entity: Entity,
+        filter: Filter,
+        set: Vec<(Field, Assign)>,
+    },
 }
 
 /// `save [team] query NAME as COMMAND`.
@@ -326,13 +334,7 @@ impl fmt::Display for Command {
             Command::Create(create) => write!(f, "{create}"),
             Command::Update { entity, id, set } => {
                 write!(f, "update {} {id} set ", entity.singular())?;
-                for (index, (field, value)) in set.iter().enumerate() {
-                    if index > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{field} = {value}")?;
-                }
-                Ok(())
+                write_set(f, set)
             }
             Command::Delete {
                 entity,
@@ -347,6 +349,14 @@ impl fmt::Display for Command {
             }
             Command::Deactivate { employee } => write!(f, "deactivate {employee}"),
             Command::Report { report } => write!(f, "report {}", report.name()),
+            Command::UpdateWhere {
+                entity,
+                filter,
+                set,
+            } => {
+                write!(f, "update {} where {filter} set ", entity.plural())?;
+                write_set(f, set)
+            }
             Command::Undo => f.write_str("undo"),
             Command::ShowSettings => f.write_str("set"),
             Command::SaveSettings => f.write_str("save settings"),
@@ -392,6 +402,17 @@ impl fmt::Display for Create {
         }
         Ok(())
     }
+}
+
+/// An update's `FIELD = VALUE, ...`.
+fn write_set(f: &mut fmt::Formatter<'_>, set: &[(Field, Assign)]) -> fmt::Result {
+    for (index, (field, value)) in set.iter().enumerate() {
+        if index > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{field} = {value}")?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for Query {

@@ -66,13 +66,15 @@ pub const COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp {
         name: "update",
-        syntax: "update ENTITY ID set FIELD = VALUE, ...",
-        summary: "change fields of a record; `none` empties an optional field",
+        syntax: "update ENTITY ID set FIELD = VALUE, ...\n  update ENTITY where CONDITION set FIELD = VALUE, ...",
+        summary: "change fields of a record, or of all a condition matches (previewed, then confirmed); \
+                  `none` empties an optional field",
         examples: &[
             "update client 12 set phone = \"+678 999 000 11\", last_contact = today",
             "update contract 652 set signed = true",
             "update event 109 set support = \"Kate Hastroff\"",
             "update event 109 set support = none",
+            "update events where support = \"Aliénor Vichum\" and start >= today set support = \"Kate Hastroff\"",
         ],
     },
     CommandHelp {

@@ -11,7 +11,7 @@ Commands:
   count       count the records that match, without listing them
   explain     show how epic understood a command and the SQL it would run, without running it
   create      create a client, a contract for a client, an event for a signed contract, or an employee
-  update      change fields of a record; `none` empties an optional field
+  update      change fields of a record, or of all a condition matches (previewed, then confirmed); `none` empties an optional field
   delete      delete an employee, moving their clients and events to another
   deactivate  keep an employee's record but end their access (their sessions are revoked)
   undo        take back your own last change: an update's fields set back, a created record deleted

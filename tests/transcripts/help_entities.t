@@ -97,15 +97,17 @@ Fields:
   employee
     required: name, email, department
     settable: name, email, department, active
-change fields of a record; `none` empties an optional field
+change fields of a record, or of all a condition matches (previewed, then confirmed); `none` empties an optional field
 
   update ENTITY ID set FIELD = VALUE, ...
+  update ENTITY where CONDITION set FIELD = VALUE, ...
 
 Examples:
   update client 12 set phone = "+678 999 000 11", last_contact = today
   update contract 652 set signed = true
   update event 109 set support = "Kate Hastroff"
   update event 109 set support = none
+  update events where support = "Aliénor Vichum" and start >= today set support = "Kate Hastroff"
 
 Fields:
   client

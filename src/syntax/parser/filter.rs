@@ -13,7 +13,7 @@ use crate::syntax::suggest::did_you_mean;
 const MAX_COUNT: u64 = i64::MAX as u64;
 
 /// Words that end a condition list or start a clause; never field names.
-const CLAUSE_WORDS: &[&str] = &["and", "or", "order", "limit", "offset"];
+const CLAUSE_WORDS: &[&str] = &["and", "or", "order", "limit", "offset", "set"];
 
 impl Parser<'_> {
     /// `where = "where" or ;`

@@ -73,7 +73,7 @@
 //!
 //! create     = "create" entity [ "for" ( "client" | "contract" ) record_id ]
 //!              { field value } ;
-//! update     = "update" entity record_id "set" field "=" ( value | "none" )
+//! update     = "update" entity ( record_id | where ) "set" field "=" ( value | "none" )
 //!              { "," field "=" ( value | "none" ) } ;
 //! delete     = "delete" entity record_id [ "reassign" "to" employee_ref ] ;
 //! deactivate = "deactivate" employee_ref ;

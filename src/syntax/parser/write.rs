@@ -107,10 +107,32 @@ impl Parser<'_> {
             .with_help(instead::create_equals(field, self.peek_at(1))))
     }
 
-    /// `update = "update" entity record_id "set" field "=" ( value | "none" )
+    /// `update = "update" entity ( record_id | where ) "set" field "=" ( value | "none" )
     ///            { "," field "=" ( value | "none" ) } ;`
+    /// With `where`, every record the condition matches (as `show` lists them).
     pub(super) fn update(&mut self) -> Result<Command, SyntaxError> {
         let entity = self.writable_entity()?;
+        self.could_end_with_word("where");
+        if let Some(filter) = self.where_clause(entity)? {
+            let allowed = || Want::Clauses {
+                allowed: vec!["and", "or", "set"],
+            };
+            self.could_end_with(allowed);
+            if !self.eat_word("set") {
+                return Err(self
+                    .expected(allowed(), &["and", "or", "set"])
+                    .with_help(format!(
+                        "update {} where CONDITION set FIELD = VALUE",
+                        entity.plural()
+                    )));
+            }
+            let set = self.assignments(entity)?;
+            return Ok(Command::UpdateWhere {
+                entity,
+                filter,
+                set,
+            });
+        }
         let id = self.record_number(Want::NumberToChange {
             entity,
             verb: "update",
@@ -129,6 +151,12 @@ impl Parser<'_> {
                     entity.singular()
                 )));
         }
+        let set = self.assignments(entity)?;
+        Ok(Command::Update { entity, id, set })
+    }
+
+    /// An update's `field "=" ( value | "none" ) { "," field "=" ( value | "none" ) }`.
+    fn assignments(&mut self, entity: Entity) -> Result<Vec<(Field, Assign)>, SyntaxError> {
         let mut set: Vec<(Field, Assign)> = Vec::new();
         loop {
             let field = self.settable_field(entity)?;
@@ -143,7 +171,7 @@ impl Parser<'_> {
             set.push((field, value));
             self.could_end_with_word(",");
             if !self.eat_symbol(",") {
-                return Ok(Command::Update { entity, id, set });
+                return Ok(set);
             }
         }
     }
@@ -334,5 +362,81 @@ fn write_help(error: SyntaxError, field: Field, set: bool) -> SyntaxError {
         error.with_help(instead::write_example(field, set))
     } else {
         error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{CompareOp, Entity, Field};
+    use crate::syntax::ast::{Assign, Command, Filter, Value};
+    use crate::syntax::{SyntaxErrorKind, parse};
+
+    #[test]
+    fn an_update_with_a_condition_is_a_bulk_update() {
+        let parsed = parse("update events where support is none set support = \"Kate Hastroff\"");
+        assert_eq!(
+            parsed,
+            Ok(Command::UpdateWhere {
+                entity: Entity::Event,
+                filter: Filter::IsNone {
+                    field: Field::EventSupport,
+                    negated: false,
+                },
+                set: vec![(
+                    Field::EventSupport,
+                    Assign::Value(Value::Text("Kate Hastroff".into()))
+                )],
+            })
+        );
+        // The singular names the same records; the plural is the canonical form.
+        let singular = parse("UPDATE event WHERE attendees > 10 SET notes = none").expect("parses");
+        assert_eq!(
+            singular,
+            Command::UpdateWhere {
+                entity: Entity::Event,
+                filter: Filter::Compare {
+                    field: Field::EventAttendees,
+                    op: CompareOp::Gt,
+                    value: Value::Integer(10),
+                },
+                set: vec![(Field::EventNotes, Assign::None)],
+            }
+        );
+        assert_eq!(
+            singular.to_string(),
+            "update events where attendees > 10 set notes = none"
+        );
+    }
+
+    #[test]
+    fn a_bulk_update_prints_as_it_parses() {
+        for text in [
+            "update events where support is none or attendees > 100 set support = \"Kate Hastroff\", attendees = 80",
+            "update clients where not (sales is me) and name ~ \"Ouick\" set sales = 3",
+            "update contracts where id in (1, 2, 3) set signed = true, remaining = 0.00",
+            "update employees where department = support set active = false",
+        ] {
+            let command = parse(text).unwrap_or_else(|e| panic!("`{text}`: {e}"));
+            assert_eq!(parse(&command.to_string()), Ok(command.clone()), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bulk_update_without_set_or_fields_is_refused_where_it_stops() {
+        let missing = parse("update events where support is none").expect_err("no set");
+        assert_eq!(missing.kind, SyntaxErrorKind::Expected);
+        assert!(missing.to_string().contains("`set`"), "{missing}");
+        assert!(
+            missing
+                .to_string()
+                .contains("update events where CONDITION set FIELD = VALUE"),
+            "{missing}"
+        );
+        let empty = parse("update events where set notes = none").expect_err("no condition");
+        assert_eq!(empty.span.start, "update events where ".len());
+        assert!(parse("update events where attendees > 1 set").is_err());
+        assert!(parse("update audit where record = 1 set entity = event").is_err());
+        // A field only `show` has is not one a write sets.
+        assert!(parse("update events where id = 1 set client = \"X\"").is_err());
     }
 }
