@@ -52,13 +52,7 @@ pub async fn update_where(
     names::check_filter(cx, listing.filter.as_ref()).await?;
     resolve_employees(cx, &mut set).await?;
     let plan = plan::plan_matching(&listing, &set, &cx.plan_context(), MAX_RECORDS + 1)?;
-    let mut rows = Vec::new();
-    cx.database
-        .stream(&plan, |row| {
-            rows.push(row);
-            Ok::<(), Error>(())
-        })
-        .await?;
+    let rows = cx.database.collect(&plan).await?;
     let noun = entity.plural();
     if rows.is_empty() {
         return Err(Error::NoneMatch {

@@ -142,13 +142,7 @@ async fn show_list(
 ) -> Result<(), Error> {
     let context = cx.plan_context();
     let plan = plan::plan_show(query, &context, Some(SHOWN + 1))?;
-    let mut rows = Vec::new();
-    cx.database
-        .stream(&plan, |row| {
-            rows.push(row);
-            Ok::<(), Error>(())
-        })
-        .await?;
+    let mut rows = cx.database.collect(&plan).await?;
     let output = |source| Error::Output { source };
     if rows.is_empty() {
         let none = Status::RelatedNone {

@@ -28,13 +28,7 @@ pub async fn report(
     }
     // Reports are small (one row per employee, or per unpaid contract),
     // and the longest bar needs the largest amount: collect them.
-    let mut rows: Vec<Vec<render::Value>> = Vec::new();
-    cx.database
-        .stream(&plan, |row| {
-            rows.push(row);
-            Ok::<(), Error>(())
-        })
-        .await?;
+    let rows: Vec<Vec<render::Value>> = cx.database.collect(&plan).await?;
     let measured = match report.command() {
         Report::Sales => 5,
         Report::Events => 3,

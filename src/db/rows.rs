@@ -29,6 +29,19 @@ impl Database {
         Ok(self.held.as_ref().expect("just opened"))
     }
 
+    /// Every row of `plan`, for the small results a command needs whole
+    /// before it prints (a report, a record's related lists, a bulk
+    /// update's matches), which a limit in the plan keeps small.
+    pub async fn collect(&mut self, plan: &Plan) -> Result<Vec<Vec<Value>>, DbError> {
+        let mut rows = Vec::new();
+        self.stream(plan, |row| {
+            rows.push(row);
+            Ok::<(), DbError>(())
+        })
+        .await?;
+        Ok(rows)
+    }
+
     /// Runs `plan`, handing each row to `each` as soon as it arrives.
     /// Returns how many rows there were.
     pub async fn stream<E: From<DbError>>(

@@ -14,6 +14,7 @@ show events where support = null
 show events where support is null
 create client name="Z Z" email "z@z.io"
 update contract 652 set remaining = -5
+update event 109 set attendees > 5
 show events where date = tomorrow
 show contracts where paid = false
 show events sort by start
@@ -60,43 +61,47 @@ error: line 8, column 37: `remaining` takes an amount of money, not `-`
   update contract 652 set remaining = -5
                                       ^
 help: for example: `set remaining = 1000.00`; amounts are from 0.00 to 999999999999.99
-error: line 9, column 19: events have no field `date`
+error: line 9, column 32: expected `=` after `attendees`, found `>`
+  update event 109 set attendees > 5
+                                 ^
+help: `set` gives a value: `set attendees = VALUE`; to choose the records by a condition, write `update events where attendees > VALUE set ...`
+error: line 10, column 19: events have no field `date`
   show events where date = tomorrow
                     ^^^^
 help: events have `start` and `end`: `start >= tomorrow and start < tomorrow+1d`
-error: line 10, column 22: contracts have no field `paid`
+error: line 11, column 22: contracts have no field `paid`
   show contracts where paid = false
                        ^^^^
 help: unpaid contracts have money remaining: `remaining > 0`; paid ones `remaining = 0`
-error: line 11, column 13: expected `where`, `order by`, `limit`, `offset`, found `sort`
+error: line 12, column 13: expected `where`, `order by`, `limit`, `offset`, found `sort`
   show events sort by start
               ^^^^
 help: write `order by start`
-error: line 12, column 27: `start` takes a date, not `tody`
+error: line 13, column 27: `start` takes a date, not `tody`
   show events where start > tody
                             ^^^^
 help: did you mean `today`?
-error: line 13, column 1: unknown command `list`
+error: line 14, column 1: unknown command `list`
   list clients
   ^^^^
 help: write `show clients`
-error: line 14, column 1: unknown command `list`
+error: line 15, column 1: unknown command `list`
   list events where support is none
   ^^^^
 help: write `show events where support is none`
-error: line 15, column 1: unknown command `find`
+error: line 16, column 1: unknown command `find`
   find Kate
   ^^^^
 help: to search by name, write `show clients where name ~ "Kate"` (or employees, events)
-error: line 16, column 1: unknown command `find`
+error: line 17, column 1: unknown command `find`
   find "Ouick"
   ^^^^
 help: to search by name, write `show clients where name ~ "Ouick"` (or employees, events)
-error: line 17, column 1: unknown command `SELECT`
+error: line 18, column 1: unknown command `SELECT`
   SELECT * FROM events
   ^^^^^^
 help: epic speaks its own language: `show events where ...`; type `help` for more
-error: line 18, column 1: unknown command `select`
+error: line 19, column 1: unknown command `select`
   select name from clients
   ^^^^^^
 help: epic speaks its own language: `show events where ...`; type `help` for more

@@ -162,7 +162,20 @@ impl Parser<'_> {
             let field = self.settable_field(entity)?;
             if !self.eat_symbol("=") {
                 let after = Some(field.to_string());
-                return Err(self.expected(Want::Keyword { word: "=", after }, &[]));
+                let error = self.expected(Want::Keyword { word: "=", after }, &[]);
+                // `set attendees > 5`: a condition where a value is set.
+                let compares = ["<", "<=", ">", ">=", "!=", "~"]
+                    .iter()
+                    .any(|symbol| self.peek_symbol(symbol));
+                return Err(if compares {
+                    error.with_help(format!(
+                        "`set` gives a value: `set {field} = VALUE`; to choose the records \
+                         by a condition, write `update {} where {field} > VALUE set ...`",
+                        entity.plural()
+                    ))
+                } else {
+                    error
+                });
             }
             let value = self.assign(field, true)?;
             if set.iter().any(|(f, _)| *f == field) {
