@@ -30,6 +30,7 @@ pub mod db;
 pub mod error;
 pub mod exit;
 pub mod format;
+pub mod import;
 pub mod input;
 pub mod model;
 pub mod plan;

@@ -24,6 +24,6 @@ pub use error::{SyntaxError, SyntaxErrorKind};
 pub use kind::{ErrorKind, Thing, ValueError, Want};
 pub use parser::{
     EXPLAINED, MAX_COMMAND_BYTES, MAX_DEPTH, REVOKED, SAVABLE, SETTINGS, command_words,
-    expected_at_end, parse, savable, too_long, types_a_password,
+    expected_at_end, parse, parse_time_text, savable, too_long, types_a_password,
 };
 pub use suggest::{closest_names, did_you_mean};

@@ -120,6 +120,7 @@ pub use commands::{EXPLAINED, SETTINGS};
 pub use identity::{REVOKED, types_a_password};
 pub use saved::{SAVABLE, savable};
 mod time;
+pub use time::parse_time_text;
 mod values;
 mod write;
 

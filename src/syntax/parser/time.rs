@@ -200,7 +200,7 @@ fn spreadsheet(first: &Token, tokens: &[Token]) -> Result<(TimeValue, usize), Ti
 }
 
 /// `'"' time '"'`: a time written inside quotes; the whole text must be one.
-pub(super) fn parse_time_text(text: &str) -> Option<TimeValue> {
+pub fn parse_time_text(text: &str) -> Option<TimeValue> {
     let tokens = tokenize(text).ok()?;
     match parse_time_tokens(&tokens) {
         Ok((value, used)) if used == tokens.len() => Some(value),
