@@ -20,6 +20,9 @@
 //! stage's error names), [`value`], [`format`] and [`text`] (the cells, the
 //! format names and the neutralising that the stages share with `render`),
 //! and [`zone`] (the time zone dates are read and shown in).
+//!
+//! [`import`] reads the support team's spreadsheet into typed rows, using
+//! only `syntax`'s date forms and the leaves.
 
 pub mod auth;
 pub mod commands;

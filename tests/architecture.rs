@@ -405,3 +405,21 @@ fn only_main_ends_the_process() {
         found.join("\n")
     );
 }
+
+#[test]
+fn import_reads_sheets_without_the_later_stages() {
+    // Reading a sheet needs the language's date forms and the leaves only;
+    // planning and applying the rows is a later step's.
+    let later = [
+        "policy", "commands", "plan", "db", "render", "shell", "auth", "error", "config",
+    ];
+    let graph = imports();
+    let named: Vec<&String> = graph
+        .get("import")
+        .into_iter()
+        .flatten()
+        .filter(|module| later.contains(&module.as_str()))
+        .collect();
+    assert!(graph.contains_key("import"));
+    assert!(named.is_empty(), "import names {named:?}");
+}

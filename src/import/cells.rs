@@ -20,11 +20,12 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// `text` trimmed, [`Cell::Empty`] when nothing is left.
+    /// `text` trimmed, its line breaks `\n` (Windows writes `\r\n`),
+    /// [`Cell::Empty`] when nothing is left.
     pub fn text(text: &str) -> Cell {
         match text.trim() {
             "" => Cell::Empty,
-            trimmed => Cell::Text(trimmed.to_owned()),
+            trimmed => Cell::Text(trimmed.replace("\r\n", "\n")),
         }
     }
 

@@ -138,7 +138,7 @@ fn blocks(
             header: label.clone(),
         })
         .collect();
-    let labelled = move |(start, pairs): (usize, Vec<(usize, String, Cell)>)| {
+    let labelled = move |(start, pairs): Lines| {
         let fields = pairs
             .into_iter()
             .filter_map(|(_, label, cell)| field_of(&label, &mapping).map(|f| (f, cell)))
@@ -160,13 +160,16 @@ struct Blocks {
     first_label: Option<String>,
 }
 
-type Block = Result<(usize, Vec<(usize, String, Cell)>), RowError>;
+/// A block's first row and its (row, label, value) lines.
+type Lines = (usize, Vec<(usize, String, Cell)>);
+
+type Block = Result<Lines, RowError>;
 
 impl Iterator for Blocks {
     type Item = Block;
 
     fn next(&mut self) -> Option<Block> {
-        let mut block: Option<(usize, Vec<(usize, String, Cell)>)> = None;
+        let mut block: Option<Lines> = None;
         loop {
             let item = self.carried.take().or_else(|| self.raw.next());
             let (row, cells) = match item {

@@ -462,3 +462,19 @@ fn other_files_are_refused_by_their_extension() {
     );
     assert!(matches!(csv_with("", &[]), Err(ImportError::Empty)));
 }
+
+#[test]
+fn windows_line_ends_and_blank_rows_keep_the_sheets_row_numbers() {
+    let text = "Event,Client,Client email,Start,End,Notes\r\n\r\nGala,Ann,ann@a.fr,2023-06-04,2023-06-05\r\n\r\n\r\nGala 2,Ann,ann@a.fr,2023-06-04,2023-06-05,\"Two\r\n\r\nlines\"\r\nGala 3,Ann,ann@a.fr,2023-06-04,2023-06-05\r\n";
+    let rows = all_ok(csv(text));
+    let numbers: Vec<usize> = rows.iter().map(|r| r.row).collect();
+    assert_eq!(numbers, [3, 6, 7]);
+    // A blank line inside quotes is the cell's, not a row.
+    assert_eq!(rows[1].notes.as_deref(), Some("Two\n\nlines"));
+    // A name holds one line, as everywhere else.
+    let text =
+        "Event,Client,Client email,Start,End\n\"Ga\nla\",Ann,ann@a.fr,2023-06-04,2023-06-05\n";
+    let error = csv(text).next().expect("a row").expect_err("two lines");
+    assert_eq!(error.row, 2);
+    assert!(error.to_string().contains("a line break"), "{error}");
+}
