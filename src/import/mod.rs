@@ -123,12 +123,6 @@ pub enum ImportError {
     Unreadable { row: usize, reason: String },
 }
 
-impl ImportError {
-    fn read(error: std::io::Error) -> ImportError {
-        ImportError::Read(error)
-    }
-}
-
 /// A sheet being read: how it is laid out, the headers it ignores, and
 /// its rows (an iterator, read as it is consumed).
 pub struct Import {
@@ -163,7 +157,7 @@ pub fn read_path(
         .unwrap_or_default();
     match extension.as_str() {
         "csv" => read_csv(
-            std::fs::File::open(path).map_err(ImportError::read)?,
+            std::fs::File::open(path).map_err(ImportError::Read)?,
             zone,
             mapping,
         ),

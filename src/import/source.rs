@@ -38,11 +38,11 @@ fn sniff(first_line: &[u8]) -> u8 {
 /// The rows of CSV text from `reader`, read as they are needed.
 pub fn csv_rows(reader: impl Read + 'static) -> Result<RawRows, ImportError> {
     let mut buffered = BufReader::with_capacity(64 * 1024, reader);
-    let start = buffered.fill_buf().map_err(ImportError::read)?;
+    let start = buffered.fill_buf().map_err(ImportError::Read)?;
     if start.starts_with(BOM) {
         buffered.consume(BOM.len());
     }
-    let separator = sniff(buffered.fill_buf().map_err(ImportError::read)?);
+    let separator = sniff(buffered.fill_buf().map_err(ImportError::Read)?);
     let blank_lines = BlankLines {
         inner: buffered,
         buf: Vec::new(),
