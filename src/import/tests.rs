@@ -478,3 +478,21 @@ fn windows_line_ends_and_blank_rows_keep_the_sheets_row_numbers() {
     assert_eq!(error.row, 2);
     assert!(error.to_string().contains("a line break"), "{error}");
 }
+
+#[test]
+fn quotes_and_blank_lines_inside_cells_survive_the_reads_chunks() {
+    // Far more than one 8 KiB read, so cells span the chunks' edges.
+    let mut text = String::from("Event;Client;Client email;Start;End;Notes\n");
+    for n in 1..=300 {
+        text.push_str(&format!(
+            "Event {n};Client;c@example.com;2023-06-04;2023-06-05;\"say \"\"hi\"\"\n\n{n}\"\n"
+        ));
+    }
+    assert!(text.len() > 2 * 8192, "{}", text.len());
+    let rows = all_ok(csv(&text));
+    assert_eq!(rows.len(), 300);
+    for (at, row) in rows.iter().enumerate() {
+        assert_eq!(row.row, at + 2);
+        assert_eq!(row.notes, Some(format!("say \"hi\"\n\n{}", at + 1)));
+    }
+}
