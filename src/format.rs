@@ -218,7 +218,10 @@ mod tests {
         let names: Vec<String> = Format::EXPORTS.iter().map(Format::to_string).collect();
         assert_eq!(names, EXPORT_NAMES);
         for name in FORMAT_NAMES.iter().chain(EXPORT_NAMES) {
-            assert_eq!(Format::from_flag(&name.to_uppercase()).unwrap().name(), *name);
+            assert_eq!(
+                Format::from_flag(&name.to_uppercase()).unwrap().name(),
+                *name
+            );
         }
         // `set format` and the config file know the shell's four only.
         assert!("xlsx".parse::<Format>().is_err());

@@ -24,7 +24,10 @@ fn demo() -> TestDb {
     let update = db
         .epic()
         .env("EPIC_SESSION_FILE", kate)
-        .args(["-c", &format!("update event 109 set location = \"{quoted}\"")])
+        .args([
+            "-c",
+            &format!("update event 109 set location = \"{quoted}\""),
+        ])
         .run();
     assert_eq!(update.code, 0, "{update:?}");
     let login = db.login(HELENE.0, HELENE.1);
@@ -110,7 +113,11 @@ fn events_and_contracts_are_typed_cells_with_text_kept_from_running() {
         events[1..].iter().any(|row| row[support] == Data::Empty),
         "no event without support"
     );
-    assert!(events[1..].iter().all(|row| row[support] != Data::String(String::new())));
+    assert!(
+        events[1..]
+            .iter()
+            .all(|row| row[support] != Data::String(String::new()))
+    );
 
     let contracts = sheet(&export(
         &db,
@@ -127,12 +134,7 @@ fn events_and_contracts_are_typed_cells_with_text_kept_from_running() {
 #[test]
 fn csv_for_excel_has_a_byte_order_mark_and_semicolons_and_the_guard() {
     let db = demo();
-    let path = export(
-        &db,
-        "csv-excel",
-        "show events where id = 109",
-        "events.csv",
-    );
+    let path = export(&db, "csv-excel", "show events where id = 109", "events.csv");
     let bytes = std::fs::read(&path).expect("written");
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
     let text = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
@@ -148,7 +150,8 @@ fn csv_for_excel_has_a_byte_order_mark_and_semicolons_and_the_guard() {
         row.contains(";\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\";"),
         "{row}"
     );
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).unwrap().permissions());
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600);
 }
 
@@ -192,5 +195,9 @@ fn xlsx_needs_a_file_and_one_command_and_a_failed_batch_writes_nothing() {
     // The shell's own formats do not include it.
     let set = db.epic().args(["-c", "set format xlsx"]).run();
     assert_eq!(set.code, 2, "{set:?}");
-    assert!(set.stderr.contains("unknown format `xlsx`"), "{}", set.stderr);
+    assert!(
+        set.stderr.contains("unknown format `xlsx`"),
+        "{}",
+        set.stderr
+    );
 }

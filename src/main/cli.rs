@@ -149,7 +149,9 @@ pub enum DbAction {
 
 pub fn parse_format(given: &str) -> Result<Format, String> {
     Format::from_flag(given).map_err(|e| {
-        let names = epic::format::FORMAT_NAMES.iter().chain(epic::format::EXPORT_NAMES);
+        let names = epic::format::FORMAT_NAMES
+            .iter()
+            .chain(epic::format::EXPORT_NAMES);
         let names: Vec<&str> = names.copied().collect();
         format!(
             "unknown format `{}`; expected one of: {}",

@@ -116,9 +116,7 @@ impl<'w> XlsxSink<'w> {
                 guard_formula(&mut self.scratch, s);
                 self.scratch.push_str(&plain(s));
                 let width = display_width(&self.scratch);
-                sheet
-                    .write_string(row, col, &self.scratch)
-                    .map(|_| width)
+                sheet.write_string(row, col, &self.scratch).map(|_| width)
             }
             Value::Json(document) => {
                 let text = super::json::compact(document);

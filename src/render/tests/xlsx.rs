@@ -42,7 +42,9 @@ fn the_header_is_bold_and_frozen_and_columns_fit_their_values_up_to_a_cap() {
     let bytes = workbook(Style::default(), &columns, &rows);
     let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
     assert!(
-        sheet.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#),
+        sheet.contains(
+            r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+        ),
         "{sheet}"
     );
     // One width per column: `id` as its header (at least 4) and the
@@ -56,7 +58,10 @@ fn the_header_is_bold_and_frozen_and_columns_fit_their_values_up_to_a_cap() {
         })
         .collect();
     assert_eq!(widths.len(), columns.len(), "{sheet}");
-    assert!(widths[0] < 7.0 && widths[4] > 62.0 && widths[4] < 63.0, "{widths:?}");
+    assert!(
+        widths[0] < 7.0 && widths[4] > 62.0 && widths[4] < 63.0,
+        "{widths:?}"
+    );
     let styles = part(&bytes, "xl/styles.xml");
     assert!(styles.contains("<b/>"), "{styles}");
     assert!(styles.contains(r#"formatCode="0.00""#), "{styles}");
@@ -64,7 +69,11 @@ fn the_header_is_bold_and_frozen_and_columns_fit_their_values_up_to_a_cap() {
 
 #[test]
 fn cells_are_typed_and_text_is_guarded_even_for_raw_csv() {
-    let columns = vec![Column::left("note"), Column::left("flag"), Column::left("doc")];
+    let columns = vec![
+        Column::left("note"),
+        Column::left("flag"),
+        Column::left("doc"),
+    ];
     let rows = vec![vec![
         text("+33 6 12 34 56 78"),
         Value::Bool(true),
