@@ -236,8 +236,9 @@ fn run_shell(
     if let Some(path) = &cli.output {
         let mut file = output::Output::create(path).map_err(|source| Error::Output { source })?;
         let status = run_commands(cli, &mut shell, runtime, &mut file, err, interactive)?;
-        if status == Exit::Success {
-            file.commit().map_err(|source| Error::Output { source })?;
+        if status == Exit::Success && !file.commit().map_err(|source| Error::Output { source })? {
+            let note = format!("note: no result to write; {} is as it was", path.display());
+            let _ = writeln!(err, "{}", epic::text::one_line(&note));
         }
         return Ok(status);
     }

@@ -192,6 +192,37 @@ fn xlsx_needs_a_file_and_one_command_and_a_failed_batch_writes_nothing() {
         .filter(|name| name.contains("two.xlsx"))
         .collect();
     assert_eq!(left, Vec::<String>::new());
+    // Nor does one that fails, or writes no result, replace a file.
+    std::fs::write(&path, "before").unwrap();
+    for command in ["show nothing", "set pager off"] {
+        let ran = db
+            .epic()
+            .args(["--format", "csv", "--output"])
+            .arg(&path)
+            .args(["-c", command])
+            .run();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "before", "{ran:?}");
+    }
+    let none = db
+        .epic()
+        .arg("-o")
+        .arg(&path)
+        .args(["-c", "set pager off"])
+        .run();
+    assert_eq!(none.code, 0, "{none:?}");
+    assert!(
+        none.stderr.contains("no result to write"),
+        "{}",
+        none.stderr
+    );
+    // --output is for the commands of -c and -f.
+    let shell = db.epic().arg("-o").arg(&path).arg("whoami").run();
+    assert_eq!(shell.code, 2, "{shell:?}");
+    assert!(
+        shell.stderr.contains("--output writes the results"),
+        "{}",
+        shell.stderr
+    );
     // The shell's own formats do not include it.
     let set = db.epic().args(["-c", "set format xlsx"]).run();
     assert_eq!(set.code, 2, "{set:?}");

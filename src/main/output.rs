@@ -1,7 +1,8 @@
 //! `--output FILE`: the results of a batch written to a file that appears
 //! whole or not at all. They go to a temporary file beside it, which
 //! replaces FILE (a rename, atomic on one file system) only once every
-//! command succeeded; a failed batch leaves FILE as it was. Mode 0600, as
+//! command succeeded and wrote something; a failed batch, or one that
+//! wrote no result (`-c whoami`), leaves FILE as it was. Mode 0600, as
 //! `epic db backup`'s: results hold clients' names, emails and phones.
 
 use std::fs::{File, OpenOptions};
@@ -13,6 +14,7 @@ pub struct Output {
     file: Option<BufWriter<File>>,
     temporary: PathBuf,
     path: PathBuf,
+    wrote: bool,
 }
 
 impl Output {
@@ -33,11 +35,16 @@ impl Output {
             file: Some(BufWriter::new(file)),
             temporary,
             path: path.to_owned(),
+            wrote: false,
         })
     }
 
-    /// Puts the written file in FILE's place.
-    pub fn commit(mut self) -> io::Result<()> {
+    /// Puts the written file in FILE's place; false (FILE left as it
+    /// was) when nothing was written.
+    pub fn commit(mut self) -> io::Result<bool> {
+        if !self.wrote {
+            return Ok(false);
+        }
         if let Some(file) = self.file.take() {
             let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
             file.sync_all()?;
@@ -46,14 +53,17 @@ impl Output {
         if renamed.is_err() {
             let _ = std::fs::remove_file(&self.temporary);
         }
-        renamed
+        renamed.map(|()| true)
     }
 }
 
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.file {
-            Some(file) => file.write(buf),
+            Some(file) => {
+                self.wrote |= !buf.is_empty();
+                file.write(buf)
+            }
             None => Err(io::Error::other("output already committed")),
         }
     }
