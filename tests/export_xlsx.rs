@@ -163,10 +163,9 @@ fn xlsx_needs_a_file_and_one_command_and_a_failed_batch_writes_nothing() {
         .args(["--format", "xlsx", "-c", "show events"])
         .run();
     assert_eq!(ran.code, 2, "{ran:?}");
-    assert!(
-        ran.stderr.contains("--format xlsx") && ran.stderr.contains("--output FILE"),
-        "{}",
-        ran.stderr
+    assert_eq!(
+        ran.stderr,
+        "error: --format xlsx writes a binary workbook and needs a file: add --output FILE.xlsx\n"
     );
     assert_eq!(ran.stdout, "");
     let path = db.session_file().with_file_name("two.xlsx");

@@ -168,7 +168,7 @@ pub fn output_refusal(cli: &Cli) -> Option<&'static str> {
     let batch = !cli.commands.is_empty() || cli.file.is_some();
     if cli.output.is_some() && (cli.action.is_some() || !batch) {
         return Some(
-            "error: --output writes the results of -c or -f commands;              use it with `epic -c COMMAND --output FILE`",
+            "error: --output writes the results of -c or -f commands; use it with `epic -c COMMAND --output FILE`",
         );
     }
     if cli.format != Some(Format::Xlsx) {
@@ -176,12 +176,12 @@ pub fn output_refusal(cli: &Cli) -> Option<&'static str> {
     }
     if cli.output.is_none() {
         return Some(
-            "error: --format xlsx writes a binary workbook and needs a file:              add --output FILE.xlsx",
+            "error: --format xlsx writes a binary workbook and needs a file: add --output FILE.xlsx",
         );
     }
     if cli.commands.len() != 1 {
         return Some(
-            "error: an xlsx workbook holds the result of one command:              give exactly one -c COMMAND",
+            "error: an xlsx workbook holds the result of one command: give exactly one -c COMMAND",
         );
     }
     None
