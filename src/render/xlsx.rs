@@ -11,9 +11,10 @@
 //!
 //! Rows are written as they arrive to a worksheet in rust_xlsxwriter's
 //! constant memory mode, which keeps one row in memory and the rest in a
-//! temporary file; the workbook is assembled when the result ends.
+//! temporary file; the workbook is assembled in another when the result
+//! ends, and copied out.
 
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 
 use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
 
@@ -127,8 +128,7 @@ impl<'w> XlsxSink<'w> {
         written.map_err(xlsx_io)
     }
 
-    /// Sizes the columns, then assembles the workbook and writes it out
-    /// (compressed, it is held in memory for that moment).
+    /// Sizes the columns, then assembles the workbook and writes it out.
     pub(super) fn finish(mut self, columns: &[Column]) -> io::Result<()> {
         self.header(columns)?;
         for (i, width) in self.widths.iter().enumerate() {
@@ -139,8 +139,14 @@ impl<'w> XlsxSink<'w> {
                 .map_err(xlsx_io)?;
         }
         self.workbook.push_worksheet(self.sheet);
-        let bytes = self.workbook.save_to_buffer().map_err(xlsx_io)?;
-        self.out.write_all(&bytes)?;
+        // A zip file is written with seeks, which a pipe or the batch's
+        // output has not: it is assembled in a temporary file, then copied.
+        let mut assembled = tempfile::tempfile()?;
+        self.workbook
+            .save_to_writer(&mut assembled)
+            .map_err(xlsx_io)?;
+        assembled.seek(io::SeekFrom::Start(0))?;
+        io::copy(&mut assembled, &mut self.out)?;
         self.out.flush()
     }
 }
