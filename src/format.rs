@@ -1,7 +1,10 @@
-//! format: the names of the four output forms (`table`, `vertical`, `csv`,
-//! `json`), shared by the step that reads a command (`syntax`'s `set format
-//! csv`, its completion, `main`'s `--format`) and the step that writes the
-//! result (`render`).
+//! format: the names of the output forms, shared by the step that reads a
+//! command (`syntax`'s `set format csv`, its completion, `main`'s
+//! `--format`) and the step that writes the result (`render`). The shell's
+//! four (`table`, `vertical`, `csv`, `json`) are [`Format::ALL`]; the two
+//! export forms for spreadsheets (`xlsx`, `csv-excel`) are
+//! [`Format::EXPORTS`], which only the `--format` flag names: an xlsx
+//! workbook is binary and goes to a file (`--output`), never to a terminal.
 //!
 //! A leaf: it imports nothing of the crate, so the parser can name a format
 //! without depending on the renderer that writes it.
@@ -12,6 +15,9 @@ use std::str::FromStr;
 /// The names accepted by [`Format::from_str`], in the order they are offered
 /// to users (help text, completion).
 pub const FORMAT_NAMES: &[&str] = &["table", "vertical", "csv", "json"];
+
+/// The names only `--format` accepts besides [`FORMAT_NAMES`].
+pub const EXPORT_NAMES: &[&str] = &["xlsx", "csv-excel"];
 
 /// How query output is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,11 +30,34 @@ pub enum Format {
     Csv,
     /// A JSON array of objects with typed values, for programs.
     Json,
+    /// An Excel workbook of typed cells (`--format xlsx --output FILE`).
+    Xlsx,
+    /// CSV as Excel opens it in every locale: a UTF-8 byte order mark
+    /// (without which Excel reads the text as the locale's code page) and
+    /// `;` between fields (the list separator of locales whose decimal
+    /// separator is a comma).
+    CsvExcel,
 }
 
 impl Format {
     /// Every format, in the order of [`FORMAT_NAMES`].
     pub const ALL: [Format; 4] = [Format::Table, Format::Vertical, Format::Csv, Format::Json];
+
+    /// The export forms, in the order of [`EXPORT_NAMES`]: only for
+    /// `--format`, not `set format` or the config file.
+    pub const EXPORTS: [Format; 2] = [Format::Xlsx, Format::CsvExcel];
+
+    /// The format `--format` names: one of [`Format::ALL`] or
+    /// [`Format::EXPORTS`], in any case.
+    pub fn from_flag(s: &str) -> Result<Format, UnknownFormat> {
+        Format::ALL
+            .into_iter()
+            .chain(Format::EXPORTS)
+            .find(|format| format.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownFormat {
+                given: s.to_string(),
+            })
+    }
 
     /// The lowercase name, as typed by users.
     pub fn name(self) -> &'static str {
@@ -37,6 +66,8 @@ impl Format {
             Format::Vertical => "vertical",
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Xlsx => "xlsx",
+            Format::CsvExcel => "csv-excel",
         }
     }
 }
@@ -180,7 +211,23 @@ pub struct UnknownFormat {
 
 #[cfg(test)]
 mod tests {
-    use super::{FORMAT_NAMES, Format};
+    use super::{EXPORT_NAMES, FORMAT_NAMES, Format};
+
+    #[test]
+    fn export_formats_are_the_flags_alone() {
+        let names: Vec<String> = Format::EXPORTS.iter().map(Format::to_string).collect();
+        assert_eq!(names, EXPORT_NAMES);
+        for name in FORMAT_NAMES.iter().chain(EXPORT_NAMES) {
+            assert_eq!(
+                Format::from_flag(&name.to_uppercase()).unwrap().name(),
+                *name
+            );
+        }
+        // `set format` and the config file know the shell's four only.
+        assert!("xlsx".parse::<Format>().is_err());
+        assert!("csv-excel".parse::<Format>().is_err());
+        assert!(Format::from_flag("xls").is_err());
+    }
 
     #[test]
     fn format_names_parse_case_insensitively_and_display_lowercase() {

@@ -29,6 +29,8 @@ use epic::value::Value;
 
 #[path = "main/cli.rs"]
 mod cli;
+#[path = "main/output.rs"]
+mod output;
 
 use cli::{Action, Cli, DbAction, GenSize};
 
@@ -46,6 +48,10 @@ fn main() -> ExitCode {
             error.exit()
         }
     };
+    if let Some(refusal) = cli::output_refusal(&cli) {
+        let _ = writeln!(std::io::stderr(), "{refusal}");
+        return ExitCode::from(2);
+    }
     // Completion scripts and the manual need no config, database or session.
     if let Some(printed) = print_generated(&cli.action) {
         return match printed {
@@ -227,6 +233,28 @@ fn run_shell(
     if cli.yes {
         shell.confirm = epic::commands::bulk::Confirm::Yes;
     }
+    if let Some(path) = &cli.output {
+        let mut file = output::Output::create(path).map_err(|source| Error::Output { source })?;
+        let status = run_commands(cli, &mut shell, runtime, &mut file, err, interactive)?;
+        if status == Exit::Success && !file.commit().map_err(|source| Error::Output { source })? {
+            let note = format!("note: no result to write; {} is as it was", path.display());
+            let _ = writeln!(err, "{}", epic::text::one_line(&note));
+        }
+        return Ok(status);
+    }
+    run_commands(cli, &mut shell, runtime, out, err, interactive)
+}
+
+/// The commands of `-c`, a file, the terminal or standard input, their
+/// results written to `out`.
+fn run_commands(
+    cli: &Cli,
+    shell: &mut Shell,
+    runtime: &tokio::runtime::Runtime,
+    out: &mut dyn Write,
+    err: &mut std::io::Stderr,
+    interactive: bool,
+) -> Result<Exit, Error> {
     let status = if !cli.commands.is_empty() {
         let entries = input::from_arguments(&cli.commands).into_iter().map(Ok);
         shell.run_batch(runtime, entries, out, err, cli.keep_going, true)

@@ -431,6 +431,11 @@ impl Settings {
             .as_table_like_mut()
             .ok_or_else(|| SettingsError::NotATable { path: path.clone() })?;
         for setting in SETTINGS.iter().filter(|s| s.saved) {
+            // An export format (`--format xlsx`) is the flag's alone: the
+            // file takes the shell's four.
+            if setting.key == Key::Format && !Format::ALL.contains(&self.format) {
+                continue;
+            }
             let Some(value) = self.value(setting.key) else {
                 continue;
             };
@@ -659,5 +664,21 @@ mod tests {
             (again.format, again.timing, again.color),
             (Format::Json, Switch::On, Color::Never)
         );
+    }
+
+    #[test]
+    fn an_export_format_is_not_saved_and_the_files_own_is_kept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[shell]\nformat = \"csv\"\n").expect("write");
+        for format in Format::EXPORTS {
+            let settings = Settings {
+                format,
+                ..Settings::default()
+            };
+            settings.save(Some(&path)).expect("saved");
+            let again = Settings::load(Some(&path)).expect("still valid");
+            assert_eq!(again.format, Format::Csv, "{format}");
+        }
     }
 }

@@ -29,9 +29,15 @@ pub struct Cli {
     /// Confirm bulk updates (`update ENTITIES where ...`) without asking; a batch needs it
     #[arg(short = 'y', long)]
     pub yes: bool,
-    /// How results are printed: table, vertical, csv or json [default: table]
+    /// How results are printed: table, vertical, csv or json [default: table]; for
+    /// spreadsheets, xlsx (an Excel workbook, with --output and one -c command) or
+    /// csv-excel (CSV with a UTF-8 byte order mark and `;` between fields)
     #[arg(long, global = true, value_name = "FORMAT", value_parser = parse_format)]
     pub format: Option<Format>,
+    /// Write the results of the -c or -f commands to FILE (mode 0600), instead of
+    /// standard output; FILE is replaced only when every command succeeded
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// CSV text cells exactly as stored: no `'` before a leading =, +, -, @, tab or CR
     #[arg(long, global = true)]
     pub raw_csv: bool,
@@ -142,7 +148,43 @@ pub enum DbAction {
 }
 
 pub fn parse_format(given: &str) -> Result<Format, String> {
-    given.parse::<Format>().map_err(|e| e.to_string())
+    Format::from_flag(given).map_err(|e| {
+        let names = epic::format::FORMAT_NAMES
+            .iter()
+            .chain(epic::format::EXPORT_NAMES);
+        let names: Vec<&str> = names.copied().collect();
+        format!(
+            "unknown format `{}`; expected one of: {}",
+            e.given,
+            names.join(", ")
+        )
+    })
+}
+
+/// What is wrong with the flags' combination of `--format` and
+/// `--output`, said before anything is opened: a workbook is binary, so it
+/// goes to a file only, and holds one result.
+pub fn output_refusal(cli: &Cli) -> Option<&'static str> {
+    let batch = !cli.commands.is_empty() || cli.file.is_some();
+    if cli.output.is_some() && (cli.action.is_some() || !batch) {
+        return Some(
+            "error: --output writes the results of -c or -f commands; use it with `epic -c COMMAND --output FILE`",
+        );
+    }
+    if cli.format != Some(Format::Xlsx) {
+        return None;
+    }
+    if cli.output.is_none() {
+        return Some(
+            "error: --format xlsx writes a binary workbook and needs a file: add --output FILE.xlsx",
+        );
+    }
+    if cli.commands.len() != 1 {
+        return Some(
+            "error: an xlsx workbook holds the result of one command: give exactly one -c COMMAND",
+        );
+    }
+    None
 }
 
 /// When clap refuses a subcommand that is a word a shell command starts

@@ -1,6 +1,7 @@
 //! render::csv: RFC 4180 CSV with a header line, for spreadsheets and
-//! programs: exact values, the formula guard, and a closed pipe kept a
-//! broken pipe.
+//! programs: exact values, the formula guard (which the xlsx sink shares),
+//! Excel's dialect (`csv-excel`: a byte order mark and `;`), and a closed
+//! pipe kept a broken pipe.
 
 use std::io::{self, Write};
 
@@ -10,7 +11,7 @@ use crate::text::plain;
 /// CSV through the csv crate, which owns quoting and keeps a fixed-size
 /// buffer of its own.
 pub(super) struct CsvSink<'w> {
-    writer: ::csv::Writer<&'w mut dyn Write>,
+    writer: ::csv::Writer<Lead<'w>>,
     header_written: bool,
     /// Each field is written here first, so a field costs no allocation.
     scratch: String,
@@ -18,13 +19,42 @@ pub(super) struct CsvSink<'w> {
     raw: bool,
 }
 
+/// The output, with bytes that go before the first write: the byte order
+/// mark of Excel's dialect, nothing otherwise.
+struct Lead<'w> {
+    lead: &'static [u8],
+    out: &'w mut dyn Write,
+}
+
+impl Write for Lead<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.lead.is_empty() {
+            self.out.write_all(self.lead)?;
+            self.lead = &[];
+        }
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// UTF-8's byte order mark, by which Excel knows a CSV file is UTF-8.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 impl<'w> CsvSink<'w> {
-    pub(super) fn new(out: &'w mut dyn Write, raw: bool) -> Self {
+    /// `excel`: Excel's dialect (`--format csv-excel`), `;` between fields
+    /// and a byte order mark first.
+    pub(super) fn new(out: &'w mut dyn Write, raw: bool, excel: bool) -> Self {
         // `\n` record terminators (the csv crate's default) rather than
         // RFC 4180's `\r\n`: the output is mostly read by Unix tools, and
         // spreadsheets accept both. Quoting follows RFC 4180.
+        let (delimiter, lead) = if excel { (b';', BOM) } else { (b',', &b""[..]) };
         CsvSink {
-            writer: ::csv::Writer::from_writer(out),
+            writer: ::csv::WriterBuilder::new()
+                .delimiter(delimiter)
+                .from_writer(Lead { lead, out }),
             header_written: false,
             scratch: String::new(),
             raw,
@@ -76,6 +106,15 @@ fn csv_io(error: ::csv::Error) -> io::Error {
 /// carriage return, skips before one) at the beginning of a cell.
 const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
+/// The formula guard: a `'` into `buf` when text `s` starts like a
+/// formula. CSV and xlsx text cells both go through it, so a workbook's
+/// text saved again as CSV is as safe as epic's own CSV.
+pub(super) fn guard_formula(buf: &mut String, s: &str) {
+    if s.starts_with(FORMULA_STARTS) {
+        buf.push('\'');
+    }
+}
+
 /// Exact, machine-readable text: NULL is an empty field, money keeps its
 /// scale, timestamps are RFC 3339 with their offset (as `to_rfc3339`).
 /// Text is [`plain`], and unless `raw`, a text cell that a spreadsheet would
@@ -91,8 +130,8 @@ pub(super) fn write_csv_text(buf: &mut String, value: &Value, raw: bool) {
         Value::Int(i) => write!(buf, "{i}"),
         Value::Money(d) => write!(buf, "{d}"),
         Value::Text(s) => {
-            if !raw && s.starts_with(FORMULA_STARTS) {
-                buf.push('\'');
+            if !raw {
+                guard_formula(buf, s);
             }
             buf.write_str(&plain(s))
         }

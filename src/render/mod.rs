@@ -47,11 +47,14 @@
 //! programs, so they carry exact, typed values and never colour or paging.
 //! CSV is also opened by spreadsheets, which run a cell that starts like a
 //! formula: such text cells get a leading `'` unless the caller asks for
-//! raw CSV ([`Style::raw_csv`]).
+//! raw CSV ([`Style::raw_csv`]). Two forms are for spreadsheets alone:
+//! `csv-excel` (CSV with a byte order mark and `;`, as Excel reads it in
+//! every locale) and `xlsx` (a workbook of typed cells, whose text gets the
+//! same guard whatever `raw_csv` says: a workbook is for people).
 //!
 //! **Where each part lives.** One module per output form: `table` (chunks
 //! drawn by prettytable with the first chunk's widths), `vertical` (psql's
-//! `\x` records), `csv` and `json`; `status` the status lines and
+//! `\x` records), `csv` (and its Excel dialect), `json` and `xlsx`; `status` the status lines and
 //! `explain`; `width` measures and cuts text in
 //! terminal columns. What the other steps share with this one lives in leaf
 //! modules outside it, so that they need not import `render`:
@@ -65,6 +68,7 @@ mod status;
 mod table;
 mod vertical;
 mod width;
+mod xlsx;
 
 #[cfg(test)]
 mod tests;
@@ -75,6 +79,7 @@ use self::csv::CsvSink;
 use self::json::JsonSink;
 use self::table::TableSink;
 use self::vertical::VerticalSink;
+use self::xlsx::XlsxSink;
 
 pub use self::status::{Moved, Status, Undone, explain, status};
 pub use self::table::{CHUNK_ROWS, MIN_COLUMN_WIDTH};
@@ -263,6 +268,8 @@ enum Sink<'w> {
     // variant like itself.
     Csv(Box<CsvSink<'w>>),
     Json(JsonSink<'w>),
+    // Boxed like CSV: the workbook and its formats are large.
+    Xlsx(Box<XlsxSink<'w>>),
 }
 
 impl<'w> RowWriter<'w> {
@@ -273,8 +280,10 @@ impl<'w> RowWriter<'w> {
             }
             Format::Table => Sink::Table(TableSink::new(out, &columns)),
             Format::Vertical => Sink::Vertical(VerticalSink::new(out, &columns)),
-            Format::Csv => Sink::Csv(Box::new(CsvSink::new(out, style.raw_csv))),
+            Format::Csv => Sink::Csv(Box::new(CsvSink::new(out, style.raw_csv, false))),
+            Format::CsvExcel => Sink::Csv(Box::new(CsvSink::new(out, style.raw_csv, true))),
             Format::Json => Sink::Json(JsonSink::new(out, &columns)),
+            Format::Xlsx => Sink::Xlsx(Box::new(XlsxSink::new(out, &columns))),
         };
         RowWriter {
             columns,
@@ -317,6 +326,7 @@ impl<'w> RowWriter<'w> {
             Sink::Vertical(sink) => sink.row(&self.style, self.shown, &values),
             Sink::Csv(sink) => sink.row(&self.columns, &values),
             Sink::Json(sink) => sink.row(&values),
+            Sink::Xlsx(sink) => sink.row(&self.columns, &values),
         }
     }
 
@@ -335,6 +345,7 @@ impl<'w> RowWriter<'w> {
             Sink::Vertical(sink) => sink.finish()?,
             Sink::Csv(mut sink) => sink.finish(&columns)?,
             Sink::Json(sink) => sink.finish()?,
+            Sink::Xlsx(sink) => sink.finish(&columns)?,
         }
         Ok(Summary { rows, shown })
     }
@@ -344,7 +355,7 @@ impl<'w> RowWriter<'w> {
     fn buffered_rows(&self) -> usize {
         match &self.sink {
             Sink::Table(sink) => sink.pending.len(),
-            Sink::Vertical(_) | Sink::Csv(_) | Sink::Json(_) => 0,
+            Sink::Vertical(_) | Sink::Csv(_) | Sink::Json(_) | Sink::Xlsx(_) => 0,
         }
     }
 }

@@ -9,6 +9,7 @@ mod json;
 mod status;
 mod table;
 mod vertical;
+mod xlsx;
 
 use std::cell::Cell as Shared;
 use std::io::{self, Write};

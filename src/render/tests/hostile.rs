@@ -35,7 +35,7 @@ fn no_format_lets_a_stored_control_or_bidi_character_out_raw() {
         // keep tabs, as notes may hold them.
         let lines = match format {
             Format::Table | Format::Json => Lines::One,
-            Format::Vertical | Format::Csv => Lines::Many,
+            Format::Vertical | Format::Csv | Format::CsvExcel | Format::Xlsx => Lines::Many,
         };
         assert_eq!(
             raw_hostile(&output, lines),
