@@ -10,25 +10,9 @@ use common::TestDb;
 use common::fixture::{self, HASH, Sessions};
 use epic::model::Role;
 use epic::policy::{self, Action, Guarded, Ownership, Request, Target};
-use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
-/// The acting employee per role, and who else owns things.
-fn actor(role: Role) -> i64 {
-    match role {
-        Role::Management => 101,
-        Role::Sales => 102,
-        Role::Support => 104,
-        Role::Admin => 106,
-    }
-}
-
-/// [`fixture::as_app`], by SQLSTATE only.
-async fn as_app(client: &mut Client, token: Option<&str>, sql: &str) -> Result<u64, SqlState> {
-    fixture::as_app(client, token, sql)
-        .await
-        .map_err(|(code, _)| code)
-}
+use fixture::{actor, as_app_code as as_app};
 
 /// One write the matrix tries, and how the checker names it.
 struct Case {

@@ -11,24 +11,9 @@ use common::TestDb;
 use common::fixture::{self, Sessions};
 use epic::model::Role;
 use epic::policy;
-use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
-/// The acting employee per role, as in the fixture.
-fn actor(role: Role) -> i64 {
-    match role {
-        Role::Management => 101,
-        Role::Sales => 102,
-        Role::Support => 104,
-        Role::Admin => 106,
-    }
-}
-
-async fn as_app(client: &mut Client, token: Option<&str>, sql: &str) -> Result<u64, SqlState> {
-    fixture::as_app(client, token, sql)
-        .await
-        .map_err(|(code, _)| code)
-}
+use fixture::{actor, as_app_code as as_app};
 
 #[test]
 fn a_desks_sql_gets_no_more_of_saved_queries_than_the_shell() {

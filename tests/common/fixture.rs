@@ -71,6 +71,27 @@ impl Sessions {
     }
 }
 
+/// The fixture's acting employee of each role (the one whose session the
+/// tests use for that role).
+pub fn actor(role: epic::model::Role) -> i64 {
+    use epic::model::Role;
+    match role {
+        Role::Management => 101,
+        Role::Sales => 102,
+        Role::Support => 104,
+        Role::Admin => 106,
+    }
+}
+
+/// [`as_app`], by SQLSTATE only.
+pub async fn as_app_code(
+    client: &mut tokio_postgres::Client,
+    token: Option<&str>,
+    sql: &str,
+) -> Result<u64, tokio_postgres::error::SqlState> {
+    as_app(client, token, sql).await.map_err(|(code, _)| code)
+}
+
 /// Runs `sql` as epic_app for the session of `token` (None: no session), on
 /// the client login's own connection (what a desk's `psql` has), in a
 /// transaction that is always rolled back. Ok(rows affected) or the
