@@ -11,6 +11,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
+pub mod sheet;
 mod spec;
 
 pub use spec::{

@@ -1,12 +1,13 @@
 //! The command stage: what each command does once it is parsed, one module
 //! per command family (`reads`, `related`, `reports`, `writes`, `bulk`, `undo`,
-//! `identity`, `zone`, `saved`; `names` finds the employees a command names), each a function
+//! `identity`, `zone`, `saved`, `import`; `names` finds the employees a command names), each a function
 //! over a [`Context`] and a command the checker allowed.
 //! [`run_as`] asks the checker and hands the command to its family; the
 //! shell keeps the loops and the identity gate in front of this.
 
 pub mod bulk;
 pub mod identity;
+pub mod import;
 pub mod names;
 pub mod reads;
 pub mod related;
@@ -216,6 +217,7 @@ async fn run_allowed(
             identity::revoke_sessions_of(cx, &employee, err).await
         }
         Allowed::Unlock { email } => identity::unlock(cx, &email, err).await,
+        Allowed::Import(import) => import::import_events(cx, identity, &import, out, err).await,
     }
 }
 

@@ -179,6 +179,8 @@ pub fn type_row(
         client_name: text(ImportField::ClientName)?,
         client_email: text(ImportField::ClientEmail)?,
         client_phone: text(ImportField::ClientPhone)?,
+        company: text(ImportField::Company)?,
+        sales: text(ImportField::Sales)?,
         contact_name: contact.name,
         contact_email: contact.email,
         contact_phone: contact.phone,
@@ -233,15 +235,11 @@ fn number_of(field: ImportField, cell: &Cell) -> Result<Option<i64>, RowProblem>
     Ok(Some(n))
 }
 
-/// What a row must hold, and what `validate` says of its email and phone.
+/// What every row must hold (a new event's client is the plan's to
+/// ask for), and what `validate` says of its email and phone.
 fn check(row: &ImportRow) -> Result<(), RowProblem> {
     let required = [
         (ImportField::EventName, row.event_name.is_some()),
-        (ImportField::ClientName, row.client_name.is_some()),
-        (
-            ImportField::ClientEmail,
-            row.client_email.is_some() || row.contact_email.is_some(),
-        ),
         (ImportField::Start, row.start.is_some()),
         (ImportField::End, row.end.is_some()),
     ];

@@ -29,11 +29,29 @@ pub struct Warning {
     pub header: String,
 }
 
+/// A sheet's layout, the fields its columns (or its blocks' labels) name,
+/// the headers it ignores, and its events.
+pub struct Detected {
+    pub layout: Layout,
+    pub columns: Vec<ImportField>,
+    pub warnings: Vec<Warning>,
+    pub records: Records,
+}
+
+/// Whether a header naming no field is worth a warning: epic's own
+/// export's read-only columns are not.
+fn ignored_silently(header: &str) -> bool {
+    let key = super::normalize(header);
+    ImportField::EXPORT_ONLY
+        .iter()
+        .any(|name| super::normalize(name) == key)
+}
+
 /// The layout of `raw`, what its headers leave out, and its events.
 pub fn detect(
     mut raw: RawRows,
     mapping: Vec<(String, ImportField)>,
-) -> Result<(Layout, Vec<Warning>, Records), ImportError> {
+) -> Result<Detected, ImportError> {
     let (row, first) = loop {
         match raw.next() {
             None => return Err(ImportError::Empty),
@@ -53,8 +71,7 @@ pub fn detect(
     let filled = texts.iter().filter(|t| t.is_some()).count();
     let leading = texts.iter().find(|t| t.is_some()).and_then(named);
     if recognised < 2 && leading.is_some() && filled <= 2 {
-        let (warnings, records) = blocks(raw, row, first, mapping)?;
-        return Ok((Layout::Blocks, warnings, records));
+        return blocks(raw, row, first, mapping);
     }
     let columns: Vec<Option<ImportField>> = texts.iter().map(named).collect();
     let found: Vec<ImportField> = columns.iter().flatten().copied().collect();
@@ -63,7 +80,7 @@ pub fn detect(
         .iter()
         .zip(&columns)
         .filter_map(|(text, field)| match (text, field) {
-            (Some(header), None) => Some(Warning {
+            (Some(header), None) if !ignored_silently(header) => Some(Warning {
                 row,
                 header: header.clone(),
             }),
@@ -82,7 +99,12 @@ pub fn detect(
             Some(Ok((row, fields)))
         }
     });
-    Ok((Layout::Rows, warnings, Box::new(records)))
+    Ok(Detected {
+        layout: Layout::Rows,
+        columns: found,
+        warnings,
+        records: Box::new(records),
+    })
 }
 
 /// The error naming the first required field `found` lacks.
@@ -110,7 +132,7 @@ fn blocks(
     row: usize,
     first: Vec<Cell>,
     mapping: Vec<(String, ImportField)>,
-) -> Result<(Vec<Warning>, Records), ImportError> {
+) -> Result<Detected, ImportError> {
     let mut blocks = Blocks {
         raw,
         carried: Some(Ok((row, first))),
@@ -132,7 +154,7 @@ fn blocks(
     let warnings = opening
         .1
         .iter()
-        .filter(|(_, label, _)| field_of(label, &mapping).is_none())
+        .filter(|(_, label, _)| field_of(label, &mapping).is_none() && !ignored_silently(label))
         .map(|(row, label, _)| Warning {
             row: *row,
             header: label.clone(),
@@ -148,7 +170,12 @@ fn blocks(
     let records = std::iter::once(Ok(opening))
         .chain(blocks)
         .map(move |block| block.map(&labelled));
-    Ok((warnings, Box::new(records)))
+    Ok(Detected {
+        layout: Layout::Blocks,
+        columns: found,
+        warnings,
+        records: Box::new(records),
+    })
 }
 
 /// The rows of a sheet gathered into blocks of (row, label, value).

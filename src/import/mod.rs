@@ -39,6 +39,9 @@ pub struct ImportRow {
     pub client_name: Option<String>,
     pub client_email: Option<String>,
     pub client_phone: Option<String>,
+    pub company: Option<String>,
+    /// The salesperson's name, as written.
+    pub sales: Option<String>,
     /// The parts of the client contact cell.
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
@@ -127,6 +130,9 @@ pub enum ImportError {
 /// its rows (an iterator, read as it is consumed).
 pub struct Import {
     pub layout: Layout,
+    /// The fields the sheet has a column (or a block label) for: a field
+    /// it lacks is left as it is by an update, where an empty cell is none.
+    pub columns: Vec<ImportField>,
     pub warnings: Vec<Warning>,
     rows: layout::Records,
     zone: Zone,
@@ -189,11 +195,12 @@ fn read_rows(
     zone: Tz,
     mapping: &[(String, ImportField)],
 ) -> Result<Import, ImportError> {
-    let (layout, warnings, rows) = layout::detect(raw, mapping.to_vec())?;
+    let detected = layout::detect(raw, mapping.to_vec())?;
     Ok(Import {
-        layout,
-        warnings,
-        rows,
+        layout: detected.layout,
+        columns: detected.columns,
+        warnings: detected.warnings,
+        rows: detected.records,
         zone: Zone::company(zone),
     })
 }

@@ -36,6 +36,7 @@ pub(super) fn noun(target: Target) -> &'static str {
         Security => "security setting",
         TimeZone => "time zone",
         TeamQueries => "team querie",
+        Import => "import",
     }
 }
 

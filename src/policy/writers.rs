@@ -66,7 +66,7 @@ const WRITTEN: [Entity; 4] = [
 ];
 
 /// What is not a field of a record, in README's words, in its order.
-const BEYOND_FIELDS: [(Action, Target, &str); 11] = [
+const BEYOND_FIELDS: [(Action, Target, &str); 12] = [
     (Action::Delete, Target::Employee, "delete an employee"),
     (Action::Update, Target::Password, "reset someone's password"),
     (Action::Read, Target::AuditLog, "read the audit trail"),
@@ -93,6 +93,11 @@ const BEYOND_FIELDS: [(Action, Target, &str); 11] = [
         Action::Update,
         Target::TeamQueries,
         "save or delete the team's saved queries",
+    ),
+    (
+        Action::Create,
+        Target::Import,
+        "import the support team's spreadsheet",
     ),
 ];
 

@@ -10,6 +10,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
 use crate::format::{Expanded, Format, Switch};
+use crate::model::sheet::ImportField;
 use crate::model::{CompareOp, Entity, Field};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,6 +146,39 @@ pub enum Command {
         filter: Filter,
         set: Vec<(Field, Assign)>,
     },
+    /// `import events from "FILE" ...`: the support team's sheet, planned
+    /// (a dry run) or applied.
+    Import(ImportEvents),
+}
+
+/// `import events from "FILE" [sales EMPLOYEE] [map "COLUMN" = FIELD, ...] [apply]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportEvents {
+    /// The `.csv` or `.xlsx` file, as typed (relative to the current directory).
+    pub file: String,
+    /// Who owns the clients the sheet creates without naming a salesperson.
+    pub sales: Option<EmployeeRef>,
+    /// Columns named explicitly, before the accepted header names.
+    pub map: Vec<(String, ImportField)>,
+    /// Write the plan (in one transaction) instead of only showing it.
+    pub apply: bool,
+}
+
+impl fmt::Display for ImportEvents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "import events from {}", quote(&self.file))?;
+        if let Some(sales) = &self.sales {
+            write!(f, " sales {sales}")?;
+        }
+        for (index, (column, field)) in self.map.iter().enumerate() {
+            let lead = if index == 0 { " map " } else { ", " };
+            write!(f, "{lead}{} = {field}", quote(column))?;
+        }
+        if self.apply {
+            f.write_str(" apply")?;
+        }
+        Ok(())
+    }
 }
 
 /// `save [team] query NAME as COMMAND`.
@@ -358,6 +392,7 @@ impl fmt::Display for Command {
                 write_set(f, set)
             }
             Command::Undo => f.write_str("undo"),
+            Command::Import(import) => write!(f, "{import}"),
             Command::ShowSettings => f.write_str("set"),
             Command::SaveSettings => f.write_str("save settings"),
             Command::SetPageSize { rows } => write!(f, "set page_size {rows}"),
