@@ -125,6 +125,27 @@ pub enum Error {
         column: usize,
         byte: u8,
     },
+    /// A sheet `import events` cannot read at all.
+    #[error("cannot import {file}: {source}")]
+    Import {
+        file: String,
+        #[source]
+        source: crate::import::ImportError,
+    },
+    /// A write of an import the database refused: the whole import is
+    /// rolled back.
+    #[error("row {row}: {source}\nnothing was imported: an import is all or nothing")]
+    ImportRefused {
+        row: usize,
+        #[source]
+        source: crate::db::DbError,
+    },
+    /// A dry run that found rows it cannot take.
+    #[error(
+        "{rows} rows cannot be imported (listed above): nothing was written\n\
+         help: correct those rows, or add `apply` to import the others"
+    )]
+    ImportSkips { rows: usize },
     /// The connection went away after the COMMIT was sent: the command may
     /// have been applied, and `check` shows whether.
     #[error(
@@ -166,6 +187,9 @@ impl Error {
             Error::ChangedSince { .. } => Exit::Conflict,
             Error::NoneMatch { .. } => Exit::NotFound,
             Error::NotConfirmed { .. } => Exit::Usage,
+            Error::Import { source, .. } => source.exit(),
+            Error::ImportRefused { source, .. } => source.exit(),
+            Error::ImportSkips { .. } => Exit::Validation,
             Error::Auth(e) => e.exit(),
             Error::Demo(crate::db::load::demo::DemoError::NotEmpty) => Exit::Conflict,
             Error::Demo(_) => Exit::Internal,

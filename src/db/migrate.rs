@@ -146,6 +146,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0017_undo.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 18,
+        name: "0018_import.sql",
+        sql: include_str!("../../sql/0018_import.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

@@ -12,6 +12,7 @@ pub mod connect;
 pub mod error;
 mod first_admin;
 pub mod identity;
+pub mod import;
 pub mod listen;
 pub mod load;
 pub mod local;

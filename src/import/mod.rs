@@ -126,6 +126,17 @@ pub enum ImportError {
     Unreadable { row: usize, reason: String },
 }
 
+impl ImportError {
+    /// A file that is not there or not readable is the command line's
+    /// mistake; a sheet epic cannot use, the sheet's.
+    pub fn exit(&self) -> crate::exit::Exit {
+        match self {
+            ImportError::Read(_) | ImportError::Format { .. } => crate::exit::Exit::Usage,
+            _ => crate::exit::Exit::Validation,
+        }
+    }
+}
+
 /// A sheet being read: how it is laid out, the headers it ignores, and
 /// its rows (an iterator, read as it is consumed).
 pub struct Import {

@@ -266,9 +266,7 @@ fn a_missing_column_is_an_error_naming_it_and_its_headers() {
         error.to_string(),
         "the sheet has no `start` column (accepted headers: Start, Event date start, Début; or map a column with COLUMN=start)"
     );
-    let error = csv_with("Event,Client,Start\n", &[])
-        .err()
-        .expect("no end");
+    let error = csv_with("Event,Client,Start\n", &[]).err().expect("no end");
     assert!(matches!(
         error,
         ImportError::MissingColumn {

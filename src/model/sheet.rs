@@ -108,12 +108,7 @@ impl ImportField {
             ImportField::ClientEmail => &["Client email", "Email client", "E-mail client"],
             ImportField::ClientPhone => &["Client phone", "Téléphone client"],
             ImportField::Company => &["Company", "Client company", "Société", "Entreprise"],
-            ImportField::Sales => &[
-                "Sales contact",
-                "Sales",
-                "Commercial",
-                "Contact commercial",
-            ],
+            ImportField::Sales => &["Sales contact", "Sales", "Commercial", "Contact commercial"],
             ImportField::Start => &["Start", "Event date start", "Début"],
             ImportField::End => &["End", "Event date end", "Fin"],
             ImportField::Support => &["Support contact", "Support", "Contact support"],
@@ -176,4 +171,3 @@ pub fn normalize(header: &str) -> String {
     }
     out
 }
-
