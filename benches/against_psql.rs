@@ -360,7 +360,7 @@ fn allowed(command: &str) -> Allowed {
 /// literals, for psql. The values are the benchmark's own.
 fn literal_sql(command: &str, me: Option<i64>) -> String {
     let plan = match allowed(command) {
-        Allowed::Listing(query) => plan::plan_show(&query, &context(me), None),
+        Allowed::Listing(query) => plan::plan_show(&query, &context(me), None, plan::Rows::Listing),
         Allowed::Count(query) => plan::plan_count(&query, &context(me)),
         other => panic!("not a listing: {other:?}"),
     }
@@ -638,7 +638,8 @@ fn explain_under_rls(
             unreachable!("a listing")
         };
         let page = Settings::default().page_size as u64 + 1;
-        let plan = plan::plan_show(&query, &context(me), Some(page)).expect("a plan");
+        let plan =
+            plan::plan_show(&query, &context(me), Some(page), plan::Rows::Listing).expect("a plan");
         // The employee's own session: the token epic keeps in their file.
         let token = std::fs::read_to_string(bench.session_file(email)).expect("a session file");
         let tx = client.transaction().await.expect("begin");

@@ -16,7 +16,7 @@ fn parse_and_plan(text: &str, context: &PlanContext) -> usize {
     // As the shell does it: the checker first (an admin reads everything).
     let plan = match policy::authorize_now(Role::Admin, command) {
         Decision::Allowed(Allowed::Listing(query)) => {
-            plan::plan_show(&query, context, None).expect("plans")
+            plan::plan_show(&query, context, None, plan::Rows::Listing).expect("plans")
         }
         Decision::Allowed(Allowed::Count(query)) => {
             plan::plan_count(&query, context).expect("plans")

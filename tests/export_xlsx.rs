@@ -13,6 +13,29 @@ use common::TestDb;
 const KATE: (&str, &str) = ("kate@epic.events", "Runs-The-Wedding-42");
 const HELENE: (&str, &str) = ("helene@epic.events", "Balances-The-Books-7");
 const FORMULA: &str = "=HYPERLINK(\"http://evil.example\",\"x\")";
+/// The columns of `show event 109`, which an events sheet has: every
+/// field, so that it can be edited and imported back as it is.
+const EVENT_RECORD: [&str; 17] = [
+    "id",
+    "name",
+    "contract",
+    "client",
+    "client_email",
+    "client_phone",
+    "company",
+    "sales",
+    "start",
+    "end",
+    "support",
+    "support_email",
+    "location",
+    "attendees",
+    "notes",
+    "updated",
+    "client_id",
+];
+/// The columns of `show events` in the shell's formats.
+const EVENT_LISTING: &str = "id,name,contract,client,start,end,support,location,attendees";
 
 /// The demo, with event 109's location (Kate's event) set to a formula.
 fn demo() -> TestDb {
@@ -59,6 +82,10 @@ fn sheet(path: &Path) -> Vec<Vec<Data>> {
     range.rows().map(<[Data]>::to_vec).collect()
 }
 
+fn names(header: &[Data]) -> Vec<String> {
+    header.iter().map(ToString::to_string).collect()
+}
+
 fn column(header: &[Data], name: &str) -> usize {
     header
         .iter()
@@ -71,21 +98,7 @@ fn events_and_contracts_are_typed_cells_with_text_kept_from_running() {
     let db = demo();
     let events = sheet(&export(&db, "xlsx", "show events", "events.xlsx"));
     let header = &events[0];
-    let names: Vec<String> = header.iter().map(ToString::to_string).collect();
-    assert_eq!(
-        names,
-        [
-            "id",
-            "name",
-            "contract",
-            "client",
-            "start",
-            "end",
-            "support",
-            "location",
-            "attendees"
-        ]
-    );
+    assert_eq!(names(header), EVENT_RECORD);
     let (id, start, location) = (
         column(header, "id"),
         column(header, "start"),
@@ -139,10 +152,7 @@ fn csv_for_excel_has_a_byte_order_mark_and_semicolons_and_the_guard() {
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
     let text = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
     let mut lines = text.lines();
-    assert_eq!(
-        lines.next(),
-        Some("id;name;contract;client;start;end;support;location;attendees")
-    );
+    assert_eq!(lines.next(), Some(EVENT_RECORD.join(";").as_str()));
     let row = lines.next().expect("event 109");
     assert!(row.starts_with("109;John Ouick Wedding;"), "{row}");
     assert!(row.contains(";2023-06-04T13:00:00+02:00;"), "{row}");
@@ -153,6 +163,77 @@ fn csv_for_excel_has_a_byte_order_mark_and_semicolons_and_the_guard() {
     let mode =
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600);
+}
+
+/// A spreadsheet export of a listing carries each record whole, for every
+/// entity; the shell's CSV keeps the listing's columns.
+#[test]
+fn spreadsheet_exports_carry_every_field_of_each_record() {
+    let db = demo();
+    let events = sheet(&export(&db, "xlsx", "show events", "events.xlsx"));
+    let header = &events[0];
+    let wedding = events
+        .iter()
+        .find(|row| row[column(header, "id")] == Data::Float(109.0))
+        .expect("event 109");
+    let text = |name| wedding[column(header, name)].to_string();
+    assert!(
+        text("notes").starts_with("Wedding starts at 3PM"),
+        "{wedding:?}"
+    );
+    assert_eq!(text("client_email"), "john.ouick@gmail.com");
+    assert_eq!(text("client_phone"), "'+1 234 567 8901");
+    assert_eq!(text("sales"), "Bill Boquet");
+    assert!(events.len() > 2, "{} rows", events.len());
+
+    // The same condition, order and limit as the listing.
+    let two = sheet(&export(
+        &db,
+        "xlsx",
+        "show events where support is not none order by id desc limit 2",
+        "two.xlsx",
+    ));
+    assert_eq!(names(&two[0]), EVENT_RECORD);
+    assert_eq!(two.len(), 3, "{two:?}");
+    let (Data::Float(first), Data::Float(second)) = (&two[1][0], &two[2][0]) else {
+        panic!("ids are numbers: {two:?}");
+    };
+    assert!(first > second, "{two:?}");
+
+    let excel = export(&db, "csv-excel", "show events", "events.csv");
+    let text = String::from_utf8(std::fs::read(excel).expect("written")).expect("UTF-8");
+    let first = text.trim_start_matches('\u{feff}').lines().next();
+    assert_eq!(first, Some(EVENT_RECORD.join(";").as_str()));
+
+    let csv = db
+        .epic()
+        .args(["--format", "csv", "-c", "show events"])
+        .run();
+    assert_eq!(csv.code, 0, "{csv:?}");
+    assert_eq!(csv.stdout.lines().next(), Some(EVENT_LISTING));
+
+    // Every entity's record columns hold in a listing of many rows.
+    for (entity, record) in [
+        ("clients", "client 1"),
+        ("contracts", "contract 652"),
+        ("employees", "employee 1"),
+        ("audit", "audit 1"),
+    ] {
+        let rows = sheet(&export(
+            &db,
+            "xlsx",
+            &format!("show {entity}"),
+            &format!("{entity}.xlsx"),
+        ));
+        let one = db
+            .epic()
+            .args(["--format", "csv", "-c", &format!("show {record}")])
+            .run();
+        assert_eq!(one.code, 0, "{one:?}");
+        let header = one.stdout.lines().next().expect("a header").to_owned();
+        assert_eq!(names(&rows[0]).join(","), header, "{entity}");
+        assert!(rows.len() > 2, "{entity}: {} rows", rows.len());
+    }
 }
 
 #[test]

@@ -468,17 +468,21 @@ fn through_the_stages(line: &str) {
     };
     for context in contexts() {
         let plans: Vec<Plan> = match policy::authorize_now(Role::Admin, command.clone()) {
-            Decision::Allowed(Allowed::Listing(query)) => [None, Some(101)]
-                .into_iter()
-                .filter_map(|page| plan::plan_show(&query, &context, page).ok())
-                .collect(),
+            Decision::Allowed(Allowed::Listing(query)) => [
+                (None, plan::Rows::Listing),
+                (Some(101), plan::Rows::Listing),
+                (None, plan::Rows::Record),
+            ]
+            .into_iter()
+            .filter_map(|(page, rows)| plan::plan_show(&query, &context, page, rows).ok())
+            .collect(),
             Decision::Allowed(Allowed::Count(query)) => {
                 plan::plan_count(&query, &context).into_iter().collect()
             }
             Decision::Allowed(Allowed::Record(one)) => vec![plan::plan_show_one(&one)],
             Decision::Allowed(Allowed::Explain(inner)) => {
                 let shown = inner.command().clone();
-                let plan = plan::plan_read(inner, &context)
+                let plan = plan::plan_read(inner, &context, plan::Rows::Listing)
                     .unwrap_or_else(|| panic!("`{line}`: explain of what has no plan"));
                 if let Ok(plan) = plan {
                     let text = explained(&shown, &plan);

@@ -35,7 +35,7 @@ fn plan_of(command: &Command) -> Option<Plan> {
         return None;
     };
     let allowed = policy::authorize(Role::Admin, &request, command).ok()?;
-    plan::plan_read(allowed, &context()).map(|plan| plan.expect("plans"))
+    plan::plan_read(allowed, &context(), plan::Rows::Listing).map(|plan| plan.expect("plans"))
 }
 
 /// The statement that finds the records of a bulk update, as an admin's
@@ -745,7 +745,7 @@ fn explain_of_every_command_the_parser_takes_after_it_plans() {
                 };
                 let allowed =
                     policy::authorize(Role::Admin, &request, *inner).expect("an admin reads");
-                let plan = plan::plan_read(allowed, &context())
+                let plan = plan::plan_read(allowed, &context(), plan::Rows::Listing)
                     .unwrap_or_else(|| panic!("`{text}` parses but has no plan"));
                 assert!(plan.is_ok(), "`{text}`: {plan:?}");
                 explained += 1;

@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
         // from the command alone (writes need their records' owners).
         match policy::authorize_now(Role::Admin, command) {
             Decision::Allowed(Allowed::Listing(query)) => {
-                let _ = plan::plan_show(&query, &context, None);
+                let _ = plan::plan_show(&query, &context, None, plan::Rows::Listing);
             }
             Decision::Allowed(Allowed::Count(query)) => {
                 let _ = plan::plan_count(&query, &context);
@@ -42,8 +42,8 @@ fuzz_target!(|data: &[u8]| {
             }
             Decision::Allowed(Allowed::Explain(inner)) => {
                 let shown = inner.command().to_string();
-                let plan =
-                    plan::plan_read(inner, &context).expect("explain takes only what has a plan");
+                let plan = plan::plan_read(inner, &context, plan::Rows::Listing)
+                    .expect("explain takes only what has a plan");
                 if let Ok(plan) = plan {
                     let mut text = format!("command: {shown}\nsql: {}\n", plan.sql());
                     for param in plan.params() {

@@ -25,7 +25,8 @@ pub async fn show(
     let paged = cx.view.interactive && matches!(cx.view.format, Format::Table | Format::Vertical);
     let page = paged.then(|| plan::shown_rows(query.limit, cx.view.page_size));
     let context = cx.plan_context();
-    let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1))?;
+    let rows = rows_in(cx.view.format);
+    let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1), rows)?;
     let mut columns = display_columns(plan.columns());
     if let Some(filter) = &query.filter {
         mark_constants(filter, &mut columns);
@@ -58,6 +59,19 @@ pub async fn show(
         render::status(err, &paged).map_err(|source| Error::Output { source })?;
     }
     Ok(())
+}
+
+/// What each row of a listing holds in `format`: in a spreadsheet export
+/// (xlsx, csv-excel) the whole record, every field `show ENTITY ID` shows,
+/// so that an exported sheet can be edited and imported back as it is
+/// (`epic import events FILE`); in the shell's formats the listing's
+/// columns.
+pub fn rows_in(format: Format) -> plan::Rows {
+    if Format::EXPORTS.contains(&format) {
+        plan::Rows::Record
+    } else {
+        plan::Rows::Listing
+    }
 }
 
 /// One record, vertically (or as one CSV/JSON row), with related names;
@@ -132,7 +146,8 @@ pub fn explain(
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let command = explained.command().to_string();
-    let Some(plan) = plan::plan_read(explained, &cx.plan_context()) else {
+    let rows = rows_in(cx.view.format);
+    let Some(plan) = plan::plan_read(explained, &cx.plan_context(), rows) else {
         // The parser refuses these after `explain`; said again, not assumed.
         return Err(syntax::SyntaxError::at(
             syntax::ErrorKind::ExplainNotListing { command },

@@ -141,7 +141,8 @@ async fn show_list(
     (of, id): (Entity, i64),
 ) -> Result<(), Error> {
     let context = cx.plan_context();
-    let plan = plan::plan_show(query, &context, Some(SHOWN + 1))?;
+    // Below a record in a table or vertically only: the listing's columns.
+    let plan = plan::plan_show(query, &context, Some(SHOWN + 1), plan::Rows::Listing)?;
     let mut rows = cx.database.collect(&plan).await?;
     let output = |source| Error::Output { source };
     if rows.is_empty() {

@@ -1,6 +1,7 @@
 //! The SQL each [`EntityTable`] gives, built once per entity the first time
 //! it is planned: the listing's and the record's statements and columns,
-//! and the FROM of a count for each set of joins a condition can reach.
+//! the sheet's (a listing of whole records, for spreadsheet exports), and
+//! the FROM of a count for each set of joins a condition can reach.
 //! A statement joins only the tables its expressions name, and the tables
 //! those are joined through.
 
@@ -17,6 +18,12 @@ pub(super) struct Derived {
     /// `SELECT <record> FROM <its joins> WHERE <key> = <id>`.
     pub(super) record: String,
     pub(super) record_columns: Vec<OutColumn>,
+    /// `SELECT <record> FROM <its joins>`: a listing whose rows are whole
+    /// records (its columns are `record_columns`), so that an exported
+    /// sheet holds every field and can be imported back. The record's
+    /// columns include the listing's, so its joins include the listing's
+    /// and a condition or an order a listing takes reads the same here.
+    pub(super) sheet: String,
     /// The qualified key: the last of every listing's order.
     pub(super) key: String,
     /// The FROM of a count, by the set of joins (bit `i` for `joins[i]`)
@@ -52,6 +59,7 @@ impl Derived {
             listing: format!("SELECT {} FROM {}", listing.join(", "), from(t, &listing)),
             listing_columns: out(t.listing),
             record: select_one(entity, &record),
+            sheet: format!("SELECT {} FROM {}", record.join(", "), from(t, &record)),
             record_columns: out(t.record),
             key: format!("{}.{}", t.alias, t.key),
             counts: (0..1usize << t.joins.len())

@@ -16,16 +16,31 @@ pub fn shown_rows(limit: Option<u64>, page_size: usize) -> usize {
     }
 }
 
-/// `show ENTITY ...`. `fetch_limit` caps the rows fetched (the shell's page)
-/// without changing what the user asked for.
+/// What each row of a listing holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    /// The listing's columns: what a table shows of each record.
+    Listing,
+    /// The record's columns, every field `show ENTITY ID` shows: a
+    /// spreadsheet export, which an import can read back whole.
+    Record,
+}
+
+/// `show ENTITY ...`, its rows as `rows` says. `fetch_limit` caps the rows
+/// fetched (the shell's page) without changing what the user asked for.
 pub fn plan_show(
     query: &Authorized<Query>,
     context: &PlanContext,
     fetch_limit: Option<u64>,
+    rows: Rows,
 ) -> Result<Plan, PlanError> {
     let table = derived(query.entity);
+    let (select, columns) = match rows {
+        Rows::Listing => (&table.listing, &table.listing_columns),
+        Rows::Record => (&table.sheet, &table.record_columns),
+    };
     let mut b = Builder::new();
-    b.push(&table.listing);
+    b.push(select);
     if let Some(filter) = &query.filter {
         b.push(" WHERE ");
         condition(&mut b, filter, context)?;
@@ -51,7 +66,7 @@ pub fn plan_show(
     Ok(Plan {
         sql: b.sql,
         params: b.params,
-        columns: table.listing_columns.clone(),
+        columns: columns.clone(),
     })
 }
 
@@ -92,16 +107,18 @@ pub fn plan_count(query: &Authorized<Query>, context: &PlanContext) -> Result<Pl
     })
 }
 
-/// The plan of a read `explain` shows: a listing, one record or a count.
-/// `None` for any other command, which `explain` does not take (the parser
-/// refuses them after `explain`).
+/// The plan of a read `explain` shows: a listing (its rows as `rows` says,
+/// as the same listing would run), one record or a count. `None` for any
+/// other command, which `explain` does not take (the parser refuses them
+/// after `explain`).
 pub fn plan_read(
     command: Authorized<crate::syntax::Command>,
     context: &PlanContext,
+    rows: Rows,
 ) -> Option<Result<Plan, PlanError>> {
     use crate::policy::Allowed;
     match crate::policy::read_of(command)? {
-        Allowed::Listing(query) => Some(plan_show(&query, context, None)),
+        Allowed::Listing(query) => Some(plan_show(&query, context, None, rows)),
         Allowed::Record(one) => Some(Ok(plan_show_one(&one))),
         Allowed::Count(query) => Some(plan_count(&query, context)),
         _ => None,

@@ -31,7 +31,9 @@ fn counted(entity: Entity, filter: Option<Filter>) -> Query {
 
 fn sql(input: &str) -> (String, Vec<Param>) {
     let plan = match parse(input).expect("parses") {
-        Command::Show(query) => plan_show(&assume_allowed(query), &context(), None).expect("plans"),
+        Command::Show(query) => {
+            plan_show(&assume_allowed(query), &context(), None, Rows::Listing).expect("plans")
+        }
         Command::Count { entity, filter } => {
             plan_count(&assume_allowed(counted(entity, filter)), &context()).expect("plans")
         }
@@ -159,8 +161,13 @@ fn is_me_without_a_login_is_a_clear_error() {
         me: None,
         ..context()
     };
-    let error =
-        plan_show(&assume_allowed(query.clone()), &context, None).expect_err("nobody is logged in");
+    let error = plan_show(
+        &assume_allowed(query.clone()),
+        &context,
+        None,
+        Rows::Listing,
+    )
+    .expect_err("nobody is logged in");
     assert_eq!(error.exit(), Exit::NotLoggedIn);
 }
 
@@ -169,12 +176,24 @@ fn the_page_caps_the_limit_without_raising_it() {
     let Ok(Command::Show(query)) = parse("show events limit 5") else {
         panic!("parses")
     };
-    let plan = plan_show(&assume_allowed(query.clone()), &context(), Some(101)).expect("plans");
+    let plan = plan_show(
+        &assume_allowed(query.clone()),
+        &context(),
+        Some(101),
+        Rows::Listing,
+    )
+    .expect("plans");
     assert_eq!(plan.params, vec![Param::Int(5)]);
     let Ok(Command::Show(query)) = parse("show events") else {
         panic!("parses")
     };
-    let plan = plan_show(&assume_allowed(query.clone()), &context(), Some(101)).expect("plans");
+    let plan = plan_show(
+        &assume_allowed(query.clone()),
+        &context(),
+        Some(101),
+        Rows::Listing,
+    )
+    .expect("plans");
     assert_eq!(plan.params, vec![Param::Int(101)]);
 }
 
@@ -188,7 +207,13 @@ fn an_explicit_limit_sets_the_page_up_to_the_ceiling() {
         panic!("parses")
     };
     let fetch = shown_rows(query.limit, 100) as u64 + 1;
-    let plan = plan_show(&assume_allowed(query.clone()), &context(), Some(fetch)).expect("plans");
+    let plan = plan_show(
+        &assume_allowed(query.clone()),
+        &context(),
+        Some(fetch),
+        Rows::Listing,
+    )
+    .expect("plans");
     assert_eq!(plan.params, vec![Param::Int(150)]);
 }
 
@@ -202,6 +227,41 @@ fn offset_and_limit_come_in_either_order() {
     };
     assert_eq!((a.limit, a.offset), (Some(3), Some(5)));
     assert_eq!(a, b);
+}
+
+#[test]
+fn a_sheet_is_the_listing_with_every_field_of_the_record() {
+    let input = "show events where client ~ \"x\" and support is none order by support desc limit 5 offset 2";
+    let Ok(Command::Show(query)) = parse(input) else {
+        panic!("parses")
+    };
+    let plan =
+        |rows| plan_show(&assume_allowed(query.clone()), &context(), None, rows).expect("plans");
+    let (listing, sheet) = (plan(Rows::Listing), plan(Rows::Record));
+    let tail = |sql: &str| sql[sql.find(" WHERE ").expect("a condition")..].to_owned();
+    assert_eq!(tail(&sheet.sql), tail(&listing.sql));
+    assert_eq!(sheet.params, listing.params);
+    let names: Vec<&str> = sheet.columns.iter().map(|c| c.name).collect();
+    assert!(
+        names.contains(&"notes") && names.contains(&"client_email"),
+        "{names:?}"
+    );
+}
+
+/// The sheet reads each listing's condition and order through the joins
+/// of the record's columns: those must hold the listing's own.
+#[test]
+fn every_record_holds_its_listings_columns() {
+    for entity in Entity::ALL {
+        let t = entity_table(entity);
+        for column in t.listing {
+            assert!(
+                t.record.iter().any(|r| r.sql() == column.sql()),
+                "{entity:?}'s record lacks {}",
+                column.name()
+            );
+        }
+    }
 }
 
 /// Every entity's listing, record and counts, exactly: the text `explain`
@@ -248,13 +308,31 @@ fn reads_of_every_entity() -> String {
             limit: None,
             offset: None,
         };
-        let plan = plan_show(&assume_allowed(query), &context(), None).expect("plans");
+        let plan =
+            plan_show(&assume_allowed(query), &context(), None, Rows::Listing).expect("plans");
         let columns: Vec<String> = plan
             .columns
             .iter()
             .map(|c| format!("{}:{:?}", c.name, c.kind))
             .collect();
         out.push_str(&format!("{entity:?}\n{}\n", columns.join(" ")));
+    }
+    // The sheets: every entity's listing of whole records, as a
+    // spreadsheet export runs it.
+    for entity in Entity::ALL {
+        let plan = plan_show(
+            &assume_allowed(counted(entity, None)),
+            &context(),
+            None,
+            Rows::Record,
+        )
+        .expect("plans");
+        let columns: Vec<&str> = plan.columns.iter().map(|c| c.name).collect();
+        out.push_str(&format!(
+            "{entity:?} sheet\n{}\n{}\n",
+            plan.sql,
+            columns.join(" ")
+        ));
     }
     out
 }

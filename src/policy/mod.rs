@@ -279,12 +279,12 @@ pub struct Denial {
 ///
 /// ```compile_fail
 /// use epic::model::Entity;
-/// use epic::plan::{plan_show, PlanContext};
+/// use epic::plan::{plan_show, PlanContext, Rows};
 /// use epic::syntax::Query;
 /// let query = Query { entity: Entity::Client, filter: None, order: Vec::new(), limit: None, offset: None };
 /// let context = PlanContext { me: None, now: chrono::Utc::now(), zone: Default::default() };
 /// // A plain query is not an authorized one.
-/// let _ = plan_show(&query, &context, None);
+/// let _ = plan_show(&query, &context, None, Rows::Listing);
 /// ```
 ///
 /// ```compile_fail
