@@ -27,6 +27,7 @@ use epic::db::local::{PgBinaries, ServerUser};
 
 pub mod fixture;
 pub mod pty;
+pub mod sheet;
 pub mod transcript;
 
 /// A password that meets the policy, for the first admin of every test database.
