@@ -77,6 +77,11 @@ pub fn plain(s: &str) -> Cow<'_, str> {
 /// inert on every terminal.
 const REPLACEMENT: char = '\u{FFFD}';
 
+/// Characters a spreadsheet reads as the start of a formula (or, tab and
+/// carriage return, skips before one) at the beginning of a cell: what
+/// exports guard with a `'` and the sheet reader takes the guard off.
+pub const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow;

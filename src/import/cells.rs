@@ -23,7 +23,7 @@ impl Cell {
     /// `text` trimmed, its line breaks `\n` (Windows writes `\r\n`),
     /// [`Cell::Empty`] when nothing is left.
     pub fn text(text: &str) -> Cell {
-        match text.trim() {
+        match unguarded(text.trim()) {
             "" => Cell::Empty,
             trimmed => Cell::Text(trimmed.replace("\r\n", "\n")),
         }
@@ -41,6 +41,16 @@ impl Cell {
             Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Some(format!("{}", *n as i64)),
             Cell::Number(n) => Some(n.to_string()),
         }
+    }
+}
+
+/// A cell without the `'` epic's exports put before text that a
+/// spreadsheet would take for a formula (`'+1 234 567 8901`), so that an
+/// exported sheet imports as it was stored.
+fn unguarded(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(crate::text::FORMULA_STARTS) => rest,
+        _ => text,
     }
 }
 
@@ -147,14 +157,26 @@ pub fn type_row(
     cells: Vec<(ImportField, Cell)>,
     zone: &Zone,
 ) -> Result<ImportRow, RowError> {
-    let fail = |problem| RowError { row, problem };
-    let get = |field: ImportField| {
-        cells
-            .iter()
-            .find(|(f, cell)| *f == field && !cell.is_empty())
-            .map(|(_, cell)| cell.clone())
-            .unwrap_or(Cell::Empty)
+    let numbers = (
+        number_of(
+            ImportField::EventId,
+            &get_cell(&cells, ImportField::EventId),
+        )
+        .ok()
+        .flatten(),
+        number_of(
+            ImportField::Contract,
+            &get_cell(&cells, ImportField::Contract),
+        )
+        .ok()
+        .flatten(),
+    );
+    let fail = |problem| RowError {
+        row,
+        problem,
+        numbers,
     };
+    let get = |field: ImportField| get_cell(&cells, field);
     let text = |field: ImportField| text_of(field, &get(field)).map_err(fail);
     let number = |field: ImportField| number_of(field, &get(field)).map_err(fail);
     let when = |field: ImportField| {
@@ -193,6 +215,15 @@ pub fn type_row(
     };
     check(&imported).map_err(fail)?;
     Ok(imported)
+}
+
+/// The cell of `field`, empty when the row has none.
+fn get_cell(cells: &[(ImportField, Cell)], field: ImportField) -> Cell {
+    cells
+        .iter()
+        .find(|(f, cell)| *f == field && !cell.is_empty())
+        .map(|(_, cell)| cell.clone())
+        .unwrap_or(Cell::Empty)
 }
 
 /// A text cell, checked against its model field's length and characters.

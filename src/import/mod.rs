@@ -61,6 +61,9 @@ pub struct ImportRow {
 pub struct RowError {
     pub row: usize,
     pub problem: RowProblem,
+    /// The event and contract numbers the row gives, when they read: the
+    /// numbers a sheet uses even where it cannot be imported yet.
+    pub numbers: (Option<i64>, Option<i64>),
 }
 
 /// The forms a date cell may take, as messages list them.

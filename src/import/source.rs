@@ -63,6 +63,7 @@ pub fn csv_rows(reader: impl Read + 'static) -> Result<RawRows, ImportError> {
             Err(error) => Err(RowError {
                 row,
                 problem: RowProblem::Unreadable(error.to_string()),
+                numbers: (None, None),
             }),
         }
     })))

@@ -342,9 +342,11 @@ const EMPLOYEES: EntityTable = EntityTable {
 };
 
 /// What an audit entry did, to which record: `update event 1023`; an undo
-/// names the entry it took back (sql/0016): `undo event 1023 (undoes 5)`.
+/// names the entry it took back (sql/0016): `undo event 1023 (undoes 5)`;
+/// an import, its sheet and row (sql/0018): `import event 109 (events.xlsx, row 2)`.
 const AUDIT_WHAT: &str = "a.action || coalesce(' ' || a.entity, '') || coalesce(' ' || a.entity_id, '') \
-     || coalesce(' (undoes ' || (a.detail ->> 'undoes') || ')', '')";
+     || coalesce(' (undoes ' || (a.detail ->> 'undoes') || ')', '') \
+     || coalesce(' (' || (a.detail ->> 'file') || ', row ' || (a.detail ->> 'row') || ')', '')";
 /// Its changes as an object in the fields' names, employees by name
 /// (sql/0015): `{"support": {"old": "Théo Marchand", "new": "Kate
 /// Hastroff"}}`, which a table shows as `support: Théo Marchand → Kate

@@ -102,15 +102,11 @@ fn csv_io(error: ::csv::Error) -> io::Error {
     }
 }
 
-/// Characters a spreadsheet reads as the start of a formula (or, tab and
-/// carriage return, skips before one) at the beginning of a cell.
-const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
-
 /// The formula guard: a `'` into `buf` when text `s` starts like a
 /// formula. CSV and xlsx text cells both go through it, so a workbook's
 /// text saved again as CSV is as safe as epic's own CSV.
 pub(super) fn guard_formula(buf: &mut String, s: &str) {
-    if s.starts_with(FORMULA_STARTS) {
+    if s.starts_with(crate::text::FORMULA_STARTS) {
         buf.push('\'');
     }
 }

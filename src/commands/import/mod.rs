@@ -169,15 +169,19 @@ async fn look_up(
     Ok(lookups)
 }
 
-/// The highest contract and event numbers the sheet uses (a first pass
-/// over it: the numbering of new records starts past them).
+/// The highest contract and event numbers the sheet uses, on rows it can
+/// take or not (a first pass over it: the numbering of new records starts
+/// past them).
 fn highest_numbers(sheet: crate::import::Import) -> (i64, i64) {
     sheet
-        .filter_map(Result::ok)
-        .fold((0, 0), |(contract, event), row| {
+        .map(|read| match read {
+            Ok(row) => (row.event_id, row.contract),
+            Err(error) => error.numbers,
+        })
+        .fold((0, 0), |(contract, event), (event_id, contract_id)| {
             (
-                contract.max(row.contract.unwrap_or(0)),
-                event.max(row.event_id.unwrap_or(0)),
+                contract.max(contract_id.unwrap_or(0)),
+                event.max(event_id.unwrap_or(0)),
             )
         })
 }
