@@ -19,6 +19,7 @@
 //! filters alone, printed only: a few minutes instead of a quarter hour).
 
 mod common;
+use common::{ADMIN_EMAIL, ADMIN_PASSWORD, Bench, Run, measure};
 // The tests' server harness, for the shared-server measures.
 #[path = "../tests/common/mod.rs"]
 mod harness;
@@ -41,9 +42,6 @@ use epic::plan::{self, Param, PlanContext};
 use epic::policy::{self, Allowed, Decision};
 use epic::shell::Shell;
 use epic::syntax;
-
-const ADMIN_EMAIL: &str = "admin@epic.events";
-const ADMIN_PASSWORD: &str = "Correct-Horse-Battery-42";
 
 /// The demo logins the measurements act as.
 const HELENE: (&str, &str) = ("helene@epic.events", "Balances-The-Books-7");
@@ -161,7 +159,18 @@ fn main() {
     println!("{text}");
     if options.write {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCH.md");
-        std::fs::write(&path, &text).expect("write BENCH.md");
+        // `cargo bench --bench import` writes its own section: kept.
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        let kept = old
+            .find("## Importing the support team's sheet")
+            .map(|at| {
+                old[at..]
+                    .split_once("\n## ")
+                    .map_or(&old[at..], |(section, _)| section)
+            })
+            .map(|section| format!("\n{}\n", section.trim_end()))
+            .unwrap_or_default();
+        std::fs::write(&path, format!("{text}{kept}")).expect("write BENCH.md");
         eprintln!("wrote {}", path.display());
     }
     let _ = bench
@@ -172,65 +181,7 @@ fn main() {
         .status();
 }
 
-/// Runs epic against the benchmark's own local database.
-struct Bench {
-    data_dir: PathBuf,
-}
-
 impl Bench {
-    fn new(data_dir: &Path) -> Bench {
-        Bench {
-            data_dir: data_dir.to_owned(),
-        }
-    }
-
-    fn session_file(&self, email: &str) -> PathBuf {
-        self.data_dir.join(format!("{email}.session"))
-    }
-
-    /// The environment every epic process of the benchmark gets.
-    fn env(&self, acting: Option<&str>) -> Vec<(&'static str, String)> {
-        let mut env = vec![
-            ("EPIC_DATA_DIR", self.data_dir.display().to_string()),
-            ("EPIC_ADMIN_EMAIL", ADMIN_EMAIL.to_owned()),
-            ("EPIC_ADMIN_PASSWORD", ADMIN_PASSWORD.to_owned()),
-            ("NO_COLOR", "1".to_owned()),
-        ];
-        if let Some(email) = acting {
-            env.push((
-                "EPIC_SESSION_FILE",
-                self.session_file(email).display().to_string(),
-            ));
-        }
-        env
-    }
-
-    fn epic(&self, acting: Option<&str>) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_epic"));
-        command
-            .env_remove("DATABASE_URL")
-            .env_remove("SENTRY_DSN")
-            .envs(self.env(acting))
-            .stdin(Stdio::null())
-            .stderr(Stdio::inherit());
-        command
-    }
-
-    fn login(&self, email: &str, password: &str) {
-        let mut child = self
-            .epic(Some(email))
-            .args(["login", email])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("run epic login");
-        let mut stdin = child.stdin.take().expect("stdin");
-        writeln!(stdin, "{password}").expect("send the password");
-        drop(stdin);
-        assert!(child.wait().expect("login").success(), "login {email}");
-    }
-
     fn status(&self) -> serde_json::Value {
         let output = self
             .epic(None)
@@ -281,42 +232,6 @@ impl Psql {
             .expect("run psql");
         assert!(output.status.success(), "psql -c {sql}");
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
-    }
-}
-
-/// A finished run: how long it took and its peak resident memory.
-struct Run {
-    wall: Duration,
-    max_rss_kib: i64,
-}
-
-/// Runs `command` to completion with stdout to /dev/null (or `stdin` piped
-/// in), measuring wall time and peak RSS from the kernel's own accounting.
-// The child is reaped by wait4, which clippy cannot see.
-#[allow(clippy::zombie_processes)]
-fn measure(command: &mut Command, stdin: Option<&[u8]>) -> Run {
-    command.stdout(Stdio::null());
-    if stdin.is_some() {
-        command.stdin(Stdio::piped());
-    }
-    let start = Instant::now();
-    let mut child = command.spawn().expect("start the command");
-    if let Some(input) = stdin {
-        let mut pipe = child.stdin.take().expect("stdin");
-        pipe.write_all(input).expect("feed stdin");
-    }
-    let mut status = 0;
-    // SAFETY: rusage is plain data, zeroed is a valid value; the pid is our child's.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    assert_eq!(waited, pid, "wait4");
-    let exit = std::process::ExitStatus::from_raw(status);
-    assert!(exit.success(), "{command:?} failed: {exit}");
-    Run {
-        wall,
-        max_rss_kib: usage.ru_maxrss,
     }
 }
 

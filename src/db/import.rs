@@ -437,11 +437,20 @@ async fn write_chunk(
             .execute(&statement, &[&rows, &ids, &clients])
             .await?;
     }
-    if !w.created.is_empty() {
+    write_events(session, &w.created, &w.updated).await
+}
+
+/// The events of a chunk: the new ones, then the changed ones.
+async fn write_events(
+    session: &deadpool_postgres::Object,
+    created: &[(i64, EventRow)],
+    updated: &[EventRow],
+) -> Result<(), tokio_postgres::Error> {
+    if !created.is_empty() {
         let statement = session.prepare_cached(INSERT_EVENTS).await?;
-        let rows = rows_of(w.created.iter().map(|(id, e)| (*id, e.row)));
-        let ids: Vec<i64> = w.created.iter().map(|(id, _)| *id).collect();
-        let v = Columns::of(w.created.iter().map(|(_, e)| e));
+        let rows = rows_of(created.iter().map(|(id, e)| (*id, e.row)));
+        let ids: Vec<i64> = created.iter().map(|(id, _)| *id).collect();
+        let v = Columns::of(created.iter().map(|(_, e)| e));
         session
             .execute(
                 &statement,
@@ -460,12 +469,12 @@ async fn write_chunk(
             )
             .await?;
     }
-    if !w.updated.is_empty() {
+    if !updated.is_empty() {
         let statement = session.prepare_cached(UPDATE_EVENTS).await?;
-        let rows = rows_of(w.updated.iter().map(|e| (e.id.unwrap_or_default(), e.row)));
-        let ids: Vec<i64> = w.updated.iter().map(|e| e.id.unwrap_or_default()).collect();
-        let changed: Vec<i32> = w.updated.iter().map(|e| changed_bits(&e.changed)).collect();
-        let v = Columns::of(w.updated.iter());
+        let rows = rows_of(updated.iter().map(|e| (e.id.unwrap_or_default(), e.row)));
+        let ids: Vec<i64> = updated.iter().map(|e| e.id.unwrap_or_default()).collect();
+        let changed: Vec<i32> = updated.iter().map(|e| changed_bits(&e.changed)).collect();
+        let v = Columns::of(updated.iter());
         session
             .execute(
                 &statement,

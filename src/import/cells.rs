@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 
 use super::fields::ImportField;
 use super::{ImportRow, RowError, RowProblem};
+use crate::model::Field;
 use crate::syntax::{TimeValue, parse_time_text};
 use crate::validate;
 use crate::zone::Zone;
@@ -232,18 +233,25 @@ fn text_of(field: ImportField, cell: &Cell) -> Result<Option<String>, RowProblem
         return Ok(None);
     };
     if let Some(model) = field.model() {
-        if let Some(max) = model.max_chars().filter(|max| text.chars().count() > *max) {
-            return Err(RowProblem::TooLong { field, max });
-        }
-        if let Some((_, c)) = validate::first_refused(&text, model.lines()) {
-            return Err(RowProblem::NotPlain {
-                field,
-                point: validate::code_point(c),
-                kind: validate::kind_of(c),
-            });
-        }
+        stored_text(field, model, &text)?;
     }
     Ok(Some(text))
+}
+
+/// Whether `text`, of the sheet's `field`, may be stored as `model`: its
+/// length and its characters.
+fn stored_text(field: ImportField, model: Field, text: &str) -> Result<(), RowProblem> {
+    if let Some(max) = model.max_chars().filter(|max| text.chars().count() > *max) {
+        return Err(RowProblem::TooLong { field, max });
+    }
+    if let Some((_, c)) = validate::first_refused(text, model.lines()) {
+        return Err(RowProblem::NotPlain {
+            field,
+            point: validate::code_point(c),
+            kind: validate::kind_of(c),
+        });
+    }
+    Ok(())
 }
 
 /// A whole-number cell, within its model field's range when it has one.
@@ -276,6 +284,10 @@ fn check(row: &ImportRow) -> Result<(), RowProblem> {
     ];
     if let Some((field, _)) = required.into_iter().find(|(_, held)| !held) {
         return Err(RowProblem::Missing { field });
+    }
+    // The contact cell's person is a client's name when a client is created.
+    if let Some(name) = &row.contact_name {
+        stored_text(ImportField::ClientContact, Field::ClientName, name)?;
     }
     let emails = [
         (ImportField::ClientEmail, &row.client_email),

@@ -179,16 +179,23 @@ pub fn dry_run_note(err: &mut dyn Write) -> Result<(), Error> {
 pub fn applied_note(err: &mut dyn Write, file: &str, tally: &Tally) -> Result<(), Error> {
     let skipped = match tally.skipped.len() {
         0 => String::new(),
-        rows => format!(" {rows} rows were not imported (listed above)."),
+        rows => format!(
+            " {} not imported (listed above).",
+            counted(rows, "row was", "rows were")
+        ),
     };
     writeln!(
         err,
-        "Imported {}: {} clients, {} contracts and {} events created, {} events updated.{skipped}",
+        "Imported {}: {}, {} and {} created, {} updated.{skipped}",
         one_line(file),
-        tally.new_clients,
-        tally.new_contracts,
-        tally.events_created,
-        tally.events_updated
+        counted(tally.new_clients, "client", "clients"),
+        counted(tally.new_contracts, "contract", "contracts"),
+        counted(tally.events_created, "event", "events"),
+        counted(tally.events_updated, "event", "events"),
     )
     .map_err(output)
+}
+
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
