@@ -30,6 +30,7 @@ fn completion_follows_the_grammar() {
                 "exit",
                 "explain",
                 "help",
+                "import",
                 "login",
                 "logout",
                 "passwd",
