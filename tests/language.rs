@@ -305,6 +305,11 @@ fn token_soup() -> impl Strategy<Value = String> {
         ";",
         "-1",
         "9999999999999999999999",
+        "import",
+        "from",
+        "map",
+        "apply",
+        "employee",
     ];
     proptest::collection::vec(proptest::sample::select(WORDS), 0..24)
         .prop_map(|words| words.join(" "))

@@ -354,7 +354,7 @@ const MOMENT: &str = "\x1b[36m";
 /// `help`, so a new command is highlighted as soon as it is documented).
 const LANGUAGE_WORDS: &[&str] = &[
     "exit", "format", "where", "and", "or", "not", "is", "in", "none", "me", "order", "by", "asc",
-    "desc", "limit", "offset", "true", "false",
+    "desc", "limit", "offset", "true", "false", "from", "map", "apply",
 ];
 
 /// Words that name a moment, coloured like dates.
