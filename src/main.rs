@@ -149,6 +149,11 @@ fn run(mut cli: Cli, config: Config, settings: Settings) -> Result<Exit, Error> 
             };
             run_one(config, settings, &runtime, &cli, line, &mut out, &mut err)
         }
+        // The shell's `import` command, run as `epic -c` runs one.
+        Some(Action::Import { what }) => {
+            cli.commands = vec![what.command().to_string()];
+            run_shell(&cli, config, settings, &runtime, &mut out, &mut err)
+        }
         // Printed by `main` before anything is opened.
         Some(Action::Completions { .. } | Action::Man) => Ok(Exit::Success),
         None => run_shell(&cli, config, settings, &runtime, &mut out, &mut err),

@@ -74,7 +74,7 @@ fn the_manual_is_a_roff_page_listing_the_subcommands() {
         text.lines().any(|line| line.starts_with(".TH epic 1")),
         "{text}"
     );
-    for subcommand in ["db", "demo", "login", "passwd", "completions"] {
+    for subcommand in ["db", "demo", "login", "passwd", "import", "completions"] {
         assert!(text.contains(subcommand), "{subcommand} missing");
     }
 }

@@ -5,9 +5,11 @@
 mod common;
 
 use chrono::TimeZone;
+use epic::model::sheet::ImportField;
 use epic::model::{Entity, FieldType, Role};
 use epic::plan::{self, Plan, PlanContext};
 use epic::policy;
+use epic::syntax::ast::{EmployeeRef, ImportEvents};
 use epic::syntax::{self, Command, help};
 use epic::zone::{Tz, Zone};
 use proptest::prelude::*;
@@ -303,6 +305,11 @@ fn token_soup() -> impl Strategy<Value = String> {
         ";",
         "-1",
         "9999999999999999999999",
+        "import",
+        "from",
+        "map",
+        "apply",
+        "employee",
     ];
     proptest::collection::vec(proptest::sample::select(WORDS), 0..24)
         .prop_map(|words| words.join(" "))
@@ -362,6 +369,59 @@ proptest! {
             let printed = command.to_string();
             prop_assert_eq!(syntax::parse(&printed), Ok(command.clone()), "`{}` printed as `{}`", text, printed);
         }
+    }
+}
+
+/// Text for an import's file, column or salesperson: quotes, backslashes,
+/// escapes' letters, spaces and any other character but NUL (which no
+/// string holds).
+fn import_text() -> impl Strategy<Value = String> {
+    let c = prop_oneof![
+        Just('"'),
+        Just('\\'),
+        Just('n'),
+        Just(' '),
+        Just('\n'),
+        Just('\t'),
+        Just('é'),
+        any::<char>().prop_filter("no NUL", |c| *c != '\0'),
+    ];
+    proptest::collection::vec(c, 0..16).prop_map(|chars| chars.into_iter().collect())
+}
+
+fn import_events() -> impl Strategy<Value = ImportEvents> {
+    let named = |text: &String| !text.trim().is_empty();
+    let sales = prop_oneof![
+        Just(None),
+        (1..=i64::MAX).prop_map(|id| Some(EmployeeRef::Id(id))),
+        import_text().prop_map(|name| Some(EmployeeRef::Name(name))),
+    ];
+    let field = proptest::sample::select(ImportField::ALL.to_vec());
+    let mapping = (import_text().prop_filter("a header", named), field);
+    (
+        import_text().prop_filter("a file", named),
+        sales,
+        proptest::collection::vec(mapping, 0..4),
+        any::<bool>(),
+    )
+        .prop_map(|(file, sales, map, apply)| ImportEvents {
+            file,
+            sales,
+            map,
+            apply,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// `import events from "FILE" ...`: any file, salesperson (by name or
+    /// number) and mapping prints as a command that parses back to it.
+    #[test]
+    fn import_commands_print_and_parse_back(import in import_events()) {
+        let command = Command::Import(import);
+        let printed = command.to_string();
+        prop_assert_eq!(syntax::parse(&printed), Ok(command.clone()), "printed as `{}`", printed);
     }
 }
 

@@ -179,7 +179,9 @@ impl LanguageHelper {
             );
         }
         if offers.employee_ids {
-            pairs.extend(self.employees.iter().filter_map(|c| {
+            // After `sales employee`, only the salespeople's numbers.
+            let admitted = |c: &&Colleague| offers.employees.is_none_or(|n| n.admit(c.department));
+            pairs.extend(self.employees.iter().filter(admitted).filter_map(|c| {
                 let id = c.id.to_string();
                 id.starts_with(prefix).then(|| {
                     let display = format!("{id}  ({})", crate::text::one_line(&c.name));
@@ -352,7 +354,7 @@ const MOMENT: &str = "\x1b[36m";
 /// `help`, so a new command is highlighted as soon as it is documented).
 const LANGUAGE_WORDS: &[&str] = &[
     "exit", "format", "where", "and", "or", "not", "is", "in", "none", "me", "order", "by", "asc",
-    "desc", "limit", "offset", "true", "false",
+    "desc", "limit", "offset", "true", "false", "from", "map", "apply",
 ];
 
 /// Words that name a moment, coloured like dates.

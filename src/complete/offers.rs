@@ -4,6 +4,7 @@
 //! takes its words from, so the two cannot drift apart.
 
 use crate::format::FORMAT_NAMES;
+use crate::model::sheet::ImportField;
 use crate::model::{Entity, Field, FieldType, Role, SECURITY_SETTINGS};
 use crate::syntax::ast::Report;
 use crate::syntax::lexer::tokenize;
@@ -59,7 +60,7 @@ pub(super) fn offers(context: &str, nothing_typed: bool) -> Offers {
     let after_employee = tokens.last().is_some_and(|t| t.is_word("employee"));
     for want in wants {
         offers.add(&want, nothing_typed);
-        if want == Want::Employee && after_employee {
+        if matches!(want, Want::Employee | Want::SalesEmployee) && after_employee {
             offers.employee_ids = true;
         }
     }
@@ -98,6 +99,8 @@ impl Offers {
             }
             Want::ValueFor { field } => self.value(*field),
             Want::Employee => self.admit(Names::Anyone),
+            Want::SalesEmployee => self.admit(Names::In(Role::Sales)),
+            Want::ImportField => self.words.extend(ImportField::ALL.map(ImportField::name)),
             Want::NumberToChange {
                 entity: Entity::Employee,
                 ..
@@ -112,7 +115,9 @@ impl Offers {
             | Want::TimeZone
             | Want::SettingValue { .. }
             | Want::RowCount { .. }
-            | Want::QueryName => {}
+            | Want::QueryName
+            | Want::ImportFile
+            | Want::ImportColumn => {}
             Want::Saved => self.words.extend(crate::syntax::SAVABLE),
         }
     }

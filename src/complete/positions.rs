@@ -2,6 +2,7 @@
 //! offers there, and how the list shows it.
 
 use super::tests::{NAMES, check, helper};
+use crate::model::sheet::ImportField;
 use crate::model::{Entity, Field, Write};
 
 /// Sorted, as the list gives them.
@@ -312,6 +313,56 @@ fn every_position_of_the_writes() {
         ],
     );
     check_shown("update event 109 set st", &["start  (date)"]);
+}
+
+/// `import events from "FILE"` and its options, position by position:
+/// each option until it is given, the sheet's field names after `=`, and
+/// only salespeople after `sales`.
+#[test]
+fn every_position_of_the_import() {
+    let fields = sorted(ImportField::ALL.map(ImportField::name));
+    let file = "import events from \"suivi.xlsx\" ";
+    let cases: &[(&str, &[&str])] = &[
+        ("i", &["import"]),
+        ("import ", &["events"]),
+        ("import ev", &["events"]),
+        ("import events ", &["from"]),
+        ("import events from ", &[]),
+        ("import events from \"", &[]),
+        (file, &["apply", "map", "sales"]),
+        (&format!("{file}apply "), &["map", "sales"]),
+        (&format!("{file}a"), &["apply"]),
+        (&format!("{file}map "), &[]),
+        (&format!("{file}map \"Quand\" "), &["="]),
+        (&format!("{file}map \"Quand\" = "), &fields),
+        (
+            &format!("{file}map \"Quand\" = s"),
+            &["sales", "start", "support"],
+        ),
+        (
+            &format!("{file}map \"Quand\" = client_e"),
+            &["client_email"],
+        ),
+        (
+            &format!("{file}map \"Quand\" = start "),
+            &[",", "apply", "sales"],
+        ),
+        (&format!("{file}map \"Quand\" = start, "), &[]),
+        (&format!("{file}map \"Quand\" = start, \"Fin\" = "), &fields),
+        (&format!("{file}sales "), &[NAMES[0], "employee"]),
+        (&format!("{file}sales \"A"), &[NAMES[0]]),
+        (&format!("{file}sales \"K"), &[]),
+        (&format!("{file}sales employee "), &[NAMES[0], IDS[0]]),
+        (&format!("{file}sales employee 3 "), &["apply", "map"]),
+        (&format!("{file}apply sales 3 map \"A\" = end "), &[","]),
+        (
+            &format!("{file}apply sales 3 map \"A\" = end, \"B\" = notes "),
+            &[","],
+        ),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
 }
 
 /// The writes after which the shell reloads the names, and only those.

@@ -30,6 +30,7 @@ fn completion_follows_the_grammar() {
                 "exit",
                 "explain",
                 "help",
+                "import",
                 "login",
                 "logout",
                 "passwd",
@@ -357,6 +358,11 @@ fn tokens_are_coloured_by_kind() {
     assert_eq!(
         highlighted,
         "start >= \x1b[36m2023-06-01\x1b[0m \x1b[1;34mand\x1b[0m x = \x1b[32m\"a\"\x1b[0m"
+    );
+    let highlighted = helper.highlight("import events from \"a.csv\" apply", 0);
+    assert_eq!(
+        highlighted,
+        "\x1b[1;34mimport\x1b[0m events \x1b[1;34mfrom\x1b[0m \x1b[32m\"a.csv\"\x1b[0m \x1b[1;34mapply\x1b[0m"
     );
     let highlighted = helper.highlight("a;b", 0);
     assert_eq!(highlighted, "a;b");

@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use epic::format::Format;
+use epic::model::sheet::ImportField;
+use epic::syntax::Command;
+use epic::syntax::ast::{EmployeeRef, ImportEvents};
 
 /// Epic Events CRM shell. Without a command it opens the interactive shell
 /// (or runs commands from standard input when it is not a terminal).
@@ -95,6 +98,12 @@ pub enum Action {
         #[arg(long, default_value_t = 2023)]
         seed: u64,
     },
+    /// Load the support team's spreadsheet into the CRM (admin); a dry run
+    /// that prints the plan unless --apply
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell the script is for
@@ -102,6 +111,96 @@ pub enum Action {
     },
     /// Print the manual page (roff, for `man -l -` or a man1 directory)
     Man,
+}
+
+/// What `epic import` loads.
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// The events of a .csv or .xlsx sheet, with their clients and contracts
+    ///
+    /// Runs `import events from "FILE" ...` as `epic -c` runs a command, as the
+    /// logged-in employee (an admin). Without --apply it prints the plan and writes
+    /// nothing: the clients (matched by email) and contracts found or to create, the
+    /// events to create or to update (old → new), the support assignments, and the
+    /// rows it cannot take, each with its row number and the reason.
+    Events {
+        /// The sheet: a .csv or .xlsx file
+        #[arg(value_name = "FILE", value_parser = parse_file)]
+        file: String,
+        /// Write the plan, all of it in one transaction, instead of only printing it
+        #[arg(long)]
+        apply: bool,
+        /// The salesperson of the new clients the sheet gives none: a number or a full name
+        #[arg(long, value_name = "NAME", value_parser = parse_sales)]
+        sales: Option<EmployeeRef>,
+        /// The field a column holds, when its header is none epic knows (repeatable):
+        /// event_id, event_name, contract, client_name, client_contact, client_email,
+        /// client_phone, company, sales, start, end, support, location, attendees, notes
+        #[arg(long = "map", value_name = "COLUMN=FIELD", value_parser = parse_map)]
+        map: Vec<(String, ImportField)>,
+    },
+}
+
+impl ImportWhat {
+    /// The shell's command these flags stand for.
+    pub fn command(self) -> Command {
+        match self {
+            ImportWhat::Events {
+                file,
+                apply,
+                sales,
+                map,
+            } => Command::Import(ImportEvents {
+                file,
+                sales,
+                map,
+                apply,
+            }),
+        }
+    }
+}
+
+/// An import's file: any name, but one.
+fn parse_file(given: &str) -> Result<String, String> {
+    if given.trim().is_empty() {
+        return Err("the sheet's file name is empty".to_owned());
+    }
+    Ok(given.to_owned())
+}
+
+/// `--sales`: digits are an employee's number, anything else a name.
+fn parse_sales(given: &str) -> Result<EmployeeRef, String> {
+    let given = given.trim();
+    if given.is_empty() {
+        return Err("expected a salesperson's number or full name".to_owned());
+    }
+    if !given.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(EmployeeRef::Name(given.to_owned()));
+    }
+    match given.parse::<i64>() {
+        Ok(id) if id > 0 => Ok(EmployeeRef::Id(id)),
+        _ => Err(format!("`{given}` is not an employee number")),
+    }
+}
+
+/// `--map COLUMN=FIELD`, read as the import reads it; a refusal names what
+/// is wrong and lists the fields.
+fn parse_map(given: &str) -> Result<(String, ImportField), String> {
+    if let Some(mapping) = epic::import::parse_mapping(given) {
+        return Ok(mapping);
+    }
+    let fields = ImportField::ALL.map(ImportField::name).join(", ");
+    Err(match given.rsplit_once('=') {
+        Some((column, field)) if !column.trim().is_empty() => {
+            format!(
+                "`{}` is not a field of an import; the fields are: {fields}",
+                field.trim()
+            )
+        }
+        _ => format!(
+            "expected COLUMN=FIELD, a column's header and its field; the fields are: {fields}"
+        ),
+    })
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

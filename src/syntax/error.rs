@@ -174,3 +174,54 @@ impl fmt::Display for SyntaxError {
 }
 
 impl std::error::Error for SyntaxError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Field;
+    use crate::syntax::kind::{ErrorKind, Thing, ValueError, Want};
+
+    #[test]
+    fn each_error_kind_has_its_class() {
+        let cases = [
+            (ErrorKind::UnclosedString, SyntaxErrorKind::Lexical),
+            (ErrorKind::TooDeep, SyntaxErrorKind::TooDeep),
+            (ErrorKind::TooLong, SyntaxErrorKind::TooLong),
+            (
+                ErrorKind::Expected {
+                    what: Want::Field { fields: Vec::new() },
+                    found: None,
+                },
+                SyntaxErrorKind::Expected,
+            ),
+            (
+                ErrorKind::Unknown {
+                    what: Thing::Report,
+                    word: "x".into(),
+                },
+                SyntaxErrorKind::Unknown,
+            ),
+            (ErrorKind::AuditReadOnly, SyntaxErrorKind::BadOperator),
+            (
+                ErrorKind::Value(ValueError::UnknownChoice {
+                    field: Field::EmployeeDepartment,
+                    word: "x".into(),
+                }),
+                SyntaxErrorKind::BadValue,
+            ),
+        ];
+        for (kind, class) in cases {
+            assert_eq!(kind.class(), class, "{kind}");
+        }
+        assert_eq!(
+            ErrorKind::Expected {
+                what: Want::Clauses {
+                    allowed: vec!["and", "or", "order by"]
+                },
+                found: Some("x".into()),
+            }
+            .to_string(),
+            "expected `and`, `or`, `order by`, found `x`"
+        );
+    }
+}

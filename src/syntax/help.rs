@@ -96,6 +96,18 @@ pub const COMMANDS: &[CommandHelp] = &[
         examples: &["undo"],
     },
     CommandHelp {
+        name: "import",
+        syntax: "import events from \"FILE\" [sales EMPLOYEE] [map \"COLUMN\" = FIELD, ...] [apply]",
+        summary: "load the support team's spreadsheet (.csv or .xlsx) into the CRM (admin): a dry run that \
+                  prints the plan, or with `apply` all of it in one transaction; `sales` owns the new clients \
+                  the sheet gives no salesperson, `map` names the field of a column",
+        examples: &[
+            "import events from \"events.xlsx\"",
+            "import events from \"events.xlsx\" apply",
+            "import events from \"suivi.csv\" sales \"Bill Boquet\" map \"Quand\" = start, \"Jusqu'à\" = end",
+        ],
+    },
+    CommandHelp {
         name: "report",
         syntax: "report sales|events|unpaid",
         summary: "per salesperson totals, upcoming events per support contact, or contracts with money due",

@@ -104,6 +104,14 @@ pub enum Want {
     QueryName,
     /// The read a saved query holds, after `as`.
     Saved,
+    /// The sheet after `import events from`.
+    ImportFile,
+    /// A column's header, after `map` or `,` in an import.
+    ImportColumn,
+    /// The field a mapped column holds, after `=`.
+    ImportField,
+    /// The salesperson of an import's new clients: an `employee_ref` of sales.
+    SalesEmployee,
 }
 
 /// The kinds of word a command may misspell.
@@ -119,6 +127,7 @@ pub enum Thing {
     SecuritySetting,
     Entity,
     TimeZone,
+    ImportField,
 }
 
 /// One specific syntax error; `Display` writes its message.
@@ -205,6 +214,11 @@ pub enum ErrorKind {
     },
     NotAQueryName {
         found: String,
+    },
+    // Imports.
+    /// An option of `import` given a second time.
+    OptionTwice {
+        option: &'static str,
     },
 }
 
@@ -363,7 +377,8 @@ impl ErrorKind {
             | ExpectedOperator { .. }
             | MissingFields { .. }
             | NotSavable { .. }
-            | NotAQueryName { .. } => SyntaxErrorKind::Expected,
+            | NotAQueryName { .. }
+            | OptionTwice { .. } => SyntaxErrorKind::Expected,
             ReservedName { .. } => SyntaxErrorKind::Unknown,
             Unknown { .. } | NoHelp { .. } | NotSettable { .. } | UnknownField { .. } => {
                 SyntaxErrorKind::Unknown
@@ -450,6 +465,12 @@ impl fmt::Display for Want {
             Want::ValueFor { field } => write!(f, "{} for `{field}`", field.ty().describe()),
             Want::QueryName => f.write_str("the query's name: a word of letters, digits and `_`"),
             Want::Saved => f.write_str("the read to save: `show`, `count`, `report` or `explain`"),
+            Want::ImportFile => f.write_str("the sheet's file in quotes after `from`"),
+            Want::ImportColumn => f.write_str("a column's header in quotes"),
+            Want::ImportField => f.write_str("the field the column holds"),
+            Want::SalesEmployee => {
+                f.write_str("a salesperson: their number or their full name in quotes")
+            }
         }
     }
 }
@@ -467,6 +488,7 @@ impl fmt::Display for Thing {
             Thing::SecuritySetting => "security setting",
             Thing::Entity => "entity",
             Thing::TimeZone => "time zone",
+            Thing::ImportField => "import field",
         })
     }
 }
@@ -539,6 +561,7 @@ impl fmt::Display for ErrorKind {
                 missing.join(", ")
             ),
             NotSavable { .. } | ReservedName { .. } | NotAQueryName { .. } => self.saved_message(f),
+            OptionTwice { option } => write!(f, "`{option}` is given twice"),
             Value(value) => value.fmt(f),
         }
     }
@@ -631,54 +654,5 @@ impl fmt::Display for ValueError {
             SetTwice { field } => write!(f, "`{field}` is set twice"),
             UnknownChoice { field, word } => write!(f, "unknown {} `{word}`", field.name()),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_error_kind_has_its_class() {
-        let cases = [
-            (ErrorKind::UnclosedString, SyntaxErrorKind::Lexical),
-            (ErrorKind::TooDeep, SyntaxErrorKind::TooDeep),
-            (ErrorKind::TooLong, SyntaxErrorKind::TooLong),
-            (
-                ErrorKind::Expected {
-                    what: Want::Field { fields: Vec::new() },
-                    found: None,
-                },
-                SyntaxErrorKind::Expected,
-            ),
-            (
-                ErrorKind::Unknown {
-                    what: Thing::Report,
-                    word: "x".into(),
-                },
-                SyntaxErrorKind::Unknown,
-            ),
-            (ErrorKind::AuditReadOnly, SyntaxErrorKind::BadOperator),
-            (
-                ErrorKind::Value(ValueError::UnknownChoice {
-                    field: Field::EmployeeDepartment,
-                    word: "x".into(),
-                }),
-                SyntaxErrorKind::BadValue,
-            ),
-        ];
-        for (kind, class) in cases {
-            assert_eq!(kind.class(), class, "{kind}");
-        }
-        assert_eq!(
-            ErrorKind::Expected {
-                what: Want::Clauses {
-                    allowed: vec!["and", "or", "order by"]
-                },
-                found: Some("x".into()),
-            }
-            .to_string(),
-            "expected `and`, `or`, `order by`, found `x`"
-        );
     }
 }

@@ -15,6 +15,7 @@ Commands:
   delete      delete an employee, moving their clients and events to another
   deactivate  keep an employee's record but end their access (their sessions are revoked)
   undo        take back your own last change: an update's fields set back, a created record deleted
+  import      load the support team's spreadsheet (.csv or .xlsx) into the CRM (admin): a dry run that prints the plan, or with `apply` all of it in one transaction; `sales` owns the new clients the sheet gives no salesperson, `map` names the field of a column
   report      per salesperson totals, upcoming events per support contact, or contracts with money due
   login       log in; the password is asked for without echo, never typed in the command
   logout      end your session (it is revoked, and its file removed)

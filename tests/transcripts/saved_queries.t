@@ -77,15 +77,15 @@ help: for example: save query mine as show events where support is me and start 
 error: line 15, column 12: `events` cannot name a saved query: the language takes it
   save query events as count events
              ^^^^^^
-help: a saved query's name may not be, nor be one typo from: audit, client, clients, contract, contracts, count, create, deactivate, delete, employee, employees, event, events, exit, explain, help, login, logout, notifications, passwd, queries, query, quit, report, reset, revoke, save, security, sessions, set, show, team, time, undo, unlock, update, whoami; nor `list`, `find` and the SQL words
+help: a saved query's name may not be, nor be one typo from: audit, client, clients, contract, contracts, count, create, deactivate, delete, employee, employees, event, events, exit, explain, help, import, login, logout, notifications, passwd, queries, query, quit, report, reset, revoke, save, security, sessions, set, show, team, time, undo, unlock, update, whoami; nor `list`, `find` and the SQL words
 error: line 16, column 12: `evnts` cannot name a saved query: it is one typo from `events`
   save query evnts as count events
              ^^^^^
-help: a saved query's name may not be, nor be one typo from: audit, client, clients, contract, contracts, count, create, deactivate, delete, employee, employees, event, events, exit, explain, help, login, logout, notifications, passwd, queries, query, quit, report, reset, revoke, save, security, sessions, set, show, team, time, undo, unlock, update, whoami; nor `list`, `find` and the SQL words
+help: a saved query's name may not be, nor be one typo from: audit, client, clients, contract, contracts, count, create, deactivate, delete, employee, employees, event, events, exit, explain, help, import, login, logout, notifications, passwd, queries, query, quit, report, reset, revoke, save, security, sessions, set, show, team, time, undo, unlock, update, whoami; nor `list`, `find` and the SQL words
 error: line 17, column 12: `list` cannot name a saved query: the language takes it
   save query list as count events
              ^^^^
-help: a saved query's name may not be, nor be one typo from: audit, client, clients, contract, contracts, count, create, deactivate, delete, employee, employees, event, events, exit, explain, help, login, logout, notifications, passwd, queries, query, quit, report, reset, revoke, save, security, sessions, set, show, team, time, undo, unlock, update, whoami; nor `list`, `find` and the SQL words
+help: a saved query's name may not be, nor be one typo from: audit, client, clients, contract, contracts, count, create, deactivate, delete, employee, employees, event, events, exit, explain, help, import, login, logout, notifications, passwd, queries, query, quit, report, reset, revoke, save, security, sessions, set, show, team, time, undo, unlock, update, whoami; nor `list`, `find` and the SQL words
 error: line 18: no saved query is named `my_cuont`
 help: did you mean `my_count`?
 error: line 19: no saved query is named `nothing_here`

@@ -8,6 +8,7 @@
 //! - [`write`]: `create`, `update`, `delete`, and the values a write stores;
 //! - [`identity`]: `login`, `set_security`, `revoke`, `unlock`, `reset_password`;
 //! - [`saved`]: `save`, `run_query`, `show_queries`, `delete_query`, `query_name`;
+//! - [`import`]: `import`, `import_option`, `mapping`, `import_field`;
 //! - [`filter`]: `where` with its conditions and operators, `order`, `limit`, `offset`;
 //! - [`values`]: `entity`, `record_id`, `employee_ref`, and a value of a field's type;
 //! - [`time`]: the forms a time takes.
@@ -29,7 +30,7 @@
 //!            | login | logout | whoami | passwd
 //!            | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
 //!            | create | update | delete | deactivate | report | undo
-//!            | save | run_query | show_queries | delete_query ;
+//!            | save | run_query | show_queries | delete_query | import ;
 //!
 //! show       = "show" entity record_id
 //!            | "show" entity [ where ] [ order ] [ paging ] ;
@@ -70,6 +71,14 @@
 //! show_queries = "show" "queries" ;
 //! delete_query = "delete" [ "team" ] "query" query_name ;
 //! query_name   = letter { letter | digit | "_" } ; (* at most 40 *)
+//!
+//! import        = "import" "events" "from" string { import_option } ; (* each option at most once *)
+//! import_option = "sales" employee_ref | "map" mapping { "," mapping } | "apply" ;
+//! mapping       = string "=" import_field ;
+//! import_field  = "event_id" | "event_name" | "contract" | "client_name"
+//!               | "client_contact" | "client_email" | "client_phone" | "company"
+//!               | "sales" | "start" | "end" | "support" | "location"
+//!               | "attendees" | "notes" ;
 //!
 //! create     = "create" entity [ "for" ( "client" | "contract" ) record_id ]
 //!              { field value } ;
@@ -114,6 +123,7 @@
 mod commands;
 mod filter;
 mod identity;
+mod import;
 mod saved;
 
 pub use commands::{EXPLAINED, SETTINGS};
@@ -149,7 +159,11 @@ pub fn parse(text: &str) -> Result<Command, SyntaxError> {
     if let Some(command) = identity::login(text)? {
         return Ok(command);
     }
-    let tokens = tokenize(text).map_err(|error| instead_of_sql(text).unwrap_or(error))?;
+    let tokens = tokenize(text).map_err(|error| {
+        instead_of_sql(text)
+            .or_else(|| import::unquoted_file(text))
+            .unwrap_or(error)
+    })?;
     let mut parser = Parser::new(text, tokens, false);
     let command = parser.command()?;
     parser.end()?;
@@ -336,7 +350,7 @@ impl<'a> Parser<'a> {
     ///         | set_time_zone | show_time_zone | show_settings | save_settings | set_page_size | login | logout | whoami | passwd
     ///         | show_sessions | show_notifications | show_security | revoke | unlock | reset_password
     ///         | create | update | delete | deactivate | report | undo
-    ///         | save | run_query | show_queries | delete_query ;`
+    ///         | save | run_query | show_queries | delete_query | import ;`
     /// (`login` is read before the tokens, by [`identity::login`]).
     fn command(&mut self) -> Result<Command, SyntaxError> {
         let Some(first) = self.next() else {
@@ -377,6 +391,7 @@ impl<'a> Parser<'a> {
             "deactivate" => self.deactivate(),
             // `undo = "undo" ;`: what it takes back is the database's to say.
             "undo" => Ok(Command::Undo),
+            "import" => self.import(),
             _ => match self.run_query(&first) {
                 Some(run) => Ok(run),
                 None => Err(self.unknown_command(&first)),

@@ -43,6 +43,12 @@ impl Parser<'_> {
 
     /// `employee_ref = [ "employee" ] record_id | string ;`
     pub(super) fn employee_ref(&mut self) -> Result<EmployeeRef, SyntaxError> {
+        self.employee_ref_as(Want::Employee)
+    }
+
+    /// `employee_ref` where `want` names who may come (an import's
+    /// salesperson: [`Want::SalesEmployee`]), in errors and for completion.
+    pub(super) fn employee_ref_as(&mut self, want: Want) -> Result<EmployeeRef, SyntaxError> {
         self.could_end_with_word("employee");
         self.eat_word("employee");
         match self.peek().cloned() {
@@ -54,9 +60,13 @@ impl Parser<'_> {
                 self.position += 1;
                 Ok(EmployeeRef::Name(token.value))
             }
-            _ => Err(self
-                .expected(Want::Employee, &[])
-                .with_help("for example: employee 7, or \"Kate Hastroff\"")),
+            _ => {
+                let example = match want {
+                    Want::SalesEmployee => "for example: employee 3, or \"Bill Boquet\"",
+                    _ => "for example: employee 7, or \"Kate Hastroff\"",
+                };
+                Err(self.expected(want, &[]).with_help(example))
+            }
         }
     }
 
