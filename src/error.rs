@@ -143,7 +143,7 @@ pub enum Error {
     /// A dry run that found rows it cannot take.
     #[error(
         "{rows} rows cannot be imported (listed above): nothing was written\n\
-         help: correct those rows, or add `apply` to import the others"
+         help: correct those rows, or add `apply` (`--apply`) to import the others"
     )]
     ImportSkips { rows: usize },
     /// The connection went away after the COMMIT was sent: the command may
@@ -248,8 +248,16 @@ fn describe(error: &Error, verbose: bool, line: Option<usize>, code: Option<&str
         None => String::from("error: "),
     };
     match (error, line) {
-        // These name their own line.
-        (Error::Syntax(_) | Error::NotUtf8 { .. }, _) | (_, None) => {}
+        // These name their own line (an import's, the sheet's row).
+        (
+            Error::Syntax(_)
+            | Error::NotUtf8 { .. }
+            | Error::Import { .. }
+            | Error::ImportRefused { .. }
+            | Error::ImportSkips { .. },
+            _,
+        )
+        | (_, None) => {}
         (_, Some(line)) => text.push_str(&format!("line {line}: ")),
     }
     text.push_str(&error.to_string());

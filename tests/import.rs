@@ -229,7 +229,13 @@ fn apply_loads_the_rest_and_a_second_apply_changes_nothing() {
     let dir = tempfile::tempdir().expect("a directory");
     let file = dir.path().join("support-sheet.xlsx");
     sheet::write_xlsx(&fixture, &file);
-    let ran = import(&db, &file, " apply");
+    // From the command line this time: the same command.
+    let ran = db
+        .epic()
+        .args(["import", "events"])
+        .arg(&file)
+        .args(["--sales", "Bill Boquet", "--apply"])
+        .run();
     assert_eq!(ran.code, 0, "{ran:?}");
     assert_lists_exactly_the_bad_rows(&fixture, &ran);
     assert!(
