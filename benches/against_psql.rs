@@ -19,7 +19,7 @@
 //! filters alone, printed only: a few minutes instead of a quarter hour).
 
 mod common;
-use common::{ADMIN_EMAIL, ADMIN_PASSWORD, Bench, Run, measure};
+use common::{Bench, Run, measure};
 // The tests' server harness, for the shared-server measures.
 #[path = "../tests/common/mod.rs"]
 mod harness;
@@ -27,7 +27,6 @@ mod harness;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::os::fd::OwnedFd;
-use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -130,17 +130,18 @@ fn main() {
 
     eprintln!("epic gen of {} events ...", sheet.events);
     // gen fills an empty CRM with the demo and the bulk, its totals
-    // counting the demo's 3 clients, 3 contracts and 2 events.
+    // counting the demo's records.
+    use epic::data::demo::{DEMO_CLIENTS, DEMO_CONTRACTS, DEMO_EVENTS};
     let generated = Bench::new(&root.path().join("gen"));
     let mut command = generated.epic(None);
     command.args([
         "gen",
         "--clients",
-        &(sheet.clients + 3).to_string(),
+        &(sheet.clients as u64 + DEMO_CLIENTS).to_string(),
         "--contracts",
-        &(sheet.contracts + 3).to_string(),
+        &(sheet.contracts as u64 + DEMO_CONTRACTS).to_string(),
         "--events",
-        &(sheet.events + 2).to_string(),
+        &(sheet.events as u64 + DEMO_EVENTS).to_string(),
     ]);
     let generating = measure(&mut command, None);
     stop(&generated);

@@ -59,6 +59,18 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, public, pg_temp 
 $$;
 REVOKE ALL ON FUNCTION epic_audited_by_statement(name, text) FROM PUBLIC;
 
+-- Who the trail files a write under: the employee of the live session the
+-- policies ask for, with their name and department (both audit triggers).
+CREATE FUNCTION epic_audit_actor(OUT id bigint, OUT name text, OUT department text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+    SELECT s.employee_id, e.full_name, e.department
+    FROM user_sessions s JOIN employees e ON e.id = s.employee_id
+    WHERE s.token_hash = sha256(convert_to(current_setting('epic.session', true), 'UTF8'))
+      AND epic_session_state(s.revoked_at, s.expires_at, s.last_seen_at) = 'ok'
+      AND e.active AND NOT e.must_change_password
+$$;
+REVOKE ALL ON FUNCTION epic_audit_actor() FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION epic_audit_write() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 #variable_conflict use_variable
@@ -80,11 +92,7 @@ BEGIN
     END IF;
     -- Who is acting, and their name, in one look-up (a write of a batch
     -- pays for it once per row): the same live session the policies ask for.
-    SELECT s.employee_id, e.full_name INTO actor, actor_name
-    FROM user_sessions s JOIN employees e ON e.id = s.employee_id
-    WHERE s.token_hash = sha256(convert_to(current_setting('epic.session', true), 'UTF8'))
-      AND epic_session_state(s.revoked_at, s.expires_at, s.last_seen_at) = 'ok'
-      AND e.active AND NOT e.must_change_password;
+    SELECT a.id, a.name INTO actor, actor_name FROM epic_audit_actor() a;
     IF actor IS NULL THEN
         RETURN NULL;
     END IF;
@@ -154,11 +162,8 @@ BEGIN
     IF NOT epic_audited_by_statement(TG_TABLE_NAME, TG_OP) THEN
         RETURN NULL;
     END IF;
-    SELECT s.employee_id, e.full_name, e.department = 'admin' INTO actor, actor_name, importing
-    FROM user_sessions s JOIN employees e ON e.id = s.employee_id
-    WHERE s.token_hash = sha256(convert_to(current_setting('epic.session', true), 'UTF8'))
-      AND epic_session_state(s.revoked_at, s.expires_at, s.last_seen_at) = 'ok'
-      AND e.active AND NOT e.must_change_password;
+    SELECT a.id, a.name, a.department = 'admin' INTO actor, actor_name, importing
+    FROM epic_audit_actor() a;
     IF actor IS NULL THEN
         RETURN NULL;
     END IF;

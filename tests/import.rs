@@ -161,7 +161,7 @@ fn stored(db: &TestDb, event: &SheetEvent) -> String {
         ),
     };
     text(
-        &db,
+        db,
         &format!(
             "SELECT concat_ws('|', e.name, e.contract_id, e.start_at, e.end_at, s.full_name, \
              e.location, e.attendees, e.notes, c.full_name, c.email, c.phone, c.company_name, \

@@ -119,9 +119,9 @@ const GENERATED_CONTRACTS: usize = 400;
 const GENERATED_EVENTS: usize = 250;
 
 /// What the demo holds: `epic gen`'s sizes contain it.
-pub(crate) const DEMO_CLIENTS: u64 = 3 + GENERATED_CLIENTS as u64;
-pub(crate) const DEMO_CONTRACTS: u64 = 3 + GENERATED_CONTRACTS as u64;
-pub(crate) const DEMO_EVENTS: u64 = 2 + GENERATED_EVENTS as u64;
+pub const DEMO_CLIENTS: u64 = 3 + GENERATED_CLIENTS as u64;
+pub const DEMO_CONTRACTS: u64 = 3 + GENERATED_CONTRACTS as u64;
+pub const DEMO_EVENTS: u64 = 2 + GENERATED_EVENTS as u64;
 
 const JOHN_CONTRACT: i64 = 652;
 const LOU_CONTRACT: i64 = 412;

@@ -43,6 +43,36 @@ pub struct StoredClient {
     pub company: Option<String>,
 }
 
+impl StoredClient {
+    /// The client in `row`'s columns from `first` on (id, name, email, company).
+    fn at(row: &tokio_postgres::Row, first: usize) -> StoredClient {
+        StoredClient {
+            id: row.get(first),
+            name: row.get(first + 1),
+            email: row.get(first + 2),
+            company: row.get(first + 3),
+        }
+    }
+}
+
+impl StoredEvent {
+    /// An event as [`EVENT_COLUMNS`] select it.
+    fn of(row: &tokio_postgres::Row) -> StoredEvent {
+        StoredEvent {
+            id: row.get(0),
+            name: row.get(1),
+            contract: row.get(2),
+            start: row.get(3),
+            end: row.get(4),
+            support: row.get(5),
+            location: row.get(6),
+            attendees: i64::from(row.get::<_, i32>(7)),
+            notes: row.get(8),
+            client: StoredClient::at(row, 9),
+        }
+    }
+}
+
 /// An active salesperson or support employee, whom a sheet names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffMember {
@@ -240,11 +270,12 @@ impl Database {
             return Ok(Vec::new());
         }
         let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = ANY($1)");
-        self.stored_events(&sql, &[&ids]).await
+        let rows = self.import_rows(&sql, &[&ids]).await?;
+        Ok(rows.iter().map(StoredEvent::of).collect())
     }
 
     /// The events with these names, contracts and starts (the keys of
-    /// rows that give no number), one key per position.
+    /// rows that give no number, to the second), one key per position.
     pub async fn events_keyed(
         &mut self,
         names: &[String],
@@ -260,38 +291,10 @@ impl Database {
              ON e.name = key.name AND e.contract_id = key.contract \
              AND date_trunc('second', e.start_at) = key.start_at"
         );
-        self.stored_events(&sql, &[&names, &contracts, &starts])
-            .await
-    }
-
-    async fn stored_events(
-        &mut self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Vec<StoredEvent>, DbError> {
-        let client = self.session().await?;
-        let statement = client.prepare_cached(sql).await?;
-        let rows = client.query(&statement, params).await?;
-        Ok(rows
-            .iter()
-            .map(|row| StoredEvent {
-                id: row.get(0),
-                name: row.get(1),
-                contract: row.get(2),
-                start: row.get(3),
-                end: row.get(4),
-                support: row.get(5),
-                location: row.get(6),
-                attendees: i64::from(row.get::<_, i32>(7)),
-                notes: row.get(8),
-                client: StoredClient {
-                    id: row.get(9),
-                    name: row.get(10),
-                    email: row.get(11),
-                    company: row.get(12),
-                },
-            })
-            .collect())
+        let rows = self
+            .import_rows(&sql, &[&names, &contracts, &starts])
+            .await?;
+        Ok(rows.iter().map(StoredEvent::of).collect())
     }
 
     /// The contracts numbered `ids`, with their clients.
@@ -302,20 +305,13 @@ impl Database {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let client = self.session().await?;
-        let statement = client.prepare_cached(CONTRACTS).await?;
-        let rows = client.query(&statement, &[&ids]).await?;
+        let rows = self.import_rows(CONTRACTS, &[&ids]).await?;
         Ok(rows
             .iter()
             .map(|row| StoredContract {
                 id: row.get(0),
                 signed: row.get(1),
-                client: StoredClient {
-                    id: row.get(2),
-                    name: row.get(3),
-                    email: row.get(4),
-                    company: row.get(5),
-                },
+                client: StoredClient::at(row, 2),
             })
             .collect())
     }
@@ -328,18 +324,18 @@ impl Database {
         if emails.is_empty() {
             return Ok(Vec::new());
         }
+        let rows = self.import_rows(CLIENTS, &[&emails]).await?;
+        Ok(rows.iter().map(|row| StoredClient::at(row, 0)).collect())
+    }
+
+    async fn import_rows(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<tokio_postgres::Row>, DbError> {
         let client = self.session().await?;
-        let statement = client.prepare_cached(CLIENTS).await?;
-        let rows = client.query(&statement, &[&emails]).await?;
-        Ok(rows
-            .iter()
-            .map(|row| StoredClient {
-                id: row.get(0),
-                name: row.get(1),
-                email: row.get(2),
-                company: row.get(3),
-            })
-            .collect())
+        let statement = client.prepare_cached(sql).await?;
+        Ok(client.query(&statement, params).await?)
     }
 
     /// Numbers for `clients` new clients and `events` unnumbered events.
