@@ -69,8 +69,24 @@ pub enum DbError {
          help: a DBA creates epic's roles once with the output of `epic db roles`"
     )]
     NoSuchRole { role: String },
-    #[error("the database connection was lost")]
+    #[error(
+        "the database connection was lost: the database is failing over, or stopped\n\
+         help: nothing of the command was kept; run it again (a batch with --keep-going goes on \
+         with the next command, on a new connection)"
+    )]
     ConnectionLost {
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// The server takes no writes: a standby, one being promoted, or a
+    /// database made read-only. Every command writes (its session check
+    /// marks the session seen), so every command meets it.
+    #[error(
+        "the database is failing over or read-only: nothing was written\n\
+         help: connect to the primary; a DATABASE_URL naming every server with \
+         target_session_attrs=read-write finds it after a failover"
+    )]
+    ReadOnly {
         #[source]
         source: tokio_postgres::Error,
     },
@@ -214,6 +230,7 @@ impl DbError {
             | DbError::NotAllowedIn { .. }
             | DbError::NoSuchRole { .. }
             | DbError::ConnectionLost { .. }
+            | DbError::ReadOnly { .. }
             | DbError::LostAfterCommit { .. } => Exit::DatabaseUnavailable,
             DbError::Settings(e) => e.exit(),
             DbError::Config(_) => Exit::Usage,
@@ -276,6 +293,9 @@ impl From<tokio_postgres::Error> for DbError {
             && let Some(mapped) = constraint_message(error)
         {
             return mapped;
+        }
+        if source.code() == Some(&SqlState::READ_ONLY_SQL_TRANSACTION) {
+            return DbError::ReadOnly { source };
         }
         if is_connection_loss(&source) {
             DbError::ConnectionLost { source }

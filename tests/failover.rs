@@ -1,0 +1,123 @@
+//! When the server goes away or takes no writes (a failover, a standby, a
+//! shutdown): exit 7 saying so, never an internal error, nothing of the
+//! interrupted command kept, and `--keep-going` goes on with the next
+//! command on a new connection.
+
+mod common;
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use common::TestDb;
+
+const HELENE: (&str, &str) = ("helene@epic.events", "Balances-The-Books-7");
+
+fn demo() -> TestDb {
+    let db = TestDb::migrated();
+    let demo = db.operator().arg("demo").run();
+    assert_eq!(demo.code, 0, "{demo:?}");
+    let login = db.login(HELENE.0, HELENE.1);
+    assert_eq!(login.code, 0, "{login:?}");
+    db
+}
+
+fn database_name(db: &TestDb) -> String {
+    db.with_client(async |client| {
+        client
+            .query_one("SELECT current_database()", &[])
+            .await
+            .expect("a name")
+            .get(0)
+    })
+}
+
+#[test]
+fn a_read_only_server_is_exit_7_saying_so() {
+    let db = demo();
+    let name = database_name(&db);
+    // What a standby, or a primary being demoted, answers every write with.
+    db.execute(&format!(
+        "ALTER DATABASE \"{name}\" SET default_transaction_read_only = on"
+    ));
+    for command in ["update event 109 set attendees = 80", "show events"] {
+        let ran = db.epic().args(["-c", command]).run();
+        assert_eq!(ran.code, 7, "{command}: {ran:?}");
+        assert!(
+            ran.stderr
+                .contains("the database is failing over or read-only: nothing was written"),
+            "{command}: {}",
+            ran.stderr
+        );
+        assert!(!ran.stderr.contains("E-INTERNAL"), "{}", ran.stderr);
+    }
+    db.execute(&format!(
+        "BEGIN READ WRITE; ALTER DATABASE \"{name}\" RESET default_transaction_read_only; COMMIT"
+    ));
+    let ran = db.epic().args(["-c", "show event 109"]).run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+}
+
+#[test]
+fn a_server_lost_mid_batch_keeps_nothing_of_the_command_and_keep_going_resumes() {
+    let db = demo();
+    // The update takes three seconds in the server, long enough to end its
+    // backend under it, as a shutdown or a failover would.
+    db.execute(
+        "CREATE FUNCTION test_slow_update() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN PERFORM pg_sleep(3); RETURN NEW; END $$; \
+         CREATE TRIGGER test_slow_update BEFORE UPDATE ON events FOR EACH ROW \
+         WHEN (NEW.attendees = 80) EXECUTE FUNCTION test_slow_update()",
+    );
+    let dir = tempfile::tempdir().expect("a directory");
+    let batch = dir.path().join("batch.epic");
+    std::fs::write(
+        &batch,
+        "update event 109 set attendees = 80\nshow event 109\n",
+    )
+    .expect("the batch");
+    let mut running = db
+        .epic()
+        .args(["--keep-going", "--format", "csv", "-f"])
+        .arg(&batch)
+        .spawn();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let ended = loop {
+        let ended = db.query_one_i64(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE wait_event = 'PgSleep' AND pid <> pg_backend_pid()",
+        );
+        if ended > 0 || Instant::now() > deadline {
+            break ended;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(ended, 1, "the update never reached the server");
+    let status = running.child.wait().expect("epic ends");
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    running
+        .child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut stdout)
+        .expect("read");
+    running
+        .child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read");
+    assert_eq!(status.code(), Some(7), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "line 1: the database connection was lost: the database is failing over, or stopped"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("E-INTERNAL"), "{stderr}");
+    // The second command ran, on a new connection, and saw no half update.
+    assert!(stdout.contains("109,John Ouick Wedding"), "{stdout}");
+    let attendees = db.query_one_i64("SELECT attendees::bigint FROM events WHERE id = 109");
+    assert_eq!(attendees, 75);
+}
