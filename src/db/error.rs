@@ -78,6 +78,20 @@ pub enum DbError {
         #[source]
         source: tokio_postgres::Error,
     },
+    /// Every connection the server or the login's role allows is taken,
+    /// for as long as epic waited.
+    #[error(
+        "the server has no connection free for epic ({target}): it or its login is at its \
+         connection limit, and none came free in {seconds} s\n\
+         help: try again in a moment; a DBA raises the limit (ALTER ROLE ... CONNECTION LIMIT, \
+         max_connections) or puts a pooler in front of the server"
+    )]
+    AtConnectionLimit {
+        target: String,
+        seconds: u64,
+        #[source]
+        source: tokio_postgres::Error,
+    },
     /// The server takes no writes: a standby, one being promoted, or a
     /// database made read-only. Every command writes (its session check
     /// marks the session seen), so every command meets it.
@@ -231,6 +245,7 @@ impl DbError {
             | DbError::NoSuchRole { .. }
             | DbError::ConnectionLost { .. }
             | DbError::ReadOnly { .. }
+            | DbError::AtConnectionLimit { .. }
             | DbError::LostAfterCommit { .. } => Exit::DatabaseUnavailable,
             DbError::Settings(e) => e.exit(),
             DbError::Config(_) => Exit::Usage,

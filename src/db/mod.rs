@@ -85,6 +85,10 @@ pub struct Database {
     zone: crate::zone::Zone,
 }
 
+/// How long a command waits for a connection while the server or its
+/// role is at its connection limit.
+pub const CONNECTION_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl Database {
     /// Connects as `login`: to the server `DATABASE_URL` or the profile
     /// names, or to the local cluster, which is started, created and given
@@ -187,13 +191,40 @@ impl Database {
         self.client().await.map(drop)
     }
 
+    ///
+    /// A server or role at its connection limit is waited for, with
+    /// backoff (and jitter, so that many desks refused at once do not come
+    /// back at once), for up to [`CONNECTION_WAIT`]; then it is an error
+    /// saying so.
     pub async fn client(&self) -> Result<deadpool_postgres::Object, DbError> {
-        self.pool.get().await.map_err(|error| match error {
-            deadpool_postgres::PoolError::Backend(source) => {
-                connection_failure(self.location.to_string(), self.pg_config.get_user(), source)
+        let started = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(25);
+        loop {
+            let source = match self.pool.get().await {
+                Ok(client) => return Ok(client),
+                Err(deadpool_postgres::PoolError::Backend(source)) => source,
+                Err(other) => return Err(other.into()),
+            };
+            let at_limit =
+                source.code() == Some(&tokio_postgres::error::SqlState::TOO_MANY_CONNECTIONS);
+            if !at_limit {
+                return Err(connection_failure(
+                    self.location.to_string(),
+                    self.pg_config.get_user(),
+                    source,
+                ));
             }
-            other => other.into(),
-        })
+            if started.elapsed() >= CONNECTION_WAIT {
+                return Err(DbError::AtConnectionLimit {
+                    target: self.location.to_string(),
+                    seconds: started.elapsed().as_secs(),
+                    source,
+                });
+            }
+            let jitter = rand::random_range(0..=pause.as_millis() as u64);
+            tokio::time::sleep(pause + std::time::Duration::from_millis(jitter)).await;
+            pause = (pause * 2).min(std::time::Duration::from_secs(1));
+        }
     }
 
     /// The schema as a desk sees it; remembers the application role it names.
