@@ -152,6 +152,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0018_import.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 19,
+        name: "0019_search_every_text.sql",
+        sql: include_str!("../../sql/0019_search_every_text.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

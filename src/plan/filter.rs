@@ -126,12 +126,11 @@ pub(super) fn compare(
             b.push(")");
         }
         (_, CompareOp::Contains, Value::Text(text)) if trigram_search(field).is_some() => {
-            let (key, function) = trigram_search(field).expect("just matched");
+            let (key, call) = trigram_search(field).expect("just matched");
             // An array of ids: an index condition on the primary key.
             b.push(key);
             b.push(" = ANY (ARRAY(SELECT ");
-            b.push(function);
-            b.push("(");
+            b.push(call);
             b.bind(Param::Text(contains_pattern(text)));
             b.push(")))");
         }
@@ -157,15 +156,21 @@ pub(super) fn compare(
     });
 }
 
-/// Searches with a trigram index: the client key to test and the function
-/// (sql/0008) that finds the matching clients. Under row-level security a
-/// plain `ILIKE` cannot use the index, so these go through the function.
+/// Searches with a trigram index: the key to test and the call, up to its
+/// pattern, of the function that finds the matching records (sql/0008 for
+/// a client's name and company, sql/0019's `epic_search` for the rest).
+/// Under row-level security a plain `ILIKE` cannot use the index, so these
+/// go through the function.
 pub(super) fn trigram_search(field: Field) -> Option<(&'static str, &'static str)> {
     match field {
         Field::ClientName | Field::ContractClient | Field::EventClient => {
-            Some(("c.id", "epic_clients_named"))
+            Some(("c.id", "epic_clients_named("))
         }
-        Field::ClientCompany => Some(("c.id", "epic_clients_of_company")),
+        Field::ClientCompany => Some(("c.id", "epic_clients_of_company(")),
+        Field::ClientEmail => Some(("c.id", "epic_search('client email', ")),
+        Field::EventName => Some(("e.id", "epic_search('event name', ")),
+        Field::EventLocation => Some(("e.id", "epic_search('event location', ")),
+        Field::EventNotes => Some(("e.id", "epic_search('event notes', ")),
         _ => None,
     }
 }
