@@ -242,11 +242,12 @@ fn a_search_on_client_names_scans_the_trigram_index_and_finds_what_ilike_finds()
     );
 }
 
-/// `~` on an event's name, location and notes and a client's email: each
-/// finds what ILIKE finds, through its trigram index (sql/0019), under row
-/// security. The pattern is the field's rarest value.
+/// `count ... where FIELD ~ TEXT` on an event's name, location and notes
+/// and a client's email: each finds what ILIKE finds, through its trigram
+/// index (sql/0019), under row security. The pattern is the field's rarest
+/// value.
 #[test]
-fn a_search_on_every_text_field_scans_its_trigram_index() {
+fn a_count_of_a_search_on_every_text_field_scans_its_trigram_index() {
     let db = generated();
     login(&db, HELENE);
     // At 3,300 clients a table scan is the cheaper plan; what is checked is

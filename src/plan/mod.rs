@@ -156,6 +156,9 @@ impl Plan {
 struct Builder {
     sql: String,
     params: Vec<Param>,
+    /// A count's statement: it reads every match, so a search goes through
+    /// its index whatever the pattern (`filter::trigram_search`).
+    counting: bool,
 }
 
 impl Builder {
@@ -163,6 +166,14 @@ impl Builder {
         Builder {
             sql: String::with_capacity(512),
             params: Vec::new(),
+            counting: false,
+        }
+    }
+
+    fn counting() -> Builder {
+        Builder {
+            counting: true,
+            ..Builder::new()
         }
     }
 

@@ -93,7 +93,7 @@ pub fn plan_show_one(one: &Authorized<Record>) -> Plan {
 /// order, limit and offset aside).
 pub fn plan_count(query: &Authorized<Query>, context: &PlanContext) -> Result<Plan, PlanError> {
     let (entity, filter) = (query.entity, query.filter.as_ref());
-    let mut b = Builder::new();
+    let mut b = Builder::counting();
     b.push("SELECT count(*) FROM ");
     b.push(derived(entity).count_from(filter));
     if let Some(filter) = filter {

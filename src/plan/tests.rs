@@ -86,12 +86,16 @@ fn contains_escapes_like_wildcards_in_the_parameter() {
         "{text}"
     );
     assert_eq!(params, vec![Param::Text(r"%100\%\_sure%".into())]);
+    // A listing reads in id order and stops at its page; a count goes
+    // through the index.
     let (text, params) = sql(r#"show events where location ~ "50%""#);
+    assert!(text.contains("e.location ILIKE $1::text"), "{text}");
+    assert_eq!(params, vec![Param::Text(r"%50\%%".into())]);
+    let (text, _) = sql(r#"count events where location ~ "50%""#);
     assert!(
         text.contains("e.id = ANY (ARRAY(SELECT epic_search('event location', $1::text)))"),
         "{text}"
     );
-    assert_eq!(params, vec![Param::Text(r"%50\%%".into())]);
 }
 
 #[test]
