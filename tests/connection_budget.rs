@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::io::Read;
 use std::time::{Duration, Instant};
 
 use common::TestDb;
@@ -33,18 +32,9 @@ fn a_login_at_its_connection_limit_is_waited_for_then_refused_clearly() {
         let _ = second.simple_query("SELECT 1").await;
         (waiting, started)
     });
-    let mut waiting = released;
-    let status = waiting.child.wait().expect("epic ends");
-    let mut stdout = String::new();
-    waiting
-        .child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut stdout)
-        .expect("read");
-    assert_eq!(status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("John Ouick Wedding"), "{stdout}");
+    let ran = released.finish();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert!(ran.stdout.contains("John Ouick Wedding"), "{ran:?}");
     assert!(started.elapsed() >= Duration::from_millis(1500));
 
     // Held for longer than epic waits: exit 7, saying what is wrong.

@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::io::Read;
 use std::time::{Duration, Instant};
 
 use common::TestDb;
@@ -75,7 +74,7 @@ fn a_server_lost_mid_batch_keeps_nothing_of_the_command_and_keep_going_resumes()
         "update event 109 set attendees = 80\nshow event 109\n",
     )
     .expect("the batch");
-    let mut running = db
+    let running = db
         .epic()
         .args(["--keep-going", "--format", "csv", "-f"])
         .arg(&batch)
@@ -92,23 +91,12 @@ fn a_server_lost_mid_batch_keeps_nothing_of_the_command_and_keep_going_resumes()
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(ended, 1, "the update never reached the server");
-    let status = running.child.wait().expect("epic ends");
-    let (mut stdout, mut stderr) = (String::new(), String::new());
-    running
-        .child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut stdout)
-        .expect("read");
-    running
-        .child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("read");
-    assert_eq!(status.code(), Some(7), "{stdout}\n{stderr}");
+    let common::Ran {
+        code,
+        stdout,
+        stderr,
+    } = running.finish();
+    assert_eq!(code, 7, "{stdout}\n{stderr}");
     assert!(
         stderr.contains(
             "line 1: the database connection was lost: the database is failing over, or stopped"

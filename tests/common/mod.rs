@@ -749,6 +749,19 @@ pub struct Running {
     _owned_dir: Option<tempfile::TempDir>,
 }
 
+impl Running {
+    /// Waits for the run to end, with what it printed.
+    pub fn finish(self) -> Ran {
+        let Running { child, _owned_dir } = self;
+        let output = child.wait_with_output().expect("epic ends");
+        Ran {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Ran {
     pub code: i32,
