@@ -340,7 +340,14 @@ async fn bulk(
     restore_triggers(tx, &forced).await?;
     clock.lap("checks");
 
-    // The rows carry their own ids, which identity sequences do not see.
+    renumber_and_analyze(tx).await?;
+    clock.lap("analyze");
+    Ok(())
+}
+
+/// The rows carry their own ids, which identity sequences do not see; and
+/// the planner's statistics, for the new sizes.
+async fn renumber_and_analyze(tx: &Transaction<'_>) -> Result<(), GenError> {
     tx.batch_execute(
         "SELECT setval(pg_get_serial_sequence('clients', 'id'), (SELECT max(id) FROM clients)), \
                 setval(pg_get_serial_sequence('contracts', 'id'), (SELECT max(id) FROM contracts)), \
@@ -348,7 +355,6 @@ async fn bulk(
          ANALYZE employees, clients, contracts, events",
     )
     .await?;
-    clock.lap("analyze");
     Ok(())
 }
 
