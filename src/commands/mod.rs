@@ -217,7 +217,7 @@ async fn run_allowed(
             identity::revoke_sessions_of(cx, &employee, err).await
         }
         Allowed::Unlock { email } => identity::unlock(cx, &email, err).await,
-        Allowed::Import(import) => import::import_events(cx, identity, &import, out, err).await,
+        Allowed::Import(import) => import::import_events(cx, &import, out, err).await,
     }
 }
 

@@ -146,8 +146,10 @@ pub struct RefusedRow {
     pub error: DbError,
 }
 
-const MARK_FILE: &str = "SELECT set_config('epic.import_file', $1, true)";
-const RESERVE: &str = "SELECT epic_import_reserve($1, $2)";
+/// Names the sheet for the trail and the policies, and moves the numbering
+/// past the sheet's numbers, in one statement.
+const BEGIN_IMPORT: &str =
+    "SELECT set_config('epic.import_file', $1, true), epic_import_reserve($2, $3)";
 const SAVEPOINT: &str = "SAVEPOINT epic_import";
 const ROLLBACK_TO_SAVEPOINT: &str = "ROLLBACK TO SAVEPOINT epic_import";
 const CHUNK_SAVEPOINT: &str = "SAVEPOINT epic_import_chunk";
@@ -230,11 +232,9 @@ impl Database {
         highest_event: i64,
     ) -> Result<(), DbError> {
         let client = self.session().await?;
-        let mark = client.prepare_cached(MARK_FILE).await?;
-        client.query_one(&mark, &[&file]).await?;
-        let reserve = client.prepare_cached(RESERVE).await?;
+        let begin = client.prepare_cached(BEGIN_IMPORT).await?;
         client
-            .execute(&reserve, &[&highest_contract, &highest_event])
+            .execute(&begin, &[&file, &highest_contract, &highest_event])
             .await?;
         client.batch_execute(SAVEPOINT).await?;
         Ok(())
@@ -404,19 +404,26 @@ async fn write_chunk(
     session: &deadpool_postgres::Object,
     w: &ChunkWrites,
 ) -> Result<(), tokio_postgres::Error> {
-    if !w.clients.is_empty() {
+    write_clients(session, &w.clients).await?;
+    write_contracts(session, &w.contracts).await?;
+    write_created(session, &w.created).await?;
+    write_updated(session, &w.updated).await
+}
+
+async fn write_clients(
+    session: &deadpool_postgres::Object,
+    clients: &[(i64, ClientRow)],
+) -> Result<(), tokio_postgres::Error> {
+    if !clients.is_empty() {
         let statement = session.prepare_cached(INSERT_CLIENTS).await?;
-        let rows = rows_of(w.clients.iter().map(|(id, c)| (*id, c.row)));
-        let ids: Vec<i64> = w.clients.iter().map(|(id, _)| *id).collect();
-        let names: Vec<&str> = w.clients.iter().map(|(_, c)| c.name.as_str()).collect();
-        let emails: Vec<&str> = w.clients.iter().map(|(_, c)| c.email.as_str()).collect();
-        let phones: Vec<Option<&str>> = w.clients.iter().map(|(_, c)| c.phone.as_deref()).collect();
-        let companies: Vec<Option<&str>> = w
-            .clients
-            .iter()
-            .map(|(_, c)| c.company.as_deref())
-            .collect();
-        let sales: Vec<i64> = w.clients.iter().map(|(_, c)| c.sales).collect();
+        let rows = rows_of(clients.iter().map(|(id, c)| (*id, c.row)));
+        let ids: Vec<i64> = clients.iter().map(|(id, _)| *id).collect();
+        let names: Vec<&str> = clients.iter().map(|(_, c)| c.name.as_str()).collect();
+        let emails: Vec<&str> = clients.iter().map(|(_, c)| c.email.as_str()).collect();
+        let phones: Vec<Option<&str>> = clients.iter().map(|(_, c)| c.phone.as_deref()).collect();
+        let companies: Vec<Option<&str>> =
+            clients.iter().map(|(_, c)| c.company.as_deref()).collect();
+        let sales: Vec<i64> = clients.iter().map(|(_, c)| c.sales).collect();
         session
             .execute(
                 &statement,
@@ -424,23 +431,28 @@ async fn write_chunk(
             )
             .await?;
     }
-    if !w.contracts.is_empty() {
+    Ok(())
+}
+
+async fn write_contracts(
+    session: &deadpool_postgres::Object,
+    contracts: &[ContractRow],
+) -> Result<(), tokio_postgres::Error> {
+    if !contracts.is_empty() {
         let statement = session.prepare_cached(INSERT_CONTRACTS).await?;
-        let rows = rows_of(w.contracts.iter().map(|c| (c.id, c.row)));
-        let ids: Vec<i64> = w.contracts.iter().map(|c| c.id).collect();
-        let clients: Vec<i64> = w.contracts.iter().map(|c| c.client).collect();
+        let rows = rows_of(contracts.iter().map(|c| (c.id, c.row)));
+        let ids: Vec<i64> = contracts.iter().map(|c| c.id).collect();
+        let clients: Vec<i64> = contracts.iter().map(|c| c.client).collect();
         session
             .execute(&statement, &[&rows, &ids, &clients])
             .await?;
     }
-    write_events(session, &w.created, &w.updated).await
+    Ok(())
 }
 
-/// The events of a chunk: the new ones, then the changed ones.
-async fn write_events(
+async fn write_created(
     session: &deadpool_postgres::Object,
     created: &[(i64, EventRow)],
-    updated: &[EventRow],
 ) -> Result<(), tokio_postgres::Error> {
     if !created.is_empty() {
         let statement = session.prepare_cached(INSERT_EVENTS).await?;
@@ -465,6 +477,13 @@ async fn write_events(
             )
             .await?;
     }
+    Ok(())
+}
+
+async fn write_updated(
+    session: &deadpool_postgres::Object,
+    updated: &[EventRow],
+) -> Result<(), tokio_postgres::Error> {
     if !updated.is_empty() {
         let statement = session.prepare_cached(UPDATE_EVENTS).await?;
         let rows = rows_of(updated.iter().map(|e| (e.id.unwrap_or_default(), e.row)));
@@ -493,52 +512,33 @@ async fn write_events(
     Ok(())
 }
 
-/// The chunk again, one row per statement, until the database refuses
-/// one: that row, and why.
+/// The chunk again, one row per statement, in the order the chunk wrote
+/// them, until the database refuses one: that row, and why.
 async fn row_by_row(session: &deadpool_postgres::Object, w: &ChunkWrites) -> Option<RefusedRow> {
-    let mut singles: Vec<(usize, ChunkWrites)> = Vec::new();
-    for client in &w.clients {
-        singles.push((
-            client.1.row,
-            ChunkWrites {
-                clients: vec![client.clone()],
-                ..ChunkWrites::default()
-            },
-        ));
+    let refused = |row: usize, error: tokio_postgres::Error| {
+        Some(RefusedRow {
+            row,
+            error: error.into(),
+        })
+    };
+    for one in w.clients.chunks(1) {
+        if let Err(error) = write_clients(session, one).await {
+            return refused(one[0].1.row, error);
+        }
     }
-    for contract in &w.contracts {
-        singles.push((
-            contract.row,
-            ChunkWrites {
-                contracts: vec![contract.clone()],
-                ..ChunkWrites::default()
-            },
-        ));
+    for one in w.contracts.chunks(1) {
+        if let Err(error) = write_contracts(session, one).await {
+            return refused(one[0].row, error);
+        }
     }
-    for event in &w.created {
-        singles.push((
-            event.1.row,
-            ChunkWrites {
-                created: vec![event.clone()],
-                ..ChunkWrites::default()
-            },
-        ));
+    for one in w.created.chunks(1) {
+        if let Err(error) = write_created(session, one).await {
+            return refused(one[0].1.row, error);
+        }
     }
-    for event in &w.updated {
-        singles.push((
-            event.row,
-            ChunkWrites {
-                updated: vec![event.clone()],
-                ..ChunkWrites::default()
-            },
-        ));
-    }
-    for (row, single) in &singles {
-        if let Err(error) = write_chunk(session, single).await {
-            return Some(RefusedRow {
-                row: *row,
-                error: error.into(),
-            });
+    for one in w.updated.chunks(1) {
+        if let Err(error) = write_updated(session, one).await {
+            return refused(one[0].row, error);
         }
     }
     None

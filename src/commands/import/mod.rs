@@ -14,7 +14,6 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 
-use crate::db::identity::Identity;
 use crate::db::import::{ChunkWrites, ClientRow, ContractRow, EventRow, StaffMember};
 use crate::error::Error;
 use crate::import::{ImportRow, RowError};
@@ -33,7 +32,6 @@ const CHUNK_ROWS: usize = 1000;
 /// Plans the import of the sheet and shows it; with `apply`, keeps it.
 pub async fn import_events(
     cx: &mut Context<'_>,
-    _identity: &Identity,
     import: &Authorized<ImportEvents>,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -154,8 +152,7 @@ async fn look_up(
         lookups.events.insert(event.id, event);
     }
     for event in db.events_keyed(&names, &contracts, &starts).await? {
-        let start = event.start
-            - chrono::Duration::nanoseconds(i64::from(event.start.timestamp_subsec_nanos()));
+        let start = plan::to_second(event.start);
         lookups
             .keyed
             .insert((event.name.clone(), event.contract, start), event);

@@ -197,9 +197,6 @@ pub struct Tally {
     /// The first row of each event number, and of each unnumbered event's key.
     seen: HashMap<i64, usize>,
     seen_keys: HashMap<(String, i64, DateTime<Utc>), usize>,
-    /// New clients counted (contracts created by the chunk: their client).
-    pub new_clients: usize,
-    pub new_contracts: usize,
 }
 
 /// The sheet's columns and the chunk's state while its rows are planned.
@@ -244,7 +241,7 @@ fn described(name: &str, email: &str) -> String {
 }
 
 /// `at` to the second, as a sheet holds it.
-fn to_second(at: DateTime<Utc>) -> DateTime<Utc> {
+pub(super) fn to_second(at: DateTime<Utc>) -> DateTime<Utc> {
     at - chrono::Duration::nanoseconds(i64::from(at.timestamp_subsec_nanos()))
 }
 
@@ -276,19 +273,16 @@ impl<'a> Planner<'a> {
             Err(error) => (error.row, Err(Skip::Read(error.problem))),
             Ok(imported) => (imported.row, self.plan(&imported)),
         };
-        match outcome {
-            Ok(()) => {}
-            Err(why) => {
-                self.tally.skipped.push(row);
-                self.chunk.steps.push(Step::Skipped { row, why });
-            }
+        if let Err(why) = outcome {
+            self.tally.skipped.push(row);
+            self.chunk.steps.push(Step::Skipped { row, why });
         }
     }
 
     fn plan(&mut self, row: &ImportRow) -> Result<(), Skip> {
-        let support = match (&row.support, self.has(ImportField::Support)) {
-            (Some(name), _) => Some(self.staff.find("support", name)?.id),
-            (None, _) => None,
+        let support = match &row.support {
+            Some(name) => Some(self.staff.find("support", name)?.id),
+            None => None,
         };
         let (name, start, end) = match (&row.event_name, row.start, row.end) {
             (Some(name), Some(start), Some(end)) => (name.clone(), start, end),
@@ -346,9 +340,10 @@ impl<'a> Planner<'a> {
             ),
             (None, None) => return Ok(()),
         };
-        match first == row.row {
-            true => Ok(()),
-            false => Err(Skip::Duplicate { what, first }),
+        if first == row.row {
+            Ok(())
+        } else {
+            Err(Skip::Duplicate { what, first })
         }
     }
 
@@ -563,7 +558,6 @@ impl<'a> Planner<'a> {
         let (client, name) = self.client_for(row, &email)?;
         self.pending_contracts
             .insert(contract, (client, name.clone(), email.clone()));
-        self.tally.new_contracts += 1;
         self.chunk.contracts.push((
             ContractRow {
                 row: row.row,
@@ -632,7 +626,6 @@ impl<'a> Planner<'a> {
             sales: sales.id,
         });
         self.pending_clients.insert(email.to_owned(), index);
-        self.tally.new_clients += 1;
         self.chunk.steps.push(Step::NewClient {
             row: row.row,
             name: name.clone(),

@@ -136,12 +136,12 @@ impl<'a> Show<'a> {
             format!(
                 "clients: {} found, {} {made}",
                 tally.clients_found.len(),
-                tally.new_clients
+                tally.clients_created.len()
             ),
             format!(
                 "contracts: {} found, {} {made}",
                 tally.contracts_found.len(),
-                tally.new_contracts
+                tally.contracts_created.len()
             ),
             format!(
                 "events: {} {made}, {} {changed}, {} unchanged",
@@ -188,8 +188,8 @@ pub fn applied_note(err: &mut dyn Write, file: &str, tally: &Tally) -> Result<()
         err,
         "Imported {}: {}, {} and {} created, {} updated.{skipped}",
         one_line(file),
-        counted(tally.new_clients, "client", "clients"),
-        counted(tally.new_contracts, "contract", "contracts"),
+        counted(tally.clients_created.len(), "client", "clients"),
+        counted(tally.contracts_created.len(), "contract", "contracts"),
         counted(tally.events_created, "event", "events"),
         counted(tally.events_updated, "event", "events"),
     )
