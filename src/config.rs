@@ -82,6 +82,10 @@ pub struct Config {
     pub config_file: Option<PathBuf>,
     /// Its profile to use (`--profile`, `EPIC_PROFILE`); the top level when none.
     pub profile: Option<String>,
+    /// Where the shell's live notifications LISTEN (`EPIC_LISTEN_URL`):
+    /// the server itself when `DATABASE_URL` names a transaction-mode
+    /// pooler, which cannot pass a LISTEN on. Unset: `DATABASE_URL`'s server.
+    pub listen_url: Option<Secret>,
     /// The database password from `PGPASSWORD`, when no `.pgpass` line matches.
     pub pg_password: Option<Secret>,
     /// The `.pgpass` file (`PGPASSFILE`, else `~/.pgpass`).
@@ -166,6 +170,7 @@ impl Config {
                 .map(PathBuf::from)
                 .or_else(|| dirs::config_dir().map(|dir| dir.join("epic").join("config.toml"))),
             profile: lookup("EPIC_PROFILE"),
+            listen_url: lookup("EPIC_LISTEN_URL").map(Secret::new),
             pg_password: lookup("PGPASSWORD").map(Secret::new),
             pgpass: lookup("PGPASSFILE")
                 .map(PathBuf::from)

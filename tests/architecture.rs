@@ -88,6 +88,35 @@ fn only_db_holds_connections() {
     );
 }
 
+/// Named prepared statements outlive their transaction on the server
+/// connection, which a transaction-mode pooler hands to another desk
+/// (`db::statement`): every statement goes unnamed, with its types
+/// (`query_typed`, `execute_typed`). Only the bulk loader's COPY, which has
+/// no unnamed form, prepares one, inside its transaction.
+#[test]
+fn no_statement_is_a_named_prepared_one() {
+    let untyped = [
+        ".prepare(",
+        ".prepare_cached(",
+        ".prepare_typed(",
+        ".query(",
+        ".query_one(",
+        ".query_opt(",
+        ".query_raw(",
+        ".execute(",
+        ".execute_raw(",
+    ];
+    let found = violations(
+        |file| !file.starts_with("db/"),
+        |line| untyped.iter().any(|call| line.contains(call)),
+    );
+    assert!(
+        found.is_empty(),
+        "statements that are prepared with a name (use the _typed forms):\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn only_plan_and_db_write_sql() {
     let statement = |line: &str| {

@@ -26,6 +26,7 @@ use std::process::{Command, Stdio};
 
 use super::local::PgBinaries;
 use super::roles::RoleNames;
+use super::statement::arg;
 use super::{Database, DbError};
 use crate::config::Config;
 
@@ -71,7 +72,7 @@ pub async fn restore(
     }
     let mut client = database.client().await?;
     let tables: i64 = client
-        .query_one(
+        .query_typed_one(
             "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE c.relkind IN ('r', 'p') \
                AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
@@ -87,7 +88,7 @@ pub async fn restore(
         let transaction = client.transaction().await?;
         super::migrate::check_roles(&*transaction, roles).await?;
         transaction
-            .execute("SELECT set_config('role', $1, true)", &[&roles.owner])
+            .execute_typed("SELECT set_config('role', $1, true)", &[arg(&roles.owner)])
             .await?;
         transaction.batch_execute(EXTENSIONS).await?;
         transaction.commit().await?;

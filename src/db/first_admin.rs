@@ -4,6 +4,7 @@
 //! hashes the password and the audit trail records the first run. The
 //! company's time zone starts as the first admin's.
 
+use super::statement::arg;
 use super::{Database, DbError};
 
 impl Database {
@@ -20,37 +21,35 @@ impl Database {
         let mut client = self.client().await?;
         let transaction = client.transaction().await?;
         transaction
-            .execute("SELECT set_config('role', $1, true)", &[&owner])
+            .execute_typed("SELECT set_config('role', $1, true)", &[arg(&owner)])
             .await?;
         transaction
-            .execute("LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE", &[])
+            .execute_typed("LOCK TABLE employees IN SHARE ROW EXCLUSIVE MODE", &[])
             .await?;
         let created = transaction
-            .query_opt(
+            .query_typed_opt(
                 "INSERT INTO employees (full_name, email, department, password_hash) \
                  SELECT $1, $2, 'admin', epic_bcrypt($3) WHERE NOT EXISTS (SELECT 1 FROM employees) \
                  RETURNING id",
-                &[&name, &email, &password],
-            )
+                &[arg(&name), arg(&email), arg(&password)])
             .await?;
         if let Some(row) = &created {
             let id: i64 = row.get(0);
             transaction
-                .execute(
+                .execute_typed(
                     "INSERT INTO audit_log (action, entity, entity_id, after, detail) \
                      VALUES ('create', 'employee', $1, \
                              jsonb_build_object('name', $2::text, 'email', $3::text, 'department', 'admin'), \
                              jsonb_build_object('via', 'first run'))",
-                    &[&id, &name, &email],
-                )
+                    &[arg(&id), arg(&name), arg(&email)])
                 .await?;
             transaction
-                .execute(
+                .execute_typed(
                     // A zone this PostgreSQL does not know (its time zone
                     // data older than epic's) leaves UTC, not a failed first run.
                     "UPDATE company_settings SET time_zone = $1 \
                      WHERE EXISTS (SELECT 1 FROM pg_timezone_names z WHERE z.name = $1)",
-                    &[&time_zone],
+                    &[arg(&time_zone)],
                 )
                 .await?;
         }

@@ -12,6 +12,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::statement::arg;
 use super::{Database, DbError};
 use crate::model::Role;
 
@@ -128,11 +129,11 @@ impl Database {
     pub async fn login(&mut self, email: &str, password: &str) -> Result<LoginOutcome, DbError> {
         let client = self.session().await?;
         let row = client
-            .query_one(
+            .query_typed_one(
                 "SELECT status, token, retry_minutes, locked_now, who_id, who_name, who_email, \
                         who_role, session, session_started, session_expires, must_change, unread \
                  FROM epic_login($1, $2)",
-                &[&email, &password],
+                &[arg(&email), arg(&password)],
             )
             .await?;
         let status: &str = row.get(0);
@@ -179,8 +180,9 @@ impl Database {
     /// round trip; it marks the session seen.
     pub async fn check_session(&mut self, token: &str) -> Result<SessionCheck, DbError> {
         let client = self.session().await?;
-        let statement = client.prepare_cached(CHECK_SESSION).await?;
-        let row = client.query_one(&statement, &[&token]).await?;
+        let row = client
+            .query_typed_one(CHECK_SESSION, &[arg(&token)])
+            .await?;
         Ok(session_check_of(&row))
     }
 
@@ -188,7 +190,7 @@ impl Database {
     pub async fn logout(&mut self, token: &str) -> Result<bool, DbError> {
         let client = self.session().await?;
         Ok(client
-            .query_one("SELECT epic_logout($1)", &[&token])
+            .query_typed_one("SELECT epic_logout($1)", &[arg(&token)])
             .await?
             .get(0))
     }
@@ -201,9 +203,9 @@ impl Database {
     ) -> Result<PasswordChange, DbError> {
         let client = self.session().await?;
         let row = client
-            .query_one(
+            .query_typed_one(
                 "SELECT status, revoked, retry_minutes FROM epic_change_password($1, $2, $3)",
-                &[&token, &current, &new],
+                &[arg(&token), arg(&current), arg(&new)],
             )
             .await?;
         let status: &str = row.get(0);
@@ -226,7 +228,7 @@ impl Database {
     pub async fn reset_password(&mut self, employee: i64) -> Result<Option<String>, DbError> {
         let client = self.session().await?;
         Ok(client
-            .query_one("SELECT epic_reset_password($1)", &[&employee])
+            .query_typed_one("SELECT epic_reset_password($1)", &[arg(&employee)])
             .await?
             .get(0))
     }
@@ -240,9 +242,9 @@ impl Database {
     ) -> Result<String, DbError> {
         let client = self.session().await?;
         Ok(client
-            .query_one(
+            .query_typed_one(
                 "SELECT epic_new_password_hash($1, $2, $3)",
-                &[&password, &email, &name],
+                &[arg(&password), arg(&email), arg(&name)],
             )
             .await?
             .get(0))
@@ -252,9 +254,9 @@ impl Database {
     pub async fn revoke_session(&mut self, session: i64) -> Result<Option<(i64, String)>, DbError> {
         let client = self.session().await?;
         let row = client
-            .query_one(
+            .query_typed_one(
                 "SELECT owner_id, owner_name FROM epic_revoke_session($1)",
-                &[&session],
+                &[arg(&session)],
             )
             .await?;
         Ok(row
@@ -266,7 +268,7 @@ impl Database {
     pub async fn revoke_sessions_of(&mut self, employee: i64) -> Result<i64, DbError> {
         let client = self.session().await?;
         let revoked: i32 = client
-            .query_one("SELECT epic_revoke_sessions_of($1)", &[&employee])
+            .query_typed_one("SELECT epic_revoke_sessions_of($1)", &[arg(&employee)])
             .await?
             .get(0);
         Ok(i64::from(revoked))
@@ -276,7 +278,7 @@ impl Database {
     pub async fn unlock(&mut self, email: &str) -> Result<String, DbError> {
         let client = self.session().await?;
         Ok(client
-            .query_one("SELECT epic_unlock($1)", &[&email])
+            .query_typed_one("SELECT epic_unlock($1)", &[arg(&email)])
             .await?
             .get(0))
     }
@@ -291,14 +293,18 @@ impl Database {
         record: crate::policy::Refused,
     ) -> Result<(), DbError> {
         let client = self.session().await?;
-        let statement = client
-            .prepare_cached("SELECT epic_audit_denial($1, $2, $3, $4, $5, $6)")
-            .await?;
         let (parent, parent_id) = record.parent.unzip();
         client
-            .execute(
-                &statement,
-                &[&request, &rule, &entity, &record.id, &parent, &parent_id],
+            .execute_typed(
+                "SELECT epic_audit_denial($1, $2, $3, $4, $5, $6)",
+                &[
+                    arg(&request),
+                    arg(&rule),
+                    arg(&entity),
+                    arg(&record.id),
+                    arg(&parent),
+                    arg(&parent_id),
+                ],
             )
             .await?;
         Ok(())
@@ -308,9 +314,9 @@ impl Database {
     pub async fn set_security(&mut self, setting: &str, value: i32) -> Result<i32, DbError> {
         let client = self.session().await?;
         Ok(client
-            .query_one(
+            .query_typed_one(
                 "SELECT old_value FROM epic_set_security($1, $2)",
-                &[&setting, &value],
+                &[arg(&setting), arg(&value)],
             )
             .await?
             .get(0))
@@ -320,7 +326,7 @@ impl Database {
     pub async fn set_time_zone(&mut self, zone: &str) -> Result<String, DbError> {
         let client = self.session().await?;
         Ok(client
-            .query_one("SELECT old_zone FROM epic_set_time_zone($1)", &[&zone])
+            .query_typed_one("SELECT old_zone FROM epic_set_time_zone($1)", &[arg(&zone)])
             .await?
             .get(0))
     }
@@ -333,10 +339,9 @@ impl Database {
     ) -> Result<Vec<(i64, String, String)>, DbError> {
         let client = self.session().await?;
         let rows = client
-            .query(
+            .query_typed(
                 "SELECT id, full_name, email FROM employees WHERE lower(full_name) = lower($1) ORDER BY id",
-                &[&name],
-            )
+                &[arg(&name)])
             .await?;
         Ok(rows
             .iter()
@@ -352,10 +357,9 @@ impl Database {
     ) -> Result<Vec<String>, DbError> {
         let client = self.session().await?;
         let rows = client
-            .query(
+            .query_typed(
                 "SELECT full_name FROM employees WHERE $1::text IS NULL OR department = $1 ORDER BY full_name",
-                &[&department],
-            )
+                &[arg(&department)])
             .await?;
         Ok(rows.iter().map(|row| row.get(0)).collect())
     }
@@ -363,9 +367,9 @@ impl Database {
     pub async fn employee_by_id(&mut self, id: i64) -> Result<Option<(String, String)>, DbError> {
         let client = self.session().await?;
         let row = client
-            .query_opt(
+            .query_typed_opt(
                 "SELECT full_name, email FROM employees WHERE id = $1",
-                &[&id],
+                &[arg(&id)],
             )
             .await?;
         Ok(row.map(|row| (row.get(0), row.get(1))))

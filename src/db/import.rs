@@ -7,8 +7,8 @@
 //! audit trigger (sql/0018) files every record under its row.
 
 use chrono::{DateTime, Utc};
-use tokio_postgres::types::ToSql;
 
+use super::statement::{Arg, arg};
 use super::{Database, DbError};
 
 /// An event as stored, with its contract's client (what a row is checked
@@ -232,9 +232,11 @@ impl Database {
         highest_event: i64,
     ) -> Result<(), DbError> {
         let client = self.session().await?;
-        let begin = client.prepare_cached(BEGIN_IMPORT).await?;
         client
-            .execute(&begin, &[&file, &highest_contract, &highest_event])
+            .execute_typed(
+                BEGIN_IMPORT,
+                &[arg(&file), arg(&highest_contract), arg(&highest_event)],
+            )
             .await?;
         client.batch_execute(SAVEPOINT).await?;
         Ok(())
@@ -252,8 +254,7 @@ impl Database {
     /// The active salespeople and support employees.
     pub async fn import_staff(&mut self) -> Result<Vec<StaffMember>, DbError> {
         let client = self.session().await?;
-        let statement = client.prepare_cached(STAFF).await?;
-        let rows = client.query(&statement, &[]).await?;
+        let rows = client.query_typed(STAFF, &[]).await?;
         Ok(rows
             .iter()
             .map(|row| StaffMember {
@@ -270,7 +271,7 @@ impl Database {
             return Ok(Vec::new());
         }
         let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = ANY($1)");
-        let rows = self.import_rows(&sql, &[&ids]).await?;
+        let rows = self.import_rows(&sql, &[arg(&ids)]).await?;
         Ok(rows.iter().map(StoredEvent::of).collect())
     }
 
@@ -292,7 +293,7 @@ impl Database {
              AND date_trunc('second', e.start_at) = key.start_at"
         );
         let rows = self
-            .import_rows(&sql, &[&names, &contracts, &starts])
+            .import_rows(&sql, &[arg(&names), arg(&contracts), arg(&starts)])
             .await?;
         Ok(rows.iter().map(StoredEvent::of).collect())
     }
@@ -305,7 +306,7 @@ impl Database {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = self.import_rows(CONTRACTS, &[&ids]).await?;
+        let rows = self.import_rows(CONTRACTS, &[arg(&ids)]).await?;
         Ok(rows
             .iter()
             .map(|row| StoredContract {
@@ -324,18 +325,17 @@ impl Database {
         if emails.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = self.import_rows(CLIENTS, &[&emails]).await?;
+        let rows = self.import_rows(CLIENTS, &[arg(&emails)]).await?;
         Ok(rows.iter().map(|row| StoredClient::at(row, 0)).collect())
     }
 
     async fn import_rows(
         &mut self,
         sql: &str,
-        params: &[&(dyn ToSql + Sync)],
+        params: &[Arg<'_>],
     ) -> Result<Vec<tokio_postgres::Row>, DbError> {
         let client = self.session().await?;
-        let statement = client.prepare_cached(sql).await?;
-        Ok(client.query(&statement, params).await?)
+        Ok(client.query_typed(sql, params).await?)
     }
 
     /// Numbers for `clients` new clients and `events` unnumbered events.
@@ -345,10 +345,9 @@ impl Database {
         events: usize,
     ) -> Result<(Vec<i64>, Vec<i64>), DbError> {
         let client = self.session().await?;
-        let statement = client.prepare_cached(NUMBERS).await?;
         let counts = [count(clients), count(events)];
         let row = client
-            .query_one(&statement, &[&counts[0], &counts[1]])
+            .query_typed_one(NUMBERS, &[arg(&counts[0]), arg(&counts[1])])
             .await?;
         Ok((row.get(0), row.get(1)))
     }
@@ -415,7 +414,6 @@ async fn write_clients(
     clients: &[(i64, ClientRow)],
 ) -> Result<(), tokio_postgres::Error> {
     if !clients.is_empty() {
-        let statement = session.prepare_cached(INSERT_CLIENTS).await?;
         let rows = rows_of(clients.iter().map(|(id, c)| (*id, c.row)));
         let ids: Vec<i64> = clients.iter().map(|(id, _)| *id).collect();
         let names: Vec<&str> = clients.iter().map(|(_, c)| c.name.as_str()).collect();
@@ -425,9 +423,17 @@ async fn write_clients(
             clients.iter().map(|(_, c)| c.company.as_deref()).collect();
         let sales: Vec<i64> = clients.iter().map(|(_, c)| c.sales).collect();
         session
-            .execute(
-                &statement,
-                &[&rows, &ids, &names, &emails, &phones, &companies, &sales],
+            .execute_typed(
+                INSERT_CLIENTS,
+                &[
+                    arg(&rows),
+                    arg(&ids),
+                    arg(&names),
+                    arg(&emails),
+                    arg(&phones),
+                    arg(&companies),
+                    arg(&sales),
+                ],
             )
             .await?;
     }
@@ -439,12 +445,11 @@ async fn write_contracts(
     contracts: &[ContractRow],
 ) -> Result<(), tokio_postgres::Error> {
     if !contracts.is_empty() {
-        let statement = session.prepare_cached(INSERT_CONTRACTS).await?;
         let rows = rows_of(contracts.iter().map(|c| (c.id, c.row)));
         let ids: Vec<i64> = contracts.iter().map(|c| c.id).collect();
         let clients: Vec<i64> = contracts.iter().map(|c| c.client).collect();
         session
-            .execute(&statement, &[&rows, &ids, &clients])
+            .execute_typed(INSERT_CONTRACTS, &[arg(&rows), arg(&ids), arg(&clients)])
             .await?;
     }
     Ok(())
@@ -455,24 +460,23 @@ async fn write_created(
     created: &[(i64, EventRow)],
 ) -> Result<(), tokio_postgres::Error> {
     if !created.is_empty() {
-        let statement = session.prepare_cached(INSERT_EVENTS).await?;
         let rows = rows_of(created.iter().map(|(id, e)| (*id, e.row)));
         let ids: Vec<i64> = created.iter().map(|(id, _)| *id).collect();
         let v = Columns::of(created.iter().map(|(_, e)| e));
         session
-            .execute(
-                &statement,
+            .execute_typed(
+                INSERT_EVENTS,
                 &[
-                    &rows,
-                    &ids,
-                    &v.names,
-                    &v.contracts,
-                    &v.starts,
-                    &v.ends,
-                    &v.supports,
-                    &v.locations,
-                    &v.attendees,
-                    &v.notes,
+                    arg(&rows),
+                    arg(&ids),
+                    arg(&v.names),
+                    arg(&v.contracts),
+                    arg(&v.starts),
+                    arg(&v.ends),
+                    arg(&v.supports),
+                    arg(&v.locations),
+                    arg(&v.attendees),
+                    arg(&v.notes),
                 ],
             )
             .await?;
@@ -485,26 +489,25 @@ async fn write_updated(
     updated: &[EventRow],
 ) -> Result<(), tokio_postgres::Error> {
     if !updated.is_empty() {
-        let statement = session.prepare_cached(UPDATE_EVENTS).await?;
         let rows = rows_of(updated.iter().map(|e| (e.id.unwrap_or_default(), e.row)));
         let ids: Vec<i64> = updated.iter().map(|e| e.id.unwrap_or_default()).collect();
         let changed: Vec<i32> = updated.iter().map(|e| changed_bits(&e.changed)).collect();
         let v = Columns::of(updated.iter());
         session
-            .execute(
-                &statement,
+            .execute_typed(
+                UPDATE_EVENTS,
                 &[
-                    &rows,
-                    &ids,
-                    &changed,
-                    &v.names,
-                    &v.contracts,
-                    &v.starts,
-                    &v.ends,
-                    &v.supports,
-                    &v.locations,
-                    &v.attendees,
-                    &v.notes,
+                    arg(&rows),
+                    arg(&ids),
+                    arg(&changed),
+                    arg(&v.names),
+                    arg(&v.contracts),
+                    arg(&v.starts),
+                    arg(&v.ends),
+                    arg(&v.supports),
+                    arg(&v.locations),
+                    arg(&v.attendees),
+                    arg(&v.notes),
                 ],
             )
             .await?;

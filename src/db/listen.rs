@@ -9,6 +9,11 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio_postgres::AsyncMessage;
 
 use super::connect::Tls;
+use super::statement::arg;
+
+/// What the listener adds to the URL's `application_name` ("epic" unless
+/// it names another).
+pub const LISTENER: &str = "live notifications";
 
 /// A connection that LISTENs on `epic_notifications`.
 pub struct Listener {
@@ -23,6 +28,11 @@ impl Listener {
         pg_config: &tokio_postgres::Config,
         tls: Tls,
     ) -> Option<(Listener, UnboundedReceiver<()>)> {
+        // Named, so that a DBA (and a test) tells it from the commands'
+        // connection in `pg_stat_activity`.
+        let mut pg_config = pg_config.clone();
+        let named = pg_config.get_application_name().unwrap_or("epic");
+        pg_config.application_name(format!("{named} {LISTENER}"));
         let (client, mut connection) = pg_config.connect(tls).await.ok()?;
         let (wake, woken) = unbounded_channel();
         tokio::spawn(async move {
@@ -58,10 +68,10 @@ impl Listener {
     ) -> Result<Vec<(i64, String)>, tokio_postgres::Error> {
         let transaction = as_session(&mut self.client, token, app_role).await?;
         let rows = transaction
-            .query(
+            .query_typed(
                 "UPDATE notifications SET read_at = now() WHERE id > $1 AND read_at IS NULL \
                  RETURNING id, message",
-                &[&after],
+                &[arg(&after)],
             )
             .await?;
         transaction.commit().await?;
@@ -80,9 +90,9 @@ async fn as_session<'a>(
 ) -> Result<tokio_postgres::Transaction<'a>, tokio_postgres::Error> {
     let transaction = client.transaction().await?;
     transaction
-        .execute(
+        .execute_typed(
             "SELECT set_config('epic.session', $1, true), set_config('role', $2, true)",
-            &[&token, &app_role],
+            &[arg(&token), arg(&app_role)],
         )
         .await?;
     Ok(transaction)

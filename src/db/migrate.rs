@@ -19,6 +19,7 @@ use tokio_postgres::error::SqlState;
 
 use super::DbError;
 use super::roles::RoleNames;
+use super::statement::arg;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Migration {
@@ -220,7 +221,7 @@ pub(crate) async fn adopt(
     owner: &str,
 ) -> Result<(), DbError> {
     for query in [ADOPTABLE, OWNER_POLICIES] {
-        for row in client.query(query, &[&owner]).await? {
+        for row in client.query_typed(query, &[arg(&owner)]).await? {
             // Statements built by format() from catalog names: no user text.
             client.batch_execute(row.get::<_, &str>(0)).await?;
         }
@@ -254,12 +255,12 @@ pub async fn migrate(
 ) -> Result<Migrated, DbError> {
     let transaction = client.transaction().await?;
     transaction
-        .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .execute_typed("SELECT pg_advisory_xact_lock($1)", &[arg(&MIGRATION_LOCK)])
         .await?;
     check_roles(&transaction, roles).await?;
     adopt(&transaction, &roles.owner).await?;
     transaction
-        .execute("SELECT set_config('role', $1, true)", &[&roles.owner])
+        .execute_typed("SELECT set_config('role', $1, true)", &[arg(&roles.owner)])
         .await?;
     transaction.batch_execute(HISTORY_TABLE).await?;
     let applied = read_applied(&transaction).await?;
@@ -270,9 +271,13 @@ pub async fn migrate(
             .batch_execute(&roles.apply(migration.sql))
             .await?;
         transaction
-            .execute(
+            .execute_typed(
                 "INSERT INTO epic_schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                &[&migration.version, &migration.name, &migration.checksum()],
+                &[
+                    arg(&migration.version),
+                    arg(&migration.name),
+                    arg(&migration.checksum()),
+                ],
             )
             .await?;
         applied_now.push(migration.version);
@@ -281,16 +286,16 @@ pub async fn migrate(
         && applied_now.contains(&SECURITY_SETTINGS_CREATED)
     {
         transaction
-            .execute(
+            .execute_typed(
                 "UPDATE security_settings SET bcrypt_cost = $1",
-                &[&(cost as i32)],
+                &[arg(&(cost as i32))],
             )
             .await?;
     }
     let version = migrations.last().map_or(0, |m| m.version);
     if version >= SECURITY_SETTINGS_CREATED {
         let info = transaction
-            .query_one("SELECT app_role FROM epic_schema_info()", &[])
+            .query_typed_one("SELECT app_role FROM epic_schema_info()", &[])
             .await?;
         let app_role: String = info.get(0);
         if app_role != roles.app {
@@ -301,7 +306,7 @@ pub async fn migrate(
         }
     }
     let has_employees = transaction
-        .query_one("SELECT EXISTS (SELECT 1 FROM employees)", &[])
+        .query_typed_one("SELECT EXISTS (SELECT 1 FROM employees)", &[])
         .await?
         .get(0);
     transaction.commit().await?;
@@ -323,12 +328,12 @@ pub(crate) async fn check_roles(
 ) -> Result<(), DbError> {
     let names: Vec<&str> = roles.all().to_vec();
     let row = client
-        .query_one(
+        .query_typed_one(
             "SELECT ARRAY(SELECT n FROM unnest($1::text[]) n \
                           WHERE NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = n)), \
                     session_user::text, \
                     (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public')",
-            &[&names],
+            &[arg(&names)],
         )
         .await?;
     let missing: Vec<String> = row.get(0);
@@ -340,9 +345,9 @@ pub(crate) async fn check_roles(
         });
     }
     let can_become_owner: bool = client
-        .query_one(
+        .query_typed_one(
             "SELECT pg_has_role(session_user, $1, 'MEMBER')",
-            &[&roles.owner],
+            &[arg(&roles.owner)],
         )
         .await?
         .get(0);
@@ -382,7 +387,7 @@ pub async fn schema_info(
     client: &impl tokio_postgres::GenericClient,
 ) -> Result<Option<SchemaInfo>, DbError> {
     match client
-        .query_one("SELECT * FROM epic_schema_info()", &[])
+        .query_typed_one("SELECT * FROM epic_schema_info()", &[])
         .await
     {
         Ok(row) => Ok(Some(SchemaInfo {
@@ -429,7 +434,7 @@ async fn read_applied(
     client: &impl tokio_postgres::GenericClient,
 ) -> Result<Vec<Applied>, DbError> {
     let rows = client
-        .query(
+        .query_typed(
             "SELECT version, checksum FROM epic_schema_migrations ORDER BY version",
             &[],
         )

@@ -19,6 +19,7 @@ pub mod local;
 pub mod migrate;
 pub mod roles;
 mod rows;
+mod statement;
 pub mod transaction;
 pub mod undo;
 pub mod write;
@@ -30,6 +31,7 @@ use crate::config::Config;
 use connect::{ServerSettings, Target, Tls};
 use local::LocalCluster;
 use roles::RoleNames;
+use statement::arg;
 
 pub use error::DbError;
 pub(crate) use error::connection_failure;
@@ -79,6 +81,9 @@ pub struct Database {
     /// A command's opening (BEGIN, the expected-session check, the app
     /// role) not yet sent: it goes with the command's first statement.
     expecting: Option<transaction::Expected>,
+    /// Where the live notifications' listener connects, when not where the
+    /// pool does (`EPIC_LISTEN_URL`: past a transaction-mode pooler).
+    listen: Option<(tokio_postgres::Config, Tls)>,
     /// The zone dates are read and shown in: the company's, read with the
     /// schema's version once a session (`epic_schema_info`), unless `TZ`
     /// chose another (see [`Self::choose_zone`]).
@@ -101,7 +106,16 @@ impl Database {
                     config.pg_password.as_ref().map(|p| p.expose()),
                     config.pgpass.as_deref(),
                 )?;
-                Database::on_server(*settings).await
+                let mut database = Database::on_server(*settings).await?;
+                if let Some(url) = &config.listen_url {
+                    let mut listen = ServerSettings::from_url(url.expose())?;
+                    listen.fill_password(
+                        config.pg_password.as_ref().map(|p| p.expose()),
+                        config.pgpass.as_deref(),
+                    )?;
+                    database.listen = Some((listen.pg.clone(), listen.tls_connector()?));
+                }
+                Ok(database)
             }
             Target::Local => {
                 let cluster = LocalCluster::locate(config)?;
@@ -183,6 +197,7 @@ impl Database {
             held: None,
             in_command: false,
             expecting: None,
+            listen: None,
             zone: crate::zone::Zone::default(),
         })
     }
@@ -254,10 +269,15 @@ impl Database {
         self.zone = self.zone.with_company(company);
     }
 
-    /// A connection of its own with the pool's settings (the live
-    /// notifications' listener holds one), and the TLS to open it with.
+    /// Where the live notifications' listener opens a connection of its
+    /// own, and the TLS to open it with: `EPIC_LISTEN_URL`'s server if set
+    /// (a pooler in transaction mode cannot pass a LISTEN on), else the
+    /// pool's.
     pub fn connection_settings(&self) -> (tokio_postgres::Config, Tls) {
-        (self.pg_config.clone(), self.tls.clone())
+        match &self.listen {
+            Some(listen) => listen.clone(),
+            None => (self.pg_config.clone(), self.tls.clone()),
+        }
     }
 
     /// libpq environment variables that reach the same database, for
@@ -272,14 +292,13 @@ impl Database {
     pub async fn reached(&mut self) -> Result<Reached, DbError> {
         let client = self.client().await?;
         let row = client
-            .query_one(
+            .query_typed_one(
                 "SELECT coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'Unix socket'), \
                         current_setting('server_version'), session_user::text, \
                         coalesce((SELECT CASE WHEN s.ssl THEN s.version || ', ' || s.cipher END \
                                   FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()), 'none'), \
                         pg_is_in_recovery()",
-                &[],
-            )
+                &[])
             .await?;
         let address: String = row.get(0);
         let version: String = row.get(1);
@@ -324,9 +343,9 @@ pub async fn prepare_local_database(
     let _lock = cluster.lock()?;
     let (client, driver) = as_superuser(cluster, "postgres").await?;
     let exists = client
-        .query_opt(
+        .query_typed_opt(
             "SELECT 1 FROM pg_database WHERE datname = $1",
-            &[&local::DATABASE],
+            &[arg(&local::DATABASE)],
         )
         .await?
         .is_some();

@@ -51,10 +51,7 @@ impl Database {
     ) -> Result<u64, E> {
         let result = async {
             let client = self.session().await?;
-            let statement = client.prepare_cached(plan.sql()).await?;
-            let rows = client
-                .query_raw(&statement, plan.params().iter().map(|p| p.as_sql()))
-                .await?;
+            let rows = client.query_typed_raw(plan.sql(), plan.args()).await?;
             Ok::<_, DbError>(rows)
         }
         .await;
@@ -79,10 +76,7 @@ impl Database {
     /// Runs a plan that returns no rows; how many rows it changed.
     pub async fn execute(&mut self, plan: &Plan) -> Result<u64, DbError> {
         let client = self.session().await?;
-        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            plan.params().iter().map(|p| p.as_sql()).collect();
-        let statement = client.prepare_cached(plan.sql()).await?;
-        Ok(client.execute(&statement, &params).await?)
+        Ok(client.execute_typed(plan.sql(), &plan.args()).await?)
     }
 
     /// Runs `plan` and returns its one row, if any.
@@ -114,7 +108,7 @@ impl Database {
     pub async fn acting_as(&mut self) -> Result<ActingAs, DbError> {
         let client = self.session().await?;
         let row = client
-            .query_one(
+            .query_typed_one(
                 "SELECT current_user::text, coalesce(current_setting('epic.session', true), '')",
                 &[],
             )
@@ -125,7 +119,7 @@ impl Database {
             None
         } else {
             client
-                .query_one("SELECT epic_session_employee()", &[])
+                .query_typed_one("SELECT epic_session_employee()", &[])
                 .await?
                 .get(0)
         };
@@ -141,7 +135,7 @@ impl Database {
     pub async fn newest_notification(&mut self) -> Result<i64, DbError> {
         let client = self.session().await?;
         let row = client
-            .query_one("SELECT coalesce(max(id), 0) FROM notifications", &[])
+            .query_typed_one("SELECT coalesce(max(id), 0) FROM notifications", &[])
             .await?;
         Ok(row.get(0))
     }
@@ -150,7 +144,7 @@ impl Database {
     pub async fn employee_names(&mut self) -> Result<Vec<(i64, String, String)>, DbError> {
         let client = self.session().await?;
         let rows = client
-            .query(
+            .query_typed(
                 "SELECT id, full_name, department FROM employees WHERE active ORDER BY full_name",
                 &[],
             )

@@ -6,9 +6,9 @@
 //! outlives the command.
 
 use futures_util::FutureExt;
-use tokio_postgres::types::ToSql;
 
 use super::identity::{CHECK_SESSION, Identity, SessionProblem, session_check_of};
+use super::statement::arg;
 use super::{Database, DbError};
 
 /// A command's transaction, open on the session's connection (or about to
@@ -83,11 +83,10 @@ impl Database {
     pub async fn begin(&mut self, token: &str) -> Result<Transaction, DbError> {
         let app_role = self.app_role.clone();
         let client = self.session().await?;
-        let enter = client.prepare_cached(ENTER_APP_ROLE).await?;
-        let enter_params: [&(dyn ToSql + Sync); 2] = [&token, &app_role];
+        let enter_args = [arg(&token), arg(&app_role)];
         let (begun, entered) = tokio::join!(
             client.batch_execute("BEGIN"),
-            client.execute(&enter, &enter_params),
+            client.execute_typed(ENTER_APP_ROLE, &enter_args),
         );
         self.in_command = begun.is_ok();
         if let Err(e) = begun.and(entered) {
@@ -100,25 +99,19 @@ impl Database {
     /// [`Self::begin`] with the session check first, in the same
     /// transaction and the same round trip: the session's identity and the
     /// open transaction if it is alive; why not (and nothing open) if it is
-    /// not. The two statements are prepared once per connection (together,
-    /// in one round trip).
+    /// not.
     pub async fn begin_checked(
         &mut self,
         token: &str,
     ) -> Result<Result<(Identity, Transaction), SessionProblem>, DbError> {
         let app_role = self.app_role.clone();
         let client = self.session().await?;
-        let (check, enter) = tokio::join!(
-            client.prepare_cached(CHECK_SESSION),
-            client.prepare_cached(ENTER_APP_ROLE),
-        );
-        let (check, enter) = (check?, enter?);
-        let check_params: [&(dyn ToSql + Sync); 1] = [&token];
-        let enter_params: [&(dyn ToSql + Sync); 2] = [&token, &app_role];
+        let check_args = [arg(&token)];
+        let enter_args = [arg(&token), arg(&app_role)];
         let (begun, checked, entered) = tokio::join!(
             client.batch_execute("BEGIN"),
-            client.query_one(&check, &check_params),
-            client.execute(&enter, &enter_params),
+            client.query_typed_one(CHECK_SESSION, &check_args),
+            client.execute_typed(ENTER_APP_ROLE, &enter_args),
         );
         self.in_command = begun.is_ok();
         let outcome = begun
@@ -191,24 +184,23 @@ impl Database {
             .held
             .as_ref()
             .expect("the session's connection is open");
-        let (expect, enter) = tokio::join!(
-            client.prepare_cached(EXPECT_SESSION),
-            client.prepare_cached(ENTER_APP_ROLE),
-        );
-        let (expect, enter) = (expect?, enter?);
-        let expect_params: [&(dyn ToSql + Sync); 4] = [
-            &expected.token,
-            &expected.employee_id,
-            &expected.department,
-            &expected.name,
+        let expect_args = [
+            arg(&expected.token),
+            arg(&expected.employee_id),
+            arg(&expected.department),
+            arg(&expected.name),
         ];
-        let enter_params: [&(dyn ToSql + Sync); 2] = [&expected.token, &self.app_role];
+        let enter_args = [arg(&expected.token), arg(&self.app_role)];
         // Polled once, each request is queued in order; their answers are
         // not needed: if one fails, the transaction is failed and the
         // statement that follows says so (`DbError::SessionChanged`).
         let _ = client.batch_execute("BEGIN").now_or_never();
-        let _ = client.execute(&expect, &expect_params).now_or_never();
-        let _ = client.execute(&enter, &enter_params).now_or_never();
+        let _ = client
+            .execute_typed(EXPECT_SESSION, &expect_args)
+            .now_or_never();
+        let _ = client
+            .execute_typed(ENTER_APP_ROLE, &enter_args)
+            .now_or_never();
         self.in_command = true;
         Ok(())
     }

@@ -4,6 +4,7 @@
 //! to run as its undo (`epic.undoes`, read by the audit trigger). Both
 //! inside the command's transaction, as the application role.
 
+use super::statement::arg;
 use super::{Database, DbError};
 
 /// A change the audit trail holds, as `undo` needs it.
@@ -33,8 +34,7 @@ impl Database {
     /// The current employee's last change that no undo took back, if any.
     pub async fn last_change(&mut self) -> Result<Option<LastChange>, DbError> {
         let client = self.session().await?;
-        let statement = client.prepare_cached(UNDO_TARGET).await?;
-        let rows = client.query(&statement, &[]).await?;
+        let rows = client.query_typed(UNDO_TARGET, &[]).await?;
         let Some(first) = rows.first() else {
             return Ok(None);
         };
@@ -60,10 +60,12 @@ impl Database {
     /// same record). Until the transaction ends.
     pub async fn mark_undo(&mut self, entry: i64) -> Result<(), DbError> {
         let client = self.session().await?;
-        let statement = client
-            .prepare_cached("SELECT set_config('epic.undoes', $1, true)")
+        client
+            .query_typed_one(
+                "SELECT set_config('epic.undoes', $1, true)",
+                &[arg(&entry.to_string())],
+            )
             .await?;
-        client.query_one(&statement, &[&entry.to_string()]).await?;
         Ok(())
     }
 }

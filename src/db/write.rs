@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use tokio_postgres::error::SqlState;
 
+use super::statement::arg;
 use super::{Database, DbError};
 use crate::model::{Entity, Role};
 use crate::plan::{DeleteEmployee, Plan, select_one};
@@ -46,8 +47,7 @@ impl Database {
 
     async fn owners(&mut self, sql: &str, id: i64) -> Result<Option<Owners>, DbError> {
         let client = self.session().await?;
-        let statement = client.prepare_cached(sql).await?;
-        let row = client.query_opt(&statement, &[&id]).await?;
+        let row = client.query_typed_opt(sql, &[arg(&id)]).await?;
         Ok(row.map(|row| Owners {
             sales: row.get(0),
             support: row.get(1),
@@ -59,10 +59,12 @@ impl Database {
     /// created for it, and says whether it is signed.
     pub async fn lock_contract(&mut self, id: i64) -> Result<Option<bool>, DbError> {
         let client = self.session().await?;
-        let statement = client
-            .prepare_cached("SELECT signed FROM contracts WHERE id = $1 FOR SHARE")
+        let row = client
+            .query_typed_opt(
+                "SELECT signed FROM contracts WHERE id = $1 FOR SHARE",
+                &[arg(&id)],
+            )
             .await?;
-        let row = client.query_opt(&statement, &[&id]).await?;
         Ok(row.map(|row| row.get(0)))
     }
 
@@ -72,15 +74,13 @@ impl Database {
     /// With `Then::Commit` the COMMIT goes in the same round trip: a failed
     /// statement turns it into a rollback, so nothing half-done can land.
     pub async fn write(&mut self, plan: &Plan, then: Then) -> Result<Option<i64>, DbError> {
-        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            plan.params().iter().map(|p| p.as_sql()).collect();
+        let params = plan.args();
         // A command still to be opened is opened by this very statement.
         let commit = then == Then::Commit && (self.in_command || self.expecting.is_some());
         let client = self.session().await?;
-        let statement = client.prepare_cached(plan.sql()).await?;
         let row = if commit {
             let (row, committed) = tokio::join!(
-                client.query_opt(&statement, &params),
+                client.query_typed_opt(plan.sql(), &params),
                 client.batch_execute("COMMIT")
             );
             self.in_command = false;
@@ -88,7 +88,7 @@ impl Database {
             let outcome = row.and_then(|row| committed.map(|()| row));
             outcome.map_err(|e| self.failed_commit(e))?
         } else {
-            client.query_opt(&statement, &params).await?
+            client.query_typed_opt(plan.sql(), &params).await?
         };
         if row.is_none() && !commit {
             // Row security hides every row from a session that ended while
@@ -98,7 +98,7 @@ impl Database {
             let live: bool = self
                 .session()
                 .await?
-                .query_one("SELECT epic_session_employee() IS NOT NULL", &[])
+                .query_typed_one("SELECT epic_session_employee() IS NOT NULL", &[])
                 .await?
                 .get(0);
             if !live {
@@ -112,9 +112,9 @@ impl Database {
     pub async fn employee_facts(&mut self, id: i64) -> Result<Option<EmployeeFacts>, DbError> {
         let client = self.session().await?;
         let row = client
-            .query_opt(
+            .query_typed_opt(
                 "SELECT full_name, email, department, active FROM employees WHERE id = $1",
-                &[&id],
+                &[arg(&id)],
             )
             .await?;
         Ok(row.and_then(|row| {
@@ -137,19 +137,13 @@ impl Database {
         email: &str,
         then: Then,
     ) -> Result<Result<i64, (i64, String)>, DbError> {
-        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            plan.params().iter().map(|p| p.as_sql()).collect();
+        let params = plan.args();
         let commit = then == Then::Commit && (self.in_command || self.expecting.is_some());
         let client = self.session().await?;
-        let (find, insert) = tokio::join!(
-            client.prepare_cached(CLIENT_WITH_EMAIL),
-            client.prepare_cached(plan.sql())
-        );
-        let (find, insert) = (find?, insert?);
-        let email_params: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&email];
+        let email_args = [arg(&email)];
         let (found, row, committed) = tokio::join!(
-            client.query_opt(&find, &email_params),
-            client.query_opt(&insert, &params),
+            client.query_typed_opt(CLIENT_WITH_EMAIL, &email_args),
+            client.query_typed_opt(plan.sql(), &params),
             async {
                 if commit {
                     client.batch_execute("COMMIT").await
@@ -177,8 +171,9 @@ impl Database {
         email: &str,
     ) -> Result<Option<(i64, String)>, DbError> {
         let client = self.session().await?;
-        let statement = client.prepare_cached(CLIENT_WITH_EMAIL).await?;
-        let row = client.query_opt(&statement, &[&email]).await?;
+        let row = client
+            .query_typed_opt(CLIENT_WITH_EMAIL, &[arg(&email)])
+            .await?;
         Ok(row.map(|row| (row.get(0), row.get(1))))
     }
 
@@ -186,10 +181,10 @@ impl Database {
     pub async fn employee_holdings(&mut self, id: i64) -> Result<(i64, i64), DbError> {
         let client = self.session().await?;
         let row = client
-            .query_one(
+            .query_typed_one(
                 "SELECT (SELECT count(*) FROM clients WHERE sales_contact_id = $1), \
                         (SELECT count(*) FROM events WHERE support_contact_id = $1)",
-                &[&id],
+                &[arg(&id)],
             )
             .await?;
         Ok((row.get(0), row.get(1)))
@@ -205,16 +200,14 @@ impl Database {
         let from = deletion.id;
         let client = self.session().await?;
         let clients = client
-            .execute(
+            .execute_typed(
                 "UPDATE clients SET sales_contact_id = $2, updated_at = now() WHERE sales_contact_id = $1",
-                &[&from, &to],
-            )
+                &[arg(&from), arg(&to)])
             .await?;
         let events = client
-            .execute(
+            .execute_typed(
                 "UPDATE events SET support_contact_id = $2, updated_at = now() WHERE support_contact_id = $1",
-                &[&from, &to],
-            )
+                &[arg(&from), arg(&to)])
             .await?;
         Ok((clients, events))
     }
@@ -227,7 +220,7 @@ impl Database {
         let id = deletion.id;
         let client = self.session().await?;
         match client
-            .execute("DELETE FROM employees WHERE id = $1", &[&id])
+            .execute_typed("DELETE FROM employees WHERE id = $1", &[arg(&id)])
             .await
         {
             Ok(deleted) => Ok(deleted > 0),

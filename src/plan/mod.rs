@@ -14,7 +14,7 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use tokio_postgres::types::ToSql;
+use tokio_postgres::types::{ToSql, Type};
 
 use crate::exit::Exit;
 use crate::model::{CompareOp, Entity, Field, FieldType};
@@ -68,6 +68,22 @@ pub enum Param {
 }
 
 impl Param {
+    /// The parameter as a statement sends it: its value and the type the
+    /// server is told (statements are unnamed, so the types go with them).
+    pub fn as_arg(&self) -> (&(dyn ToSql + Sync), Type) {
+        let sql_type = match self {
+            Param::Int(_) => Type::INT8,
+            Param::Text(_) => Type::TEXT,
+            Param::Money(_) => Type::NUMERIC,
+            Param::Bool(_) => Type::BOOL,
+            Param::Time(_) => Type::TIMESTAMPTZ,
+            Param::IntList(_) => Type::INT8_ARRAY,
+            Param::TextList(_) => Type::TEXT_ARRAY,
+            Param::MoneyList(_) => Type::NUMERIC_ARRAY,
+        };
+        (self.as_sql(), sql_type)
+    }
+
     pub fn as_sql(&self) -> &(dyn ToSql + Sync) {
         match self {
             Param::Int(v) => v,
@@ -144,6 +160,11 @@ impl Plan {
 
     pub fn params(&self) -> &[Param] {
         &self.params
+    }
+
+    /// The parameters as the statement sends them, each with its type.
+    pub fn args(&self) -> Vec<(&(dyn ToSql + Sync), Type)> {
+        self.params.iter().map(Param::as_arg).collect()
     }
 
     pub fn columns(&self) -> &[OutColumn] {

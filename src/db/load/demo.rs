@@ -14,6 +14,7 @@ use crate::data::demo::{
     Dataset, DemoClient, DemoContract, DemoEvent, DemoLogin, KATE, STAFF, WEDDING_EVENT,
     WEDDING_NAME, dataset, logins,
 };
+use crate::db::statement::arg;
 use crate::model::Entity;
 use crate::plan::{ColumnKind, Stored, entity_table};
 
@@ -63,7 +64,7 @@ pub(super) async fn load_in(
         .await
         .map_err(database)?;
     let row = tx
-        .query_one("SELECT EXISTS (SELECT 1 FROM clients), now()", &[])
+        .query_typed_one("SELECT EXISTS (SELECT 1 FROM clients), now()", &[])
         .await
         .map_err(database)?;
     if row.try_get::<_, bool>(0).map_err(database)? {
@@ -123,25 +124,27 @@ async fn insert(
     // login, in the words the database's trigger uses (sql/0013) for what a
     // manager, the first of the staff, did.
     let manager = STAFF[0].name;
-    tx.execute(
+    tx.execute_typed(
         "INSERT INTO notifications (employee_id, event_id, message) VALUES ($1, $2, $3)",
         &[
-            &staff_id(KATE),
-            &WEDDING_EVENT,
-            &format!("{manager} assigned you event {WEDDING_EVENT} {WEDDING_NAME}"),
+            arg(&staff_id(KATE)),
+            arg(&WEDDING_EVENT),
+            arg(&format!(
+                "{manager} assigned you event {WEDDING_EVENT} {WEDDING_NAME}"
+            )),
         ],
     )
     .await?;
 
     // The demo's records are a Paris company's: its times read as Paris times anywhere.
-    tx.execute(
+    tx.execute_typed(
         "UPDATE company_settings SET time_zone = 'Europe/Paris'",
         &[],
     )
     .await?;
 
     // The rows above carry their own ids, which identity sequences do not see.
-    tx.execute(
+    tx.execute_typed(
         "SELECT setval(pg_get_serial_sequence('clients', 'id'), (SELECT max(id) FROM clients)), \
                 setval(pg_get_serial_sequence('contracts', 'id'), \
                        (SELECT max(id) FROM contracts)), \
@@ -176,7 +179,15 @@ async fn insert_staff(
         insert_unnest(Entity::Employee, &[], &[])
     );
     let rows = tx
-        .query(&sql, &[&names, &emails, &departments, &password_hashes])
+        .query_typed(
+            &sql,
+            &[
+                arg(&names),
+                arg(&emails),
+                arg(&departments),
+                arg(&password_hashes),
+            ],
+        )
         .await?;
     let mut staff_ids: HashMap<String, i64> = HashMap::new();
     for row in &rows {
@@ -255,21 +266,23 @@ async fn insert_clients(
     c: &[DemoClient],
     staff_id: &impl Fn(&str) -> Option<i64>,
 ) -> Result<u64, tokio_postgres::Error> {
-    tx.execute(
+    tx.execute_typed(
         &insert_unnest(Entity::Client, CLIENT_COPIES, &[]),
         &[
-            &c.iter().map(|r| r.id).collect::<Vec<_>>(),
-            &c.iter().map(|r| r.full_name.as_str()).collect::<Vec<_>>(),
-            &c.iter().map(|r| r.email.as_str()).collect::<Vec<_>>(),
-            &c.iter().map(|r| r.phone.as_deref()).collect::<Vec<_>>(),
-            &c.iter()
+            arg(&c.iter().map(|r| r.id).collect::<Vec<_>>()),
+            arg(&c.iter().map(|r| r.full_name.as_str()).collect::<Vec<_>>()),
+            arg(&c.iter().map(|r| r.email.as_str()).collect::<Vec<_>>()),
+            arg(&c.iter().map(|r| r.phone.as_deref()).collect::<Vec<_>>()),
+            arg(&c
+                .iter()
                 .map(|r| r.company_name.as_deref())
-                .collect::<Vec<_>>(),
-            &c.iter().map(|r| r.created_at).collect::<Vec<_>>(),
-            &c.iter().map(|r| r.last_contact_at).collect::<Vec<_>>(),
-            &c.iter()
+                .collect::<Vec<_>>()),
+            arg(&c.iter().map(|r| r.created_at).collect::<Vec<_>>()),
+            arg(&c.iter().map(|r| r.last_contact_at).collect::<Vec<_>>()),
+            arg(&c
+                .iter()
                 .map(|r| staff_id(r.sales_contact))
-                .collect::<Vec<_>>(),
+                .collect::<Vec<_>>()),
         ],
     )
     .await
@@ -279,15 +292,15 @@ async fn insert_contracts(
     tx: &Transaction<'_>,
     k: &[DemoContract],
 ) -> Result<u64, tokio_postgres::Error> {
-    tx.execute(
+    tx.execute_typed(
         &insert_unnest(Entity::Contract, CONTRACT_COPIES, &[]),
         &[
-            &k.iter().map(|r| r.id).collect::<Vec<_>>(),
-            &k.iter().map(|r| r.client_id).collect::<Vec<_>>(),
-            &k.iter().map(|r| r.total).collect::<Vec<_>>(),
-            &k.iter().map(|r| r.remaining).collect::<Vec<_>>(),
-            &k.iter().map(|r| r.signed).collect::<Vec<_>>(),
-            &k.iter().map(|r| r.created_at).collect::<Vec<_>>(),
+            arg(&k.iter().map(|r| r.id).collect::<Vec<_>>()),
+            arg(&k.iter().map(|r| r.client_id).collect::<Vec<_>>()),
+            arg(&k.iter().map(|r| r.total).collect::<Vec<_>>()),
+            arg(&k.iter().map(|r| r.remaining).collect::<Vec<_>>()),
+            arg(&k.iter().map(|r| r.signed).collect::<Vec<_>>()),
+            arg(&k.iter().map(|r| r.created_at).collect::<Vec<_>>()),
         ],
     )
     .await
@@ -298,20 +311,21 @@ async fn insert_events(
     e: &[DemoEvent],
     staff_id: &impl Fn(&str) -> Option<i64>,
 ) -> Result<u64, tokio_postgres::Error> {
-    tx.execute(
+    tx.execute_typed(
         &insert_unnest(Entity::Event, &[], EVENT_DEFAULTS),
         &[
-            &e.iter().map(|r| r.id).collect::<Vec<_>>(),
-            &e.iter().map(|r| r.contract_id).collect::<Vec<_>>(),
-            &e.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
-            &e.iter().map(|r| r.start_at).collect::<Vec<_>>(),
-            &e.iter().map(|r| r.end_at).collect::<Vec<_>>(),
-            &e.iter()
+            arg(&e.iter().map(|r| r.id).collect::<Vec<_>>()),
+            arg(&e.iter().map(|r| r.contract_id).collect::<Vec<_>>()),
+            arg(&e.iter().map(|r| r.name.as_str()).collect::<Vec<_>>()),
+            arg(&e.iter().map(|r| r.start_at).collect::<Vec<_>>()),
+            arg(&e.iter().map(|r| r.end_at).collect::<Vec<_>>()),
+            arg(&e
+                .iter()
                 .map(|r| r.support_contact.and_then(staff_id))
-                .collect::<Vec<_>>(),
-            &e.iter().map(|r| r.location.as_deref()).collect::<Vec<_>>(),
-            &e.iter().map(|r| r.attendees).collect::<Vec<_>>(),
-            &e.iter().map(|r| r.notes.as_deref()).collect::<Vec<_>>(),
+                .collect::<Vec<_>>()),
+            arg(&e.iter().map(|r| r.location.as_deref()).collect::<Vec<_>>()),
+            arg(&e.iter().map(|r| r.attendees).collect::<Vec<_>>()),
+            arg(&e.iter().map(|r| r.notes.as_deref()).collect::<Vec<_>>()),
         ],
     )
     .await

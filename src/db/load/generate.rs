@@ -28,6 +28,7 @@ use super::copy::{client_values, contract_values, copy, copy_events};
 use super::demo::{self, DemoError};
 use crate::data::demo::{DEMO_CLIENTS, DEMO_CONTRACTS, DEMO_EVENTS, DemoLogin};
 use crate::data::generate::{Generator, Pools, staff_password};
+use crate::db::statement::arg;
 use crate::exit::Exit;
 use crate::model::Entity;
 use crate::plan::entity_table;
@@ -278,7 +279,7 @@ async fn bulk(
     check_owner(tx).await?;
     // The same instant the demo used: `now()` is the transaction's start.
     let row = tx
-        .query_one(
+        .query_typed_one(
             "SELECT now(), (SELECT count(*) FROM employees), \
                     (SELECT coalesce(max(id), 0) FROM clients), \
                     (SELECT coalesce(max(id), 0) FROM contracts), \
@@ -361,7 +362,7 @@ async fn renumber_and_analyze(tx: &Transaction<'_>) -> Result<(), GenError> {
 /// `epic gen` changes the tables' triggers and row security: only their owner may.
 async fn check_owner(tx: &Transaction<'_>) -> Result<(), GenError> {
     let owner = tx
-        .query_one(
+        .query_typed_one(
             "SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) FROM pg_class \
              WHERE oid IN ('clients'::regclass, 'contracts'::regclass, 'events'::regclass)",
             &[],
@@ -392,10 +393,10 @@ async fn add_staff(
     let emails: Vec<&str> = staff.iter().map(|s| s.email.as_str()).collect();
     let departments: Vec<&str> = staff.iter().map(|s| s.department).collect();
     let added = tx
-        .execute(
+        .execute_typed(
             "INSERT INTO employees (full_name, email, department, password_hash) \
                  SELECT n, e, d, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(n, e, d)",
-            &[&names, &emails, &departments, &hash],
+            &[arg(&names), arg(&emails), arg(&departments), arg(&hash)],
         )
         .await?;
     report.generated_staff = added;
@@ -407,7 +408,7 @@ async fn add_staff(
 /// The emails a query of one `lower(email)` column returns.
 async fn lowercase_emails(tx: &Transaction<'_>, sql: &str) -> Result<HashSet<String>, GenError> {
     Ok(tx
-        .query(sql, &[])
+        .query_typed(sql, &[])
         .await?
         .iter()
         .map(|r| r.try_get(0))
@@ -417,9 +418,9 @@ async fn lowercase_emails(tx: &Transaction<'_>, sql: &str) -> Result<HashSet<Str
 /// The active employees of `department`, by id; there must be one.
 async fn active_ids(tx: &Transaction<'_>, department: &'static str) -> Result<Vec<i64>, GenError> {
     let rows = tx
-        .query(
+        .query_typed(
             "SELECT id FROM employees WHERE department = $1 AND active ORDER BY id",
-            &[&department],
+            &[arg(&department)],
         )
         .await?;
     let ids: Vec<i64> = rows
@@ -436,7 +437,7 @@ async fn active_ids(tx: &Transaction<'_>, department: &'static str) -> Result<Ve
 /// tables whose row security was forced, to force it again.
 async fn lift_triggers(tx: &Transaction<'_>) -> Result<Vec<String>, GenError> {
     let forced: Vec<String> = tx
-        .query(
+        .query_typed(
             "SELECT relname::text FROM pg_class WHERE relforcerowsecurity \
              AND oid IN ('clients'::regclass, 'contracts'::regclass, 'events'::regclass)",
             &[],
@@ -463,7 +464,7 @@ async fn lift_triggers(tx: &Transaction<'_>) -> Result<Vec<String>, GenError> {
 /// failure rolls the drop back).
 async fn set_aside_search_indexes(tx: &Transaction<'_>) -> Result<Vec<String>, GenError> {
     let rows = tx
-        .query(
+        .query_typed(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) \
              FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid \
              JOIN pg_am am ON am.oid = x.relam \
@@ -488,12 +489,12 @@ async fn check_departments(
     first_event: i64,
 ) -> Result<(), GenError> {
     let check = tx
-        .query_one(
+        .query_typed_one(
             "SELECT EXISTS (SELECT 1 FROM clients c JOIN employees e ON e.id = c.sales_contact_id \
                             WHERE c.id >= $1 AND e.department <> 'sales'), \
                     EXISTS (SELECT 1 FROM events v JOIN employees e ON e.id = v.support_contact_id \
                             WHERE v.id >= $2 AND e.department <> 'support')",
-            &[&first_client, &first_event],
+            &[arg(&first_client), arg(&first_event)],
         )
         .await?;
     if check.try_get::<_, bool>(0)? {

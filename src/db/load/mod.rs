@@ -9,6 +9,7 @@ pub mod demo;
 pub mod generate;
 
 use super::roles::RoleNames;
+use super::statement::arg;
 use super::{Database, DbError};
 
 /// The migrator's connection, as the owner role, with the bcrypt cost new
@@ -24,9 +25,9 @@ impl Operator {
     pub async fn open(database: &Database, roles: &RoleNames) -> Result<Operator, DbError> {
         let client = database.client().await?;
         let row = client
-            .query_one(
+            .query_typed_one(
                 "SELECT pg_has_role(session_user, $1, 'MEMBER'), session_user::text",
-                &[&roles.owner],
+                &[arg(&roles.owner)],
             )
             .await?;
         if !row.get::<_, bool>(0) {
@@ -37,10 +38,10 @@ impl Operator {
             });
         }
         client
-            .execute("SELECT set_config('role', $1, false)", &[&roles.owner])
+            .execute_typed("SELECT set_config('role', $1, false)", &[arg(&roles.owner)])
             .await?;
         let cost: i32 = client
-            .query_one("SELECT bcrypt_cost FROM security_settings", &[])
+            .query_typed_one("SELECT bcrypt_cost FROM security_settings", &[])
             .await?
             .get(0);
         Ok(Operator {
