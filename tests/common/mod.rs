@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 use epic::db::local::{PgBinaries, ServerUser};
 
 pub mod fixture;
+pub mod pooler;
 pub mod pty;
 pub mod sheet;
 pub mod transcript;

@@ -39,10 +39,24 @@ impl Terminal {
         size: Option<(u16, u16)>,
         pager: Option<&Path>,
     ) -> Terminal {
+        Terminal::logged_in_with(db, email, password, size, pager, &[])
+    }
+
+    /// [`Terminal::logged_in`] with `env` set for the login and the shell
+    /// (a `DATABASE_URL` of its own, say).
+    pub fn logged_in_with(
+        db: &TestDb,
+        email: &str,
+        password: &str,
+        size: Option<(u16, u16)>,
+        pager: Option<&Path>,
+        env: &[(&str, String)],
+    ) -> Terminal {
         let user = email.split('@').next().unwrap_or(email);
         let session_file = db.home.path().join(format!("{user}-session"));
-        let login = db
-            .epic()
+        let login = env
+            .iter()
+            .fold(db.epic(), |epic, (name, value)| epic.env(name, value))
             .env("EPIC_SESSION_FILE", &session_file)
             .args(["login", email])
             .stdin(format!("{password}\n"))
@@ -73,6 +87,7 @@ impl Terminal {
         if let Some(pager) = pager {
             command.env("PAGER", pager);
         }
+        command.envs(env.iter().map(|(name, value)| (name, value)));
         // The terminal is the shell's controlling terminal, as in a real
         // login: the password prompt opens `/dev/tty`.
         let tty = nix::unistd::ttyname(&pty.slave).expect("the terminal's name");
