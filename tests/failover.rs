@@ -109,3 +109,49 @@ fn a_server_lost_mid_batch_keeps_nothing_of_the_command_and_keep_going_resumes()
     let attendees = db.query_one_i64("SELECT attendees::bigint FROM events WHERE id = 109");
     assert_eq!(attendees, 75);
 }
+
+/// A read whose connection is lost before it printed anything is read
+/// again on a new connection: the reader sees the answer, once.
+#[test]
+fn a_read_that_lost_its_connection_is_read_again_on_a_new_one() {
+    let db = demo();
+    // The first read of events sleeps in the server, long enough to end
+    // its backend under it; the sequence, not the transaction that is
+    // rolled back with the lost connection, remembers that it did.
+    db.execute(
+        "CREATE SEQUENCE test_reads; \
+         CREATE FUNCTION test_slow_first_read() RETURNS boolean LANGUAGE plpgsql \
+         SECURITY DEFINER SET search_path = pg_catalog, public AS $$ \
+         BEGIN IF nextval('test_reads') = 1 THEN PERFORM pg_sleep(5); END IF; RETURN true; END $$; \
+         GRANT EXECUTE ON FUNCTION test_slow_first_read() TO PUBLIC; \
+         CREATE POLICY test_slow_first_read ON events AS RESTRICTIVE FOR SELECT \
+         USING (test_slow_first_read())",
+    );
+    let running = db
+        .epic()
+        .args(["--format", "csv", "-c", "show events where id = 109"])
+        .spawn();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let ended = loop {
+        let ended = db.query_one_i64(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE wait_event = 'PgSleep' AND pid <> pg_backend_pid()",
+        );
+        if ended > 0 || Instant::now() > deadline {
+            break ended;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(ended, 1, "the read never reached the server");
+    let ran = running.finish();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert_eq!(
+        ran.stdout.matches("109,John Ouick Wedding").count(),
+        1,
+        "{ran:?}"
+    );
+    assert!(
+        db.query_one_i64("SELECT last_value FROM test_reads") >= 2,
+        "read twice"
+    );
+}

@@ -6,6 +6,7 @@
 mod confirm;
 pub mod listen;
 mod names;
+mod retry;
 pub mod settings;
 
 use crate::input::{self, Entry};
@@ -127,7 +128,9 @@ impl Shell {
         })?;
         let check = check_after_loss(&command);
         let (timed, started) = (self.view.timing, std::time::Instant::now());
-        let flow = self.run_command(command, out, err).await;
+        let flow = self
+            .run_command_reading_again_if_lost(command, out, err)
+            .await;
         if timed == Switch::On && self.view.timing == Switch::On {
             let took = Status::Took {
                 seconds: started.elapsed().as_secs_f64(),
