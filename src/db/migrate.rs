@@ -159,6 +159,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0019_search_every_text.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 20,
+        name: "0020_reads_on_a_standby.sql",
+        sql: include_str!("../../sql/0020_reads_on_a_standby.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.
