@@ -20,6 +20,23 @@ fn demo() -> TestDb {
     db
 }
 
+/// Ends the backend that sleeps in the server (a test's slow trigger or
+/// policy), as a shutdown or a failover would, once it is there; how many
+/// it ended.
+fn end_the_sleeping_backend(db: &TestDb) -> i64 {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let ended = db.query_one_i64(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE wait_event = 'PgSleep' AND pid <> pg_backend_pid()",
+        );
+        if ended > 0 || Instant::now() > deadline {
+            return ended;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn database_name(db: &TestDb) -> String {
     db.with_client(async |client| {
         client
@@ -110,17 +127,7 @@ fn a_server_lost_mid_batch_keeps_nothing_of_the_command_and_keep_going_resumes()
         .args(["--keep-going", "--format", "csv", "-f"])
         .arg(&batch)
         .spawn();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let ended = loop {
-        let ended = db.query_one_i64(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
-             WHERE wait_event = 'PgSleep' AND pid <> pg_backend_pid()",
-        );
-        if ended > 0 || Instant::now() > deadline {
-            break ended;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let ended = end_the_sleeping_backend(&db);
     assert_eq!(ended, 1, "the update never reached the server");
     let common::Ran {
         code,
@@ -162,17 +169,7 @@ fn a_read_that_lost_its_connection_is_read_again_on_a_new_one() {
         .epic()
         .args(["--format", "csv", "-c", "show events where id = 109"])
         .spawn();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let ended = loop {
-        let ended = db.query_one_i64(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
-             WHERE wait_event = 'PgSleep' AND pid <> pg_backend_pid()",
-        );
-        if ended > 0 || Instant::now() > deadline {
-            break ended;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let ended = end_the_sleeping_backend(&db);
     assert_eq!(ended, 1, "the read never reached the server");
     let ran = running.finish();
     assert_eq!(ran.code, 0, "{ran:?}");

@@ -466,18 +466,7 @@ async fn write_created(
         session
             .execute_typed(
                 INSERT_EVENTS,
-                &[
-                    arg(&rows),
-                    arg(&ids),
-                    arg(&v.names),
-                    arg(&v.contracts),
-                    arg(&v.starts),
-                    arg(&v.ends),
-                    arg(&v.supports),
-                    arg(&v.locations),
-                    arg(&v.attendees),
-                    arg(&v.notes),
-                ],
+                &[&[arg(&rows), arg(&ids)][..], &v.args()].concat(),
             )
             .await?;
     }
@@ -496,19 +485,7 @@ async fn write_updated(
         session
             .execute_typed(
                 UPDATE_EVENTS,
-                &[
-                    arg(&rows),
-                    arg(&ids),
-                    arg(&changed),
-                    arg(&v.names),
-                    arg(&v.contracts),
-                    arg(&v.starts),
-                    arg(&v.ends),
-                    arg(&v.supports),
-                    arg(&v.locations),
-                    arg(&v.attendees),
-                    arg(&v.notes),
-                ],
+                &[&[arg(&rows), arg(&ids), arg(&changed)][..], &v.args()].concat(),
             )
             .await?;
     }
@@ -565,6 +542,21 @@ struct Columns<'a> {
 }
 
 impl<'a> Columns<'a> {
+    /// The columns as the statements' parameters after the rows and ids,
+    /// in `INSERT_EVENTS`' and `UPDATE_EVENTS`' order.
+    fn args(&self) -> [Arg<'_>; 8] {
+        [
+            arg(&self.names),
+            arg(&self.contracts),
+            arg(&self.starts),
+            arg(&self.ends),
+            arg(&self.supports),
+            arg(&self.locations),
+            arg(&self.attendees),
+            arg(&self.notes),
+        ]
+    }
+
     fn of(events: impl Iterator<Item = &'a EventRow>) -> Columns<'a> {
         let mut c = Columns {
             names: Vec::new(),
