@@ -257,7 +257,17 @@ fn start_standby(user: &ServerUser, binaries: &PgBinaries, primary: &Node, dir: 
         .current_dir(&dir)
         .arg("-D")
         .arg(&pgdata)
-        .args(["-R", "-X", "stream", "--no-sync", "-h", "127.0.0.1", "-U"])
+        // A fast checkpoint: a spread one makes the copy wait a minute and more.
+        .args([
+            "-R",
+            "-X",
+            "stream",
+            "--checkpoint=fast",
+            "--no-sync",
+            "-h",
+            "127.0.0.1",
+            "-U",
+        ])
         .arg("postgres")
         .arg("-p")
         .arg(primary.port.to_string())
