@@ -461,7 +461,7 @@ async fn db_command(
         }
         DbAction::Backup { file } => {
             let database = connect(config, Login::Migrator).await?;
-            backup::backup(config, &database, &file)?;
+            backup::backup(config, &database, &file).await?;
             let written = Status::BackedUp {
                 location: database.location.to_string(),
                 file: file.display().to_string(),

@@ -5,6 +5,10 @@
 //! The tools come from the same PostgreSQL installation as the local server
 //! and receive the connection (TLS settings included) through libpq's
 //! environment variables, so a password never appears on a command line.
+//! With several hosts in the URL, pg_dump is sent to the server epic
+//! reached (the primary, under `target_session_attrs=read-write`), named by
+//! the address and port that server reports, not to the hosts in the URL's
+//! order: libpq alone could pick another one (a standby first in the list).
 //! A backup file is created readable by its owner only: it holds every
 //! record (and no usable session: the database keeps only the hashes of
 //! session tokens). Row security is forced on every table, so pg_dump reads
@@ -30,7 +34,8 @@ use super::statement::arg;
 use super::{Database, DbError};
 use crate::config::Config;
 
-pub fn backup(config: &Config, database: &Database, file: &Path) -> Result<(), DbError> {
+pub async fn backup(config: &Config, database: &Database, file: &Path) -> Result<(), DbError> {
+    let env = reached_env(database).await?;
     let binaries = PgBinaries::find(config.pg_bin.as_deref())?;
     // Private from the first byte: created 0600, never widened afterwards.
     let output = std::fs::OpenOptions::new()
@@ -47,11 +52,71 @@ pub fn backup(config: &Config, database: &Database, file: &Path) -> Result<(), D
     command
         .args(["--format=custom", "--no-owner", "--enable-row-security"])
         .stdout(output);
-    let outcome = run_tool("pg_dump", command, database, None);
+    let outcome = run_tool("pg_dump", command, &env, None);
     if outcome.is_err() {
         let _ = std::fs::remove_file(file);
     }
     outcome
+}
+
+/// The libpq environment of `database`, narrowed to the one server its
+/// connections reached when the settings name several: that server's host
+/// name as the URL spells it (for the certificate check), its address and
+/// its port. Kept as it is when nothing in the list matches what the server
+/// reports (a pooler or NAT in between): libpq then follows the same
+/// `target_session_attrs`.
+async fn reached_env(database: &Database) -> Result<Vec<(&'static str, String)>, DbError> {
+    let mut env = database.libpq_env().to_vec();
+    let hosts = database.pg_config.get_hosts();
+    if hosts.len() < 2 {
+        return Ok(env);
+    }
+    let client = database.client().await?;
+    let row = client
+        .query_one("SELECT host(inet_server_addr()), inet_server_port()", &[])
+        .await?;
+    drop(client);
+    let (Some(address), Some(port)) = (
+        row.get::<_, Option<String>>(0),
+        row.get::<_, Option<i32>>(1),
+    ) else {
+        return Ok(env);
+    };
+    let (Ok(address), Ok(port)) = (address.parse::<std::net::IpAddr>(), u16::try_from(port)) else {
+        return Ok(env);
+    };
+    let Some(name) = matching_host(database, address, port) else {
+        return Ok(env);
+    };
+    env.retain(|(key, _)| !matches!(*key, "PGHOST" | "PGHOSTADDR" | "PGPORT"));
+    env.push(("PGHOST", name));
+    env.push(("PGHOSTADDR", address.to_string()));
+    env.push(("PGPORT", port.to_string()));
+    Ok(env)
+}
+
+/// The host of the settings that is `address:port`: by its `hostaddr` if
+/// given, else by what its name resolves to.
+fn matching_host(database: &Database, address: std::net::IpAddr, port: u16) -> Option<String> {
+    use std::net::ToSocketAddrs;
+    let config = &database.pg_config;
+    let ports = config.get_ports();
+    let hostaddrs = config.get_hostaddrs();
+    config.get_hosts().iter().enumerate().find_map(|(i, host)| {
+        let tokio_postgres::config::Host::Tcp(name) = host else {
+            return None;
+        };
+        // One port for every host, or one each (libpq's rule).
+        let its_port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+        let same = its_port == port
+            && match hostaddrs.get(i) {
+                Some(given) => *given == address,
+                None => (name.as_str(), port)
+                    .to_socket_addrs()
+                    .is_ok_and(|mut found| found.any(|a| a.ip() == address)),
+            };
+        same.then(|| name.clone())
+    })
 }
 
 /// Extensions epic's schema uses; the owner creates them (they are trusted).
@@ -111,7 +176,7 @@ pub async fn restore(
         command.args(["--clean", "--if-exists"]);
     }
     command.arg("--dbname").arg(database.dbname()).arg(file);
-    run_tool("pg_restore", command, database, Some(list))
+    run_tool("pg_restore", command, database.libpq_env(), Some(list))
 }
 
 /// The backup's table of contents without its extensions: they belong to
@@ -148,10 +213,10 @@ fn restore_list(binaries: &PgBinaries, file: &Path) -> Result<String, DbError> {
 fn run_tool(
     tool: &'static str,
     mut command: Command,
-    database: &Database,
+    env: &[(&'static str, String)],
     stdin: Option<String>,
 ) -> Result<(), DbError> {
-    for (name, value) in database.libpq_env() {
+    for (name, value) in env {
         command.env(name, value);
     }
     let io = |source| DbError::io("run the PostgreSQL tools", source);

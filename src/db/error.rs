@@ -544,6 +544,12 @@ pub(crate) fn connection_failure(
     if text.contains("password missing") {
         return DbError::NeedsPassword { target };
     }
+    // Every server reached takes no writes (tokio-postgres's words for
+    // `target_session_attrs=read-write` finding only standbys): the primary
+    // is gone and none promoted yet, a failover under way.
+    if text.contains("database does not allow writes") {
+        return DbError::ReadOnly { source };
+    }
     let message = source
         .as_db_error()
         .map(|e| e.message())

@@ -429,7 +429,7 @@ impl Drop for PlainServer {
 }
 
 /// What `epic db roles` prints: the script a DBA runs once.
-fn roles_script() -> String {
+pub fn roles_script() -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_epic"))
         .args(["db", "roles"])
         .env_clear()
@@ -461,7 +461,7 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
-async fn connect(conninfo: &str) -> Result<tokio_postgres::Client, tokio_postgres::Error> {
+pub async fn connect(conninfo: &str) -> Result<tokio_postgres::Client, tokio_postgres::Error> {
     let (client, connection) = tokio_postgres::connect(conninfo, tokio_postgres::NoTls).await?;
     tokio::spawn(connection);
     Ok(client)
