@@ -152,6 +152,15 @@ impl Database {
         if !std::mem::take(&mut self.in_command) {
             return Ok(());
         }
+        // A transaction whose connection is gone was rolled back by the
+        // server: connecting again only to say so would put that
+        // connection's failure (no primary yet, in a failover) in place of
+        // the command's own.
+        let gone = self.held.as_ref().is_none_or(|client| client.is_closed());
+        if gone && !succeeded {
+            self.held = None;
+            return Ok(());
+        }
         let client = self.session().await?;
         let outcome = client
             .batch_execute(if succeeded { "COMMIT" } else { "ROLLBACK" })
