@@ -73,7 +73,7 @@ async fn reached_env(database: &Database) -> Result<Vec<(&'static str, String)>,
     }
     let client = database.client().await?;
     let row = client
-        .query_one("SELECT host(inet_server_addr()), inet_server_port()", &[])
+        .query_typed_one("SELECT host(inet_server_addr()), inet_server_port()", &[])
         .await?;
     drop(client);
     let (Some(address), Some(port)) = (
