@@ -71,18 +71,7 @@ async fn reached_env(database: &Database) -> Result<Vec<(&'static str, String)>,
     if hosts.len() < 2 {
         return Ok(env);
     }
-    let client = database.client().await?;
-    let row = client
-        .query_typed_one("SELECT host(inet_server_addr()), inet_server_port()", &[])
-        .await?;
-    drop(client);
-    let (Some(address), Some(port)) = (
-        row.get::<_, Option<String>>(0),
-        row.get::<_, Option<i32>>(1),
-    ) else {
-        return Ok(env);
-    };
-    let (Ok(address), Ok(port)) = (address.parse::<std::net::IpAddr>(), u16::try_from(port)) else {
+    let Some((address, port)) = database.reached().await?.address else {
         return Ok(env);
     };
     let Some(name) = matching_host(database, address, port) else {

@@ -31,7 +31,8 @@ impl Database {
                 "INSERT INTO employees (full_name, email, department, password_hash) \
                  SELECT $1, $2, 'admin', epic_bcrypt($3) WHERE NOT EXISTS (SELECT 1 FROM employees) \
                  RETURNING id",
-                &[arg(&name), arg(&email), arg(&password)])
+                &[arg(&name), arg(&email), arg(&password)],
+            )
             .await?;
         if let Some(row) = &created {
             let id: i64 = row.get(0);
@@ -41,7 +42,8 @@ impl Database {
                      VALUES ('create', 'employee', $1, \
                              jsonb_build_object('name', $2::text, 'email', $3::text, 'department', 'admin'), \
                              jsonb_build_object('via', 'first run'))",
-                    &[arg(&id), arg(&name), arg(&email)])
+                    &[arg(&id), arg(&name), arg(&email)],
+                )
                 .await?;
             transaction
                 .execute_typed(

@@ -341,7 +341,8 @@ impl Database {
         let rows = client
             .query_typed(
                 "SELECT id, full_name, email FROM employees WHERE lower(full_name) = lower($1) ORDER BY id",
-                &[arg(&name)])
+                &[arg(&name)],
+            )
             .await?;
         Ok(rows
             .iter()
@@ -359,7 +360,8 @@ impl Database {
         let rows = client
             .query_typed(
                 "SELECT full_name FROM employees WHERE $1::text IS NULL OR department = $1 ORDER BY full_name",
-                &[arg(&department)])
+                &[arg(&department)],
+            )
             .await?;
         Ok(rows.iter().map(|row| row.get(0)).collect())
     }

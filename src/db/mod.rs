@@ -102,17 +102,17 @@ impl Database {
         let roles = connect::role_names(config)?;
         match connect::target(config)? {
             Target::Server(mut settings) => {
-                settings.fill_password(
-                    config.pg_password.as_ref().map(|p| p.expose()),
-                    config.pgpass.as_deref(),
-                )?;
+                let with_password = |settings: &mut ServerSettings| {
+                    settings.fill_password(
+                        config.pg_password.as_ref().map(|p| p.expose()),
+                        config.pgpass.as_deref(),
+                    )
+                };
+                with_password(&mut settings)?;
                 let mut database = Database::on_server(*settings).await?;
                 if let Some(url) = &config.listen_url {
                     let mut listen = ServerSettings::from_url(url.expose())?;
-                    listen.fill_password(
-                        config.pg_password.as_ref().map(|p| p.expose()),
-                        config.pgpass.as_deref(),
-                    )?;
+                    with_password(&mut listen)?;
                     database.listen = Some((listen.pg.clone(), listen.tls_connector()?));
                 }
                 Ok(database)
@@ -289,24 +289,34 @@ impl Database {
 
     /// The server this connection actually reached, as the server says:
     /// with several hosts, the one that answered.
-    pub async fn reached(&mut self) -> Result<Reached, DbError> {
+    pub async fn reached(&self) -> Result<Reached, DbError> {
         let client = self.client().await?;
         let row = client
             .query_typed_one(
-                "SELECT coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'Unix socket'), \
+                "SELECT host(inet_server_addr()), inet_server_port(), \
                         current_setting('server_version'), session_user::text, \
                         coalesce((SELECT CASE WHEN s.ssl THEN s.version || ', ' || s.cipher END \
                                   FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()), 'none'), \
                         pg_is_in_recovery()",
-                &[])
+                &[],
+            )
             .await?;
-        let address: String = row.get(0);
-        let version: String = row.get(1);
+        let host: Option<String> = row.get(0);
+        let port: Option<i32> = row.get(1);
+        let version: String = row.get(2);
+        let shown = match (&host, port) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            _ => "Unix socket".to_owned(),
+        };
+        let address = host
+            .and_then(|host| host.parse().ok())
+            .zip(port.and_then(|port| u16::try_from(port).ok()));
         Ok(Reached {
-            server: format!("{address} (PostgreSQL {version})"),
-            user: row.get(2),
-            tls: row.get(3),
-            standby: row.get(4),
+            server: format!("{shown} (PostgreSQL {version})"),
+            address,
+            user: row.get(3),
+            tls: row.get(4),
+            standby: row.get(5),
         })
     }
 
@@ -325,6 +335,8 @@ impl Database {
 pub struct Reached {
     /// Its address and version.
     pub server: String,
+    /// The address and port it listens on (none over a Unix socket).
+    pub address: Option<(std::net::IpAddr, u16)>,
     /// The login the connection uses.
     pub user: String,
     /// The TLS version and cipher, or `none`.

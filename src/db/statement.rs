@@ -10,7 +10,7 @@
 //! `src/` (COPY, which has no unnamed form, runs inside one transaction
 //! and closes its statement before the transaction ends).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use tokio_postgres::types::{ToSql, Type};
 
@@ -44,15 +44,12 @@ macro_rules! sql_types {
 }
 
 sql_types! {
-    i16 => INT2, INT2_ARRAY;
     i32 => INT4, INT4_ARRAY;
     i64 => INT8, INT8_ARRAY;
     bool => BOOL, BOOL_ARRAY;
     String => TEXT, TEXT_ARRAY;
     Decimal => NUMERIC, NUMERIC_ARRAY;
     DateTime<Utc> => TIMESTAMPTZ, TIMESTAMPTZ_ARRAY;
-    NaiveDate => DATE, DATE_ARRAY;
-    serde_json::Value => JSONB, JSONB_ARRAY;
 }
 
 impl SqlType for str {
@@ -81,10 +78,7 @@ arrays! {
     Vec<&str> => TEXT_ARRAY;
     Vec<Option<&str>> => TEXT_ARRAY;
     Vec<Option<String>> => TEXT_ARRAY;
-    Vec<Option<i32>> => INT4_ARRAY;
     Vec<Option<i64>> => INT8_ARRAY;
-    Vec<Option<Decimal>> => NUMERIC_ARRAY;
-    Vec<Option<DateTime<Utc>>> => TIMESTAMPTZ_ARRAY;
 }
 
 #[cfg(test)]

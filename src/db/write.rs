@@ -202,12 +202,14 @@ impl Database {
         let clients = client
             .execute_typed(
                 "UPDATE clients SET sales_contact_id = $2, updated_at = now() WHERE sales_contact_id = $1",
-                &[arg(&from), arg(&to)])
+                &[arg(&from), arg(&to)],
+            )
             .await?;
         let events = client
             .execute_typed(
                 "UPDATE events SET support_contact_id = $2, updated_at = now() WHERE support_contact_id = $1",
-                &[arg(&from), arg(&to)])
+                &[arg(&from), arg(&to)],
+            )
             .await?;
         Ok((clients, events))
     }
