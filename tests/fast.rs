@@ -514,3 +514,65 @@ fn a_write_after_a_rename_is_audited_under_the_new_name() {
     });
     assert_eq!(actor, "William Boquet");
 }
+
+/// A create looks up the client that already has its email (to name it)
+/// through the email's index, not by reading every client under the
+/// policies (sql/0021): the clients table is not scanned, whatever the
+/// case the email is typed in.
+#[test]
+fn a_create_finds_the_client_with_a_taken_email_without_reading_the_table() {
+    let db = generated();
+    login(&db, BILL);
+    let (taken_by, email) = db.with_client(async |client| {
+        let row = client
+            .query_one(
+                "SELECT full_name, email FROM clients ORDER BY id DESC LIMIT 1",
+                &[],
+            )
+            .await
+            .expect("a client");
+        (row.get::<_, String>(0), row.get::<_, String>(1))
+    });
+    let table_scans = || {
+        db.query_one_i64(
+            "SELECT seq_scan FROM pg_stat_user_tables \
+             WHERE relname = 'clients'",
+        )
+    };
+    let (scans_before, lookups_before) = (table_scans(), index_scans(&db, "clients_pkey"));
+    let ran = db
+        .epic()
+        .env("EPIC_SESSION_FILE", session_of(&db, BILL.0))
+        .args([
+            "-c",
+            &format!(
+                "create client name \"Second Of Them\" email \"{}\" phone \"+33 6 12 34 56 78\"",
+                email.to_uppercase()
+            ),
+        ])
+        .run();
+    assert_ne!(ran.code, 0, "{ran:?}");
+    assert!(
+        ran.stderr.contains(&taken_by) && ran.stderr.contains("already has the email"),
+        "{ran:?}"
+    );
+    // The epic process has ended; its backend reports its statistics as it
+    // goes, the look-up by id among them.
+    let mut lookups_after = index_scans(&db, "clients_pkey");
+    for _ in 0..20 {
+        if lookups_after > lookups_before {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        lookups_after = index_scans(&db, "clients_pkey");
+    }
+    assert!(
+        lookups_after > lookups_before,
+        "no look-up of the client was reported"
+    );
+    assert_eq!(
+        table_scans(),
+        scans_before,
+        "the create read the clients table"
+    );
+}

@@ -169,7 +169,7 @@ const CONTRACTS: &str = "SELECT k.id, k.signed, c.id, c.full_name, c.email, c.co
      FROM contracts k JOIN clients c ON c.id = k.client_id WHERE k.id = ANY($1)";
 
 const CLIENTS: &str = "SELECT c.id, c.full_name, c.email, c.company_name FROM clients c \
-     WHERE lower(c.email) = ANY($1)";
+     WHERE c.id = ANY (ARRAY(SELECT epic_clients_with_emails($1)))";
 
 /// Numbers for the new clients and the events the sheet does not number,
 /// taken before they are written, so that the statement writing them can

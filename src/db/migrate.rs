@@ -165,6 +165,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0020_reads_on_a_standby.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 21,
+        name: "0021_client_email_lookup.sql",
+        sql: include_str!("../../sql/0021_client_email_lookup.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.
