@@ -86,6 +86,11 @@ pub struct Config {
     /// the server itself when `DATABASE_URL` names a transaction-mode
     /// pooler, which cannot pass a LISTEN on. Unset: `DATABASE_URL`'s server.
     pub listen_url: Option<Secret>,
+    /// The read profile (`EPIC_READ_URL`): a standby (or a list of servers
+    /// with `target_session_attrs=read-only` or `prefer-standby`) that
+    /// `show`, `count`, `report` and `explain` run on when it answers.
+    /// Unset: every command runs where `DATABASE_URL` leads.
+    pub read_url: Option<Secret>,
     /// The database password from `PGPASSWORD`, when no `.pgpass` line matches.
     pub pg_password: Option<Secret>,
     /// The `.pgpass` file (`PGPASSFILE`, else `~/.pgpass`).
@@ -171,6 +176,7 @@ impl Config {
                 .or_else(|| dirs::config_dir().map(|dir| dir.join("epic").join("config.toml"))),
             profile: lookup("EPIC_PROFILE"),
             listen_url: lookup("EPIC_LISTEN_URL").map(Secret::new),
+            read_url: lookup("EPIC_READ_URL").map(Secret::new),
             pg_password: lookup("PGPASSWORD").map(Secret::new),
             pgpass: lookup("PGPASSFILE")
                 .map(PathBuf::from)

@@ -145,14 +145,30 @@ impl Pair {
         pair
     }
 
-    /// The multi-host URL, hosts in the order of `ports`.
+    /// The multi-host URL to the server that takes writes, hosts in the
+    /// order of `ports`.
     fn url(&self, user: &str, ports: &[u16]) -> String {
+        self.url_for(user, ports, "read-write")
+    }
+
+    fn url_for(&self, user: &str, ports: &[u16], attrs: &str) -> String {
         let hosts: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
         format!(
-            "postgres://{user}@{}/{DATABASE}?target_session_attrs=read-write\
+            "postgres://{user}@{}/{DATABASE}?target_session_attrs={attrs}\
              &sslmode=verify-full&sslrootcert={}",
             hosts.join(","),
             self.primary.dir.join("server-ca.crt").display()
+        )
+    }
+
+    /// A desk whose writes go to the primary and whose reads go to the
+    /// standby, when one answers (`EPIC_READ_URL`, libpq's
+    /// `prefer-standby` over both hosts, the primary listed first).
+    fn reader(&self) -> Epic {
+        let (p1, p2) = (self.primary.port, self.standby.port);
+        self.epic(&[p1, p2]).env(
+            "EPIC_READ_URL",
+            self.url_for("epic_client", &[p1, p2], "prefer-standby"),
         )
     }
 
@@ -437,4 +453,90 @@ fn a_failover_mid_batch_is_exit_7_nothing_half_applied_and_the_rest_runs_on_the_
     assert_eq!(status["recovery"], "primary", "{status}");
     let dumped = pair.backup(&[p1, p2]);
     assert!(dumped.contains(&SLOW.to_string()), "the new primary's data");
+}
+
+/// Helene's session on the primary, as the DBA sees it there.
+const HELENES_SESSION: &str = "FROM user_sessions WHERE revoked_at IS NULL AND employee_id = \
+     (SELECT id FROM employees WHERE email = 'helene@epic.events')";
+
+#[test]
+fn with_a_read_profile_reads_run_on_the_standby_and_the_primary_still_guards_the_session() {
+    let pair = Pair::start();
+    // Asynchronous: a commit on the primary must not wait for the standby
+    // this test pauses.
+    pair.primary
+        .execute("ALTER SYSTEM SET synchronous_standby_names = ''");
+    pair.primary.execute("SELECT pg_reload_conf()");
+    wait_for("the standby to be asynchronous", || {
+        pair.primary
+            .text("SELECT count(*)::text FROM pg_stat_replication WHERE sync_state = 'async'")
+            == "1"
+    });
+    let id = pair.primary.text("SELECT min(id)::text FROM events");
+    let show = format!("show event {id}");
+    pair.primary.execute(&format!(
+        "UPDATE events SET notes = 'as replayed' WHERE id = {id}"
+    ));
+    // The standby stops replaying: what it answers is what it had.
+    pair.standby.execute("SELECT pg_wal_replay_pause()");
+    pair.primary.execute(&format!(
+        "UPDATE events SET notes = 'not replayed yet' WHERE id = {id}; \
+         UPDATE user_sessions SET last_seen_at = now() - interval '2 minutes' \
+         WHERE id = (SELECT id {HELENES_SESSION})"
+    ));
+    let read = pair.reader().args(["-c", &show]).run();
+    assert_eq!(read.code, 0, "{read:?}");
+    assert!(read.stdout.contains("as replayed"), "{read:?}");
+    let count = pair
+        .reader()
+        .args(["-c", "count events where notes ~ \"not replayed\""])
+        .run();
+    assert_eq!((count.code, count.stdout.trim()), (0, "0"), "{count:?}");
+    // The standby's session check wrote nothing (it cannot); the primary
+    // was told the session is in use.
+    let seen = pair.primary.text(&format!(
+        "SELECT (last_seen_at > now() - interval '1 minute')::text {HELENES_SESSION}"
+    ));
+    assert_eq!(
+        seen, "true",
+        "the reads marked the session seen on the primary"
+    );
+    // Revoked on the primary: refused at once, though the standby, still
+    // paused, knows the session as alive.
+    pair.primary.execute(&format!(
+        "UPDATE user_sessions SET revoked_at = now() WHERE id = (SELECT id {HELENES_SESSION})"
+    ));
+    let refused = pair.reader().args(["-c", &show]).run();
+    assert_ne!(refused.code, 0, "{refused:?}");
+    assert!(
+        refused.stderr.contains("your session was revoked"),
+        "{refused:?}"
+    );
+    assert!(!refused.stdout.contains("as replayed"), "{refused:?}");
+    pair.standby.execute("SELECT pg_wal_replay_resume()");
+    pair.caught_up();
+    let login = pair
+        .reader()
+        .args(["login", HELENE.0])
+        .stdin(format!("{}\n", HELENE.1))
+        .run();
+    assert_eq!(login.code, 0, "{login:?}");
+    // Caught up, the standby reads what the primary committed.
+    let read = pair.reader().args(["-c", &show]).run();
+    assert!(read.stdout.contains("not replayed yet"), "{read:?}");
+    // A write goes to the primary.
+    let update = pair
+        .reader()
+        .args(["-c", &format!("update event {id} set attendees = 77")])
+        .run();
+    assert_eq!(update.code, 0, "{update:?}");
+    let attendees = pair.primary.text(&format!(
+        "SELECT attendees::text FROM events WHERE id = {id}"
+    ));
+    assert_eq!(attendees, "77");
+    // Without a standby, reads run on the primary.
+    pair.pg_ctl(&pair.standby, &["stop", "-m", "fast"]);
+    let read = pair.reader().args(["-c", &show]).run();
+    assert_eq!(read.code, 0, "{read:?}");
+    assert!(read.stdout.contains("77"), "{read:?}");
 }

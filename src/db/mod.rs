@@ -17,6 +17,7 @@ pub mod listen;
 pub mod load;
 pub mod local;
 pub mod migrate;
+mod replica;
 pub mod roles;
 mod rows;
 mod statement;
@@ -35,6 +36,7 @@ use statement::arg;
 
 pub use error::DbError;
 pub(crate) use error::connection_failure;
+pub use replica::PRIMARY_MARK_EVERY;
 pub use transaction::Transaction;
 
 /// Which of the deployment's logins a connection uses.
@@ -84,6 +86,13 @@ pub struct Database {
     /// Where the live notifications' listener connects, when not where the
     /// pool does (`EPIC_LISTEN_URL`: past a transaction-mode pooler).
     listen: Option<(tokio_postgres::Config, Tls)>,
+    /// The read profile's server (`EPIC_READ_URL`), where reads go when it
+    /// answers (`replica`).
+    replica: Option<replica::Replica>,
+    /// The next command only reads, so may open on the replica.
+    next_reads: bool,
+    /// The open command's connection is the replica's.
+    on_replica: bool,
     /// The zone dates are read and shown in: the company's, read with the
     /// schema's version once a session (`epic_schema_info`), unless `TZ`
     /// chose another (see [`Self::choose_zone`]).
@@ -114,6 +123,12 @@ impl Database {
                     let mut listen = ServerSettings::from_url(url.expose())?;
                     with_password(&mut listen)?;
                     database.listen = Some((listen.pg.clone(), listen.tls_connector()?));
+                }
+                if let Some(url) = &config.read_url {
+                    let mut reads = ServerSettings::from_read_url(url.expose())?;
+                    with_password(&mut reads)?;
+                    let pool = connection_pool(reads.pg.clone(), reads.tls_connector()?)?;
+                    database.replica = Some(replica::Replica::new(pool));
                 }
                 Ok(database)
             }
@@ -167,26 +182,7 @@ impl Database {
         location: Location,
         libpq_env: Vec<(&'static str, String)>,
     ) -> Result<Database, DbError> {
-        // `Clean` resets session state (settings, prepared statements,
-        // LISTENs) when a connection goes back, so nothing one command set
-        // can leak into the next user of that connection.
-        let manager = Manager::from_config(
-            pg_config.clone(),
-            tls.clone(),
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Clean,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(4)
-            .runtime(deadpool_postgres::Runtime::Tokio1)
-            .build()
-            .map_err(|e| {
-                DbError::io(
-                    "build the connection pool",
-                    std::io::Error::other(e.to_string()),
-                )
-            })?;
+        let pool = connection_pool(pg_config.clone(), tls.clone())?;
         Ok(Database {
             pool,
             location,
@@ -198,6 +194,9 @@ impl Database {
             in_command: false,
             expecting: None,
             listen: None,
+            replica: None,
+            next_reads: false,
+            on_replica: false,
             zone: crate::zone::Zone::default(),
         })
     }
@@ -328,6 +327,30 @@ impl Database {
     pub fn dbname(&self) -> &str {
         self.pg_config.get_dbname().unwrap_or("postgres")
     }
+}
+
+/// A pool of connections to one server (or list of servers).
+fn connection_pool(pg_config: tokio_postgres::Config, tls: Tls) -> Result<Pool, DbError> {
+    // `Clean` resets session state (settings, prepared statements,
+    // LISTENs) when a connection goes back, so nothing one command set
+    // can leak into the next user of that connection.
+    let manager = Manager::from_config(
+        pg_config,
+        tls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Clean,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(4)
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .build()
+        .map_err(|e| {
+            DbError::io(
+                "build the connection pool",
+                std::io::Error::other(e.to_string()),
+            )
+        })
 }
 
 /// What `epic db status` says of the server reached.

@@ -19,14 +19,18 @@ impl Database {
     /// statement: queued on the connection, not awaited, in the same round
     /// trip.
     pub(super) async fn session(&mut self) -> Result<&deadpool_postgres::Object, DbError> {
-        if self.held.as_ref().is_some_and(|client| client.is_closed()) {
-            self.held = None;
+        if !self.in_command
+            && let Some(token) = self.expecting.as_ref().map(|e| e.token.clone())
+        {
+            self.choose_connection(&token).await;
         }
-        if self.held.is_none() {
-            self.held = Some(self.client().await?);
+        self.forget_if_broken();
+        if self.held_slot().is_none() {
+            let client = self.connect_for_command().await?;
+            *self.held_slot() = Some(client);
         }
         self.send_opening().await?;
-        Ok(self.held.as_ref().expect("just opened"))
+        Ok(self.held_now().expect("just opened"))
     }
 
     /// Every row of `plan`, for the small results a command needs whole
@@ -156,8 +160,9 @@ impl Database {
     }
 
     fn forget_if_broken(&mut self) {
-        if self.held.as_ref().is_some_and(|client| client.is_closed()) {
-            self.held = None;
+        let slot = self.held_slot();
+        if slot.as_ref().is_some_and(|client| client.is_closed()) {
+            *slot = None;
         }
     }
 }

@@ -43,7 +43,7 @@ impl Transaction {
 
 /// What [`Database::expect_session`] checks.
 pub(super) struct Expected {
-    token: String,
+    pub(super) token: String,
     employee_id: i64,
     department: String,
     name: String,
@@ -81,6 +81,7 @@ impl Database {
     /// the session of `token`, whose statements the policies guard. One
     /// round trip: the statements are pipelined.
     pub async fn begin(&mut self, token: &str) -> Result<Transaction, DbError> {
+        self.choose_connection(token).await;
         let app_role = self.app_role.clone();
         let client = self.session().await?;
         let enter_args = [arg(&token), arg(&app_role)];
@@ -104,6 +105,7 @@ impl Database {
         &mut self,
         token: &str,
     ) -> Result<Result<(Identity, Transaction), SessionProblem>, DbError> {
+        self.choose_connection(token).await;
         let app_role = self.app_role.clone();
         let client = self.session().await?;
         let check_args = [arg(&token)];
@@ -147,6 +149,12 @@ impl Database {
     /// Ends the command's transaction. Does nothing when the command's last
     /// statement already committed (a write with `Then::Commit`).
     async fn end(&mut self, succeeded: bool) -> Result<(), DbError> {
+        let ended = self.end_where_it_ran(succeeded).await;
+        self.leave_replica();
+        ended
+    }
+
+    async fn end_where_it_ran(&mut self, succeeded: bool) -> Result<(), DbError> {
         // An opening never sent opened nothing.
         self.expecting = None;
         if !std::mem::take(&mut self.in_command) {
@@ -156,9 +164,9 @@ impl Database {
         // server: connecting again only to say so would put that
         // connection's failure (no primary yet, in a failover) in place of
         // the command's own.
-        let gone = self.held.as_ref().is_none_or(|client| client.is_closed());
+        let gone = self.held_now().is_none_or(|client| client.is_closed());
         if gone && !succeeded {
-            self.held = None;
+            *self.held_slot() = None;
             return Ok(());
         }
         let client = self.session().await?;
@@ -177,7 +185,7 @@ impl Database {
     pub(super) fn failed_commit(&mut self, error: tokio_postgres::Error) -> DbError {
         let error = DbError::at_commit(error);
         if matches!(error, DbError::LostAfterCommit { .. }) {
-            self.held = None;
+            *self.held_slot() = None;
         }
         error
     }
@@ -189,10 +197,7 @@ impl Database {
         let Some(expected) = self.expecting.take() else {
             return Ok(());
         };
-        let client = self
-            .held
-            .as_ref()
-            .expect("the session's connection is open");
+        let client = self.held_now().expect("the session's connection is open");
         let expect_args = [
             arg(&expected.token),
             arg(&expected.employee_id),

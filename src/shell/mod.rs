@@ -224,9 +224,11 @@ impl Shell {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<(), Error> {
+        self.route(&command);
         if let Some(done) = self.run_expecting(&command, out, err).await {
             return done;
         }
+        self.route(&command);
         let (identity, transaction) = self.open_command().await?;
         crate::telemetry::set_user(Some(&identity));
         if let Err(refused) = refuse_before_password_change(&identity, &command) {

@@ -41,6 +41,14 @@ impl Shell {
         }
         first
     }
+
+    /// The command about to open may run on the read profile's server
+    /// (`db::replica`) if it only reads.
+    pub(super) fn route(&mut self, command: &Command) {
+        if is_read(command) {
+            self.database.read_on_replica();
+        }
+    }
 }
 
 /// Whether `command` only reads, so that running it again changes nothing.

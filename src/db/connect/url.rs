@@ -63,6 +63,25 @@ impl ServerSettings {
     }
 }
 
+impl ServerSettings {
+    /// [`Self::from_url`] for the read profile, which may also ask for
+    /// libpq's `target_session_attrs=prefer-standby` or `standby`:
+    /// tokio-postgres knows them as `read-only`, and a read whose profile
+    /// finds no such server runs on the primary (`db::replica`), which is
+    /// what "prefer" adds.
+    pub fn from_read_url(text: &str) -> Result<ServerSettings, ConnectError> {
+        let text = ["prefer-standby", "standby"]
+            .iter()
+            .fold(text.to_owned(), |text, attrs| {
+                text.replace(
+                    &format!("target_session_attrs={attrs}"),
+                    "target_session_attrs=read-only",
+                )
+            });
+        ServerSettings::from_url(&text)
+    }
+}
+
 /// What tokio-postgres said about the settings: the names of options, never
 /// their values (its messages are `unknown option `x``, `invalid value for
 /// option `x``...).
