@@ -528,6 +528,15 @@ fn local_status(config: &Config, fields: &mut Vec<(&str, Value)>) -> Result<bool
     Ok(matches!(state, ClusterState::Running { .. }))
 }
 
+/// Where the read profile's reads go, for `db status`.
+fn reads_status(reached: Result<epic::db::Reached, DbError>) -> String {
+    match reached {
+        Ok(r) if r.standby => format!("{}, a standby", r.server),
+        Ok(r) => format!("{}, not a standby", r.server),
+        Err(e) => format!("on the primary: the read profile is not reachable ({e})"),
+    }
+}
+
 async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Result<Exit, Error> {
     let mut fields: Vec<(&str, Value)> = Vec::new();
     let text = |s: String| Value::Text(s);
@@ -557,6 +566,9 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
                         .to_owned(),
                     ),
                 ));
+                if let Some(reads) = database.reads_reached().await {
+                    fields.push(("reads", text(reads_status(reads))));
+                }
                 let info = database.schema_info().await?;
                 let known = migrate::current_version();
                 fields.push((

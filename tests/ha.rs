@@ -211,15 +211,14 @@ impl Pair {
         });
     }
 
-    /// `epic db status` as JSON: the one object it prints.
+    /// `epic db status` through `ports`.
     fn status(&self, ports: &[u16]) -> serde_json::Value {
-        let ran = self
-            .epic(ports)
-            .args(["--format", "json", "db", "status"])
-            .run();
-        assert_eq!(ran.code, 0, "{ran:?}");
-        let parsed: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON");
-        parsed[0].clone()
+        status_of(self.epic(ports))
+    }
+
+    /// `epic db status` of the desk with a read profile.
+    fn reader_status(&self) -> serde_json::Value {
+        status_of(self.reader())
     }
 
     /// `epic db backup` through `ports`; the backup's data as SQL text.
@@ -314,6 +313,14 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// `epic db status` as JSON: the one object it prints.
+fn status_of(desk: Epic) -> serde_json::Value {
+    let ran = desk.args(["--format", "json", "db", "status"]).run();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let parsed: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON");
+    parsed[0].clone()
 }
 
 fn server_of(status: &serde_json::Value) -> String {
@@ -524,6 +531,14 @@ fn with_a_read_profile_reads_run_on_the_standby_and_the_primary_still_guards_the
     // Caught up, the standby reads what the primary committed.
     let read = pair.reader().args(["-c", &show]).run();
     assert!(read.stdout.contains("not replayed yet"), "{read:?}");
+    let status = pair.reader_status();
+    let reads = status["reads"].as_str().expect("a reads field");
+    let standby = format!("127.0.0.1:{} ", pair.standby.port);
+    assert!(
+        reads.starts_with(&standby) && reads.ends_with("a standby"),
+        "{status}"
+    );
+    assert_eq!(status["recovery"], "primary", "{status}");
     // A write goes to the primary.
     let update = pair
         .reader()
@@ -539,4 +554,7 @@ fn with_a_read_profile_reads_run_on_the_standby_and_the_primary_still_guards_the
     let read = pair.reader().args(["-c", &show]).run();
     assert_eq!(read.code, 0, "{read:?}");
     assert!(read.stdout.contains("77"), "{read:?}");
+    let status = pair.reader_status();
+    let reads = status["reads"].as_str().expect("a reads field");
+    assert!(reads.starts_with("on the primary: "), "{status}");
 }

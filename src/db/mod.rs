@@ -289,34 +289,7 @@ impl Database {
     /// The server this connection actually reached, as the server says:
     /// with several hosts, the one that answered.
     pub async fn reached(&self) -> Result<Reached, DbError> {
-        let client = self.client().await?;
-        let row = client
-            .query_typed_one(
-                "SELECT host(inet_server_addr()), inet_server_port(), \
-                        current_setting('server_version'), session_user::text, \
-                        coalesce((SELECT CASE WHEN s.ssl THEN s.version || ', ' || s.cipher END \
-                                  FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()), 'none'), \
-                        pg_is_in_recovery()",
-                &[],
-            )
-            .await?;
-        let host: Option<String> = row.get(0);
-        let port: Option<i32> = row.get(1);
-        let version: String = row.get(2);
-        let shown = match (&host, port) {
-            (Some(host), Some(port)) => format!("{host}:{port}"),
-            _ => "Unix socket".to_owned(),
-        };
-        let address = host
-            .and_then(|host| host.parse().ok())
-            .zip(port.and_then(|port| u16::try_from(port).ok()));
-        Ok(Reached {
-            server: format!("{shown} (PostgreSQL {version})"),
-            address,
-            user: row.get(3),
-            tls: row.get(4),
-            standby: row.get(5),
-        })
+        reached_by(&*self.client().await?).await
     }
 
     /// The role commands run as.
@@ -327,6 +300,37 @@ impl Database {
     pub fn dbname(&self) -> &str {
         self.pg_config.get_dbname().unwrap_or("postgres")
     }
+}
+
+/// The server `client` reached, as it says.
+async fn reached_by(client: &tokio_postgres::Client) -> Result<Reached, DbError> {
+    let row = client
+        .query_typed_one(
+            "SELECT host(inet_server_addr()), inet_server_port(), \
+                    current_setting('server_version'), session_user::text, \
+                    coalesce((SELECT CASE WHEN s.ssl THEN s.version || ', ' || s.cipher END \
+                              FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()), 'none'), \
+                    pg_is_in_recovery()",
+            &[],
+        )
+        .await?;
+    let host: Option<String> = row.get(0);
+    let port: Option<i32> = row.get(1);
+    let version: String = row.get(2);
+    let shown = match (&host, port) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        _ => "Unix socket".to_owned(),
+    };
+    let address = host
+        .and_then(|host| host.parse().ok())
+        .zip(port.and_then(|port| u16::try_from(port).ok()));
+    Ok(Reached {
+        server: format!("{shown} (PostgreSQL {version})"),
+        address,
+        user: row.get(3),
+        tls: row.get(4),
+        standby: row.get(5),
+    })
 }
 
 /// A pool of connections to one server (or list of servers).

@@ -135,6 +135,17 @@ impl Database {
         self.next_reads = false;
     }
 
+    /// The read profile's server, as it says (`db status`): `None`
+    /// without a profile, an error when it cannot be reached (reads then go
+    /// to the primary).
+    pub async fn reads_reached(&self) -> Option<Result<super::Reached, DbError>> {
+        let replica = self.replica.as_ref()?;
+        Some(match replica.pool.get().await {
+            Ok(client) => super::reached_by(&client).await,
+            Err(failed) => Err(failed.into()),
+        })
+    }
+
     /// Tells the primary the session is in use, when it has not heard so
     /// for [`PRIMARY_MARK_EVERY`], and whether it is still alive there. A
     /// primary that cannot be reached (a failover under way) leaves the
