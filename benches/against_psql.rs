@@ -301,6 +301,7 @@ fn context(me: Option<i64>) -> PlanContext {
         me,
         now: chrono::Utc::now(),
         zone: epic::zone::Zone::default(),
+        indexed_searches: Vec::new(),
     }
 }
 

@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
         me: Some(7),
         now: chrono::Utc::now(),
         zone: epic::zone::Zone::default(),
+        indexed_searches: Vec::new(),
     };
     let examples = examples();
     c.bench_function(

@@ -263,19 +263,7 @@ fn a_count_of_a_search_on_every_text_field_scans_its_trigram_index() {
         ("clients", "email", "clients_email_trgm_idx", "email"),
     ];
     for (table, column, index, field) in searches {
-        let rarest = db.with_client(async |client| {
-            client
-                .query_one(
-                    &format!(
-                        "SELECT left({column}, 24) FROM {table} WHERE length({column}) >= 8 \
-                         GROUP BY {column} ORDER BY count(*), {column} LIMIT 1"
-                    ),
-                    &[],
-                )
-                .await
-                .expect("a value")
-                .get::<_, String>(0)
-        });
+        let rarest = rarest(&db, table, column);
         let expected = db.query_one_i64(&format!(
             "SELECT count(*) FROM {table} WHERE {column} ILIKE '%' || $${}$$ || '%'",
             rarest.replace(['%', '_', '\\'], "")
@@ -308,6 +296,89 @@ fn a_count_of_a_search_on_every_text_field_scans_its_trigram_index() {
             after > before,
             "{index} was not scanned for `{field} ~ {rarest}`"
         );
+    }
+}
+
+/// The rarest value of `column` in `table` (a prefix of it), for a search
+/// that matches few records.
+fn rarest(db: &TestDb, table: &str, column: &str) -> String {
+    text_of(
+        db,
+        &format!(
+            "SELECT left({column}, 24) FROM {table} WHERE length({column}) >= 8 \
+             GROUP BY {column} ORDER BY count(*), {column} LIMIT 1"
+        ),
+    )
+}
+
+/// A listing's `~` on an event's name, location and notes and a client's
+/// email (sql/0022): a rare pattern goes through the trigram index, a
+/// common one reads in id order until its page is full, and either lists
+/// what ILIKE finds.
+#[test]
+fn a_listing_of_a_search_takes_the_index_for_a_rare_pattern_and_the_id_order_for_a_common_one() {
+    let db = generated();
+    login(&db, HELENE);
+    db.execute("ANALYZE events; ANALYZE clients");
+    let desk = || {
+        db.epic()
+            .env("EPIC_SESSION_FILE", session_of(&db, HELENE.0))
+    };
+    let searches = [
+        ("events", "name", "e.name"),
+        ("events", "location", "e.location"),
+        ("events", "notes", "e.notes"),
+        ("clients", "email", "c.email"),
+    ];
+    for (table, field, column) in searches {
+        let rare = rarest(&db, table, field).replace(['%', '_', '\\', '"', '\n'], "");
+        let explained = |pattern: &str| {
+            let ran = desk()
+                .args([
+                    "-c",
+                    &format!("explain show {table} where {field} ~ \"{pattern}\" limit 20"),
+                ])
+                .run();
+            assert_eq!(ran.code, 0, "{ran:?}");
+            ran.stdout
+        };
+        let plan = explained(&rare);
+        assert!(plan.contains("epic_search("), "{field} ~ {rare}: {plan}");
+        let plan = explained("e");
+        assert!(
+            plan.contains(&format!("{column} ILIKE")),
+            "{field} ~ e: {plan}"
+        );
+        for pattern in [rare.as_str(), "e"] {
+            let listed = desk()
+                .args([
+                    "--format",
+                    "csv",
+                    "-c",
+                    &format!("show {table} where {field} ~ \"{pattern}\" limit 20"),
+                ])
+                .run();
+            assert_eq!(listed.code, 0, "{listed:?}");
+            let ids: Vec<String> = listed
+                .stdout
+                .lines()
+                .skip(1)
+                .map(|line| line.split(',').next().unwrap_or_default().to_owned())
+                .collect();
+            let expected = text_of(
+                &db,
+                &format!(
+                    "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM \
+                     (SELECT id FROM {table} WHERE {field} ILIKE '%' || $${pattern}$$ || '%' \
+                      ORDER BY id LIMIT 20) s"
+                ),
+            );
+            assert_eq!(ids.join(","), expected, "{field} ~ {pattern}");
+            assert!(
+                !expected.is_empty(),
+                "{field} ~ {pattern} matches something"
+            );
+        }
     }
 }
 

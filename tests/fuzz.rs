@@ -345,11 +345,13 @@ fn contexts() -> [PlanContext; 2] {
             me: Some(7),
             now,
             zone,
+            indexed_searches: Vec::new(),
         },
         PlanContext {
             me: None,
             now,
             zone,
+            indexed_searches: Vec::new(),
         },
     ]
 }

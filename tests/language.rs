@@ -23,6 +23,7 @@ fn context() -> PlanContext {
             .expect("a clear local time")
             .with_timezone(&chrono::Utc),
         zone: Zone::company(Tz::Europe__Paris),
+        indexed_searches: Vec::new(),
     }
 }
 

@@ -69,6 +69,7 @@ impl Context<'_> {
             me: self.session.identity().map(|i| i.employee_id),
             now: chrono::Utc::now(),
             zone: self.database.zone(),
+            indexed_searches: Vec::new(),
         }
     }
 
@@ -198,7 +199,7 @@ async fn run_allowed(
         Allowed::Listing(query) => reads::show(cx, &query, out, err).await,
         Allowed::Record(one) => related::show_one_and_related(cx, identity, &one, out).await,
         Allowed::Count(query) => reads::count(cx, &query, out).await,
-        Allowed::Explain(inner) => reads::explain(cx, inner, out),
+        Allowed::Explain(inner) => reads::explain(cx, inner, out).await,
         Allowed::Sessions(sessions) => {
             let plan = plan::plan_sessions(&sessions);
             reads::list(cx, &plan, "live sessions", out, err).await

@@ -24,7 +24,9 @@ pub async fn show(
     super::names::check_filter(cx, query.filter.as_ref()).await?;
     let paged = cx.view.interactive && matches!(cx.view.format, Format::Table | Format::Vertical);
     let page = paged.then(|| plan::shown_rows(query.limit, cx.view.page_size));
-    let context = cx.plan_context();
+    let fetched = page.map(|p| p as u64 + 1).or(query.limit);
+    let wanted = fetched.map_or(0, |n| n.saturating_add(query.offset.unwrap_or(0)));
+    let context = listing_context(cx, query.filter.as_ref(), wanted).await?;
     let rows = rows_in(cx.view.format);
     let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1), rows)?;
     let mut columns = display_columns(plan.columns());
@@ -59,6 +61,33 @@ pub async fn show(
         render::status(err, &paged).map_err(|source| Error::Output { source })?;
     }
     Ok(())
+}
+
+/// The plan context of a listing of at most `wanted` rows (0: every
+/// row): its `~` searches that the database judged selective go through
+/// their index (`plan::plan_search_selectivity`), one round trip, only for
+/// a filter that has such a search.
+async fn listing_context(
+    cx: &mut Context<'_>,
+    filter: Option<&Filter>,
+    wanted: u64,
+) -> Result<plan::PlanContext, Error> {
+    let mut context = cx.plan_context();
+    let searches = filter
+        .map(plan::searches_by_selectivity)
+        .unwrap_or_default();
+    if searches.is_empty() {
+        return Ok(context);
+    }
+    let selectivity = plan::plan_search_selectivity(&searches, wanted);
+    let answers = cx.database.collect(&selectivity).await?;
+    context.indexed_searches = searches
+        .into_iter()
+        .zip(answers)
+        .filter(|(_, row)| matches!(row.first(), Some(crate::value::Value::Bool(true))))
+        .map(|(search, _)| search)
+        .collect();
+    Ok(context)
 }
 
 /// What each row of a listing holds in `format`: in a spreadsheet export
@@ -140,14 +169,24 @@ pub async fn notifications(
 }
 
 /// The typed command as epic understood it, and the SQL it would run.
-pub fn explain(
-    cx: &Context<'_>,
+pub async fn explain(
+    cx: &mut Context<'_>,
     explained: Authorized<Command>,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let command = explained.command().to_string();
     let rows = rows_in(cx.view.format);
-    let Some(plan) = plan::plan_read(explained, &cx.plan_context(), rows) else {
+    // As the listing would run in a batch: every row, or its `limit`.
+    let context = match explained.command() {
+        Command::Show(query) => {
+            let wanted = query
+                .limit
+                .map_or(0, |n| n.saturating_add(query.offset.unwrap_or(0)));
+            listing_context(cx, query.filter.as_ref(), wanted).await?
+        }
+        _ => cx.plan_context(),
+    };
+    let Some(plan) = plan::plan_read(explained, &context, rows) else {
         // The parser refuses these after `explain`; said again, not assumed.
         return Err(syntax::SyntaxError::at(
             syntax::ErrorKind::ExplainNotListing { command },

@@ -171,6 +171,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../sql/0021_client_email_lookup.sql"),
         earlier: &[],
     },
+    Migration {
+        version: 22,
+        name: "0022_search_by_selectivity.sql",
+        sql: include_str!("../../sql/0022_search_by_selectivity.sql"),
+        earlier: &[],
+    },
 ];
 
 /// Arbitrary, fixed: the key of the advisory lock held while migrating.

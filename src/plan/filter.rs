@@ -126,13 +126,14 @@ pub(super) fn compare(
             b.push(")");
         }
         (_, CompareOp::Contains, Value::Text(text))
-            if trigram_search(field, b.counting).is_some() =>
+            if trigram_search(field, indexed(b, context, field, text)).is_some() =>
         {
-            let (key, call) = trigram_search(field, b.counting).expect("just matched");
+            let (key, call) =
+                trigram_search(field, indexed(b, context, field, text)).expect("just matched");
             // An array of ids: an index condition on the primary key.
             b.push(key);
             b.push(" = ANY (ARRAY(SELECT ");
-            b.push(call);
+            b.push(&call);
             b.bind(Param::Text(contains_pattern(text)));
             b.push(")))");
         }
@@ -163,21 +164,95 @@ pub(super) fn compare(
 /// a client's name and company, sql/0019's `epic_search` for the rest).
 /// Under row-level security a plain `ILIKE` cannot use the index, so these
 /// go through the function. An event's name, location and notes and a
-/// client's email go through it in counts only (`counting`): the function
-/// gives every match, which for a common word (`location ~ "Lyon"`, a
-/// tenth of the events) costs a listing far more than reading in id order
-/// until its page is full; a count reads every match anyway.
-pub(super) fn trigram_search(field: Field, counting: bool) -> Option<(&'static str, &'static str)> {
+/// client's email go through it in counts (`counting`), and in listings when
+/// the database judged the search selective (`PlanContext::indexed_searches`,
+/// [`plan_search_selectivity`]): the function gives every match, which for
+/// a common word (`location ~ "Lyon"`, a tenth of the events) costs a
+/// listing far more than reading in id order until its page is full, and
+/// for a rare one far less.
+pub(super) fn trigram_search(field: Field, indexed: bool) -> Option<(&'static str, String)> {
     match field {
         Field::ClientName | Field::ContractClient | Field::EventClient => {
-            Some(("c.id", "epic_clients_named("))
+            Some(("c.id", "epic_clients_named(".to_owned()))
         }
-        Field::ClientCompany => Some(("c.id", "epic_clients_of_company(")),
-        Field::ClientEmail if counting => Some(("c.id", "epic_search('client email', ")),
-        Field::EventName if counting => Some(("e.id", "epic_search('event name', ")),
-        Field::EventLocation if counting => Some(("e.id", "epic_search('event location', ")),
-        Field::EventNotes if counting => Some(("e.id", "epic_search('event notes', ")),
+        Field::ClientCompany => Some(("c.id", "epic_clients_of_company(".to_owned())),
+        _ if indexed => {
+            let (key, searched) = searched_by_epic_search(field)?;
+            Some((key, format!("epic_search('{searched}', ")))
+        }
         _ => None,
+    }
+}
+
+/// Whether a `~` search of `text` in `field` goes through its index here.
+fn indexed(b: &Builder, context: &PlanContext, field: Field, text: &str) -> bool {
+    b.counting
+        || context
+            .indexed_searches
+            .iter()
+            .any(|(f, t)| *f == field && t == text)
+}
+
+/// The fields `epic_search` searches (sql/0019): the key of each, and its
+/// name there (a constant of ours, never the user's text).
+fn searched_by_epic_search(field: Field) -> Option<(&'static str, &'static str)> {
+    match field {
+        Field::ClientEmail => Some(("c.id", "client email")),
+        Field::EventName => Some(("e.id", "event name")),
+        Field::EventLocation => Some(("e.id", "event location")),
+        Field::EventNotes => Some(("e.id", "event notes")),
+        _ => None,
+    }
+}
+
+/// The `~` searches of `filter` whose plan depends on how many records
+/// match: those on the fields `epic_search` searches.
+pub fn searches_by_selectivity(filter: &Filter) -> Vec<(Field, String)> {
+    let mut found = Vec::new();
+    let mut stack = vec![filter];
+    while let Some(filter) = stack.pop() {
+        match filter {
+            Filter::And(left, right) | Filter::Or(left, right) => {
+                stack.extend([left.as_ref(), right.as_ref()])
+            }
+            Filter::Not(inner) => stack.push(inner),
+            Filter::Compare {
+                field,
+                op: CompareOp::Contains,
+                value: Value::Text(text),
+            } if searched_by_epic_search(*field).is_some() => {
+                found.push((*field, text.clone()));
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Asks the database, for each of `searches`, whether going through its
+/// trigram index costs a listing of `wanted` rows (0: every row) less than
+/// reading in id order (sql/0022 `epic_search_is_selective`, from the
+/// planner's estimate of the matches). One boolean row per search, in order.
+pub fn plan_search_selectivity(searches: &[(Field, String)], wanted: u64) -> Plan {
+    let (names, patterns) = searches
+        .iter()
+        .filter_map(|(field, text)| {
+            let (_, searched) = searched_by_epic_search(*field)?;
+            Some((searched.to_owned(), contains_pattern(text)))
+        })
+        .unzip();
+    let mut b = Builder::new();
+    b.push("SELECT epic_search_is_selective(s.field, s.pattern, ");
+    b.bind(Param::Int(i64::try_from(wanted).unwrap_or(i64::MAX)));
+    b.push(") FROM unnest(");
+    b.bind(Param::TextList(names));
+    b.push(", ");
+    b.bind(Param::TextList(patterns));
+    b.push(") WITH ORDINALITY AS s(field, pattern, n) ORDER BY s.n");
+    Plan {
+        sql: b.sql,
+        params: b.params,
+        columns: vec![col("selective", ColumnKind::Bool)],
     }
 }
 

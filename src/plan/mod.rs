@@ -36,6 +36,10 @@ pub struct PlanContext {
     pub now: DateTime<Utc>,
     /// The zone typed dates are read in (the company's, or the user's `TZ`).
     pub zone: crate::zone::Zone,
+    /// The `~` searches a listing takes through their trigram index, as
+    /// the database judged them selective ([`plan_search_selectivity`]);
+    /// any other goes in id order until the page is full.
+    pub indexed_searches: Vec<(Field, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -244,6 +248,7 @@ use derived::*;
 use entities::*;
 pub(crate) use entities::{Stored, entity_table};
 use filter::*;
+pub use filter::{plan_search_selectivity, searches_by_selectivity};
 pub use reads::*;
 pub use saved::*;
 pub use writes::*;

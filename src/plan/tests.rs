@@ -15,6 +15,7 @@ fn context() -> PlanContext {
             .expect("a clear local time")
             .with_timezone(&Utc),
         zone: Zone::company(Tz::Europe__Paris),
+        indexed_searches: Vec::new(),
     }
 }
 

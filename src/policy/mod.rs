@@ -282,7 +282,7 @@ pub struct Denial {
 /// use epic::plan::{plan_show, PlanContext, Rows};
 /// use epic::syntax::Query;
 /// let query = Query { entity: Entity::Client, filter: None, order: Vec::new(), limit: None, offset: None };
-/// let context = PlanContext { me: None, now: chrono::Utc::now(), zone: Default::default() };
+/// let context = PlanContext { me: None, now: chrono::Utc::now(), zone: Default::default(), indexed_searches: Vec::new() };
 /// // A plain query is not an authorized one.
 /// let _ = plan_show(&query, &context, None, Rows::Listing);
 /// ```
