@@ -93,7 +93,7 @@ pub enum PasswordChange {
 }
 
 /// The session check every command opens with (see `rows`): `$1` the token.
-pub(super) const CHECK_SESSION: &str = "SELECT state, who_id, who_name, who_email, who_role, session, \
+pub const CHECK_SESSION: &str = "SELECT state, who_id, who_name, who_email, who_role, session, \
      session_started, session_expires, must_change, idle_minutes FROM epic_session_check($1)";
 
 /// The answer of a [`CHECK_SESSION`] row.

@@ -49,7 +49,9 @@ pub(super) struct Expected {
     name: String,
 }
 
-const EXPECT_SESSION: &str = "SELECT epic_expect_session($1, $2, $3, $4)";
+/// Fails the transaction unless the session of token `$1` is alive and
+/// still employee `$2`, of department `$3`, named `$4`.
+pub const EXPECT_SESSION: &str = "SELECT epic_expect_session($1, $2, $3, $4)";
 
 /// Becomes the application role (`$2`) acting for the session of token
 /// `$1`, until the transaction ends (`set_config(.., true)` is `SET
@@ -57,7 +59,7 @@ const EXPECT_SESSION: &str = "SELECT epic_expect_session($1, $2, $3, $4)";
 /// Memoize: it sizes its cache from the planner's estimate, and on a
 /// million events setting that up and freeing it took 4 ms of a first page
 /// that otherwise takes 0.5 ms.
-const ENTER_APP_ROLE: &str = "SELECT set_config('epic.session', $1, true), \
+pub const ENTER_APP_ROLE: &str = "SELECT set_config('epic.session', $1, true), \
      set_config('role', $2, true), set_config('enable_memoize', 'off', true)";
 
 impl Database {

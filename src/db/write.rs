@@ -257,7 +257,7 @@ static EVENT_OWNERS: LazyLock<String> = LazyLock::new(|| {
 
 /// By id from sql/0021's look-up: `lower(email) = ...` here would read
 /// every client under the policies.
-const CLIENT_WITH_EMAIL: &str = "SELECT id, full_name FROM clients \
+pub const CLIENT_WITH_EMAIL: &str = "SELECT id, full_name FROM clients \
      WHERE id = ANY (ARRAY(SELECT epic_clients_with_emails(ARRAY[$1::text])))";
 
 /// An employee as the trust rules see them.
