@@ -16,7 +16,10 @@
 //! - an idle interactive shell's resident memory.
 //!
 //! It prints the table and writes it, with the machine it ran on, to
-//! `BENCH.md`. Options: `-- --size S|M|L` (default L), `--runs N` (start-up
+//! `BENCH.md`. Options: `-- --size S|M|L|XL` (default L;
+//! XL's generation alone takes about a quarter of an hour; `--data-dir DIR`
+//! reuses a data directory `epic gen --size SIZE` already filled, and
+//! generates nothing), `--runs N` (start-up
 //! runs, default 31), `--no-write` (print only), `--only daily` (the daily
 //! filters alone, printed only: a few minutes instead of a quarter hour).
 
@@ -69,6 +72,8 @@ struct Options {
     write: bool,
     /// `--only daily`: the daily filters alone.
     daily_only: bool,
+    /// `--data-dir DIR`: a database already generated at `size`.
+    data_dir: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -77,13 +82,15 @@ fn options() -> Options {
         runs: 31,
         write: true,
         daily_only: false,
+        data_dir: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--size" => options.size = args.next().expect("--size S|M|L"),
+            "--size" => options.size = args.next().expect("--size S|M|L|XL"),
             "--runs" => options.runs = args.next().and_then(|n| n.parse().ok()).expect("--runs N"),
             "--no-write" => options.write = false,
+            "--data-dir" => options.data_dir = args.next().map(PathBuf::from),
             "--only" => {
                 let part = args.next();
                 assert!(part.as_deref() == Some("daily"), "--only daily");
@@ -103,23 +110,25 @@ fn main() {
         .prefix("epic-bench-")
         .tempdir()
         .expect("a temporary data directory");
-    let bench = Bench::new(data_dir.path());
+    let bench = Bench::new(options.data_dir.as_deref().unwrap_or(data_dir.path()));
     let mut report = Report::default();
 
-    eprintln!("generating size {} ...", options.size);
-    let started = Instant::now();
-    let generated = bench
-        .epic(None)
-        .args(["gen", "--size", &options.size])
-        .stdout(Stdio::null())
-        .output()
-        .expect("run epic gen");
-    assert!(
-        generated.status.success(),
-        "epic gen failed: {}",
-        String::from_utf8_lossy(&generated.stderr)
-    );
-    report.generated = started.elapsed();
+    if options.data_dir.is_none() {
+        eprintln!("generating size {} ...", options.size);
+        let started = Instant::now();
+        let generated = bench
+            .epic(None)
+            .args(["gen", "--size", &options.size])
+            .stdout(Stdio::null())
+            .output()
+            .expect("run epic gen");
+        assert!(
+            generated.status.success(),
+            "epic gen failed: {}",
+            String::from_utf8_lossy(&generated.stderr)
+        );
+        report.generated = started.elapsed();
+    }
     for (email, password) in [HELENE, KATE, BILL] {
         bench.login(email, password);
     }
@@ -585,6 +594,9 @@ struct Daily {
     first_screen_p99: Duration,
     count_median: Duration,
     count_p99: Duration,
+    /// What the footer's count adds after the first screen.
+    footer_median: Duration,
+    footer_p99: Duration,
     matches: String,
     plan: String,
     uses_index: bool,
@@ -636,6 +648,7 @@ fn daily_filters(bench: &Bench, runtime: &tokio::runtime::Runtime) -> Vec<Daily>
         };
         let mut first_screen = Vec::with_capacity(RUNS);
         let mut counts = Vec::with_capacity(RUNS);
+        let mut footers = Vec::with_capacity(RUNS);
         let mut matches = String::new();
         for run in 0..RUNS + 5 {
             let mut screen = Screen {
@@ -648,7 +661,10 @@ fn daily_filters(bench: &Bench, runtime: &tokio::runtime::Runtime) -> Vec<Daily>
                 .block_on(shell.execute(&show, &mut screen, &mut footer))
                 .expect("the listing runs");
             // Nothing matched: the screen is up when the command says so.
-            let shown = screen.last_write.unwrap_or_else(Instant::now) - start;
+            let done = Instant::now();
+            let shown = screen.last_write.unwrap_or(done) - start;
+            // The footer (its count) is what follows the last row written.
+            let footer_cost = done - screen.last_write.unwrap_or(done);
             let mut number = Vec::new();
             let start = Instant::now();
             runtime
@@ -658,11 +674,13 @@ fn daily_filters(bench: &Bench, runtime: &tokio::runtime::Runtime) -> Vec<Daily>
             if run >= 5 {
                 first_screen.push(shown);
                 counts.push(counted);
+                footers.push(footer_cost);
             }
             matches = String::from_utf8_lossy(&number).trim().to_owned();
         }
         first_screen.sort();
         counts.sort();
+        footers.sort();
         let me = shell.logged_in_employee();
         let (plan, uses_index) = explain_under_rls(bench, runtime, email, listing, me);
         results.push(Daily {
@@ -672,6 +690,8 @@ fn daily_filters(bench: &Bench, runtime: &tokio::runtime::Runtime) -> Vec<Daily>
             first_screen_p99: percentile(&first_screen, 99.0),
             count_median: percentile(&counts, 50.0),
             count_p99: percentile(&counts, 99.0),
+            footer_median: percentile(&footers, 50.0),
+            footer_p99: percentile(&footers, 99.0),
             matches,
             plan,
             uses_index,
@@ -1105,29 +1125,34 @@ impl Report {
             "\n## Daily filters in one shell session\n\n\
              Time to the first screen (the shell's page of 100 rows, written once complete; \
              the \"showing 1 to 100 of N\" line follows with the count) and the time of `count`, \
-             over 200 runs each after 5 warm-up runs. Targets: first screen median under 5 ms and \
-             99th percentile under 20 ms; count under 50 ms.\n"
+             over 200 runs each after 5 warm-up runs; the footer is the time from the page's last \
+             byte to the end of the command (its count, up to 10,000 matches, then the \
+             planner's estimate). Targets: first screen median under 5 ms and \
+             99th percentile under 20 ms; count under 50 ms; footer p99 at most 5 ms.\n"
         );
         let _ = writeln!(
             text,
-            "| filter | command | matches | first screen median | p99 | count median | count p99 | met | indexes only |"
+            "| filter | command | matches | first screen median | p99 | footer median | footer p99 | count median | count p99 | met | indexes only |"
         );
         let _ = writeln!(
             text,
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
         );
         for d in &self.daily {
             let met = ms(d.first_screen_median) < 5.0
                 && ms(d.first_screen_p99) < 20.0
-                && ms(d.count_p99) < 50.0;
+                && ms(d.count_p99) < 50.0
+                && ms(d.footer_p99) <= 5.0;
             let _ = writeln!(
                 text,
-                "| {} | `{}` | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {} | {} |",
+                "| {} | `{}` | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {} | {} |",
                 d.name,
                 d.command,
                 d.matches,
                 ms(d.first_screen_median),
                 ms(d.first_screen_p99),
+                ms(d.footer_median),
+                ms(d.footer_p99),
                 ms(d.count_median),
                 ms(d.count_p99),
                 if met { "yes" } else { "**no**" },

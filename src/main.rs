@@ -134,6 +134,7 @@ fn run(mut cli: Cli, config: Config, settings: Settings) -> Result<Exit, Error> 
                 (None | Some(GenSize::S), None) => None,
                 (Some(GenSize::M), None) => Some(Targets::M),
                 (Some(GenSize::L), None) => Some(Targets::L),
+                (Some(GenSize::XL), None) => Some(Targets::XL),
             };
             runtime.block_on(open(&config, &mut err))?;
             runtime.block_on(generate_data(&config, seed, targets, &mut out))

@@ -647,3 +647,55 @@ fn a_create_finds_the_client_with_a_taken_email_without_reading_the_table() {
         "the create read the clients table"
     );
 }
+
+/// The footer of a cut listing counts its matches up to
+/// `plan::FOOTER_COUNT_CAP` (10,000) and gives the planner's estimate past
+/// it: here Kate's events (a few thousand) exactly, all 30,000 events about.
+#[test]
+fn a_cut_listing_counts_up_to_the_cap_and_estimates_past_it() {
+    let db = generated();
+    std::fs::write(
+        db.home.path().join("config.toml"),
+        "[shell]\npager = \"off\"\n",
+    )
+    .expect("write the config");
+    let (mine, all) = db.with_client(async |client| {
+        let row = client
+            .query_one(
+                "SELECT count(*) FILTER (WHERE e.support_contact_id = k.id), count(*) \
+                 FROM events e, employees k WHERE k.email = 'kate@epic.events'",
+                &[],
+            )
+            .await
+            .expect("the counts");
+        (row.get::<_, i64>(0), row.get::<_, i64>(1))
+    });
+    assert!((101..=10_000).contains(&mine), "{mine}");
+    assert!(all > 10_000, "{all}");
+    let mut terminal = common::pty::Terminal::kates(&db, Some((40, 200)), None);
+    terminal.type_line("show events where support is me");
+    let text = terminal.text();
+    assert!(
+        text.contains(&format!("(showing 1 to 100 of {mine} events;")),
+        "{text}"
+    );
+    terminal.type_line("show events");
+    let text = terminal.text();
+    let about = text
+        .split("(showing 1 to 100 of about ")
+        .nth(1)
+        .and_then(|rest| rest.split_once(" events;"))
+        .map(|(number, _)| number.replace(',', ""))
+        .expect("an estimate in the footer");
+    let about: i64 = about.parse().expect("a number below a million");
+    // Two significant figures, never below the cap, near the truth.
+    assert!(about >= 10_000 && about % 1000 == 0, "{about}");
+    assert!((about - all).abs() <= all / 5, "{about} for {all}");
+    // `count` itself stays exact.
+    terminal.type_line("count events");
+    assert!(
+        terminal.text().contains(&format!("\n{all}\r\n")),
+        "{}",
+        terminal.text()
+    );
+}

@@ -331,7 +331,7 @@ fn impossible_sizes_are_usage_errors_that_touch_nothing() {
             &["gen", "--size", "M", "--clients", "1000"],
             "cannot be used with",
         ),
-        (&["gen", "--size", "XL"], "invalid value"),
+        (&["gen", "--size", "XXL"], "invalid value"),
     ] {
         let ran = db.operator().args(args).run();
         assert_eq!(ran.code, 2, "{args:?}: {ran:?}");

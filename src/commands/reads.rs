@@ -1,7 +1,8 @@
 //! Reads: listings, one record, counts, `explain`, the small administrative
 //! lists and one's notifications. A listing streams from the database into
 //! the renderer; in the interactive shell a table stops after a page and a
-//! count query says how many rows there are in all.
+//! count query says how many rows there are in all (counted up to a cap,
+//! the planner's estimate past it).
 
 use std::io::Write;
 
@@ -14,7 +15,7 @@ use crate::render::{self, Column, Format, Kind, RowWriter, Status};
 use crate::syntax::{self, Command, Filter, Query};
 
 /// A listing. In the shell a table stops after a page and says how many
-/// rows there are in all; batches, CSV and JSON are never cut.
+/// rows there are in all (about how many, past [`plan::FOOTER_COUNT_CAP`]); batches, CSV and JSON are never cut.
 pub async fn show(
     cx: &mut Context<'_>,
     query: &Authorized<Query>,
@@ -49,8 +50,15 @@ pub async fn show(
         };
         render::status(err, &empty).map_err(|source| Error::Output { source })?;
     } else if summary.shown < summary.rows {
-        let total = plan::plan_count(query, &context)?;
-        let total = cx.database.count(&total).await?;
+        // Never an exact count of millions: up to a cap, then an estimate.
+        let footer = plan::plan_footer_count(query, &context)?;
+        let counted = cx.database.count(&footer.capped).await?;
+        let estimated = if counted > plan::FOOTER_COUNT_CAP {
+            cx.database.estimate(&footer.estimate).await?
+        } else {
+            None
+        };
+        let total = plan::FooterCount::total(counted, estimated);
         let offset = query.offset.unwrap_or(0);
         let paged = Status::Paged {
             first: offset + 1,

@@ -105,6 +105,19 @@ impl Database {
         }
     }
 
+    /// The rows the planner expects an `EXPLAIN (FORMAT JSON)` plan's
+    /// statement to return (its top node's "Plan Rows"); `None` when the
+    /// plan says nothing readable.
+    pub async fn estimate(&mut self, plan: &Plan) -> Result<Option<f64>, DbError> {
+        Ok(match self.fetch_one(plan).await? {
+            Some(row) => match row.first() {
+                Some(Value::Json(explained)) => explained[0]["Plan"]["Plan Rows"].as_f64(),
+                _ => None,
+            },
+            None => None,
+        })
+    }
+
     /// What the session connection acts as right now: its role, the
     /// employee of the session it presents, and the `epic.session` setting.
     /// Outside a command that is the login alone, with no session: what the

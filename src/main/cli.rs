@@ -79,7 +79,8 @@ pub enum Action {
     /// Fill an empty CRM with the demo and bulk generated data up to a size, and print the logins
     Gen {
         /// S: the demo; M: 10,000 clients, 30,000 contracts, 50,000 events; L: 100,000
-        /// clients, 300,000 contracts, 1,000,000 events, 60 employees [default: S]
+        /// clients, 300,000 contracts, 1,000,000 events, 60 employees; XL: 1,000,000 clients,
+        /// 3,000,000 contracts, 10,000,000 events, 200 employees [default: S]
         #[arg(long, value_enum, ignore_case = true, conflicts_with = "clients")]
         size: Option<GenSize>,
         /// Clients in all, the demo's included (a custom size)
@@ -208,6 +209,7 @@ pub enum GenSize {
     S,
     M,
     L,
+    XL,
 }
 
 #[derive(Debug, Subcommand)]

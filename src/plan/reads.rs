@@ -107,6 +107,84 @@ pub fn plan_count(query: &Authorized<Query>, context: &PlanContext) -> Result<Pl
     })
 }
 
+/// The most matches a listing's footer counts one by one. Past it the
+/// footer gives the planner's estimate instead: an exact count of ten
+/// million events under row security costs seconds, this many about a
+/// millisecond (README, "Listings and the pager"). Two significant figures,
+/// so that an estimate rounded to two ([`Total::About`]) is never below it.
+pub const FOOTER_COUNT_CAP: i64 = 10_000;
+
+/// How many rows a listing cut after its page has in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    /// Counted: at most [`FOOTER_COUNT_CAP`].
+    Exact(i64),
+    /// More than the cap: the planner's estimate, never below the cap.
+    About(i64),
+}
+
+/// The footer's two statements: the count up to the cap, and the planner's
+/// estimate of the same matches, asked only when the cap is passed.
+#[derive(Debug, Clone)]
+pub struct FooterCount {
+    pub capped: Plan,
+    pub estimate: Plan,
+}
+
+impl FooterCount {
+    /// The total to show from what the capped count found and, when it
+    /// passed the cap, the planner's estimate (`None`: it gave none).
+    pub fn total(counted: i64, estimated: Option<f64>) -> Total {
+        if counted <= FOOTER_COUNT_CAP {
+            return Total::Exact(counted);
+        }
+        // Rows the planner expects; a float, possibly absurd: bounded here.
+        let estimated = estimated.filter(|e| e.is_finite()).unwrap_or(0.0);
+        Total::About((estimated.min(i64::MAX as f64) as i64).max(FOOTER_COUNT_CAP))
+    }
+}
+
+/// The footer's count of a listing (its order, limit and offset aside):
+/// `count(*)` over at most [`FOOTER_COUNT_CAP`] + 1 matches, and `EXPLAIN
+/// (FORMAT JSON)` of the same matches for the planner's estimate. Both bind
+/// the same parameters the listing does; `count ENTITY` stays exact
+/// ([`plan_count`]).
+pub fn plan_footer_count(
+    query: &Authorized<Query>,
+    context: &PlanContext,
+) -> Result<FooterCount, PlanError> {
+    let matches = |b: &mut Builder| -> Result<(), PlanError> {
+        b.push("SELECT 1 FROM ");
+        b.push(derived(query.entity).count_from(query.filter.as_ref()));
+        if let Some(filter) = &query.filter {
+            b.push(" WHERE ");
+            condition(b, filter, context)?;
+        }
+        Ok(())
+    };
+    let mut capped = Builder::counting();
+    capped.push("SELECT count(*) FROM (");
+    matches(&mut capped)?;
+    capped.push(" LIMIT ");
+    capped.bind(Param::Int(FOOTER_COUNT_CAP + 1));
+    capped.push(") AS matches");
+    let mut estimate = Builder::counting();
+    estimate.push("EXPLAIN (FORMAT JSON) ");
+    matches(&mut estimate)?;
+    Ok(FooterCount {
+        capped: Plan {
+            sql: capped.sql,
+            params: capped.params,
+            columns: vec![col("count", ColumnKind::Id)],
+        },
+        estimate: Plan {
+            sql: estimate.sql,
+            params: estimate.params,
+            columns: vec![col("plan", ColumnKind::Json)],
+        },
+    })
+}
+
 /// The plan of a read `explain` shows: a listing (its rows as `rows` says,
 /// as the same listing would run), one record or a count. `None` for any
 /// other command, which `explain` does not take (the parser refuses them

@@ -11,6 +11,7 @@ use std::fmt::{self, Display};
 use std::io::{self, Write};
 
 use crate::model::{Entity, Role};
+use crate::plan::Total;
 use crate::text::{one_line, plain};
 
 /// One status line (a greeting may take two).
@@ -139,7 +140,7 @@ pub enum Status<'a> {
     Paged {
         first: u64,
         last: u64,
-        total: i64,
+        total: Total,
         noun: &'a str,
     },
     /// Above a record's related list (`show client 304`, on the output
@@ -552,8 +553,9 @@ fn records(status: &Status<'_>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             noun,
         } => write!(
             f,
-            "(showing {first} to {last} of {total} {noun}; add `limit N offset {last}` for the next ones, \
-                 or `set format csv` to get them all)"
+            "(showing {first} to {last} of {} {noun}; add `limit N offset {last}` for the next ones, \
+                 or `set format csv` to get them all)",
+            in_all(total)
         ),
         Status::Related {
             listed,
@@ -613,6 +615,43 @@ fn welcome(
         )?;
     }
     Ok(())
+}
+
+/// A listing's total as its footer words it: exact, or the planner's
+/// estimate to two significant figures, "about 45,000", "about 2.1 million".
+pub(crate) fn in_all(total: Total) -> String {
+    let estimate = match total {
+        Total::Exact(n) => return n.to_string(),
+        Total::About(n) => n.max(0) as u64,
+    };
+    // Two significant figures: the rest of an estimate is noise.
+    let digits = estimate.checked_ilog10().unwrap_or(0);
+    let unit = 10u64.pow(digits.saturating_sub(1));
+    let rounded = (estimate + unit / 2) / unit * unit;
+    for (size, word) in [(1_000_000_000, "billion"), (1_000_000, "million")] {
+        if rounded >= size {
+            let tenths = (rounded * 10 + size / 2) / size;
+            return if tenths % 10 == 0 || tenths >= 100 {
+                format!("about {} {word}", tenths / 10)
+            } else {
+                format!("about {}.{} {word}", tenths / 10, tenths % 10)
+            };
+        }
+    }
+    format!("about {}", thousands(rounded))
+}
+
+/// `45000` as `45,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -142,6 +142,14 @@ impl Targets {
         contracts: 300_000,
         events: 1_000_000,
     };
+    /// A million clients and ten million events: a company past one server's comfort, where
+    /// the listings must still answer at once (the footer's total becomes an estimate).
+    pub const XL: Targets = Targets {
+        employees: 200,
+        clients: 1_000_000,
+        contracts: 3_000_000,
+        events: 10_000_000,
+    };
 
     /// `--clients N`: three contracts and ten events per client unless told otherwise.
     pub fn custom(

@@ -73,10 +73,36 @@ fn every_kind_of_line_is_written_by_its_own_rule() {
         line(Status::Paged {
             first: 1,
             last: 100,
-            total: 250,
+            total: crate::plan::Total::Exact(250),
             noun: "clients",
         }),
         "(showing 1 to 100 of 250 clients; add `limit N offset 100` for the next ones, \
          or `set format csv` to get them all)\n"
     );
+}
+
+#[test]
+fn a_footer_past_the_cap_gives_the_estimate_to_two_figures() {
+    use crate::plan::Total;
+    assert_eq!(
+        line(Status::Paged {
+            first: 1,
+            last: 100,
+            total: Total::About(2_134_567),
+            noun: "events",
+        }),
+        "(showing 1 to 100 of about 2.1 million events; add `limit N offset 100` for the next ones, \
+         or `set format csv` to get them all)\n"
+    );
+    let words = |n| in_all(Total::About(n));
+    assert_eq!(words(45_123), "about 45,000");
+    assert_eq!(words(10_000), "about 10,000");
+    assert_eq!(words(10_051), "about 10,000");
+    assert_eq!(words(123_456), "about 120,000");
+    assert_eq!(words(996_000), "about 1 million");
+    assert_eq!(words(1_000_000), "about 1 million");
+    assert_eq!(words(10_000_000), "about 10 million");
+    assert_eq!(words(12_600_000), "about 13 million");
+    assert_eq!(words(2_450_000_000), "about 2.5 billion");
+    assert_eq!(in_all(Total::Exact(10_000)), "10000");
 }
