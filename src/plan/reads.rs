@@ -162,13 +162,15 @@ pub fn plan_footer_count(
         }
         Ok(())
     };
-    let mut capped = Builder::counting();
+    // As the listing reads (its context says which searches take their
+    // index): a count's every-match search would gather them all first.
+    let mut capped = Builder::new();
     capped.push("SELECT count(*) FROM (");
     matches(&mut capped)?;
     capped.push(" LIMIT ");
     capped.bind(Param::Int(FOOTER_COUNT_CAP + 1));
     capped.push(") AS matches");
-    let mut estimate = Builder::counting();
+    let mut estimate = Builder::new();
     estimate.push("EXPLAIN (FORMAT JSON) ");
     matches(&mut estimate)?;
     Ok(FooterCount {
