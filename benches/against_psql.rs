@@ -64,6 +64,10 @@ const DAILY: &[(&str, (&str, &str), &str)] = &[
     ("unsigned", HELENE, "contracts where signed = false"),
     ("unpaid", HELENE, "contracts where remaining > 0"),
     ("client name ~", HELENE, "clients where name ~ \"dubois\""),
+    ("client email ~", HELENE, "clients where email ~ \"dubois\""),
+    ("event name ~", HELENE, "events where name ~ \"gala\""),
+    ("event location ~", HELENE, "events where location ~ \"Lyon\""),
+    ("event notes ~", HELENE, "events where notes ~ \"river\""),
 ];
 
 struct Options {
