@@ -408,7 +408,7 @@ impl Day {
         let mut n = 0;
         // At a pace, the first command too comes after a pause, or all
         // would arrive at once.
-        self.think(&mut rng).await;
+        self.think(&mut rng, deadline).await;
         while Instant::now() < deadline {
             n += 1;
             let action = pick(self.staff.dept.mix(), &mut rng);
@@ -426,17 +426,19 @@ impl Day {
                     outcome.errors.push((action, e));
                 }
             }
-            self.think(&mut rng).await;
+            self.think(&mut rng, deadline).await;
         }
     }
 
     /// The pause before the next command, if the phase has a pace:
     /// exponential, so arrivals are a Poisson stream, as pgbench's `-R`
     /// schedules them.
-    async fn think(&self, rng: &mut StdRng) {
+    /// Never past the phase's end, which would stretch its measured time.
+    async fn think(&self, rng: &mut StdRng, deadline: Instant) {
         if let Some(mean) = self.plan.think {
             let u: f64 = rng.random_range(f64::EPSILON..1.0);
-            tokio::time::sleep(mean.mul_f64(-u.ln())).await;
+            let left = deadline.saturating_duration_since(Instant::now());
+            tokio::time::sleep(mean.mul_f64(-u.ln()).min(left)).await;
         }
     }
 }
