@@ -173,17 +173,22 @@ fn main() {
     println!("{text}");
     if options.write {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCH.md");
-        // `cargo bench --bench import` writes its own section: kept.
+        // `cargo bench --bench import` and `--bench concurrency` write
+        // their own sections: kept.
         let old = std::fs::read_to_string(&path).unwrap_or_default();
-        let kept = old
-            .find("## Importing the support team's sheet")
-            .map(|at| {
-                old[at..]
-                    .split_once("\n## ")
-                    .map_or(&old[at..], |(section, _)| section)
-            })
-            .map(|section| format!("\n{}\n", section.trim_end()))
-            .unwrap_or_default();
+        let kept: String = [
+            "## Importing the support team's sheet",
+            "## 200 staff at once",
+        ]
+        .iter()
+        .filter_map(|title| old.find(title))
+        .map(|at| {
+            old[at..]
+                .split_once("\n## ")
+                .map_or(&old[at..], |(section, _)| section)
+        })
+        .map(|section| format!("\n{}\n", section.trim_end()))
+        .collect();
         std::fs::write(&path, format!("{text}{kept}")).expect("write BENCH.md");
         eprintln!("wrote {}", path.display());
     }
