@@ -66,7 +66,11 @@ const DAILY: &[(&str, (&str, &str), &str)] = &[
     ("client name ~", HELENE, "clients where name ~ \"dubois\""),
     ("client email ~", HELENE, "clients where email ~ \"dubois\""),
     ("event name ~", HELENE, "events where name ~ \"gala\""),
-    ("event location ~", HELENE, "events where location ~ \"Lyon\""),
+    (
+        "event location ~",
+        HELENE,
+        "events where location ~ \"Lyon\"",
+    ),
     ("event notes ~", HELENE, "events where notes ~ \"river\""),
 ];
 
