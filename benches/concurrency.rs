@@ -39,6 +39,8 @@ mod harness;
 mod pgbench;
 #[path = "concurrency/report.rs"]
 mod report;
+#[path = "common/section.rs"]
+mod section;
 #[path = "concurrency/setup.rs"]
 mod setup;
 #[path = "concurrency/staff.rs"]
@@ -136,7 +138,7 @@ fn main() {
     if options.write {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCH.md");
         let old = std::fs::read_to_string(&path).unwrap_or_default();
-        std::fs::write(&path, with_section(&old, &text)).expect("write BENCH.md");
+        std::fs::write(&path, section::with_section(&old, SECTION, &text)).expect("write BENCH.md");
         eprintln!("wrote {}", path.display());
     }
 }
@@ -220,18 +222,4 @@ fn phase(route: &Route, duration: Duration, think: Option<Duration>) -> Measured
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-/// `document` with this bench's section replaced by `section` (or added).
-fn with_section(document: &str, section: &str) -> String {
-    match document.find(SECTION) {
-        Some(start) => {
-            let rest = &document[start + SECTION.len()..];
-            let end = rest
-                .find("\n## ")
-                .map_or(document.len(), |at| start + SECTION.len() + at + 1);
-            format!("{}{section}{}", &document[..start], &document[end..])
-        }
-        None => format!("{}\n\n{section}", document.trim_end()),
-    }
 }

@@ -17,6 +17,7 @@
 //! sheet" section. Options: `-- --rows N` (default 100000), `--no-write`.
 
 mod common;
+use common::section;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -193,21 +194,7 @@ fn main() {
     if options.write {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCH.md");
         let old = std::fs::read_to_string(&path).unwrap_or_default();
-        std::fs::write(&path, with_section(&old, &text)).expect("write BENCH.md");
+        std::fs::write(&path, section::with_section(&old, SECTION, &text)).expect("write BENCH.md");
         eprintln!("wrote {}", path.display());
-    }
-}
-
-/// `document` with its import section replaced by `section` (or added).
-fn with_section(document: &str, section: &str) -> String {
-    match document.find(SECTION) {
-        Some(start) => {
-            let rest = &document[start + SECTION.len()..];
-            let end = rest
-                .find("\n## ")
-                .map_or(document.len(), |at| start + SECTION.len() + at + 1);
-            format!("{}{section}{}", &document[..start], &document[end..])
-        }
-        None => format!("{}\n{section}", document.trim_end()),
     }
 }

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod section;
+
 use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
