@@ -736,8 +736,6 @@ fn explain_under_rls(
             unreachable!("a listing")
         };
         let page = Settings::default().page_size as u64 + 1;
-        let plan =
-            plan::plan_show(&query, &context(me), Some(page), plan::Rows::Listing).expect("a plan");
         // The employee's own session: the token epic keeps in their file.
         let token = std::fs::read_to_string(bench.session_file(email)).expect("a session file");
         let tx = client.transaction().await.expect("begin");
@@ -750,6 +748,28 @@ fn explain_under_rls(
         tx.batch_execute("SET LOCAL ROLE epic_app")
             .await
             .expect("the app role");
+        // The searches the shell's listing takes through their index, as
+        // the database judges them for this page (`commands::reads`).
+        let mut planned = context(me);
+        let searches = query
+            .filter
+            .as_ref()
+            .map(plan::searches_by_selectivity)
+            .unwrap_or_default();
+        if !searches.is_empty() {
+            let ask = plan::plan_search_selectivity(&searches, page);
+            let asked: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+                ask.params().iter().map(|p| p.as_sql()).collect();
+            let answers = tx.query(ask.sql(), &asked).await.expect("selectivity");
+            planned.indexed_searches = searches
+                .into_iter()
+                .zip(answers)
+                .filter(|(_, row)| row.get::<_, bool>(0))
+                .map(|(search, _)| search)
+                .collect();
+        }
+        let plan =
+            plan::plan_show(&query, &planned, Some(page), plan::Rows::Listing).expect("a plan");
         let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
             plan.params().iter().map(|p| p.as_sql()).collect();
         let rows = tx
