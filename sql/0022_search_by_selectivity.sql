@@ -4,7 +4,7 @@
 -- after a few hundred rows read in id order, where gathering every match
 -- through the trigram index costs a hundred thousand; a rare one matches
 -- a few rows that reading in id order finds only after the whole table
--- (0.54 s at a million events). `epic_search_is_selective` says which, for
+-- (0.54 s at a million events). `epic_search_sampled` says which, for
 -- a listing of `wanted` rows (0: every row), from a sample of about a
 -- thousand rows: the planner's own estimate cannot serve, because under
 -- row security (forced, so the owner's too) it may not read the column's
@@ -49,8 +49,10 @@ END $$;
 -- when a quarter of the rows match at most: past that, the id order's
 -- one pass over the table is cheaper than looking each match up. The
 -- sample is the same for the same table (REPEATABLE), so `explain` shows
--- the plan the listing runs.
-CREATE FUNCTION epic_search_is_selective(field text, pattern text, wanted bigint) RETURNS boolean
+-- the plan the listing runs. `matches` is the sample's estimate, which a
+-- listing's footer shows for a common word rather than count to its cap.
+CREATE FUNCTION epic_search_sampled(field text, pattern text, wanted bigint,
+    OUT selective boolean, OUT matches bigint)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
@@ -58,27 +60,28 @@ DECLARE
     total float8;
     sampled_matches float8;
     sampled float8;
-    matches float8;
+    estimate float8;
 BEGIN
+    selective := false;
     IF search.statement IS NULL OR epic_session_employee() IS NULL THEN
-        RETURN false;
+        RETURN;
     END IF;
     SELECT c.reltuples INTO total FROM pg_class c WHERE c.oid = search.searched;
     EXECUTE search.sample INTO sampled_matches, sampled
         USING pattern, CASE WHEN total > 0 THEN least(100, 100 * 1000 / total) ELSE 100 END::real;
     IF sampled = 0 THEN
-        RETURN true;
+        selective := true;
+        RETURN;
     END IF;
     -- Never analysed (-1) or empty when last analysed: the sample was the
     -- whole table.
     IF total <= 0 THEN
         total := sampled;
     END IF;
-    matches := sampled_matches / sampled * total;
-    IF wanted <= 0 THEN
-        RETURN matches * 4 <= total;
-    END IF;
-    RETURN matches * matches <= wanted * total;
+    estimate := sampled_matches / sampled * total;
+    matches := round(estimate)::bigint;
+    selective := CASE WHEN wanted <= 0 THEN estimate * 4 <= total
+                      ELSE estimate * estimate <= wanted * total END;
 END $$;
-REVOKE ALL ON FUNCTION epic_search_is_selective(text, text, bigint) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION epic_search_is_selective(text, text, bigint) TO epic_app;
+REVOKE ALL ON FUNCTION epic_search_sampled(text, text, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION epic_search_sampled(text, text, bigint) TO epic_app;

@@ -650,7 +650,8 @@ fn a_create_finds_the_client_with_a_taken_email_without_reading_the_table() {
 
 /// The footer of a cut listing counts its matches up to
 /// `plan::FOOTER_COUNT_CAP` (10,000) and gives the planner's estimate past
-/// it: here Kate's events (a few thousand) exactly, all 30,000 events about.
+/// it: here Kate's events (a few thousand) exactly, all 30,000 events about,
+/// and the events of one common word from its sample.
 #[test]
 fn a_cut_listing_counts_up_to_the_cap_and_estimates_past_it() {
     let db = generated();
@@ -698,4 +699,18 @@ fn a_cut_listing_counts_up_to_the_cap_and_estimates_past_it() {
         "{}",
         terminal.text()
     );
+    // One common word: the footer is the search's own sample (sql/0022),
+    // with no count through most of the table.
+    let common = db.query_one_i64("SELECT count(*) FROM events WHERE location ILIKE '%e%'");
+    assert!(common > 10_000, "{common}");
+    terminal.type_line("show events where location ~ \"e\"");
+    let text = terminal.text();
+    let about: i64 = text
+        .rsplit("(showing 1 to 100 of about ")
+        .next()
+        .and_then(|rest| rest.split_once(" events;"))
+        .map(|(number, _)| number.replace(',', ""))
+        .and_then(|number| number.parse().ok())
+        .expect("an estimate in the footer");
+    assert!((about - common).abs() <= common / 5, "{about} for {common}");
 }

@@ -27,7 +27,7 @@ pub async fn show(
     let page = paged.then(|| plan::shown_rows(query.limit, cx.view.page_size));
     let fetched = page.map(|p| p as u64 + 1).or(query.limit);
     let wanted = fetched.map_or(0, |n| n.saturating_add(query.offset.unwrap_or(0)));
-    let context = listing_context(cx, query.filter.as_ref(), wanted).await?;
+    let (context, sampled) = listing_context(cx, query.filter.as_ref(), wanted).await?;
     let rows = rows_in(cx.view.format);
     let plan = plan::plan_show(query, &context, page.map(|p| p as u64 + 1), rows)?;
     let mut columns = display_columns(plan.columns());
@@ -51,14 +51,19 @@ pub async fn show(
         render::status(err, &empty).map_err(|source| Error::Output { source })?;
     } else if summary.shown < summary.rows {
         // Never an exact count of millions: up to a cap, then an estimate.
-        let footer = plan::plan_footer_count(query, &context)?;
-        let counted = cx.database.count(&footer.capped).await?;
-        let estimated = if counted > plan::FOOTER_COUNT_CAP {
-            cx.database.estimate(&footer.estimate).await?
-        } else {
-            None
+        let total = match sampled.filter(|&matches| matches > plan::FOOTER_COUNT_CAP) {
+            Some(matches) => plan::FooterCount::total(matches, Some(matches as f64)),
+            None => {
+                let footer = plan::plan_footer_count(query, &context)?;
+                let counted = cx.database.count(&footer.capped).await?;
+                let estimated = if counted > plan::FOOTER_COUNT_CAP {
+                    cx.database.estimate(&footer.estimate).await?
+                } else {
+                    None
+                };
+                plan::FooterCount::total(counted, estimated)
+            }
         };
-        let total = plan::FooterCount::total(counted, estimated);
         let offset = query.offset.unwrap_or(0);
         let paged = Status::Paged {
             first: offset + 1,
@@ -74,28 +79,39 @@ pub async fn show(
 /// The plan context of a listing of at most `wanted` rows (0: every
 /// row): its `~` searches that the database judged selective go through
 /// their index (`plan::plan_search_selectivity`), one round trip, only for
-/// a filter that has such a search.
+/// a filter that has such a search. With it, when the whole filter is one
+/// common word, the sample's estimate of its matches: a footer shows that
+/// rather than count to its cap through most of the table.
 async fn listing_context(
     cx: &mut Context<'_>,
     filter: Option<&Filter>,
     wanted: u64,
-) -> Result<plan::PlanContext, Error> {
+) -> Result<(plan::PlanContext, Option<i64>), Error> {
     let mut context = cx.plan_context();
     let searches = filter
         .map(plan::searches_by_selectivity)
         .unwrap_or_default();
     if searches.is_empty() {
-        return Ok(context);
+        return Ok((context, None));
     }
     let selectivity = plan::plan_search_selectivity(&searches, wanted);
     let answers = cx.database.collect(&selectivity).await?;
-    context.indexed_searches = searches
-        .into_iter()
-        .zip(answers)
-        .filter(|(_, row)| matches!(row.first(), Some(crate::value::Value::Bool(true))))
-        .map(|(search, _)| search)
-        .collect();
-    Ok(context)
+    let mut common = None;
+    for (search, answer) in searches.into_iter().zip(answers) {
+        match answer.as_slice() {
+            [crate::value::Value::Bool(true), ..] => context.indexed_searches.push(search),
+            [_, crate::value::Value::Int(matches)] => common = Some(*matches),
+            _ => {}
+        }
+    }
+    let whole = matches!(
+        filter,
+        Some(Filter::Compare {
+            op: CompareOp::Contains,
+            ..
+        })
+    );
+    Ok((context, common.filter(|_| whole)))
 }
 
 /// What each row of a listing holds in `format`: in a spreadsheet export
@@ -190,7 +206,7 @@ pub async fn explain(
             let wanted = query
                 .limit
                 .map_or(0, |n| n.saturating_add(query.offset.unwrap_or(0)));
-            listing_context(cx, query.filter.as_ref(), wanted).await?
+            listing_context(cx, query.filter.as_ref(), wanted).await?.0
         }
         _ => cx.plan_context(),
     };

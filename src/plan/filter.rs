@@ -231,8 +231,9 @@ pub fn searches_by_selectivity(filter: &Filter) -> Vec<(Field, String)> {
 
 /// Asks the database, for each of `searches`, whether going through its
 /// trigram index costs a listing of `wanted` rows (0: every row) less than
-/// reading in id order (sql/0022 `epic_search_is_selective`, from the
-/// planner's estimate of the matches). One boolean row per search, in order.
+/// reading in id order, and about how many records match (sql/0022
+/// `epic_search_sampled`, from a sample of the table). One row per search,
+/// in order: `selective`, `matches`.
 pub fn plan_search_selectivity(searches: &[(Field, String)], wanted: u64) -> Plan {
     let (names, patterns) = searches
         .iter()
@@ -242,17 +243,20 @@ pub fn plan_search_selectivity(searches: &[(Field, String)], wanted: u64) -> Pla
         })
         .unzip();
     let mut b = Builder::new();
-    b.push("SELECT epic_search_is_selective(s.field, s.pattern, ");
-    b.bind(Param::Int(i64::try_from(wanted).unwrap_or(i64::MAX)));
-    b.push(") FROM unnest(");
+    b.push("SELECT r.selective, r.matches FROM unnest(");
     b.bind(Param::TextList(names));
     b.push(", ");
     b.bind(Param::TextList(patterns));
-    b.push(") WITH ORDINALITY AS s(field, pattern, n) ORDER BY s.n");
+    b.push(") WITH ORDINALITY AS s(field, pattern, n), LATERAL epic_search_sampled(s.field, s.pattern, ");
+    b.bind(Param::Int(i64::try_from(wanted).unwrap_or(i64::MAX)));
+    b.push(") AS r ORDER BY s.n");
     Plan {
         sql: b.sql,
         params: b.params,
-        columns: vec![col("selective", ColumnKind::Bool)],
+        columns: vec![
+            col("selective", ColumnKind::Bool),
+            col("matches", ColumnKind::Id),
+        ],
     }
 }
 
