@@ -136,10 +136,7 @@ fn main() {
     let text = report::markdown(&options, &world, &measured);
     println!("{text}");
     if options.write {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCH.md");
-        let old = std::fs::read_to_string(&path).unwrap_or_default();
-        std::fs::write(&path, section::with_section(&old, SECTION, &text)).expect("write BENCH.md");
-        eprintln!("wrote {}", path.display());
+        section::write_section(SECTION, &text);
     }
 }
 

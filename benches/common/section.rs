@@ -15,3 +15,12 @@ pub fn with_section(document: &str, heading: &str, section: &str) -> String {
         None => format!("{}\n\n{section}", document.trim_end()),
     }
 }
+
+/// Writes `section` into the repository's `BENCH.md` in place of the one
+/// under `heading` (see [`with_section`]), and says so.
+pub fn write_section(heading: &str, section: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCH.md");
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::write(&path, with_section(&old, heading, section)).expect("write BENCH.md");
+    eprintln!("wrote {}", path.display());
+}

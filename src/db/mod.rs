@@ -36,7 +36,6 @@ use statement::arg;
 
 pub use error::DbError;
 pub(crate) use error::connection_failure;
-pub use replica::PRIMARY_MARK_EVERY;
 pub use transaction::Transaction;
 
 /// Which of the deployment's logins a connection uses.
