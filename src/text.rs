@@ -25,7 +25,7 @@ use crate::validate::{Lines, refused};
 /// overrides and isolates) `�`, so that a value can neither break the line,
 /// send escape sequences to the terminal, nor reorder what is shown.
 pub fn one_line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| refused(c, Lines::One)) {
+    if shown_as_stored(s, Lines::One) {
         return Cow::Borrowed(s);
     }
     let mut line = String::with_capacity(s.len());
@@ -49,18 +49,10 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
 /// one function every output path that is not a single line uses, so stored
 /// text reaches no terminal raw.
 pub fn plain(s: &str) -> Cow<'_, str> {
-    let mut chars = s.chars().peekable();
-    let line_end = |c: char, next: Option<&char>| c == '\r' && next == Some(&'\n');
-    let mut clean = true;
-    while let Some(c) = chars.next() {
-        if refused(c, Lines::Many) && !line_end(c, chars.peek()) {
-            clean = false;
-            break;
-        }
-    }
-    if clean {
+    if shown_as_stored(s, Lines::Many) {
         return Cow::Borrowed(s);
     }
+    let line_end = |c: char, next: Option<&char>| c == '\r' && next == Some(&'\n');
     let mut text = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -71,6 +63,40 @@ pub fn plain(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(text)
+}
+
+/// Whether `s` holds nothing [`refused`] refuses (with `Lines::Many`, a
+/// carriage return right before a newline is a line end and stays), so
+/// that [`one_line`] and [`plain`] may show it as it is. Read byte by byte
+/// rather than by character, because every cell of an export passes here
+/// and nearly all of them are clean: the refused characters are the ASCII
+/// controls, whose bytes never occur inside a longer UTF-8 sequence, and
+/// two-byte (C1) and three-byte (bidirectional) sequences with a lead byte
+/// of their own. A test checks this against [`refused`] on every character.
+fn shown_as_stored(s: &str, lines: Lines) -> bool {
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        let refused_here = match byte {
+            0x20..=0x7e => false,
+            b'\n' | b'\t' => lines == Lines::One,
+            b'\r' => lines == Lines::One || bytes.get(at + 1) != Some(&b'\n'),
+            0x00..=0x1f | 0x7f => true,
+            // U+0080 to U+009F.
+            0xc2 => matches!(bytes.get(at + 1), Some(0x80..=0x9f)),
+            // U+202A to U+202E and U+2066 to U+2069.
+            0xe2 => matches!(
+                bytes.get(at + 1..at + 3),
+                Some([0x80, 0xaa..=0xae] | [0x81, 0xa6..=0xa9])
+            ),
+            _ => false,
+        };
+        if refused_here {
+            return false;
+        }
+        at += 1;
+    }
+    true
 }
 
 /// What a refused character is shown as: visible, one column wide, and
@@ -86,7 +112,8 @@ pub const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 mod tests {
     use std::borrow::Cow;
 
-    use super::{one_line, plain};
+    use super::{one_line, plain, shown_as_stored};
+    use crate::validate::{Lines, refused};
 
     #[test]
     fn plain_keeps_lines_and_tabs_and_one_line_keeps_neither() {
@@ -95,5 +122,20 @@ mod tests {
         assert_eq!(one_line(stored), "one↵ two↵three\u{FFFD}");
         assert!(matches!(plain("Aliénor Vichum"), Cow::Borrowed(_)));
         assert!(matches!(one_line("Aliénor Vichum"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn the_byte_scan_refuses_exactly_what_the_rule_refuses_on_every_character() {
+        for c in (0..=0x10ffff_u32).filter_map(char::from_u32) {
+            for lines in [Lines::One, Lines::Many] {
+                let expected = !refused(c, lines);
+                for text in [format!("{c}"), format!("é{c}x"), format!("{c}{c}")] {
+                    assert_eq!(shown_as_stored(&text, lines), expected, "{text:?}");
+                }
+            }
+        }
+        assert!(shown_as_stored("line\r\nnext", Lines::Many));
+        assert!(!shown_as_stored("line\r\nnext", Lines::One));
+        assert!(!shown_as_stored("cut\r", Lines::Many));
     }
 }
