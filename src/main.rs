@@ -602,7 +602,12 @@ async fn db_status(config: &Config, format: Format, out: &mut dyn Write) -> Resu
     let mut writer = RowWriter::new(out, format, style, columns);
     let output = |source| Error::Output { source };
     writer
-        .row(fields.into_iter().map(|(_, value)| value).collect())
+        .row(
+            &fields
+                .into_iter()
+                .map(|(_, value)| value)
+                .collect::<Vec<_>>(),
+        )
         .map_err(output)?;
     writer.finish().map_err(output)?;
     Ok(exit)
@@ -679,7 +684,7 @@ fn print_logins(logins: Vec<DemoLogin>, out: &mut dyn Write) -> Result<(), Error
     let mut writer = RowWriter::new(out, Format::Table, style, columns);
     for login in logins {
         writer
-            .row(vec![
+            .row(&[
                 Value::Text(login.name),
                 Value::Text(login.email),
                 Value::Text(login.department.to_owned()),

@@ -135,7 +135,7 @@ fn preview(
     }
     let mut writer = RowWriter::new(out, cx.view.format, cx.style(None), columns);
     for row in rows.into_iter().take(PREVIEW_ROWS) {
-        writer.row(row).map_err(output)?;
+        writer.row(&row).map_err(output)?;
     }
     writer.finish().map_err(output)?;
     if count > PREVIEW_ROWS {

@@ -70,7 +70,7 @@ pub fn whoami(cx: &Context<'_>, identity: &Identity, out: &mut dyn Write) -> Res
     };
     let mut writer = RowWriter::new(out, format, cx.style(None), columns);
     writer
-        .row(fields.into_iter().map(|(_, v)| v).collect())
+        .row(&fields.into_iter().map(|(_, v)| v).collect::<Vec<_>>())
         .map_err(output)?;
     writer.finish().map_err(output)?;
     Ok(())

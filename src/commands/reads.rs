@@ -152,7 +152,7 @@ pub async fn show_one(
     };
     let mut writer = RowWriter::new(out, format, cx.style(None), columns);
     writer
-        .row(row.clone())
+        .row(&row)
         .map_err(|source| Error::Output { source })?;
     writer.finish().map_err(|source| Error::Output { source })?;
     Ok((plan.columns().to_vec(), row))

@@ -191,8 +191,8 @@ async fn show_list(
             .into_iter()
             .zip(&kept)
             .filter_map(|(cell, keep)| keep.then_some(cell))
-            .collect();
-        writer.row(row).map_err(output)?;
+            .collect::<Vec<_>>();
+        writer.row(&row).map_err(output)?;
     }
     writer.finish().map_err(output)?;
     if more {

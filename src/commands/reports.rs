@@ -71,7 +71,7 @@ pub async fn report(
             },
         };
         row.push(render::Value::Text(bar(fraction, 20)));
-        writer.row(row).map_err(output)?;
+        writer.row(&row).map_err(output)?;
     }
     let summary = writer.finish().map_err(output)?;
     if summary.rows == 0 {

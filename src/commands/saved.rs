@@ -152,10 +152,10 @@ async fn names(cx: &mut Context<'_>) -> Result<Vec<String>, Error> {
     let mut names: Vec<String> = Vec::new();
     cx.database
         .stream(&plan, |row| {
-            if let Some(Value::Text(name)) = row.into_iter().next()
-                && !names.contains(&name)
+            if let Some(Value::Text(name)) = row.first()
+                && !names.contains(name)
             {
-                names.push(name);
+                names.push(name.clone());
             }
             Ok::<(), Error>(())
         })

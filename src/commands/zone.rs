@@ -44,7 +44,7 @@ pub fn show(cx: &Context<'_>, out: &mut dyn Write) -> Result<(), Error> {
     };
     let mut writer = RowWriter::new(out, format, cx.style(None), columns);
     let row = fields.iter().map(|(_, v)| Value::Text((*v).to_owned()));
-    writer.row(row.collect()).map_err(output)?;
+    writer.row(&row.collect::<Vec<_>>()).map_err(output)?;
     writer.finish().map_err(output)?;
     Ok(())
 }

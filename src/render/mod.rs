@@ -294,9 +294,9 @@ impl<'w> RowWriter<'w> {
         }
     }
 
-    /// Writes (or, for a table, buffers) one row. `values` must have one
-    /// value per column.
-    pub fn row(&mut self, values: Vec<Value>) -> io::Result<()> {
+    /// Writes (or, for a table, buffers a copy of) one row. `values` must
+    /// have one value per column.
+    pub fn row(&mut self, values: &[Value]) -> io::Result<()> {
         if values.len() != self.columns.len() {
             // A caller bug, but output is the wrong place to panic: report it
             // as a failed write and let the shell carry on.
@@ -323,10 +323,10 @@ impl<'w> RowWriter<'w> {
         self.shown += 1;
         match &mut self.sink {
             Sink::Table(sink) => sink.row(&self.columns, &self.style, values),
-            Sink::Vertical(sink) => sink.row(&self.style, self.shown, &values),
-            Sink::Csv(sink) => sink.row(&self.columns, &values),
-            Sink::Json(sink) => sink.row(&values),
-            Sink::Xlsx(sink) => sink.row(&self.columns, &values),
+            Sink::Vertical(sink) => sink.row(&self.style, self.shown, values),
+            Sink::Csv(sink) => sink.row(&self.columns, values),
+            Sink::Json(sink) => sink.row(values),
+            Sink::Xlsx(sink) => sink.row(&self.columns, values),
         }
     }
 

@@ -206,7 +206,7 @@ impl<'w> TableSink<'w> {
         &mut self,
         columns: &[Column],
         style: &Style,
-        values: Vec<Value>,
+        values: &[Value],
     ) -> io::Result<()> {
         if self.shown.is_empty() {
             // prettytable would draw `||` lines for a table without columns.
@@ -220,9 +220,9 @@ impl<'w> TableSink<'w> {
         }
         if let Some(records) = &mut self.records {
             self.numbered += 1;
-            return records.row(self.out, style, self.numbered, &values);
+            return records.row(self.out, style, self.numbered, values);
         }
-        self.pending.push(values);
+        self.pending.push(values.to_vec());
         Ok(())
     }
 

@@ -42,7 +42,7 @@ fn render(
     let mut out = Vec::new();
     let mut writer = RowWriter::new(&mut out, format, style, columns.to_vec());
     for row in rows {
-        writer.row(row.clone()).unwrap();
+        writer.row(row).unwrap();
     }
     let summary = writer.finish().unwrap();
     (String::from_utf8(out).unwrap(), summary)
@@ -274,7 +274,7 @@ fn a_closed_pipe_is_reported_as_a_broken_pipe_in_every_format() {
         // Enough rows that every format has written by the end.
         let mut result = Ok(());
         for i in 0..3 * CHUNK_ROWS {
-            result = writer.row(rows[i % rows.len()].clone());
+            result = writer.row(&rows[i % rows.len()]);
             if result.is_err() {
                 break;
             }
@@ -350,7 +350,7 @@ fn a_row_of_the_wrong_length_is_an_error_not_a_panic() {
         Style::default(),
         vec![Column::left("a")],
     );
-    let error = writer.row(vec![Value::Int(1), Value::Int(2)]).unwrap_err();
+    let error = writer.row(&[Value::Int(1), Value::Int(2)]).unwrap_err();
     assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
     assert_eq!(error.to_string(), "row has 2 values for 1 columns");
     assert_eq!(writer.finish().unwrap(), Summary { rows: 0, shown: 0 });
@@ -378,7 +378,7 @@ fn csv_streams_a_hundred_thousand_rows() {
     let mut writer = RowWriter::new(&mut sink, Format::Csv, Style::default(), columns);
     let mut written_before = 0;
     for i in 0..100_000 {
-        writer.row(rows[i % rows.len()].clone()).unwrap();
+        writer.row(&rows[i % rows.len()]).unwrap();
         assert_eq!(writer.buffered_rows(), 0);
         if i % 10_000 == 9_999 {
             // Bytes reach the sink while rows are still coming: nothing
@@ -414,7 +414,7 @@ fn table_streams_in_chunks_that_join_seamlessly() {
         } else {
             "a much longer name"
         };
-        writer.row(vec![Value::Int(i as i64), text(name)]).unwrap();
+        writer.row(&[Value::Int(i as i64), text(name)]).unwrap();
         assert!(writer.buffered_rows() <= CHUNK_ROWS);
     }
     assert_eq!(

@@ -84,7 +84,7 @@ pub fn list(
             value,
             Value::Text(settings.origin(setting.key).name().to_owned()),
         ];
-        writer.row(row).map_err(output)?;
+        writer.row(&row).map_err(output)?;
     }
     writer.finish().map_err(output)?;
     if let Some(file) = file {

@@ -12,7 +12,7 @@ fn workbook(style: Style, columns: &[Column], rows: &[Vec<Value>]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut writer = RowWriter::new(&mut out, Format::Xlsx, style, columns.to_vec());
     for row in rows {
-        writer.row(row.clone()).unwrap();
+        writer.row(row).unwrap();
     }
     writer.finish().unwrap();
     out
