@@ -276,3 +276,37 @@ pub struct ActingAs {
     pub employee: Option<i64>,
     pub session_setting: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Tz;
+
+    /// Every quarter hour of two years in zones with and without summer
+    /// time, asked in order (the last day's path) and then out of order
+    /// (the map's), gets the zone's own offset, across the days the
+    /// offset changes on too.
+    #[test]
+    fn the_offsets_by_day_are_the_zones_own_at_every_moment() {
+        for tz in [
+            Tz::Europe__Paris,
+            Tz::America__New_York,
+            Tz::Australia__Lord_Howe,
+            Tz::UTC,
+        ] {
+            let zone = crate::zone::Zone::company(tz);
+            let mut local = LocalOffsets::new(zone);
+            let start = DateTime::from_timestamp(1_672_531_200, 0).expect("2023-01-01");
+            let moments: Vec<DateTime<Utc>> = (0..2 * 365 * 96)
+                .map(|quarter| start + chrono::Duration::minutes(15 * quarter))
+                .collect();
+            let out_of_order = moments.iter().rev().step_by(7);
+            for &at in moments.iter().chain(out_of_order) {
+                let expected = at.with_timezone(&zone.offset_at(at));
+                let got = local.local(at);
+                assert_eq!(got, expected, "{tz} at {at}");
+                assert_eq!(got.offset(), expected.offset(), "{tz} at {at}");
+            }
+        }
+    }
+}
