@@ -810,8 +810,7 @@ fn explain_under_rls(
             };
             // A client's name always goes through its function; the other
             // fields when the sample judged the word rare for this page.
-            let through_index =
-                search.function == "epic_clients_named()" || !planned.indexed_searches.is_empty();
+            let through_index = search.sampled.is_none() || !planned.indexed_searches.is_empty();
             let (scanned, inner) = trigram_proof(&config, &client, search, &command, pattern).await;
             if through_index {
                 uses_index &= scanned > 0 && inner.iter().any(|l| l.contains(search.index));
@@ -819,14 +818,18 @@ fn explain_under_rls(
             lines.push(if through_index {
                 format!(
                     "-- through {}, as the schema owner; the command as epic ran it scanned {} {} time(s)",
-                    search.function, search.index, scanned
+                    search.function(),
+                    search.index,
+                    scanned
                 )
             } else {
                 format!(
                     "-- a common word for this page (the sample says so): read in id order until \
                      the page is full, {} not used ({} scan(s) as epic ran it); were it rare, \
                      {} would run:",
-                    search.index, scanned, search.function
+                    search.index,
+                    scanned,
+                    search.function()
                 )
             });
             lines.extend(inner);
@@ -853,45 +856,49 @@ fn explain_under_rls(
 }
 
 /// The trigram search behind each `~` daily listing (sql/0008, 0019,
-/// 0022): the listing it serves, the function that runs it as the schema
-/// owner, the function's query and the index that query uses.
+/// 0022): the listing it serves, the index, and for the fields searched by
+/// sample (`epic_search`) the field's name there; a client's name goes
+/// through `epic_clients_named()` always.
 struct TrigramSearch {
     listing: &'static str,
-    function: &'static str,
-    query: &'static str,
     index: &'static str,
+    sampled: Option<&'static str>,
+}
+
+impl TrigramSearch {
+    fn function(&self) -> String {
+        match self.sampled {
+            Some(field) => format!("epic_search('{field}')"),
+            None => "epic_clients_named()".to_owned(),
+        }
+    }
 }
 
 const TRIGRAM_SEARCHES: &[TrigramSearch] = &[
     TrigramSearch {
         listing: "clients where name ~",
-        function: "epic_clients_named()",
-        query: "SELECT id FROM clients WHERE full_name ILIKE $1",
         index: "clients_name_trgm_idx",
+        sampled: None,
     },
     TrigramSearch {
         listing: "clients where email ~",
-        function: "epic_search('client email')",
-        query: "SELECT id FROM clients WHERE email ILIKE $1",
         index: "clients_email_trgm_idx",
+        sampled: Some("client email"),
     },
     TrigramSearch {
         listing: "events where name ~",
-        function: "epic_search('event name')",
-        query: "SELECT id FROM events WHERE name ILIKE $1",
         index: "events_name_trgm_idx",
+        sampled: Some("event name"),
     },
     TrigramSearch {
         listing: "events where location ~",
-        function: "epic_search('event location')",
-        query: "SELECT id FROM events WHERE location ILIKE $1",
         index: "events_location_trgm_idx",
+        sampled: Some("event location"),
     },
     TrigramSearch {
         listing: "events where notes ~",
-        function: "epic_search('event notes')",
-        query: "SELECT id FROM events WHERE notes ILIKE $1",
         index: "events_notes_trgm_idx",
+        sampled: Some("event notes"),
     },
 ];
 
@@ -935,12 +942,18 @@ async fn trigram_proof(
         .await
         .expect("the migrator connects");
     let operator = operator.client().await.expect("a connection");
+    // The statement the function runs: sql/0022's own for a sampled field.
+    let query = match search.sampled {
+        Some(field) => operator
+            .query_one("SELECT (epic_search_statement($1)).statement", &[&field])
+            .await
+            .expect("the field's statement")
+            .get(0),
+        None => "SELECT id FROM clients WHERE full_name ILIKE $1".to_owned(),
+    };
     let rows = operator
         .query(
-            &format!(
-                "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {}",
-                search.query
-            ),
+            &format!("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {query}"),
             &[&pattern],
         )
         .await

@@ -194,7 +194,8 @@ struct LocalOffsets {
     /// The day's offset, or `None` for a day with a change in it.
     days: std::collections::HashMap<i64, Option<FixedOffset>>,
     /// The last day asked about: listings are mostly in date order, so
-    /// most timestamps fall on the day before them and skip the hashing.
+    /// most timestamps fall on the same day as the one before and skip the
+    /// hashing.
     last: Option<(i64, Option<FixedOffset>)>,
 }
 
@@ -243,18 +244,16 @@ fn read_values(
             ColumnKind::Integer => row
                 .try_get::<_, Option<i32>>(index)?
                 .map(|n| Value::Int(i64::from(n))),
-            ColumnKind::Text => match row.try_get::<_, Option<&str>>(index)? {
-                Some(text) => {
-                    if let Value::Text(kept) = value {
+            ColumnKind::Text => row.try_get::<_, Option<&str>>(index)?.map(|text| {
+                match std::mem::replace(value, Value::Null) {
+                    Value::Text(mut kept) => {
                         kept.clear();
                         kept.push_str(text);
-                    } else {
-                        *value = Value::Text(text.to_owned());
+                        Value::Text(kept)
                     }
-                    continue;
+                    _ => Value::Text(text.to_owned()),
                 }
-                None => None,
-            },
+            }),
             ColumnKind::Money => row.try_get::<_, Option<Decimal>>(index)?.map(Value::Money),
             ColumnKind::Bool => row.try_get::<_, Option<bool>>(index)?.map(Value::Bool),
             ColumnKind::Timestamp | ColumnKind::Moment => row
